@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import { dirname, relative } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createTokenVerifier } from '../shared/platform/auth';
+import { createApp } from '../shared/platform/app';
+import { createDocumentClient, type Db } from '../shared/platform/dynamo';
+import { ulidSource } from '../shared/platform/ids';
+import { createLogger } from '../shared/platform/logger';
+import { createServices, type AppDependencies } from '../shared/platform/services';
+import { DevClock } from './dev-clock';
+import { loadDevIssuer, type DevIssuer } from './dev-issuer';
+import { devApp } from './dev-routes';
+import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { ensureTable } from './ensure-table';
+import { seedDemo } from './seed';
+
+export interface LocalSettings {
+  /** 0 picks a free port. */
+  port: number;
+  hostname: string;
+  /** Where DynamoDB Local keeps its file and the local issuer its key; undefined = in memory. */
+  dataDir: string | undefined;
+  seed: 'demo' | 'none';
+  /** Start the clock at this instant (it keeps running from there). */
+  clockNow?: string | undefined;
+  /** Or start it this far from real time, as an ISO-8601 duration (e.g. P84D). */
+  clockOffset?: string | undefined;
+  tableName: string;
+  logLevel: string;
+}
+
+export interface LocalSystem {
+  readonly url: string;
+  readonly clock: DevClock;
+  readonly issuer: DevIssuer;
+  readonly db: Db;
+  readonly dynamoDb: RunningDynamoDb;
+  readonly seeded: 'seeded' | 'already-seeded' | 'skipped';
+  stop(): Promise<void>;
+}
+
+const DOCS_ASSETS = '/docs/assets';
+
+/**
+ * The whole system on one machine: DynamoDB Local, the same Hono app the Lambda
+ * serves, and the local adapters (dev issuer, dev clock) chosen here and only here.
+ */
+export async function startLocal(settings: LocalSettings): Promise<LocalSystem> {
+  const dynamoDb = await startDynamoDbLocal(settings.dataDir ? { dataDir: settings.dataDir } : {});
+  try {
+    const db: Db = { client: createDocumentClient({ endpoint: dynamoDb.endpoint }), tableName: settings.tableName };
+    await ensureTable(db.client, db.tableName);
+
+    const clock = new DevClock();
+    if (settings.clockNow) clock.set(new Date(settings.clockNow));
+    if (settings.clockOffset) clock.advance(settings.clockOffset);
+    const issuer = await loadDevIssuer(settings.dataDir);
+    const deps: AppDependencies = {
+      db,
+      clock,
+      ids: ulidSource(clock),
+      verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
+      logger: createLogger({ level: settings.logLevel }),
+    };
+
+    const seeded = settings.seed === 'demo' ? await seedDemo(createServices(deps)) : 'skipped';
+
+    const app = createApp(deps, { docsAssetBaseUrl: DOCS_ASSETS });
+    app.route('/', devApp(issuer, clock));
+    // Swagger UI's files from node_modules, so /docs works without internet.
+    const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+    app.use(
+      `${DOCS_ASSETS}/swagger-ui-dist/*`,
+      serveStatic({
+        root: relative(process.cwd(), swaggerDist),
+        rewriteRequestPath: (path) => path.slice(`${DOCS_ASSETS}/swagger-ui-dist`.length),
+      }),
+    );
+
+    const server = await listen(app.fetch, settings.port, settings.hostname);
+    const { port } = server.address() as AddressInfo;
+    const host = settings.hostname === '0.0.0.0' || settings.hostname === '127.0.0.1' ? 'localhost' : settings.hostname;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      clock,
+      issuer,
+      db,
+      dynamoDb,
+      seeded,
+      stop: () =>
+        (stopping ??= (async () => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          db.client.destroy();
+          await dynamoDb.stop();
+        })()),
+    };
+  } catch (error) {
+    await dynamoDb.stop();
+    throw error;
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { isIsoDuration } from './dev-clock';
+import { javaProblem } from './dynamodb-local';
+import { startLocal } from './server';
+
+/**
+ * `npm start`: the whole of Waymark on this machine, on its embedded defaults.
+ * Settings come from the environment (all optional); see README "Local mode".
+ */
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  SEED: z.enum(['demo', 'none']).default('demo'),
+  CLOCK_NOW: z.iso.datetime({ offset: true }).optional(),
+  CLOCK_OFFSET: z.string().refine(isIsoDuration, 'must be an ISO-8601 duration such as P84D').optional(),
+  TABLE_NAME: z.string().min(3).default('waymark'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+});
+
+async function main() {
+  const started = performance.now();
+  const parsed = settingsSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    console.error(`Waymark could not start: ${problems}`);
+    process.exit(1);
+  }
+  const env = parsed.data;
+  const problem = javaProblem();
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+
+  const system = await startLocal({
+    port: env.PORT,
+    hostname: env.HOST,
+    dataDir: env.DATA_DIR,
+    seed: env.SEED,
+    clockNow: env.CLOCK_NOW,
+    clockOffset: env.CLOCK_OFFSET,
+    tableName: env.TABLE_NAME,
+    logLevel: env.LOG_LEVEL,
+  });
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`Waymark is running at ${system.url} (ready in ${seconds} s)`);
+  console.log(`  API reference: ${system.url}/docs`);
+  console.log(`  Data: ${env.DATA_DIR} (${system.seeded === 'seeded' ? 'demo data loaded' : system.seeded === 'already-seeded' ? 'demo data kept from an earlier start' : 'no demo data'}); clock: ${system.clock.now().toISOString()}`);
+  console.log(`  Get a token: curl -s -X POST ${system.url}/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"manager"}'`);
+
+  const shutdown = (signal: string) => {
+    console.log(`Waymark stopping (${signal})…`);
+    system.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Waymark did not stop cleanly:', error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Waymark could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

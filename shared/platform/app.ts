@@ -1,0 +1,94 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { registryApp } from '../registry/routes';
+import { ApiError, errorBody } from './errors';
+import { validationHook, type AppEnv } from './http';
+import { createServices, type AppDependencies } from './services';
+
+/** Request bodies are small JSON documents; a batch of 100 scans is about 20 KB. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const OPENAPI_PATH = '/v1/openapi.json';
+
+export interface AppOptions {
+  /** Where the API reference page loads Swagger UI from; local mode serves it itself (no internet needed). */
+  docsAssetBaseUrl?: string;
+}
+
+/**
+ * The one Hono app. The Lambda serves it through `hono/aws-lambda`, local mode
+ * through `@hono/node-server`; it knows nothing of either.
+ */
+export function createApp(deps: AppDependencies, options: AppOptions = {}) {
+  const services = createServices(deps);
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('verifyToken', deps.verifyToken);
+    await next();
+    // Route pattern, not the raw URL: ids are not personal data, but the pattern is what we aggregate on.
+    deps.logger.info('request', {
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+    });
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.route('/', registryApp(services));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Cognito ID token in AWS; in local mode, one minted by POST /v1/dev/tokens.',
+  });
+  app.doc31(OPENAPI_PATH, {
+    openapi: '3.1.0',
+    info: {
+      title: 'Waymark API',
+      version: '1.0.0',
+      description:
+        'Social prescribing: referrals, 12-week prescriptions, smart-card attendance at accredited providers, follow-ups and reports.',
+    },
+  });
+  app.get(
+    '/docs',
+    swaggerUI({
+      url: OPENAPI_PATH,
+      title: 'Waymark API',
+      persistAuthorization: true,
+      ...(options.docsAssetBaseUrl ? { baseUrl: options.docsAssetBaseUrl } : {}),
+    }),
+  );
+
+  app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', 'No such route.')), 404));
+  app.onError((error, c) => errorResponse(error, c, deps));
+  return app;
+}
+
+function errorResponse(error: Error, c: Context, deps: AppDependencies) {
+  if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+  if (error instanceof HTTPException && error.status < 500) {
+    // Hono's own client errors: malformed JSON in a body, mostly.
+    const known = error.status === 400 ? new ApiError(400, 'invalid_json', 'The body is not valid JSON.') : undefined;
+    return c.json(errorBody(known ?? new ApiError(400, 'invalid_request', error.message)), known?.status ?? 400);
+  }
+  // A server fault. Log what it was, never the request's data.
+  deps.logger.error('unhandled error', { name: error.name, message: error.message, route: c.req.routePath });
+  return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+}

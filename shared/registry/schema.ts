@@ -1,0 +1,115 @@
+import { z } from '@hono/zod-openapi';
+import { isCalendarDate } from '../platform/london';
+import { ULID_PATTERN } from '../platform/ids';
+import { isValidPostcode } from './rules';
+
+/** The five areas a provider can be accredited for. */
+export const CATEGORIES = ['social', 'volunteering', 'physical', 'wellbeing', 'advice'] as const;
+export const ACCREDITATION_STATUSES = ['accredited', 'suspended', 'lapsed'] as const;
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+export const Category = z.enum(CATEGORIES).openapi('Category', {
+  description:
+    'social (social activity), volunteering, physical (physical activity), wellbeing (wellbeing and mental health), advice (information, advice and guidance)',
+});
+
+export const CalendarDate = z
+  .string()
+  .refine(isCalendarDate, 'must be a real calendar date, YYYY-MM-DD')
+  .openapi({ format: 'date', example: '2027-03-31' });
+
+const Instant = z.string().openapi({ format: 'date-time', example: '2026-11-23T09:00:00.000Z' });
+const Name = z.string().trim().min(1, 'must not be empty').max(120);
+const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
+
+export const AccreditationInput = z
+  .object({
+    status: z.enum(ACCREDITATION_STATUSES),
+    validUntil: CalendarDate.openapi({ description: 'Last London date the accreditation covers.' }),
+  })
+  .openapi('AccreditationInput');
+
+export const CreateProviderBody = z
+  .object({
+    name: Name,
+    categories: z
+      .array(Category)
+      .min(1, 'at least one category')
+      .max(CATEGORIES.length)
+      .refine((list) => new Set(list).size === list.length, 'categories must not repeat'),
+    accreditation: AccreditationInput,
+  })
+  .openapi('CreateProvider');
+
+export const Accreditation = AccreditationInput.extend({
+  /** Derived with the server clock: accredited, and validUntil is today (London) or later. */
+  currentlyAccredited: z.boolean(),
+  updatedAt: Instant,
+}).openapi('Accreditation');
+
+export const Provider = z
+  .object({
+    providerId: Id,
+    name: z.string(),
+    categories: z.array(Category),
+    accreditation: Accreditation,
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .openapi('Provider');
+
+export const Postcode = z
+  .string()
+  .trim()
+  .max(10)
+  .refine(isValidPostcode, 'must be a valid UK postcode, e.g. LU1 2AB')
+  .openapi({ example: 'LU1 2AB', description: 'A UK postcode; stored normalised (upper case, one space).' });
+
+export const CreateVenueBody = z.object({ name: Name, postcode: Postcode }).openapi('CreateVenue');
+
+export const Venue = z
+  .object({ venueId: Id, providerId: Id, name: z.string(), postcode: z.string(), createdAt: Instant })
+  .openapi('Venue');
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time, HH:MM');
+
+export const WeeklySession = z
+  .object({ day: z.enum(WEEKDAYS), startTime: ClockTime, endTime: ClockTime })
+  .refine((s) => s.startTime < s.endTime, { message: 'endTime must be after startTime', path: ['endTime'] })
+  .openapi('WeeklySession');
+
+export const CreateActivityBody = z
+  .object({
+    venueId: Id,
+    name: Name,
+    category: Category,
+    capacity: z.number().int().min(1).max(1000).optional(),
+    schedule: z
+      .array(WeeklySession)
+      .max(14)
+      .optional()
+      .openapi({ description: 'The weekly sessions, London local times.' }),
+  })
+  .openapi('CreateActivity');
+
+export const Activity = z
+  .object({
+    activityId: Id,
+    providerId: Id,
+    venueId: Id,
+    name: z.string(),
+    category: Category,
+    capacity: z.number().int().optional(),
+    schedule: z.array(WeeklySession).optional(),
+    createdAt: Instant,
+  })
+  .openapi('Activity');
+
+export type CategoryName = z.infer<typeof Category>;
+export type AccreditationInputT = z.infer<typeof AccreditationInput>;
+export type CreateProviderInput = z.infer<typeof CreateProviderBody>;
+export type CreateVenueInput = z.infer<typeof CreateVenueBody>;
+export type CreateActivityInput = z.infer<typeof CreateActivityBody>;
+export type ProviderView = z.infer<typeof Provider>;
+export type VenueView = z.infer<typeof Venue>;
+export type ActivityView = z.infer<typeof Activity>;

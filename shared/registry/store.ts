@@ -1,0 +1,211 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
+import { ApiError, conflict, notFound } from '../platform/errors';
+import { collections, keys, membership, type Collection } from '../platform/keys';
+import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
+
+/** The registry's DynamoDB access: providers, venues and activities. */
+export class RegistryStore {
+  constructor(private readonly db: Db) {}
+
+  async createProvider(provider: ProviderRecord): Promise<void> {
+    await this.db.client.send(
+      new PutCommand({
+        TableName: this.db.tableName,
+        Item: {
+          ...keys.provider(provider.providerId),
+          ...membership(collections.providers(), provider.providerId),
+          type: 'provider',
+          ...provider,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async getProvider(providerId: string): Promise<ProviderRecord | undefined> {
+    return this.get(keys.provider(providerId), toProvider);
+  }
+
+  listProviders(page: PageRequest): Promise<Page<ProviderRecord>> {
+    return this.list(collections.providers(), page, toProvider, 'providerId');
+  }
+
+  /** Replaces the accreditation; 404 if the provider does not exist. Returns the updated provider. */
+  async setAccreditation(providerId: string, accreditation: AccreditationRecord): Promise<ProviderRecord> {
+    try {
+      const result = await this.db.client.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.provider(providerId),
+          UpdateExpression: 'SET accreditation = :accreditation, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':accreditation': accreditation, ':at': accreditation.updatedAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toProvider(result.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw notFound('Provider');
+      throw error;
+    }
+  }
+
+  /** Adds a venue to an existing provider, atomically: a venue is never written for a missing provider. */
+  async createVenue(venue: VenueRecord): Promise<void> {
+    await this.transact(notFound('Provider'), [
+      {
+        ConditionCheck: {
+          TableName: this.db.tableName,
+          Key: keys.provider(venue.providerId),
+          ConditionExpression: 'attribute_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.db.tableName,
+          Item: {
+            ...keys.venue(venue.venueId),
+            ...membership(collections.venuesOf(venue.providerId), venue.venueId),
+            type: 'venue',
+            ...venue,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+  }
+
+  async getVenue(venueId: string): Promise<VenueRecord | undefined> {
+    return this.get(keys.venue(venueId), toVenue);
+  }
+
+  listVenues(providerId: string, page: PageRequest): Promise<Page<VenueRecord>> {
+    return this.list(collections.venuesOf(providerId), page, toVenue, 'venueId');
+  }
+
+  /** The provider and a venue in one round trip (what creating an activity checks). */
+  async getProviderAndVenue(
+    providerId: string,
+    venueId: string,
+  ): Promise<{ provider?: ProviderRecord; venue?: VenueRecord }> {
+    const result = await this.db.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.db.tableName]: { Keys: [keys.provider(providerId), keys.venue(venueId)], ConsistentRead: true },
+        },
+      }),
+    );
+    const items = result.Responses?.[this.db.tableName] ?? [];
+    const provider = items.find((item) => item.type === 'provider');
+    const venue = items.find((item) => item.type === 'venue');
+    return {
+      ...(provider ? { provider: toProvider(provider) } : {}),
+      ...(venue ? { venue: toVenue(venue) } : {}),
+    };
+  }
+
+  /**
+   * Writes the activity only if, at that instant, the venue is still the provider's and
+   * the provider is still accredited for the category: the checks the handler made are
+   * repeated as conditions, so a concurrent change cannot slip between read and write.
+   */
+  async createActivity(activity: ActivityRecord): Promise<void> {
+    // The handler checked both first, so a failed condition here is a concurrent change.
+    await this.transact(conflict('registry_changed', 'The provider or venue changed while this request ran; try again.'), [
+      {
+        ConditionCheck: {
+          TableName: this.db.tableName,
+          Key: keys.provider(activity.providerId),
+          ConditionExpression: 'attribute_exists(PK) AND contains(categories, :category)',
+          ExpressionAttributeValues: { ':category': activity.category },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: this.db.tableName,
+          Key: keys.venue(activity.venueId),
+          ConditionExpression: 'providerId = :providerId',
+          ExpressionAttributeValues: { ':providerId': activity.providerId },
+        },
+      },
+      {
+        Put: {
+          TableName: this.db.tableName,
+          Item: {
+            ...keys.activity(activity.activityId),
+            ...membership(collections.activitiesOf(activity.providerId), activity.activityId),
+            type: 'activity',
+            ...activity,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+  }
+
+  async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
+    return this.get(keys.activity(activityId), toActivity);
+  }
+
+  listActivities(providerId: string, page: PageRequest): Promise<Page<ActivityRecord>> {
+    return this.list(collections.activitiesOf(providerId), page, toActivity, 'activityId');
+  }
+
+  private async get<T>(key: { PK: string; SK: string }, map: (item: Record<string, unknown>) => T) {
+    const result = await this.db.client.send(new GetCommand({ TableName: this.db.tableName, Key: key }));
+    return result.Item ? map(result.Item) : undefined;
+  }
+
+  private async list<T>(
+    of: Collection,
+    page: PageRequest,
+    map: (item: Record<string, unknown>) => T,
+    idField: string,
+  ): Promise<Page<T>> {
+    const result = await queryCollection(this.db, of, page, (item) => String(item[idField]));
+    return { ...result, items: result.items.map(map) };
+  }
+
+  /** A transaction whose failed conditions mean the client's request no longer fits: `failure` says how. */
+  private async transact(
+    failure: ApiError,
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+  ): Promise<void> {
+    try {
+      await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw failure;
+      throw error;
+    }
+  }
+}
+
+// Items carry key attributes and a type tag; the views below keep only the entity's fields.
+
+function toProvider(item: Record<string, unknown>): ProviderRecord {
+  const { providerId, name, categories, accreditation, createdAt, updatedAt } = item as unknown as ProviderRecord;
+  return { providerId, name, categories, accreditation, createdAt, updatedAt };
+}
+
+function toVenue(item: Record<string, unknown>): VenueRecord {
+  const { venueId, providerId, name, postcode, createdAt } = item as unknown as VenueRecord;
+  return { venueId, providerId, name, postcode, createdAt };
+}
+
+function toActivity(item: Record<string, unknown>): ActivityRecord {
+  const { activityId, providerId, venueId, name, category, capacity, schedule, createdAt } =
+    item as unknown as ActivityRecord;
+  return {
+    activityId,
+    providerId,
+    venueId,
+    name,
+    category,
+    ...(capacity !== undefined ? { capacity } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
+    createdAt,
+  };
+}

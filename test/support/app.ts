@@ -1,0 +1,75 @@
+import { createTokenVerifier, type Role } from '../../shared/platform/auth';
+import { createApp } from '../../shared/platform/app';
+import type { Db } from '../../shared/platform/dynamo';
+import { ulidSource } from '../../shared/platform/ids';
+import { createLogger } from '../../shared/platform/logger';
+import { createServices, type AppDependencies } from '../../shared/platform/services';
+import { DevClock } from '../../local/dev-clock';
+import { loadDevIssuer } from '../../local/dev-issuer';
+import { devApp } from '../../local/dev-routes';
+import { createTestDb } from './db';
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+export interface CallOptions {
+  /** Act as this role with a freshly minted token (a provider needs providerId). */
+  as?: Role;
+  providerId?: string;
+  /** An object is sent as JSON; a string is sent as it is (for malformed bodies). */
+  body?: unknown;
+  /** Use this exact Authorization token instead. */
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The real app on a private DynamoDB Local table, with the local issuer and a
+ * controllable clock (as local mode wires it), driven through `app.request()`.
+ */
+export async function createTestApp(options: { db?: Db; now?: string } = {}) {
+  const db = options.db ?? (await createTestDb());
+  const clock = new DevClock();
+  if (options.now) clock.set(new Date(options.now));
+  const issuer = await loadDevIssuer();
+  const deps: AppDependencies = {
+    db,
+    clock,
+    ids: ulidSource(clock),
+    verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
+    logger: createLogger({ level: 'SILENT' }),
+  };
+  const app = createApp(deps);
+  app.route('/', devApp(issuer, clock));
+
+  const tokenFor = async (role: Role, providerId?: string) =>
+    (await issuer.mint({ role, ...(providerId ? { providerId } : {}) }, clock.now())).token;
+
+  /** A JSON request as `role` (or with no token when role is undefined). */
+  const call = async (
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ) => {
+    const { as, providerId, body, token, headers = {} } = options;
+    const auth = token ?? (as ? await tokenFor(as, providerId) : undefined);
+    const response = await app.request(path, {
+      method,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, body: json, text, headers: response.headers };
+  };
+
+  return { app, db, clock, issuer, services: createServices(deps), tokenFor, call };
+}
