@@ -1,0 +1,574 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { projectRoot } from '../../infra/constructs/waymark-function';
+import { apiThrottle } from '../../infra/waymark-stack';
+import type { WaymarkStack } from '../../infra/waymark-stack';
+import { createWaymarkApp } from '../../infra/waymark-app';
+import { CLAIMS, ROLES } from '../../shared/platform/auth';
+import { tableDeclaration } from '../../shared/platform/table';
+
+/** The same feature flags `cdk synth` gets from cdk.json. */
+const cdkContext = (JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+  .context;
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+}
+
+const outdirs: string[] = [];
+function newOutdir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'waymark-cdk-'));
+  outdirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function logicalId(construct: IConstruct): string {
+  const resource = construct.node.defaultChild;
+  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(construct).getLogicalId(resource);
+}
+
+const asList = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every AWS::IAM::Policy attached to the given role. */
+function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleLogicalId }]) },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+/** What the CDK validation framework reports for one synth (file written to the cloud assembly). */
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; severity: string; violatingConstructs: { constructPath?: string }[] }[];
+  }[];
+}
+
+interface Finding {
+  plugin: string;
+  rule: string;
+  severity: string;
+  path: string | undefined;
+}
+
+/**
+ * Synthesizes the app and returns every finding of every validation plugin, errors and warnings
+ * alike. cdk-nag v3 is a CDK policy-validation plugin: its unacknowledged findings go to
+ * `validation-report.json` in the cloud assembly, and in a test process (NODE_ENV=test) an
+ * error-level finding also makes `app.synth()` throw. Warnings (e.g. AwsSolutions-DDB3, -COG2)
+ * never throw, which is why the report is read rather than relying on the exception.
+ */
+function synthFindings(app: App, outdir: string): { findings: Finding[]; synthError: unknown } {
+  let synthError: unknown;
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  const report = JSON.parse(readFileSync(path.join(outdir, VALIDATION_REPORT_FILE), 'utf8')) as ValidationReport;
+  const findings = report.pluginReports.flatMap((plugin) =>
+    plugin.violations.flatMap((violation) =>
+      violation.violatingConstructs.map((construct) => ({
+        plugin: plugin.pluginName,
+        rule: violation.ruleName,
+        severity: violation.severity,
+        path: construct.constructPath,
+      })),
+    ),
+  );
+  return { findings, synthError };
+}
+
+/** Every acknowledgement recorded in the construct tree: rule id (without the annotation prefix) and reason. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason: typeof reason === 'string' ? reason : JSON.stringify(reason),
+        })),
+      ),
+  );
+}
+
+// The Waymark app is built (and its function bundled) once for this file, and synthesized once:
+// that synth runs cdk-nag, and the stack assertions read the same cloud assembly.
+let app: App;
+let stack: WaymarkStack;
+let template: Template;
+let nag: { findings: Finding[]; synthError: unknown };
+
+beforeAll(() => {
+  const outdir = newOutdir();
+  ({ app, stack } = createWaymarkApp({ outdir, context: cdkContext }));
+  nag = synthFindings(app, outdir);
+  // After a clean synth this reuses the assembly. After a failed one (a cdk-nag finding), read the
+  // template it wrote, so that the stack assertions still run and the nag test names the finding.
+  template =
+    nag.synthError === undefined
+      ? Template.fromStack(stack)
+      : Template.fromJSON(JSON.parse(readFileSync(path.join(outdir, stack.templateFile), 'utf8')) as Json);
+});
+
+describe('Waymark stack', () => {
+
+  describe('DynamoDB table', () => {
+    it('has the keys of tableDeclaration, on-demand billing, PITR, encryption and deletion protection', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: tableDeclaration.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableDeclaration.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    });
+
+    it('is retained when removed from the stack or replaced', () => {
+      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('has exactly the GSIs of tableDeclaration, every key a string', () => {
+      const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+        Properties: { GlobalSecondaryIndexes: Json[]; AttributeDefinitions: { AttributeName: string; AttributeType: string }[] };
+      };
+      const expected = tableDeclaration.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      }));
+      expect(table.Properties.GlobalSecondaryIndexes).toEqual(expected);
+
+      const keyNames = [
+        tableDeclaration.partitionKey,
+        tableDeclaration.sortKey,
+        ...tableDeclaration.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+      ];
+      expect(table.Properties.AttributeDefinitions).toEqual(
+        expect.arrayContaining(keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      );
+      expect(table.Properties.AttributeDefinitions).toHaveLength(new Set(keyNames).size);
+    });
+  });
+
+  describe('API function', () => {
+    it('runs on the newest Node.js runtime, arm64, traced, 1024 MB, 10 s', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+      });
+    });
+
+    it('gets its configuration from the stack resources', () => {
+      const env = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+        Properties: { Environment: { Variables: Json } };
+      };
+      const issuer = {
+        'Fn::Join': [
+          '',
+          ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: logicalId(stack.userPool) }],
+        ],
+      };
+      expect(env.Properties.Environment.Variables).toEqual({
+        TABLE_NAME: { Ref: logicalId(stack.table) },
+        AUTH_ISSUER: issuer,
+        AUTH_AUDIENCE: { Ref: logicalId(stack.userPoolClient) },
+        SCHEDULE_GROUP_NAME: stack.resolve(stack.followUpSchedules.scheduleGroupName),
+        SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
+        FOLLOWUP_DLQ_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+        POWERTOOLS_SERVICE_NAME: 'waymark',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('logs to its own log group, kept for a year and retained', () => {
+      const logGroupId = logicalId(stack.api.logGroup);
+      template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+      expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it('has a role with no AWS managed policy, writing only to its own log group', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        },
+        ManagedPolicyArns: Match.absent(),
+      });
+      const logs = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('logs:')),
+      );
+      expect(logs).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(stack.api.logGroup), 'Arn'] },
+        },
+      ]);
+    });
+
+    it('reads and writes the table (and its indexes) and nothing else in DynamoDB', () => {
+      const dynamo = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('dynamodb:')),
+      );
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']));
+      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+    });
+
+    it('may manage schedules in the follow-up group only', () => {
+      const scheduler = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('scheduler:')),
+      );
+      expect(scheduler).toEqual([
+        {
+          Sid: 'FollowUpSchedules',
+          Effect: 'Allow',
+          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':scheduler:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                `:schedule/${stack.resolve(stack.followUpSchedules.scheduleGroupName)}/*`,
+              ],
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('may pass the scheduler target role, to EventBridge Scheduler only, and no other role', () => {
+      const passRole = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
+        asList(s.Action).includes('iam:PassRole'),
+      );
+      expect(passRole).toEqual([
+        {
+          Sid: 'PassSchedulerRole',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+    });
+
+    it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
+      const unscoped = statementsOfRole(template, logicalId(stack.api.role)).filter((s) => s.Resource === '*');
+      expect(unscoped).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+      ]);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('sends every request through the $default route to the function (payload v2)', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: '$default',
+        AuthorizationType: 'NONE',
+        Target: Match.anyValue(),
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
+      });
+    });
+
+    it('has one $default stage, auto-deployed, throttled, with access logs kept for a year', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingBurstLimit: apiThrottle.burstLimit,
+          ThrottlingRateLimit: apiThrottle.rateLimit,
+        },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+      const accessLogs = template.findResources('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+      expect(Object.keys(accessLogs).some((id) => id.startsWith('ApiAccessLogs'))).toBe(true);
+    });
+  });
+
+  describe('Cognito', () => {
+    it('is a user pool for invited staff: email sign-in, strong passwords, TOTP MFA, protected and retained', () => {
+      template.hasResource('AWS::Cognito::UserPool', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          UsernameAttributes: ['email'],
+          UsernameConfiguration: { CaseSensitive: false },
+          MfaConfiguration: 'ON',
+          EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+          Policies: {
+            PasswordPolicy: Match.objectLike({
+              MinimumLength: 12,
+              RequireLowercase: true,
+              RequireUppercase: true,
+              RequireNumbers: true,
+              RequireSymbols: true,
+            }),
+          },
+          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+          DeletionProtection: 'ACTIVE',
+          UserPoolTier: 'PLUS',
+          UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        }),
+      });
+    });
+
+    it('has the mutable custom attribute that the API reads as custom:providerId', () => {
+      expect(CLAIMS.providerId).toBe('custom:providerId');
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        Schema: Match.arrayWith([Match.objectLike({ Name: 'providerId', AttributeDataType: 'String', Mutable: true })]),
+      });
+    });
+
+    it('has one group per Waymark role', () => {
+      expect([...ROLES].sort()).toEqual(['admin', 'manager', 'navigator', 'provider']);
+      template.resourceCountIs('AWS::Cognito::UserPoolGroup', ROLES.length);
+      for (const role of ROLES) {
+        template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+          GroupName: role,
+          UserPoolId: { Ref: logicalId(stack.userPool) },
+        });
+      }
+    });
+
+    it('has a public web client (no secret, SRP) that can read but never write custom:providerId', () => {
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AllowedOAuthFlowsUserPoolClient: false,
+        PreventUserExistenceErrors: 'ENABLED',
+        ReadAttributes: Match.arrayWith([CLAIMS.providerId]),
+        WriteAttributes: Match.not(Match.arrayWith([CLAIMS.providerId])),
+      });
+      // An empty list would mean "every attribute" to Cognito.
+      const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0] as {
+        Properties: { WriteAttributes: string[] };
+      };
+      expect(client.Properties.WriteAttributes.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('EventBridge Scheduler', () => {
+    it('has a retained schedule group for follow-up reminders', () => {
+      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+      template.hasResource('AWS::Scheduler::ScheduleGroup', {
+        Properties: { Name: stack.resolve(stack.followUpSchedules.scheduleGroupName) },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it('has a standard, encrypted, SSL-only dead-letter queue keeping messages 14 days', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 60 * 60,
+        FifoQueue: Match.absent(),
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(stack.followUpDeadLetterQueue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it("has a target role only EventBridge Scheduler can assume, for this account's follow-up group", () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: {
+                StringEquals: {
+                  'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.followUpSchedules), 'Arn'] },
+                },
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('lets the target role send to the dead-letter queue and do nothing else (yet)', () => {
+      expect(statementsOfRole(template, logicalId(stack.schedulerRole))).toEqual([
+        {
+          Sid: 'FollowUpDeadLetters',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+        },
+      ]);
+    });
+  });
+
+  it('outputs the API URL, user pool id, client id and table name', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(outputs.TableName?.Value).toEqual({ Ref: logicalId(stack.table) });
+    expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack.userPool) });
+    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: logicalId(stack.userPoolClient) });
+  });
+
+  it('is environment-agnostic (no account or region baked in)', () => {
+    expect(stack.resolve(stack.account)).toEqual({ Ref: 'AWS::AccountId' });
+    expect(stack.resolve(stack.region)).toEqual({ Ref: 'AWS::Region' });
+  });
+});
+
+describe('Table from tableDeclaration', () => {
+  it('gains a GSI added to the declaration without any change to the stack', async () => {
+    vi.resetModules();
+    vi.doMock('../../shared/platform/table', async (importOriginal) => {
+      const actual = await importOriginal<typeof import('../../shared/platform/table')>();
+      return {
+        ...actual,
+        tableDeclaration: {
+          ...actual.tableDeclaration,
+          globalSecondaryIndexes: [
+            ...actual.tableDeclaration.globalSecondaryIndexes,
+            { indexName: 'GSI9', partitionKey: 'GSI9PK', sortKey: 'GSI9SK' },
+          ],
+        },
+      };
+    });
+    try {
+      const fresh = await import('../../infra/waymark-app');
+      // No bundling: only the table matters here.
+      const { stack } = fresh.createWaymarkApp({
+        outdir: newOutdir(),
+        context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          Match.objectLike({
+            IndexName: 'GSI9',
+            KeySchema: [
+              { AttributeName: 'GSI9PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI9SK', KeyType: 'RANGE' },
+            ],
+          }),
+        ]),
+        AttributeDefinitions: Match.arrayWith([{ AttributeName: 'GSI9PK', AttributeType: 'S' }]),
+      });
+    } finally {
+      vi.doUnmock('../../shared/platform/table');
+      vi.resetModules();
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the Waymark app (errors and warnings)', () => {
+    expect(nag.findings).toEqual([]);
+    expect(nag.synthError).toBeUndefined();
+  });
+
+  it('acknowledges only the reviewed findings, each with a specific reason', () => {
+    const acks = acknowledgements(app);
+    expect(acks.map((ack) => `${ack.path} ${ack.id.replace(/\[.*\]$/, '[…]')}`).sort()).toEqual([
+      'Waymark/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/DefaultRoute AwsSolutions-APIG4',
+      'Waymark/FollowUpDeadLetterQueue AwsSolutions-SQS3',
+    ]);
+    for (const ack of acks) {
+      expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(80);
+    }
+  });
+
+  it('is registered by createWaymarkApp and reports a violation (the check above can fail)', () => {
+    const outdir = newOutdir();
+    const { app: canaryApp } = createWaymarkApp({
+      outdir,
+      context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+    });
+    // A queue with neither SSL enforcement nor a dead-letter queue: AwsSolutions-SQS3 and -SQS4.
+    new Queue(new Stack(canaryApp, 'NagCanary'), 'PlainQueue');
+    const { findings, synthError } = synthFindings(canaryApp, outdir);
+
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        { plugin: 'AwsSolutions', rule: 'AwsSolutions-SQS3', severity: 'error', path: 'NagCanary/PlainQueue/Resource' },
+        { plugin: 'AwsSolutions', rule: 'AwsSolutions-SQS4', severity: 'error', path: 'NagCanary/PlainQueue/Resource' },
+      ]),
+    );
+    expect(findings.filter((finding) => !finding.path?.startsWith('NagCanary/'))).toEqual([]);
+    expect(String(synthError)).toMatch(/AwsSolutions-SQS4/);
+  });
+});

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../../shared/platform/auth';
+import { createTestApp, type TestApp } from '../../support/app';
+
+/**
+ * The whole route × role matrix, from this one table. Every route in the OpenAPI
+ * document must appear here (the last test checks), so a new route cannot ship
+ * without someone writing down who may call it.
+ */
+type Allowed = readonly Role[] | 'public';
+interface Row {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  allowed: Allowed;
+  body?: (ids: Ids) => unknown;
+}
+interface Ids {
+  providerId: string;
+  venueId: string;
+  activityId: string;
+}
+
+const everyone = ROLES;
+const managers = ['manager', 'admin'] as const;
+
+const MATRIX: Row[] = [
+  { method: 'post', path: '/v1/providers', allowed: managers, body: () => ({ name: 'M', categories: ['advice'], accreditation: { status: 'accredited', validUntil: '2030-01-01' } }) },
+  { method: 'get', path: '/v1/providers', allowed: ['navigator', 'manager', 'admin'] },
+  { method: 'get', path: '/v1/providers/{providerId}', allowed: everyone },
+  { method: 'put', path: '/v1/providers/{providerId}/accreditation', allowed: managers, body: () => ({ status: 'accredited', validUntil: '2030-01-01' }) },
+  { method: 'post', path: '/v1/providers/{providerId}/venues', allowed: managers, body: () => ({ name: 'V', postcode: 'LU1 2AB' }) },
+  { method: 'get', path: '/v1/providers/{providerId}/venues', allowed: everyone },
+  { method: 'get', path: '/v1/providers/{providerId}/venues/{venueId}', allowed: everyone },
+  { method: 'post', path: '/v1/providers/{providerId}/activities', allowed: managers, body: (ids) => ({ venueId: ids.venueId, name: 'A', category: 'advice' }) },
+  { method: 'get', path: '/v1/providers/{providerId}/activities', allowed: everyone },
+  { method: 'get', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: everyone },
+  // Local mode only (mounted by the local runtime, never in the Lambda).
+  { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
+  { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
+  { method: 'post', path: '/v1/dev/clock', allowed: 'public', body: () => ({ advance: 'PT1S' }) },
+];
+
+let t: TestApp;
+let ids: Ids;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const provider = await t.call('POST', '/v1/providers', {
+    as: 'admin',
+    body: { name: 'Matrix', categories: ['advice'], accreditation: { status: 'accredited', validUntil: '2030-01-01' } },
+  });
+  const venue = await t.call('POST', `/v1/providers/${provider.body.providerId}/venues`, { as: 'admin', body: { name: 'V', postcode: 'LU1 2AB' } });
+  const activity = await t.call('POST', `/v1/providers/${provider.body.providerId}/activities`, {
+    as: 'admin',
+    body: { venueId: venue.body.venueId, name: 'A', category: 'advice' },
+  });
+  ids = { providerId: provider.body.providerId, venueId: venue.body.venueId, activityId: activity.body.activityId };
+});
+
+const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: keyof Ids) => ids[name]);
+
+describe.each(MATRIX)('$method $path', (row) => {
+  const callers: (Role | 'anonymous')[] = ['anonymous', ...ROLES];
+
+  it.each(callers)('as %s', async (caller) => {
+    const res = await t.call(row.method.toUpperCase(), fill(row.path), {
+      ...(caller === 'anonymous' ? {} : { as: caller, providerId: ids.providerId }),
+      ...(row.body ? { body: row.body(ids) } : {}),
+    });
+    if (row.allowed === 'public') {
+      expect(res.status).toBeLessThan(400);
+    } else if (caller === 'anonymous') {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('unauthenticated');
+    } else if (row.allowed.includes(caller)) {
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(400);
+    } else {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+  });
+});
+
+describe('the matrix is complete', () => {
+  it('lists exactly the operations in the OpenAPI document', async () => {
+    const doc = (await t.call('GET', '/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`))
+      .sort();
+    expect(MATRIX.map((row) => `${row.method} ${row.path}`).sort()).toEqual(documented);
+  });
+});
+
+describe('tokens at the door', () => {
+  it.each([
+    ['a malformed Authorization header', { authorization: 'Token abc' }],
+    ['a garbage bearer token', { authorization: 'Bearer abc.def.ghi' }],
+  ])('%s is 401', async (_label, headers) => {
+    const res = await t.app.request('/v1/providers', { headers });
+    expect(res.status).toBe(401);
+  });
+
+  it('an expired token is 401 with a message saying so', async () => {
+    const { token } = await t.issuer.mint({ role: 'manager' }, new Date(t.clock.now().getTime() - 24 * 3600_000));
+    const res = await t.call('GET', '/v1/providers', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/expired/);
+  });
+
+  it('is checked before the body: an anonymous invalid body is 401, not 400', async () => {
+    const res = await t.call('POST', '/v1/providers', { body: { nonsense: true } });
+    expect(res.status).toBe(401);
+  });
+});
