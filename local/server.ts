@@ -3,18 +3,14 @@ import { dirname, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { createTokenVerifier } from '../shared/platform/auth';
-import { createApp } from '../shared/platform/app';
 import { createDocumentClient, type Db } from '../shared/platform/dynamo';
-import { ulidSource } from '../shared/platform/ids';
-import { createLogger } from '../shared/platform/logger';
-import { createServices, type AppDependencies } from '../shared/platform/services';
+import { createServices } from '../shared/platform/services';
 import { DevClock } from './dev-clock';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer';
-import { devApp } from './dev-routes';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
+import { createLocalApp, localDependencies } from './wiring';
 
 export interface LocalSettings {
   /** 0 picks a free port. */
@@ -57,18 +53,11 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     if (settings.clockNow) clock.set(new Date(settings.clockNow));
     if (settings.clockOffset) clock.advance(settings.clockOffset);
     const issuer = await loadDevIssuer(settings.dataDir);
-    const deps: AppDependencies = {
-      db,
-      clock,
-      ids: ulidSource(clock),
-      verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
-      logger: createLogger({ level: settings.logLevel }),
-    };
+    const deps = localDependencies(db, clock, issuer, settings.logLevel);
 
     const seeded = settings.seed === 'demo' ? await seedDemo(createServices(deps)) : 'skipped';
 
-    const app = createApp(deps, { docsAssetBaseUrl: DOCS_ASSETS });
-    app.route('/', devApp(issuer, clock));
+    const app = createLocalApp(deps, clock, issuer, { docsAssetBaseUrl: DOCS_ASSETS });
     // Swagger UI's files from node_modules, so /docs works without internet.
     const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     app.use(

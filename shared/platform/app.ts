@@ -55,7 +55,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A Cognito ID token in AWS; in local mode, one minted by POST /v1/dev/tokens.',
+    description: 'A Cognito ID token in AWS; in local mode, one minted by the local issuer (see the README).',
   });
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

@@ -1,12 +1,9 @@
-import { createTokenVerifier, type Role } from '../../shared/platform/auth';
-import { createApp } from '../../shared/platform/app';
+import type { Role } from '../../shared/platform/auth';
 import type { Db } from '../../shared/platform/dynamo';
-import { ulidSource } from '../../shared/platform/ids';
-import { createLogger } from '../../shared/platform/logger';
-import { createServices, type AppDependencies } from '../../shared/platform/services';
+import { createServices } from '../../shared/platform/services';
 import { DevClock } from '../../local/dev-clock';
 import { loadDevIssuer } from '../../local/dev-issuer';
-import { devApp } from '../../local/dev-routes';
+import { createLocalApp, localDependencies } from '../../local/wiring';
 import { createTestDb } from './db';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -31,15 +28,8 @@ export async function createTestApp(options: { db?: Db; now?: string } = {}) {
   const clock = new DevClock();
   if (options.now) clock.set(new Date(options.now));
   const issuer = await loadDevIssuer();
-  const deps: AppDependencies = {
-    db,
-    clock,
-    ids: ulidSource(clock),
-    verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
-    logger: createLogger({ level: 'SILENT' }),
-  };
-  const app = createApp(deps);
-  app.route('/', devApp(issuer, clock));
+  const deps = localDependencies(db, clock, issuer, 'SILENT');
+  const app = createLocalApp(deps, clock, issuer);
 
   const tokenFor = async (role: Role, providerId?: string) =>
     (await issuer.mint({ role, ...(providerId ? { providerId } : {}) }, clock.now())).token;

@@ -109,7 +109,7 @@ describe('providers', () => {
   });
 
   it('pages through providers with a cursor, each once, oldest first', async () => {
-    const created = [];
+    const created: string[] = [];
     for (let i = 0; i < 5; i++) created.push((await makeProvider({ ...validProvider, name: `Paged ${i}` })).providerId);
     const seen: string[] = [];
     let cursor: string | undefined;

@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { lambdaRuntime, nodejsBundlingOptions } from '../bundling';
+
+/** The repository root: entries and the lock file are resolved from here. */
+export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/**
+ * How long function and API access logs are kept.
+ *
+ * Waymark processes UK GDPR special-category health data. Its logs hold no
+ * personal data, but they are the operational half of the audit trail (who
+ * called which route, when, with what outcome, and what failed), and an
+ * information-governance review or a data-subject complaint can ask about
+ * events many months back. One year answers that, and the logs still expire
+ * rather than pile up forever (storage limitation). The group is retained if
+ * the stack is deleted, so deleting the stack cannot erase the audit trail.
+ */
+export const auditLogRetention = RetentionDays.ONE_YEAR;
+
+export interface WaymarkFunctionProps {
+  /** The handler module, relative to the repository root, e.g. `functions/api.ts`. */
+  readonly entry: string;
+  /** The exported handler's name. @default 'handler' */
+  readonly handler?: string;
+  readonly description: string;
+  /** Added to the defaults (service name, log level, source maps). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 1024 MB */
+  readonly memorySize?: number;
+}
+
+/**
+ * A Lambda function with Waymark's defaults: the newest Node.js runtime on
+ * arm64 (Graviton: cheaper per GB-second, and at least as fast for this work),
+ * bundled by `infra/bundling.ts`, active X-Ray tracing, its own log group with
+ * a fixed retention, and its own role that may write only to that log group
+ * (no AWS managed policy).
+ */
+export class WaymarkFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WaymarkFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: auditLogRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group), write to this group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(projectRoot, props.entry),
+      handler: props.handler ?? 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      runtime: lambdaRuntime,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      description: props.description,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'waymark',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The bundle ships a source map (see infra/bundling.ts); this makes stack traces use it.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: nodejsBundlingOptions(),
+    });
+
+    // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+        'permissions, so the statement CDK adds for active tracing must use Resource "*". The stack test ' +
+        'checks that this X-Ray statement is the only one on the role with Resource "*".',
+    });
+  }
+}

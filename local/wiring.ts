@@ -1,0 +1,27 @@
+import { createTokenVerifier } from '../shared/platform/auth';
+import { createApp } from '../shared/platform/app';
+import type { Db } from '../shared/platform/dynamo';
+import { ulidSource } from '../shared/platform/ids';
+import { createLogger } from '../shared/platform/logger';
+import type { AppDependencies } from '../shared/platform/services';
+import type { DevClock } from './dev-clock';
+import type { DevIssuer } from './dev-issuer';
+import { devApp } from './dev-routes';
+
+/** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock. */
+export function localDependencies(db: Db, clock: DevClock, issuer: DevIssuer, logLevel = 'WARN'): AppDependencies {
+  return {
+    db,
+    clock,
+    ids: ulidSource(clock),
+    verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
+    logger: createLogger({ level: logLevel }),
+  };
+}
+
+/** The same app the Lambda serves, plus the local-only dev routes. */
+export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: { docsAssetBaseUrl?: string } = {}) {
+  const app = createApp(deps, options);
+  app.route('/', devApp(issuer, clock));
+  return app;
+}
