@@ -44,8 +44,13 @@ function startWaymark(env: Record<string, string>) {
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
 
-const childPids = (pid: number) =>
-  execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((line) => line.trim()).filter(Boolean).map(Number);
+/** The Java processes (DynamoDB Local) that a Waymark process started. */
+const javaChildren = (pid: number) =>
+  execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, command]) => command === 'java')
+    .map(([childPid]) => Number(childPid));
 
 const alive = (pid: number) => {
   try {
@@ -73,8 +78,8 @@ describe('npm start', () => {
   it('serves the seeded API, docs and dev routes, and SIGTERM stops it and its DynamoDB Local', async () => {
     const run = startWaymark({ DATA_DIR: dataDir });
     const url = await run.ready;
-    const javaPids = childPids(run.child.pid!);
-    expect(javaPids.length).toBeGreaterThan(0);
+    const javaPids = javaChildren(run.child.pid!);
+    expect(javaPids).toHaveLength(1);
 
     expect((await fetch(`${url}/docs`)).status).toBe(200);
     expect((await fetch(`${url}/docs/assets/swagger-ui-dist/swagger-ui-bundle.js`)).status).toBe(200);
@@ -96,7 +101,8 @@ describe('npm start', () => {
     const run = startWaymark({ DATA_DIR: dataDir });
     const url = await run.ready;
     expect(run.output().stdout).toContain('demo data kept');
-    const javaPids = childPids(run.child.pid!);
+    const javaPids = javaChildren(run.child.pid!);
+    expect(javaPids).toHaveLength(1);
     // The token minted before the restart still verifies: the key pair was kept.
     const providers = await json(`${url}/v1/providers?limit=100`, { headers: { authorization: `Bearer ${firstToken}` } });
     expect(providers.status).toBe(200);
