@@ -1,0 +1,75 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The Lambda entry as API Gateway's HTTP API ($default stage) invokes it: routing on rawPath,
+ * the contract's error shape, and a cold start that refuses a bad environment.
+ */
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
+let handler: Handler;
+
+const env = {
+  TABLE_NAME: 'waymark-test',
+  AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
+  AUTH_AUDIENCE: 'client-id',
+  AWS_REGION: 'eu-west-2',
+};
+
+beforeAll(async () => {
+  Object.assign(process.env, env);
+  ({ handler } = (await import('../../functions/api')) as unknown as { handler: Handler });
+});
+
+function event(method: string, rawPath: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'api.example.org', ...headers },
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '23/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1795000000000,
+    },
+  };
+}
+
+const context = {} as Context;
+
+describe('functions/api.ts on an HTTP API v2 event', () => {
+  it('serves the OpenAPI document without a token', async () => {
+    const res = await handler(event('GET', '/v1/openapi.json'), context);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).openapi).toBe('3.1.0');
+  });
+
+  it('answers 401 in the error shape without a token, before touching DynamoDB', async () => {
+    const res = await handler(event('GET', '/v1/providers'), context);
+    expect(res.statusCode).toBe(401);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: 'unauthenticated', message: 'A valid bearer token is required.' } });
+  });
+
+  it('has no local-only routes', async () => {
+    const res = await handler(event('POST', '/v1/dev/tokens', { 'content-type': 'application/json' }), context);
+    expect(res.statusCode).toBe(404);
+    const doc = JSON.parse((await handler(event('GET', '/v1/openapi.json'), context)).body) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/dev'))).toEqual([]);
+  });
+});
+
+describe('loadAwsConfig', () => {
+  it('fails the cold start naming each missing variable', async () => {
+    const { loadAwsConfig } = await import('../../shared/platform/config');
+    expect(() => loadAwsConfig({ AUTH_ISSUER: 'not a url' })).toThrow(/TABLE_NAME.*AUTH_ISSUER.*AUTH_AUDIENCE|TABLE_NAME, AUTH_ISSUER, AUTH_AUDIENCE/);
+    expect(loadAwsConfig(env).auth.jwksUrl).toBe(`${env.AUTH_ISSUER}/.well-known/jwks.json`);
+  });
+});
