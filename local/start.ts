@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { isIsoDuration } from './dev-clock';
 import { javaProblem } from './dynamodb-local';
-import { startLocal } from './server';
+import { startLocal, type LocalSystem } from './server';
 
 /**
  * `npm start`: the whole of Waymark on this machine, on its embedded defaults.
@@ -21,6 +21,18 @@ const settingsSchema = z.object({
 
 async function main() {
   const started = performance.now();
+  // Signal handlers first: a signal that arrives while DynamoDB Local is starting (or between the
+  // ready line and here) must still stop it, not kill this process and orphan the Java child.
+  let system: LocalSystem | undefined;
+  let stopSignal: string | undefined;
+  const shutdown = (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (system) stopAndExit(system, signal);
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+
   const parsed = settingsSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -34,7 +46,7 @@ async function main() {
     process.exit(1);
   }
 
-  const system = await startLocal({
+  system = await startLocal({
     port: env.PORT,
     hostname: env.HOST,
     dataDir: env.DATA_DIR,
@@ -45,24 +57,24 @@ async function main() {
     logLevel: env.LOG_LEVEL,
   });
 
+  if (stopSignal) return stopAndExit(system, stopSignal);
+
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Waymark is running at ${system.url} (ready in ${seconds} s)`);
   console.log(`  API reference: ${system.url}/docs`);
   console.log(`  Data: ${env.DATA_DIR} (${system.seeded === 'seeded' ? 'demo data loaded' : system.seeded === 'already-seeded' ? 'demo data kept from an earlier start' : 'no demo data'}); clock: ${system.clock.now().toISOString()}`);
   console.log(`  Get a token: curl -s -X POST ${system.url}/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"manager"}'`);
+}
 
-  const shutdown = (signal: string) => {
-    console.log(`Waymark stopping (${signal})…`);
-    system.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('Waymark did not stop cleanly:', error instanceof Error ? error.message : error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+function stopAndExit(system: LocalSystem, signal: string) {
+  console.log(`Waymark stopping (${signal})…`);
+  system.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('Waymark did not stop cleanly:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 }
 
 main().catch((error: unknown) => {

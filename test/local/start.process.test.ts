@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 const started: ChildProcessWithoutNullStreams[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'waymark-start-'));
 
-afterAll(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  // A test that failed half-way leaves its server running: stop it properly (SIGTERM stops its
+  // DynamoDB Local too), and only then force it.
+  for (const child of started.filter((c) => c.exitCode === null && c.signalCode === null)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -46,8 +53,9 @@ function startWaymark(env: Record<string, string>) {
 
 /** The Java processes (DynamoDB Local) that a Waymark process started. */
 const javaChildren = (pid: number) =>
-  execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
-    .split('\n')
+  // ps exits 1 when there are none: read its output either way.
+  spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter(([, command]) => command === 'java')
     .map(([childPid]) => Number(childPid));
@@ -110,6 +118,25 @@ describe('npm start', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     for (const pid of javaPids) expect(alive(pid)).toBe(false);
+  });
+
+  it('a signal during start-up still stops DynamoDB Local (no orphan Java)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-early-'));
+    try {
+      const run = startWaymark({ DATA_DIR: dir });
+      // Wait until the Java child exists, then signal before the server is ready.
+      let javaPids: number[] = [];
+      for (let i = 0; i < 200 && javaPids.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        javaPids = javaChildren(run.child.pid!);
+      }
+      expect(javaPids).toHaveLength(1);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      for (const pid of javaPids) expect(alive(pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('SEED=none starts empty', async () => {
