@@ -44,43 +44,52 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
-/** A cursor is the last member's id, opaque to clients (base64url) and validated on the way back. */
+/**
+ * A cursor is the id of the last member DynamoDB evaluated (for compound members, ULIDs joined
+ * by `#`), base64url-encoded: opaque to clients, and checked on the way back so a tampered
+ * cursor is a 400, never a DynamoDB error.
+ */
 export function encodeCursor(memberId: string): string {
   return Buffer.from(memberId, 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): string {
   const memberId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!ULID_PATTERN.test(memberId)) {
+  if (!memberId.split('#').every((part) => ULID_PATTERN.test(part))) {
     throw invalidRequest([{ in: 'query', path: 'cursor', code: 'invalid_cursor', message: 'cursor is not one this API issued' }]);
   }
   return memberId;
 }
 
-/** One page of a GSI1 collection, oldest first. */
+export interface CollectionQuery {
+  /** Extra condition on the members, e.g. a status; pages may then come back short. */
+  filter?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
+}
+
+/** One page of a collection, oldest member first. */
 export async function queryCollection(
   db: Db,
   of: Collection,
   page: PageRequest,
-  idOf: (item: Record<string, unknown>) => string,
+  options: CollectionQuery = {},
 ): Promise<Page<Record<string, unknown>>> {
+  const [pk, sk] = of.indexName === 'GSI1' ? ['GSI1PK', 'GSI1SK'] : ['GSI2PK', 'GSI2SK'];
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const result = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
       IndexName: of.indexName,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': of.partition },
+      KeyConditionExpression: '#pk = :pk',
+      ...(options.filter ? { FilterExpression: options.filter.expression } : {}),
+      ExpressionAttributeNames: { '#pk': pk, ...options.filter?.names },
+      ExpressionAttributeValues: { ':pk': of.partition, ...options.filter?.values },
       Limit: page.limit,
-      ...(after
-        ? { ExclusiveStartKey: { ...of.itemKey(after), GSI1PK: of.partition, GSI1SK: of.sortKey(after) } }
-        : {}),
+      ...(after ? { ExclusiveStartKey: { ...of.itemKey(after), [pk]: of.partition, [sk]: of.sortKey(after) } } : {}),
     }),
   );
-  const items = result.Items ?? [];
-  const last = items.at(-1);
+  const lastKey = result.LastEvaluatedKey?.[sk];
   return {
-    items,
-    ...(result.LastEvaluatedKey && last ? { nextCursor: encodeCursor(idOf(last)) } : {}),
+    items: result.Items ?? [],
+    ...(typeof lastKey === 'string' ? { nextCursor: encodeCursor(of.memberId(lastKey)) } : {}),
   };
 }

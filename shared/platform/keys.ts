@@ -3,8 +3,11 @@
  *
  * Each entity lives in its own partition (`TYPE#id`), so any entity is one
  * GetItem (or one BatchGetItem for several, as a scan's eligibility check needs).
- * Collections ("a provider's venues") are partitions of GSI1 whose sort key is
- * derived from the member's id alone, so a page cursor is just the last id.
+ * What belongs to one patient and is only ever read with them (referrals,
+ * assessments, card issues) lives in the patient's partition, so one Query reads
+ * a patient's whole record. Collections ("a navigator's patients") are partitions
+ * of GSI1 or GSI2 whose sort key is derived from the member's id alone, so a page
+ * cursor is just a member id.
  */
 export interface ItemKey {
   PK: string;
@@ -15,31 +18,84 @@ export const keys = {
   provider: (providerId: string): ItemKey => ({ PK: `PROVIDER#${providerId}`, SK: 'PROVIDER' }),
   venue: (venueId: string): ItemKey => ({ PK: `VENUE#${venueId}`, SK: 'VENUE' }),
   activity: (activityId: string): ItemKey => ({ PK: `ACTIVITY#${activityId}`, SK: 'ACTIVITY' }),
+  patient: (patientId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: 'PATIENT' }),
+  referral: (patientId: string, referralId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `REFERRAL#${referralId}` }),
+  assessment: (patientId: string, assessmentId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `ASSESSMENT#${assessmentId}` }),
+  cardIssue: (patientId: string, issueId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `CARDISSUE#${issueId}` }),
+  /** Holds the patient id an NHS number belongs to: makes the number unique in the scheme. */
+  nhsNumber: (nhsNumber: string): ItemKey => ({ PK: `NHSNUMBER#${nhsNumber}`, SK: 'NHSNUMBER' }),
+  prescription: (prescriptionId: string): ItemKey => ({ PK: `PRESCRIPTION#${prescriptionId}`, SK: 'PRESCRIPTION' }),
+  /** A card's current binding to a patient (its history is in the patient's card issues). */
+  card: (cardId: string): ItemKey => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
   /** Marks that the demo data was loaded, so a restart does not load it twice. */
   seedMarker: (name: string): ItemKey => ({ PK: `SEED#${name}`, SK: 'SEED' }),
 };
 
+/** Prefixes of the sort keys inside a patient's partition, for `begins_with` queries. */
+export const patientRecordPrefix = {
+  referrals: 'REFERRAL#',
+  assessments: 'ASSESSMENT#',
+  cardIssues: 'CARDISSUE#',
+} as const;
+
+export type CollectionIndex = 'GSI1' | 'GSI2';
+
 export interface Collection {
-  readonly indexName: 'GSI1';
+  readonly indexName: CollectionIndex;
   readonly partition: string;
   sortKey(memberId: string): string;
+  /** The member id inside one of this collection's sort keys. */
+  memberId(sortKey: string): string;
   itemKey(memberId: string): ItemKey;
 }
 
-const collection = (partition: string, prefix: string, itemKey: (id: string) => ItemKey): Collection => ({
-  indexName: 'GSI1',
+const collection = (
+  indexName: CollectionIndex,
+  partition: string,
+  prefix: string,
+  itemKey: (id: string) => ItemKey,
+): Collection => ({
+  indexName,
   partition,
   sortKey: (id) => `${prefix}#${id}`,
+  memberId: (sortKey) => sortKey.slice(prefix.length + 1),
   itemKey,
 });
 
 export const collections = {
-  providers: () => collection('PROVIDERS', 'PROVIDER', keys.provider),
-  venuesOf: (providerId: string) => collection(`PROVIDER#${providerId}#VENUES`, 'VENUE', keys.venue),
-  activitiesOf: (providerId: string) => collection(`PROVIDER#${providerId}#ACTIVITIES`, 'ACTIVITY', keys.activity),
+  providers: () => collection('GSI1', 'PROVIDERS', 'PROVIDER', keys.provider),
+  venuesOf: (providerId: string) => collection('GSI1', `PROVIDER#${providerId}#VENUES`, 'VENUE', keys.venue),
+  activitiesOf: (providerId: string) => collection('GSI1', `PROVIDER#${providerId}#ACTIVITIES`, 'ACTIVITY', keys.activity),
+  caseload: (navigatorSub: string) => collection('GSI1', `NAVIGATOR#${navigatorSub}#PATIENTS`, 'PATIENT', keys.patient),
+  allPatients: () => collection('GSI2', 'PATIENTS', 'PATIENT', keys.patient),
+  prescriptionsOf: (patientId: string) =>
+    collection('GSI1', `PATIENT#${patientId}#PRESCRIPTIONS`, 'PRESCRIPTION', keys.prescription),
 };
 
-/** The GSI1 attributes that put an item into a collection. */
-export function membership(of: Collection, memberId: string): { GSI1PK: string; GSI1SK: string } {
-  return { GSI1PK: of.partition, GSI1SK: of.sortKey(memberId) };
+/**
+ * Referrals are in the patient's partition; their collections carry the patient id in the
+ * sort key (`REFERRAL#<referralId>#<patientId>`) so a cursor can rebuild the item key.
+ */
+export const referralCollections = {
+  ofNavigator: (navigatorSub: string) => referralCollection('GSI1', `NAVIGATOR#${navigatorSub}#REFERRALS`),
+  all: () => referralCollection('GSI2', 'REFERRALS'),
+};
+
+function referralCollection(indexName: CollectionIndex, partition: string): Collection {
+  return {
+    indexName,
+    partition,
+    sortKey: (memberId) => `REFERRAL#${memberId}`,
+    memberId: (sortKey) => sortKey.slice('REFERRAL#'.length),
+    itemKey: (memberId) => {
+      const [referralId = '', patientId = ''] = memberId.split('#');
+      return keys.referral(patientId, referralId);
+    },
+  };
+}
+
+/** The index attributes that put an item into a collection. */
+export function membership(of: Collection, memberId: string): Record<string, string> {
+  const [pk, sk] = of.indexName === 'GSI1' ? ['GSI1PK', 'GSI1SK'] : ['GSI2PK', 'GSI2SK'];
+  return { [pk]: of.partition, [sk]: of.sortKey(memberId) };
 }

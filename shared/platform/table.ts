@@ -12,8 +12,12 @@ export const tableDeclaration = {
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    // Collections: every provider; a provider's venues; a provider's activities.
+    // Collections an item belongs to (see collections in keys.ts): a provider's venues, a
+    // navigator's patients, a patient's prescriptions, …
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    // A second collection for items listed two ways, e.g. every patient (managers) as well as
+    // a navigator's caseload (GSI1).
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   ] satisfies IndexDeclaration[],
 } as const;
 
