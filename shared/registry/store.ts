@@ -29,7 +29,7 @@ export class RegistryStore {
   }
 
   listProviders(page: PageRequest): Promise<Page<ProviderRecord>> {
-    return this.list(collections.providers(), page, toProvider, 'providerId');
+    return this.list(collections.providers(), page, toProvider);
   }
 
   /** Replaces the accreditation; 404 if the provider does not exist. Returns the updated provider. */
@@ -82,7 +82,7 @@ export class RegistryStore {
   }
 
   listVenues(providerId: string, page: PageRequest): Promise<Page<VenueRecord>> {
-    return this.list(collections.venuesOf(providerId), page, toVenue, 'venueId');
+    return this.list(collections.venuesOf(providerId), page, toVenue);
   }
 
   /** The provider and a venue in one round trip (what creating an activity checks). */
@@ -150,7 +150,7 @@ export class RegistryStore {
   }
 
   listActivities(providerId: string, page: PageRequest): Promise<Page<ActivityRecord>> {
-    return this.list(collections.activitiesOf(providerId), page, toActivity, 'activityId');
+    return this.list(collections.activitiesOf(providerId), page, toActivity);
   }
 
   private async get<T>(key: { PK: string; SK: string }, map: (item: Record<string, unknown>) => T) {
@@ -158,13 +158,8 @@ export class RegistryStore {
     return result.Item ? map(result.Item) : undefined;
   }
 
-  private async list<T>(
-    of: Collection,
-    page: PageRequest,
-    map: (item: Record<string, unknown>) => T,
-    idField: string,
-  ): Promise<Page<T>> {
-    const result = await queryCollection(this.db, of, page, (item) => String(item[idField]));
+  private async list<T>(of: Collection, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
+    const result = await queryCollection(this.db, of, page);
     return { ...result, items: result.items.map(map) };
   }
 

@@ -1,0 +1,107 @@
+import type { Principal } from '../platform/auth';
+import { forbidden, invalidRequest, notFound } from '../platform/errors';
+import { londonDate } from '../platform/london';
+import type { RuleContext } from '../registry/rules';
+import { normalisePostcode } from '../registry/rules';
+import {
+  SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
+  type CreateReferralInput,
+  type PatientView,
+  type ReferralView,
+} from './schema';
+import { isPlausibleDateOfBirth, normaliseNhsNumber, normaliseUkPhone } from './validation';
+
+/** A patient as stored: the view plus nothing hidden (the view is what staff with access see). */
+export type PatientRecord = PatientView & { openReferralId: string };
+export type ReferralRecord = ReferralView;
+
+/**
+ * Makes the patient and their referral from a validated request. The one rule the schema
+ * cannot check (a date of birth in the past, by the London calendar) is checked here.
+ */
+export function newReferral(
+  input: CreateReferralInput,
+  principal: Principal,
+  { clock, ids }: RuleContext,
+): { patient: PatientRecord; referral: ReferralRecord } {
+  const today = londonDate(clock.now());
+  if (!isPlausibleDateOfBirth(input.patient.dateOfBirth, today)) {
+    throw invalidRequest([
+      { in: 'body', path: 'patient.dateOfBirth', code: 'implausible_date_of_birth', message: 'must be before today and within 120 years' },
+    ]);
+  }
+  const navigator = caseloadOwnerFor(input, principal);
+  const now = clock.now().toISOString();
+  const patientId = ids.next();
+  const referralId = ids.next();
+  const { patient: p } = input;
+  const patient: PatientRecord = {
+    patientId,
+    navigator,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    dateOfBirth: p.dateOfBirth,
+    ...(p.nhsNumber ? { nhsNumber: normaliseNhsNumber(p.nhsNumber) } : {}),
+    ...(p.postcode ? { postcode: normalisePostcode(p.postcode) } : {}),
+    ...(p.phone ? { phone: normaliseUkPhone(p.phone)! } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.gpPractice ? { gpPractice: p.gpPractice } : {}),
+    openReferralId: referralId,
+    createdAt: now,
+  };
+  const referral: ReferralRecord = {
+    referralId,
+    patientId,
+    navigator,
+    status: 'new',
+    source: input.source,
+    reasons: input.reasons,
+    ...(input.notes ? { notes: input.notes } : {}),
+    snomedCode: SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
+    createdAt: now,
+  };
+  return { patient, referral };
+}
+
+/** A navigator's referrals join their own caseload; an admin may place one in anyone's. */
+function caseloadOwnerFor(input: CreateReferralInput, principal: Principal): string {
+  if (input.navigator === undefined || input.navigator === principal.sub) return principal.sub;
+  if (principal.role !== 'admin') {
+    throw invalidRequest([
+      { in: 'body', path: 'navigator', code: 'not_allowed', message: 'a navigator’s referrals join their own caseload' },
+    ]);
+  }
+  return input.navigator;
+}
+
+/**
+ * Whether the caller may see this patient at all: their own caseload for a navigator,
+ * everyone for managers and admins, no one for providers.
+ */
+export function maySeePatient(principal: Principal, patient: Pick<PatientRecord, 'navigator'>): boolean {
+  if (principal.role === 'manager' || principal.role === 'admin') return true;
+  return principal.role === 'navigator' && patient.navigator === principal.sub;
+}
+
+/**
+ * The patient if the caller may see them. Outside the caller's caseload the answer is the
+ * same 404 as for an id that does not exist, so nobody learns who else is in the scheme.
+ */
+export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(principal: Principal, patient: T | undefined): T {
+  if (!patient || !maySeePatient(principal, patient)) throw notFound('Patient');
+  return patient;
+}
+
+/** Whose caseload a list shows: a navigator sees only their own; managers and admins choose or see all. */
+export function caseloadFilter(principal: Principal, requested: string | undefined): string | undefined {
+  if (principal.role === 'navigator') {
+    if (requested !== undefined && requested !== principal.sub) throw forbidden('A navigator sees their own caseload only.');
+    return principal.sub;
+  }
+  return requested;
+}
+
+/** The patient view: the stored record without internal bookkeeping. */
+export function patientView({ openReferralId: _internal, ...patient }: PatientRecord): PatientView {
+  return patient;
+}

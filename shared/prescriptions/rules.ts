@@ -1,0 +1,184 @@
+import { Temporal } from 'temporal-polyfill';
+import { conflict } from '../platform/errors';
+import { LONDON } from '../platform/london';
+
+/**
+ * Prescription dates and states, as pure functions over Europe/London calendar dates.
+ *
+ * endDate       = startDate + 7 × weeks − 1 + days spent paused   (the last day of the prescription)
+ * followUpDueAt = 09:00 Europe/London on the day after endDate, as a UTC instant
+ *                 (08:00Z while British Summer Time is in force, 09:00Z in winter)
+ */
+export const DEFAULT_WEEKS = 12;
+export const MIN_WEEKS = 4;
+export const MAX_WEEKS = 16;
+/** The local time the follow-up falls due: a navigator's working morning, never a skipped hour. */
+export const FOLLOW_UP_TIME = '09:00';
+
+export const PRESCRIPTION_STATUSES = ['active', 'paused', 'withdrawn', 'completed'] as const;
+export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];
+
+const date = (value: string) => Temporal.PlainDate.from(value);
+
+export function endDateOf(startDate: string, weeks: number, pausedDays = 0): string {
+  return date(startDate).add({ days: 7 * weeks - 1 + pausedDays }).toString();
+}
+
+export function followUpDueAtOf(endDate: string): string {
+  return date(endDate)
+    .add({ days: 1 })
+    .toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(FOLLOW_UP_TIME) })
+    .toInstant()
+    .toString();
+}
+
+/** Whole London calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return date(from).until(date(to), { largestUnit: 'days' }).days;
+}
+
+export const earlierDate = (a: string, b: string) => (a <= b ? a : b);
+
+export interface PrescriptionRecord {
+  prescriptionId: string;
+  patientId: string;
+  status: PrescriptionStatus;
+  startDate: string;
+  weeks: number;
+  /** Days already spent paused (completed pauses); they push endDate later. */
+  pausedDays: number;
+  /** London date the current pause began, while paused. */
+  pausedOn?: string;
+  endDate: string;
+  followUpDueAt: string;
+  goals: string[];
+  activityIds: string[];
+  /** Accepted scans so far (kept by the scan transaction). */
+  sessionsAttended: number;
+  hasBaseline: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped by every change; a change is written only if the version it read is still current. */
+  version: number;
+}
+
+export interface NewPrescriptionInput {
+  patientId: string;
+  startDate: string;
+  weeks: number;
+  goals: string[];
+  activityIds: string[];
+}
+
+export function newPrescription(
+  input: NewPrescriptionInput,
+  context: { prescriptionId: string; now: Date; createdBy: string; hasBaseline: boolean },
+): PrescriptionRecord {
+  const endDate = endDateOf(input.startDate, input.weeks);
+  const now = context.now.toISOString();
+  return {
+    prescriptionId: context.prescriptionId,
+    patientId: input.patientId,
+    status: 'active',
+    startDate: input.startDate,
+    weeks: input.weeks,
+    pausedDays: 0,
+    endDate,
+    followUpDueAt: followUpDueAtOf(endDate),
+    goals: input.goals,
+    activityIds: input.activityIds,
+    sessionsAttended: 0,
+    hasBaseline: context.hasBaseline,
+    createdBy: context.createdBy,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
+
+/** Which status may follow which. Withdrawn and completed are final. */
+export const TRANSITIONS: Record<PrescriptionStatus, readonly PrescriptionStatus[]> = {
+  active: ['paused', 'withdrawn', 'completed'],
+  paused: ['active', 'withdrawn', 'completed'],
+  withdrawn: [],
+  completed: [],
+};
+
+export interface PrescriptionChange {
+  status?: PrescriptionStatus | undefined;
+  weeks?: number | undefined;
+}
+
+/**
+ * Applies a change requested on London date `today`, returning the new record. A status the
+ * record already has is no change (a retried request succeeds); a transition not in
+ * TRANSITIONS is a 409, as is any change to a withdrawn or completed prescription.
+ *
+ * Pausing records the day it began; resuming adds the days paused to `pausedDays`, which moves
+ * endDate and followUpDueAt by the pause. Withdrawing or completing early ends it today.
+ */
+export function applyChange(record: PrescriptionRecord, change: PrescriptionChange, today: string, now: Date): PrescriptionRecord {
+  if (record.status === 'withdrawn' || record.status === 'completed') {
+    throw conflict('prescription_closed', `This prescription is ${record.status}; it cannot change.`);
+  }
+  let next: PrescriptionRecord = { ...record };
+  const target = change.status;
+  if (target !== undefined && target !== record.status) {
+    if (!TRANSITIONS[record.status].includes(target)) {
+      throw conflict('illegal_transition', `A prescription cannot go from ${record.status} to ${target}.`);
+    }
+    next.status = target;
+    if (record.status === 'paused' && record.pausedOn !== undefined) {
+      // Resuming, withdrawing or completing ends the pause: count its days.
+      next.pausedDays += Math.max(0, daysBetween(record.pausedOn, today));
+      delete next.pausedOn;
+    }
+    if (target === 'paused') next.pausedOn = today;
+  }
+  if (change.weeks !== undefined) next.weeks = change.weeks;
+
+  next.endDate = endDateOf(next.startDate, next.weeks, next.pausedDays);
+  if (next.status === 'withdrawn' || next.status === 'completed') next.endDate = earlierDate(next.endDate, today);
+  next.followUpDueAt = followUpDueAtOf(next.endDate);
+
+  const changed = JSON.stringify(next) !== JSON.stringify(record);
+  if (!changed) return record;
+  next = { ...next, updatedAt: now.toISOString(), version: record.version + 1 };
+  return next;
+}
+
+/** What must happen to the follow-up reminder when a prescription is created or changes. */
+export type FollowUpChange =
+  | { action: 'schedule'; dueAt: string }
+  | { action: 'reschedule'; dueAt: string }
+  | { action: 'hold' }
+  | { action: 'cancel' }
+  | { action: 'none' };
+
+/**
+ * The one place that decides how a prescription change moves its follow-up (the scheduler,
+ * issue 6, carries it out). Paused: held until resumed, when it is rescheduled to the moved
+ * time. Withdrawn: cancelled. Completed early: rescheduled to the morning after it ended — the
+ * follow-up assessment is still owed, and is what closes the loop.
+ */
+export function followUpChange(before: PrescriptionRecord | undefined, after: PrescriptionRecord): FollowUpChange {
+  if (before === undefined) return { action: 'schedule', dueAt: after.followUpDueAt };
+  if (after.status === 'withdrawn') return before.status === 'withdrawn' ? { action: 'none' } : { action: 'cancel' };
+  if (after.status === 'paused') return before.status === 'paused' ? { action: 'none' } : { action: 'hold' };
+  if (before.status === 'paused' || before.followUpDueAt !== after.followUpDueAt) {
+    return { action: 'reschedule', dueAt: after.followUpDueAt };
+  }
+  return { action: 'none' };
+}
+
+/** Which week of the prescription `today` falls in (1-based), or undefined outside it. */
+export function weekOf(record: Pick<PrescriptionRecord, 'startDate' | 'endDate'>, today: string): number | undefined {
+  if (today < record.startDate || today > record.endDate) return undefined;
+  return Math.floor(daysBetween(record.startDate, today) / 7) + 1;
+}
+
+/** Whole weeks left after `today` until endDate (0 in the last week). */
+export function weeksRemaining(record: Pick<PrescriptionRecord, 'endDate'>, today: string): number {
+  return Math.max(0, Math.floor(daysBetween(today, record.endDate) / 7));
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../shared/platform/errors';
+import {
+  applyChange,
+  daysBetween,
+  endDateOf,
+  followUpChange,
+  followUpDueAtOf,
+  newPrescription,
+  weekOf,
+  weeksRemaining,
+  type PrescriptionRecord,
+} from '../../../shared/prescriptions/rules';
+
+const now = new Date('2026-03-02T10:00:00Z');
+const make = (startDate: string, weeks = 12) =>
+  newPrescription(
+    { patientId: 'P', startDate, weeks, goals: ['walk'], activityIds: ['A'] },
+    { prescriptionId: 'X', now, createdBy: 'nav', hasBaseline: true },
+  );
+
+function conflictCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(409);
+    return (error as ApiError).code;
+  }
+  throw new Error('expected a 409');
+}
+
+describe('endDate: startDate + 7 × weeks − 1', () => {
+  it.each([
+    ['2026-03-02', 12, '2026-05-24'],
+    ['2026-01-05', 4, '2026-02-01'],
+    ['2026-01-05', 16, '2026-04-26'],
+    ['2028-02-01', 4, '2028-02-28'], // leap year: Feb has 29 days, the 28th is day 28
+    ['2026-12-21', 2, '2027-01-03'], // over the year end
+  ])('%s for %i weeks ends %s', (start, weeks, end) => {
+    expect(endDateOf(start, weeks)).toBe(end);
+  });
+
+  it('days paused push it later', () => {
+    expect(endDateOf('2026-03-02', 12, 10)).toBe('2026-06-03');
+  });
+});
+
+describe('followUpDueAt: 09:00 London on the day after endDate', () => {
+  it.each([
+    // Winter (GMT): 09:00Z.
+    ['2026-01-31', '2026-02-01T09:00:00Z'],
+    // The day after is the spring-forward Sunday (29 March 2026): BST from 01:00 → 08:00Z.
+    ['2026-03-28', '2026-03-29T08:00:00Z'],
+    // The day before the change: still GMT.
+    ['2026-03-27', '2026-03-28T09:00:00Z'],
+    // Summer (BST): 08:00Z.
+    ['2026-07-14', '2026-07-15T08:00:00Z'],
+    // The day after is the fall-back Sunday (25 October 2026): GMT from 02:00 BST → 09:00Z.
+    ['2026-10-24', '2026-10-25T09:00:00Z'],
+    // The day before that: still BST.
+    ['2026-10-23', '2026-10-24T08:00:00Z'],
+  ])('endDate %s → %s', (endDate, due) => {
+    expect(followUpDueAtOf(endDate)).toBe(due);
+  });
+
+  it('a 12-week prescription starting in winter and ending in summer is due at 08:00Z', () => {
+    const p = make('2026-02-02');
+    expect(p.endDate).toBe('2026-04-26');
+    expect(p.followUpDueAt).toBe('2026-04-27T08:00:00Z');
+  });
+});
+
+describe('status changes', () => {
+  it('pausing and resuming moves endDate and followUpDueAt by the days paused', () => {
+    const active = make('2026-03-02'); // ends 2026-05-24
+    const paused = applyChange(active, { status: 'paused' }, '2026-03-20', now);
+    expect(paused).toMatchObject({ status: 'paused', pausedOn: '2026-03-20', endDate: '2026-05-24', version: 2 });
+    const resumed = applyChange(paused, { status: 'active' }, '2026-04-03', now);
+    expect(resumed).toMatchObject({ status: 'active', pausedDays: 14, endDate: '2026-06-07', followUpDueAt: '2026-06-08T08:00:00Z' });
+    expect(resumed).not.toHaveProperty('pausedOn');
+    // A second pause adds to the first.
+    const again = applyChange(applyChange(resumed, { status: 'paused' }, '2026-04-10', now), { status: 'active' }, '2026-04-13', now);
+    expect(again).toMatchObject({ pausedDays: 17, endDate: '2026-06-10' });
+  });
+
+  it('a pause and resume on the same day moves nothing', () => {
+    const active = make('2026-03-02');
+    const resumed = applyChange(applyChange(active, { status: 'paused' }, '2026-03-20', now), { status: 'active' }, '2026-03-20', now);
+    expect(resumed.endDate).toBe(active.endDate);
+  });
+
+  it('a weeks change moves the dates, keeping days paused', () => {
+    const p = applyChange(make('2026-03-02'), { weeks: 8 }, '2026-03-05', now);
+    expect(p).toMatchObject({ weeks: 8, endDate: '2026-04-26', followUpDueAt: '2026-04-27T08:00:00Z' });
+  });
+
+  it('withdrawing or completing early ends it today; after its end date keeps the end date', () => {
+    expect(applyChange(make('2026-03-02'), { status: 'withdrawn' }, '2026-03-10', now).endDate).toBe('2026-03-10');
+    expect(applyChange(make('2026-03-02'), { status: 'completed' }, '2026-03-10', now).followUpDueAt).toBe('2026-03-11T09:00:00Z');
+    expect(applyChange(make('2026-03-02'), { status: 'completed' }, '2026-06-01', now).endDate).toBe('2026-05-24');
+  });
+
+  it('completing while paused counts the pause first', () => {
+    const paused = applyChange(make('2026-03-02'), { status: 'paused' }, '2026-05-20', now);
+    const done = applyChange(paused, { status: 'completed' }, '2026-06-10', now);
+    expect(done).toMatchObject({ status: 'completed', pausedDays: 21, endDate: '2026-06-10' });
+  });
+
+  it('the same status again is no change at all (a retried request)', () => {
+    const active = make('2026-03-02');
+    expect(applyChange(active, { status: 'active' }, '2026-03-05', now)).toBe(active);
+  });
+
+  it.each([
+    ['withdrawn', { status: 'active' as const }, 'prescription_closed'],
+    ['completed', { status: 'paused' as const }, 'prescription_closed'],
+    ['completed', { weeks: 10 }, 'prescription_closed'],
+  ])('a %s prescription refuses %j with 409', (status, change, code) => {
+    const closed = { ...make('2026-03-02'), status } as PrescriptionRecord;
+    expect(conflictCode(() => applyChange(closed, change, '2026-03-05', now))).toBe(code);
+  });
+});
+
+describe('followUpChange — the one place the follow-up moves', () => {
+  const active = make('2026-03-02');
+  it('schedules a new prescription at its followUpDueAt', () => {
+    expect(followUpChange(undefined, active)).toEqual({ action: 'schedule', dueAt: '2026-05-25T08:00:00Z' });
+  });
+  it('holds on pause, reschedules on resume to the moved time, cancels on withdraw', () => {
+    const paused = applyChange(active, { status: 'paused' }, '2026-03-20', now);
+    expect(followUpChange(active, paused)).toEqual({ action: 'hold' });
+    const resumed = applyChange(paused, { status: 'active' }, '2026-03-27', now);
+    expect(followUpChange(paused, resumed)).toEqual({ action: 'reschedule', dueAt: '2026-06-01T08:00:00Z' });
+    expect(followUpChange(resumed, applyChange(resumed, { status: 'withdrawn' }, '2026-03-28', now))).toEqual({ action: 'cancel' });
+  });
+  it('reschedules a weeks change and an early completion; nothing for a no-op', () => {
+    expect(followUpChange(active, applyChange(active, { weeks: 6 }, '2026-03-05', now))).toEqual({
+      action: 'reschedule',
+      dueAt: '2026-04-13T08:00:00Z',
+    });
+    expect(followUpChange(active, applyChange(active, { status: 'completed' }, '2026-03-05', now))).toEqual({
+      action: 'reschedule',
+      dueAt: '2026-03-06T09:00:00Z',
+    });
+    expect(followUpChange(active, active)).toEqual({ action: 'none' });
+  });
+});
+
+describe('weeks and days', () => {
+  it('counts London calendar days across a clock change', () => {
+    expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2);
+    expect(daysBetween('2026-03-30', '2026-03-28')).toBe(-2);
+  });
+  it('weekOf and weeksRemaining', () => {
+    const p = make('2026-03-02'); // ends 2026-05-24
+    expect(weekOf(p, '2026-03-01')).toBeUndefined();
+    expect(weekOf(p, '2026-03-02')).toBe(1);
+    expect(weekOf(p, '2026-03-09')).toBe(2);
+    expect(weekOf(p, '2026-05-24')).toBe(12);
+    expect(weekOf(p, '2026-05-25')).toBeUndefined();
+    expect(weeksRemaining(p, '2026-03-02')).toBe(11);
+    expect(weeksRemaining(p, '2026-05-18')).toBe(0);
+    expect(weeksRemaining(p, '2026-06-30')).toBe(0);
+  });
+});
