@@ -9,7 +9,7 @@ import {
   type PatientView,
   type ReferralView,
 } from './schema';
-import { isPlausibleDateOfBirth, normaliseNhsNumber, normaliseUkPhone } from './validation';
+import { isPlausibleDateOfBirth, normaliseEmail, normaliseNhsNumber, normaliseUkPhone } from './validation';
 
 /** A patient as stored: the view plus nothing hidden (the view is what staff with access see). */
 export type PatientRecord = PatientView & { openReferralId: string };
@@ -44,7 +44,7 @@ export function newReferral(
     ...(p.nhsNumber ? { nhsNumber: normaliseNhsNumber(p.nhsNumber) } : {}),
     ...(p.postcode ? { postcode: normalisePostcode(p.postcode) } : {}),
     ...(p.phone ? { phone: normaliseUkPhone(p.phone)! } : {}),
-    ...(p.email ? { email: p.email } : {}),
+    ...(p.email ? { email: normaliseEmail(p.email) } : {}),
     ...(p.gpPractice ? { gpPractice: p.gpPractice } : {}),
     openReferralId: referralId,
     createdAt: now,

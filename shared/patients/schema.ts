@@ -66,7 +66,8 @@ export const Patient = z
     phone: z.string().optional(),
     email: z.string().optional(),
     gpPractice: z.string().optional(),
-    currentPrescriptionId: Id.optional(),
+    currentPrescriptionId: Id.optional().openapi({ description: 'The active or paused prescription, if any.' }),
+    baselineAssessmentId: Id.optional().openapi({ description: 'The latest baseline assessment, if any.' }),
     activeCardId: z.string().optional(),
     createdAt: Instant,
   })

@@ -105,19 +105,21 @@ export class PatientStore {
   }
 
   /**
-   * The transaction item that moves a referral forward to `to` — only forward, so a late or
-   * repeated step never moves it back. Used inside the assessment and prescription transactions.
+   * The transaction item that moves the patient's referral forward to `to`, given the status
+   * just read — or nothing if it is already there or beyond (a referral never moves back, so
+   * a late baseline after a prescription leaves it "prescribed"). Conditioned on the status
+   * read, so a concurrent move fails the transaction instead of being overwritten.
    */
-  advanceReferral(patient: PatientRecord, to: ReferralStatus): TransactItem {
-    const earlier = REFERRAL_PROGRESS.slice(0, REFERRAL_PROGRESS.indexOf(to));
+  advanceReferral(referral: ReferralRecord, to: ReferralStatus): TransactItem | undefined {
+    if (REFERRAL_PROGRESS.indexOf(referral.status) >= REFERRAL_PROGRESS.indexOf(to)) return undefined;
     return {
       Update: {
         TableName: this.db.tableName,
-        Key: keys.referral(patient.patientId, patient.openReferralId),
+        Key: keys.referral(referral.patientId, referral.referralId),
         UpdateExpression: 'SET #status = :to',
-        ConditionExpression: `#status IN (${earlier.map((_, i) => `:from${i}`).join(', ')})`,
+        ConditionExpression: '#status = :read',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ...Object.fromEntries(earlier.map((status, i) => [`:from${i}`, status])) },
+        ExpressionAttributeValues: { ':to': to, ':read': referral.status },
       },
     };
   }

@@ -3,6 +3,10 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { assessmentsApp } from '../assessments/routes';
+import { cardsApp } from '../cards/routes';
+import { patientsApp } from '../patients/routes';
+import { prescriptionsApp } from '../prescriptions/routes';
 import { registryApp } from '../registry/routes';
 import { ApiError, errorBody } from './errors';
 import { validationHook, type AppEnv } from './http';
@@ -50,6 +54,10 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   );
 
   app.route('/', registryApp(services));
+  app.route('/', patientsApp(services));
+  app.route('/', assessmentsApp(services));
+  app.route('/', prescriptionsApp(services));
+  app.route('/', cardsApp(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

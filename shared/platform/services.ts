@@ -3,6 +3,10 @@ import type { Clock } from './clock';
 import type { Db } from './dynamo';
 import type { IdSource } from './ids';
 import type { Logger } from './logger';
+import { AssessmentStore } from '../assessments/store';
+import { CardStore } from '../cards/store';
+import { PatientStore } from '../patients/store';
+import { PrescriptionStore } from '../prescriptions/store';
 import { RegistryStore } from '../registry/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
@@ -17,8 +21,19 @@ export interface AppDependencies {
 /** The dependencies plus every capability's store, built once per process. */
 export interface Services extends AppDependencies {
   registry: RegistryStore;
+  patients: PatientStore;
+  assessments: AssessmentStore;
+  prescriptions: PrescriptionStore;
+  cards: CardStore;
 }
 
 export function createServices(deps: AppDependencies): Services {
-  return { ...deps, registry: new RegistryStore(deps.db) };
+  return {
+    ...deps,
+    registry: new RegistryStore(deps.db),
+    patients: new PatientStore(deps.db),
+    assessments: new AssessmentStore(deps.db),
+    prescriptions: new PrescriptionStore(deps.db),
+    cards: new CardStore(deps.db),
+  };
 }

@@ -145,6 +145,40 @@ export class RegistryStore {
     ]);
   }
 
+  /**
+   * Activities by id with their providers, in two BatchGetItem round trips (activities, then
+   * their distinct providers). Unknown ids are simply absent from the result.
+   */
+  async getActivitiesWithProviders(
+    activityIds: string[],
+  ): Promise<Map<string, { activity: ActivityRecord; provider: ProviderRecord }>> {
+    const activities = (await this.batchGet(activityIds.map(keys.activity))).map(toActivity);
+    const providerIds = [...new Set(activities.map((activity) => activity.providerId))];
+    const providers = new Map(
+      (await this.batchGet(providerIds.map(keys.provider))).map(toProvider).map((p) => [p.providerId, p] as const),
+    );
+    const found = new Map<string, { activity: ActivityRecord; provider: ProviderRecord }>();
+    for (const activity of activities) {
+      const provider = providers.get(activity.providerId);
+      if (provider) found.set(activity.activityId, { activity, provider });
+    }
+    return found;
+  }
+
+  /** Up to 100 items by key, following UnprocessedKeys until all are read. */
+  private async batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = itemKeys.map((key) => ({ ...key }));
+    while (pending.length > 0) {
+      const result = await this.db.client.send(
+        new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: pending } } }),
+      );
+      items.push(...(result.Responses?.[this.db.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[this.db.tableName]?.Keys ?? [];
+    }
+    return items;
+  }
+
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {
     return this.get(keys.activity(activityId), toActivity);
   }

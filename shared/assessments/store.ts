@@ -1,0 +1,74 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '../platform/auth';
+import type { Db } from '../platform/dynamo';
+import { conflict } from '../platform/errors';
+import { keys, patientRecordPrefix } from '../platform/keys';
+import { transact, type TransactItem } from '../platform/transactions';
+import { entityOf } from '../patients/store';
+import type { AssessmentRecord } from './rules';
+
+/** Assessments live in the patient's partition, in the order they were recorded. */
+export class AssessmentStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Records the assessment; a baseline also becomes the patient's latest baseline. One
+   * transaction, conditioned on the patient still being in a navigator's caseload.
+   */
+  async record(assessment: AssessmentRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
+    const navigatorCheck = principal.role === 'navigator';
+    const baseline = assessment.kind === 'baseline';
+    const patientCondition = `attribute_exists(PK)${navigatorCheck ? ' AND navigator = :sub' : ''}`;
+    const subValue: Record<string, string> = navigatorCheck ? { ':sub': principal.sub } : {};
+    await transact(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.db.tableName,
+            Item: { ...keys.assessment(assessment.patientId, assessment.assessmentId), type: 'assessment', ...assessment },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        baseline
+          ? {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.patient(assessment.patientId),
+                UpdateExpression: 'SET baselineAssessmentId = :id',
+                ConditionExpression: patientCondition,
+                ExpressionAttributeValues: { ':id': assessment.assessmentId, ...subValue },
+              },
+            }
+          : {
+              ConditionCheck: {
+                TableName: this.db.tableName,
+                Key: keys.patient(assessment.patientId),
+                ConditionExpression: patientCondition,
+                ...(navigatorCheck ? { ExpressionAttributeValues: subValue } : {}),
+              },
+            },
+        ...alsoWrite,
+      ],
+      () => conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
+    );
+  }
+
+  async listForPatient(patientId: string): Promise<AssessmentRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.client.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': patientRecordPrefix.assessments },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items.map((item) => entityOf<AssessmentRecord>(item));
+  }
+}

@@ -1,0 +1,79 @@
+import type { Principal } from '../platform/auth';
+import { conflict, type ApiError } from '../platform/errors';
+import type { RuleContext } from '../registry/rules';
+import type { CardView, IssueCardInput, RevokeReason } from './schema';
+
+/**
+ * Pure card rules: what a card id looks like, when a card may be issued, and the records
+ * issuing and revoking make (clock and id source injected).
+ *
+ * A card is only a number bound to a patient id; it carries no personal data. Attendance is
+ * recorded against the patient and their prescription, never against the card, so when a card
+ * is replaced (revoke + issue a new one) the patient's attendance history simply continues.
+ */
+
+/** A card as stored: both the card's current binding and each issue record in the patient's history. */
+export type CardRecord = CardView;
+
+/** What is printed on the card, or in its QR code or NFC UID. */
+export const CARD_ID_PATTERN = /^[0-9A-Za-z-]{8,32}$/;
+
+/** Reasons that retire a card number for good: a found lost card must never start working for someone else. */
+export const RETIRING_REASONS: readonly RevokeReason[] = ['lost', 'stolen', 'damaged'];
+
+/** `" 04a2-b3c4 "` → `"04A2-B3C4"`: one card, however it was typed or read. */
+export function normaliseCardId(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+/** True when the value, once trimmed, is 8–32 letters, digits and hyphens. */
+export function isValidCardId(value: string): boolean {
+  return CARD_ID_PATTERN.test(value.trim());
+}
+
+export type IssueDecision = { ok: true } | { ok: false; error: ApiError };
+
+/**
+ * Whether a card may be issued, given its current binding (undefined for a card never issued):
+ * not while it is active for anyone; never again once revoked as lost, stolen or damaged;
+ * and, after being handed back (withdrawn), to anyone.
+ */
+export function mayIssue(existing: Pick<CardRecord, 'status' | 'revokeReason'> | undefined): IssueDecision {
+  if (!existing) return { ok: true };
+  if (existing.status === 'active') {
+    return { ok: false, error: conflict('card_active', 'This card is already active; revoke it before issuing it again.') };
+  }
+  if (existing.revokeReason === undefined || RETIRING_REASONS.includes(existing.revokeReason)) {
+    return {
+      ok: false,
+      error: conflict('card_retired', 'This card was revoked as lost, stolen or damaged and can never be issued again.'),
+    };
+  }
+  return { ok: true };
+}
+
+/** The record of a new issuance: the card id normalised, a new issue id, who issued it and when. */
+export function newCardIssue(input: IssueCardInput, principal: Principal, { clock, ids }: RuleContext): CardRecord {
+  return {
+    cardId: normaliseCardId(input.cardId),
+    patientId: input.patientId,
+    issueId: ids.next(),
+    status: 'active',
+    issuedAt: clock.now().toISOString(),
+    issuedBy: principal.sub,
+  };
+}
+
+/** The card after revocation; a card already revoked is a 409 `card_revoked`. */
+export function revokeCard(card: CardRecord, reason: RevokeReason, principal: Principal, now: Date): CardRecord {
+  if (card.status !== 'active') throw conflict('card_revoked', 'This card is already revoked.');
+  return { ...card, status: 'revoked', revokedAt: now.toISOString(), revokedBy: principal.sub, revokeReason: reason };
+}
+
+/**
+ * The caseload a patient must still be in when a card write lands: a navigator's own (so a
+ * caseload change between the handler's check and the write cannot slip through); none for an admin.
+ */
+export function caseloadCondition(principal: Principal): string | undefined {
+  return principal.role === 'navigator' ? principal.sub : undefined;
+}

@@ -1,0 +1,200 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { Temporal } from 'temporal-polyfill';
+import { auditPatientAccess } from '../platform/audit';
+import type { Principal } from '../platform/auth';
+import { conflict, invalidRequest, notFound, type FieldIssue } from '../platform/errors';
+import {
+  PageQuery,
+  anyRole,
+  commonErrors,
+  conflictError,
+  defineRoute,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  notFoundError,
+  pageOf,
+  validationHook,
+  type AppEnv,
+} from '../platform/http';
+import { londonDate } from '../platform/london';
+import type { Services } from '../platform/services';
+import { visiblePatient } from '../patients/rules';
+import { isAccreditedOn } from '../registry/rules';
+import { applyChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
+import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
+
+const tags = ['Prescriptions'];
+const PrescriptionPath = z.object({ prescriptionId: idParam('prescriptionId') });
+
+/** How far from today a start date may be: recording one that began last month is normal; years are a typo. */
+export const START_DATE_WINDOW = { pastDays: 90, futureDays: 180 } as const;
+
+export const prescriptionRoutes = {
+  createPrescription: defineRoute(anyRole('navigator', 'admin'), {
+    method: 'post',
+    path: '/v1/prescriptions',
+    tags,
+    summary: 'Write a prescription of activities for a patient in your caseload',
+    description:
+      'Each activity must exist and be offered by a provider accredited on the start date. ' +
+      'One active or paused prescription per patient (409 otherwise). A baseline assessment is ' +
+      'not required, but hasBaseline says whether one exists: without it, no wellbeing change can be measured.',
+    request: { body: jsonBody(CreatePrescriptionBody) },
+    responses: {
+      201: jsonResponse('The prescription, with endDate and followUpDueAt', Prescription),
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
+  }),
+  getPrescription: defineRoute(anyRole('navigator', 'manager', 'admin'), {
+    method: 'get',
+    path: '/v1/prescriptions/{prescriptionId}',
+    tags,
+    summary: 'Read a prescription with its activities and attendance so far',
+    request: { params: PrescriptionPath },
+    responses: { 200: jsonResponse('The prescription', Prescription), ...commonErrors, ...notFoundError },
+  }),
+  changePrescription: defineRoute(anyRole('navigator', 'admin'), {
+    method: 'patch',
+    path: '/v1/prescriptions/{prescriptionId}',
+    tags,
+    summary: 'Pause, resume, withdraw or complete a prescription, or change its length',
+    description:
+      'active ↔ paused, active or paused → withdrawn or completed. Pausing and resuming move endDate and ' +
+      'followUpDueAt by the days paused; a weeks change moves them too. Illegal transitions are 409.',
+    request: { params: PrescriptionPath, body: jsonBody(ChangePrescriptionBody) },
+    responses: {
+      200: jsonResponse('The prescription after the change', Prescription),
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
+  }),
+  listPatientPrescriptions: defineRoute(anyRole('navigator', 'manager', 'admin'), {
+    method: 'get',
+    path: '/v1/patients/{patientId}/prescriptions',
+    tags,
+    summary: 'A patient’s prescriptions, oldest first',
+    request: { params: z.object({ patientId: idParam('patientId') }), query: PageQuery },
+    responses: { 200: jsonResponse('A page of prescriptions', pageOf(Prescription)), ...commonErrors, ...notFoundError },
+  }),
+};
+
+export function prescriptionsApp(services: Services) {
+  const { patients, prescriptions, registry, clock, ids, logger } = services;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  /** The prescription and its patient, if the caller may see that patient; 404 otherwise. */
+  const visiblePrescription = async (principal: Principal, prescriptionId: string) => {
+    const prescription = await prescriptions.get(prescriptionId);
+    if (!prescription) throw notFound('Prescription');
+    const patient = await patients.getPatient(prescription.patientId);
+    if (!patient) throw notFound('Prescription');
+    try {
+      visiblePatient(principal, patient);
+    } catch {
+      throw notFound('Prescription');
+    }
+    return { prescription, patient };
+  };
+
+  const activitiesOf = async (records: PrescriptionRecord[]) => {
+    const found = await registry.getActivitiesWithProviders([...new Set(records.flatMap((r) => r.activityIds))]);
+    return (record: PrescriptionRecord): PrescribedActivityView[] =>
+      record.activityIds.flatMap((activityId) => {
+        const entry = found.get(activityId);
+        if (!entry) return [];
+        const { activity, provider } = entry;
+        return [{ activityId, name: activity.name, category: activity.category, providerId: provider.providerId, providerName: provider.name, venueId: activity.venueId }];
+      });
+  };
+
+  const view = (record: PrescriptionRecord, activities: PrescribedActivityView[]): PrescriptionView => {
+    const today = londonDate(clock.now());
+    const { version: _version, createdBy: _createdBy, ...fields } = record;
+    const week = record.status === 'active' ? weekOf(record, today) : undefined;
+    return { ...fields, activities, ...(week !== undefined ? { currentWeek: week } : {}), weeksRemaining: weeksRemaining(record, today) };
+  };
+
+  app.openapi(prescriptionRoutes.createPrescription, async (c) => {
+    const principal = c.get('principal');
+    const input = c.req.valid('json');
+    const patient = visiblePatient(principal, await patients.getPatient(input.patientId));
+
+    const today = Temporal.PlainDate.from(londonDate(clock.now()));
+    const issues: FieldIssue[] = [];
+    const start = Temporal.PlainDate.from(input.startDate);
+    if (
+      Temporal.PlainDate.compare(start, today.subtract({ days: START_DATE_WINDOW.pastDays })) < 0 ||
+      Temporal.PlainDate.compare(start, today.add({ days: START_DATE_WINDOW.futureDays })) > 0
+    ) {
+      issues.push({
+        in: 'body',
+        path: 'startDate',
+        code: 'start_date_out_of_range',
+        message: `must be within ${START_DATE_WINDOW.pastDays} days before and ${START_DATE_WINDOW.futureDays} days after today`,
+      });
+    }
+    const found = await registry.getActivitiesWithProviders(input.activityIds);
+    input.activityIds.forEach((activityId, index) => {
+      const entry = found.get(activityId);
+      if (!entry) {
+        issues.push({ in: 'body', path: `activityIds.${index}`, code: 'unknown_activity', message: `no activity ${activityId}` });
+      } else if (!isAccreditedOn(entry.provider.accreditation, input.startDate)) {
+        issues.push({
+          in: 'body',
+          path: `activityIds.${index}`,
+          code: 'provider_not_accredited',
+          message: `${entry.provider.name} is not accredited on ${input.startDate}`,
+        });
+      }
+    });
+    if (issues.length > 0) throw invalidRequest(issues);
+    if (patient.currentPrescriptionId) {
+      throw conflict('prescription_exists', 'This patient already has an active or paused prescription.');
+    }
+
+    const prescription = newPrescription(input, {
+      prescriptionId: ids.next(),
+      now: clock.now(),
+      createdBy: principal.sub,
+      hasBaseline: patient.baselineAssessmentId !== undefined,
+    });
+    const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
+    const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
+    await prescriptions.create(prescription, principal, advance ? [advance] : []);
+    auditPatientAccess(logger, principal, 'create_prescription', patient.patientId, { prescriptionId: prescription.prescriptionId });
+    return c.json(view(prescription, (await activitiesOf([prescription]))(prescription)), 201);
+  });
+
+  app.openapi(prescriptionRoutes.getPrescription, async (c) => {
+    const principal = c.get('principal');
+    const { prescription } = await visiblePrescription(principal, c.req.valid('param').prescriptionId);
+    auditPatientAccess(logger, principal, 'read_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
+    return c.json(view(prescription, (await activitiesOf([prescription]))(prescription)), 200);
+  });
+
+  app.openapi(prescriptionRoutes.changePrescription, async (c) => {
+    const principal = c.get('principal');
+    const { prescription: before } = await visiblePrescription(principal, c.req.valid('param').prescriptionId);
+    const after = applyChange(before, c.req.valid('json'), londonDate(clock.now()), clock.now());
+    // followUpChange(before, after) decides how the follow-up reminder moves (issue 6 acts on it).
+    if (after !== before) await prescriptions.update(before, after);
+    auditPatientAccess(logger, principal, 'change_prescription', after.patientId, { prescriptionId: after.prescriptionId });
+    return c.json(view(after, (await activitiesOf([after]))(after)), 200);
+  });
+
+  app.openapi(prescriptionRoutes.listPatientPrescriptions, async (c) => {
+    const principal = c.get('principal');
+    const { patientId } = c.req.valid('param');
+    visiblePatient(principal, await patients.getPatient(patientId));
+    const page = await prescriptions.listForPatient(patientId, c.req.valid('query'));
+    const activities = await activitiesOf(page.items);
+    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: page.items.length });
+    return c.json({ ...page, items: page.items.map((record) => view(record, activities(record))) }, 200);
+  });
+
+  return app;
+}

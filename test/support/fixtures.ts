@@ -1,0 +1,72 @@
+import type { TestApp } from './app';
+
+/** A valid referral body; override any part. 943 476 5919 is the NHS's published test number. */
+export function referralBody(overrides: { patient?: Record<string, unknown>; [key: string]: unknown } = {}) {
+  const { patient, ...rest } = overrides;
+  return {
+    patient: {
+      givenName: 'Margaret',
+      familyName: 'Okafor',
+      dateOfBirth: '1948-06-02',
+      postcode: 'lu2 7ha',
+      phone: '07700 900123',
+      email: 'margaret@example.org',
+      gpPractice: 'Bute House Medical Centre',
+      ...patient,
+    },
+    source: 'gp',
+    reasons: ['isolation', 'exercise'],
+    notes: 'Lost her husband last year; keen on walking.',
+    ...rest,
+  };
+}
+
+export const baselineBody = {
+  kind: 'baseline',
+  ons4: { satisfied: 4, worthwhile: 5, happy: 3, anxious: 7 },
+  swemwbs: [3, 3, 3, 3, 3, 3, 3],
+  activeDays: 1,
+  selfCareConfidence: 4,
+};
+
+/** Makes a referral as a navigator (default sub local-navigator) and returns the patient id. */
+export async function referPatient(t: TestApp, options: { token?: string; patient?: Record<string, unknown> } = {}) {
+  const res = await t.call('POST', '/v1/referrals', {
+    ...(options.token ? { token: options.token } : { as: 'navigator' as const }),
+    body: referralBody(options.patient ? { patient: options.patient } : {}),
+  });
+  if (res.status !== 201) throw new Error(`referral failed: ${res.status} ${res.text}`);
+  return res.body.patientId as string;
+}
+
+/** A provider with one venue and one activity per category given; returns the activity ids. */
+export async function makeActivities(
+  t: TestApp,
+  options: { status?: 'accredited' | 'suspended' | 'lapsed'; validUntil?: string; categories?: string[] } = {},
+) {
+  const categories = options.categories ?? ['physical'];
+  const provider = await t.call('POST', '/v1/providers', {
+    as: 'admin',
+    body: {
+      name: 'Test provider',
+      categories,
+      accreditation: { status: options.status ?? 'accredited', validUntil: options.validUntil ?? '2030-12-31' },
+    },
+  });
+  const providerId = provider.body.providerId as string;
+  const venue = await t.call('POST', `/v1/providers/${providerId}/venues`, { as: 'admin', body: { name: 'Hall', postcode: 'LU1 2AB' } });
+  const activityIds: string[] = [];
+  for (const category of categories) {
+    const activity = await t.call('POST', `/v1/providers/${providerId}/activities`, {
+      as: 'admin',
+      body: { venueId: venue.body.venueId, name: `A ${category} activity`, category },
+    });
+    activityIds.push(activity.body.activityId);
+  }
+  return { providerId, venueId: venue.body.venueId as string, activityIds };
+}
+
+/** A token for a navigator other than the default one. */
+export async function otherNavigatorToken(t: TestApp, sub = 'navigator-elsewhere') {
+  return (await t.issuer.mint({ role: 'navigator', sub }, t.clock.now())).token;
+}
