@@ -5,6 +5,11 @@ import { keys } from '../shared/platform/keys';
 import { londonDate } from '../shared/platform/london';
 import { newActivity, newProvider, newVenue } from '../shared/registry/rules';
 import type { CreateActivityInput, CreateProviderInput } from '../shared/registry/schema';
+import { newAssessment } from '../shared/assessments/rules';
+import { newCardIssue } from '../shared/cards/rules';
+import type { Principal } from '../shared/platform/auth';
+import { newReferral } from '../shared/patients/rules';
+import { applyChange, newPrescription } from '../shared/prescriptions/rules';
 
 type DemoActivity = Omit<CreateActivityInput, 'venueId'>;
 
@@ -109,11 +114,23 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
  * so restarting `npm start` neither duplicates it nor brings back what a person deleted.
  */
 export async function seedDemo(services: Services): Promise<'seeded' | 'already-seeded'> {
-  const { db, registry, clock, ids } = services;
+  const { db, clock } = services;
   const marker = keys.seedMarker('demo');
   const existing = await db.client.send(new GetCommand({ TableName: db.tableName, Key: marker }));
   if (existing.Item) return 'already-seeded';
 
+  const activities = await seedRegistry(services);
+  await seedCaseload(services, activities);
+  await db.client.send(
+    new PutCommand({ TableName: db.tableName, Item: { ...marker, type: 'seed', loadedAt: clock.now().toISOString() } }),
+  );
+  return 'seeded';
+}
+
+/** The demo providers, venues and activities; returns the accredited providers' activity ids. */
+async function seedRegistry(services: Services): Promise<string[]> {
+  const { registry, clock, ids } = services;
+  const accreditedActivities: string[] = [];
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   for (const demo of DEMO_PROVIDERS) {
     const { validForDays, status } = demo.provider.accreditation;
@@ -126,12 +143,118 @@ export async function seedDemo(services: Services): Promise<'seeded' | 'already-
       const venue = newVenue(provider.providerId, demoVenue, { clock, ids });
       await registry.createVenue(venue);
       for (const activity of demoVenue.activities) {
-        await registry.createActivity(newActivity(provider.providerId, { ...activity, venueId: venue.venueId }, { clock, ids }));
+        const record = newActivity(provider.providerId, { ...activity, venueId: venue.venueId }, { clock, ids });
+        await registry.createActivity(record);
+        if (status === 'accredited') accreditedActivities.push(record.activityId);
       }
     }
   }
-  await db.client.send(
-    new PutCommand({ TableName: db.tableName, Item: { ...marker, type: 'seed', loadedAt: clock.now().toISOString() } }),
-  );
-  return 'seeded';
+  return accreditedActivities;
+}
+
+/** The demo navigator: the `sub` a local navigator token has unless another is asked for. */
+export const DEMO_NAVIGATOR = 'local-navigator';
+
+interface DemoPatient {
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  source: 'gp' | 'nurse' | 'pharmacist' | 'social_care' | 'self' | 'other';
+  reasons: string[];
+  /** Where they are: days since the prescription started, and what happened to it. */
+  stage:
+    | { kind: 'referred' }
+    | { kind: 'baseline' }
+    | { kind: 'prescribed'; startedDaysAgo: number; weeks?: number }
+    | { kind: 'paused'; startedDaysAgo: number; pausedDaysAgo: number }
+    | { kind: 'withdrawn'; startedDaysAgo: number; withdrawnDaysAgo: number };
+  wellbeing: { ons4: [number, number, number, number]; swemwbs: number[] };
+}
+
+/** Ten people at every point of the journey, each with a card (LUTON-DEMO-01 … 10). */
+export const DEMO_PATIENTS: DemoPatient[] = [
+  { givenName: 'Aisha', familyName: 'Rahman', dateOfBirth: '1961-03-14', source: 'self', reasons: ['isolation'], stage: { kind: 'referred' }, wellbeing: { ons4: [4, 5, 4, 6], swemwbs: [2, 3, 2, 3, 3, 2, 3] } },
+  { givenName: 'Derek', familyName: 'Holloway', dateOfBirth: '1949-11-02', source: 'pharmacist', reasons: ['exercise', 'weight'], stage: { kind: 'referred' }, wellbeing: { ons4: [5, 6, 5, 4], swemwbs: [3, 3, 3, 3, 3, 3, 3] } },
+  { givenName: 'Bronwen', familyName: 'Evans', dateOfBirth: '1972-07-29', source: 'gp', reasons: ['low mood', 'isolation'], stage: { kind: 'baseline' }, wellbeing: { ons4: [3, 4, 3, 7], swemwbs: [2, 2, 2, 3, 2, 2, 3] } },
+  { givenName: 'Tomasz', familyName: 'Nowak', dateOfBirth: '1985-01-20', source: 'social_care', reasons: ['debt', 'housing'], stage: { kind: 'prescribed', startedDaysAgo: 8 }, wellbeing: { ons4: [3, 5, 4, 8], swemwbs: [2, 3, 2, 2, 3, 3, 3] } },
+  { givenName: 'Grace', familyName: 'Adeyemi', dateOfBirth: '1956-05-11', source: 'nurse', reasons: ['exercise'], stage: { kind: 'prescribed', startedDaysAgo: 10 }, wellbeing: { ons4: [6, 6, 5, 4], swemwbs: [3, 4, 3, 3, 3, 4, 4] } },
+  { givenName: 'Ian', familyName: 'McAllister', dateOfBirth: '1944-09-30', source: 'gp', reasons: ['isolation', 'bereavement'], stage: { kind: 'prescribed', startedDaysAgo: 72 }, wellbeing: { ons4: [2, 3, 3, 6], swemwbs: [2, 2, 3, 2, 3, 2, 3] } },
+  { givenName: 'Priya', familyName: 'Shah', dateOfBirth: '1990-12-08', source: 'gp', reasons: ['anxiety'], stage: { kind: 'prescribed', startedDaysAgo: 80 }, wellbeing: { ons4: [5, 5, 4, 8], swemwbs: [3, 3, 2, 2, 3, 3, 3] } },
+  { givenName: 'Michael', familyName: 'O’Brien', dateOfBirth: '1958-04-03', source: 'gp', reasons: ['exercise', 'isolation'], stage: { kind: 'prescribed', startedDaysAgo: 88 }, wellbeing: { ons4: [4, 4, 4, 5], swemwbs: [3, 2, 3, 3, 2, 3, 3] } },
+  { givenName: 'Fatima', familyName: 'Begum', dateOfBirth: '1967-08-19', source: 'other', reasons: ['carer stress'], stage: { kind: 'paused', startedDaysAgo: 30, pausedDaysAgo: 5 }, wellbeing: { ons4: [4, 6, 4, 7], swemwbs: [2, 3, 2, 3, 3, 3, 3] } },
+  { givenName: 'Samuel', familyName: 'Clarke', dateOfBirth: '1979-02-25', source: 'gp', reasons: ['low mood'], stage: { kind: 'withdrawn', startedDaysAgo: 40, withdrawnDaysAgo: 20 }, wellbeing: { ons4: [3, 3, 3, 6], swemwbs: [2, 2, 2, 2, 3, 2, 2] } },
+];
+
+/** A valid NHS number in the 999 range (reserved for testing, never issued to a person). */
+function demoNhsNumber(index: number): string {
+  for (let base = 999_000_000 + index * 37; ; base++) {
+    const digits = String(base);
+    const sum = [...digits].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return `${digits}${check}`;
+  }
+}
+
+async function seedCaseload(services: Services, activityIds: string[]): Promise<void> {
+  const { patients, assessments, prescriptions, cards, clock, ids } = services;
+  const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
+  const today = Temporal.PlainDate.from(londonDate(clock.now()));
+  const daysAgo = (days: number) => today.subtract({ days }).toString();
+  const at = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
+
+  for (const [index, demo] of DEMO_PATIENTS.entries()) {
+    const { patient, referral } = newReferral(
+      {
+        patient: {
+          givenName: demo.givenName,
+          familyName: demo.familyName,
+          dateOfBirth: demo.dateOfBirth,
+          nhsNumber: demoNhsNumber(index),
+          postcode: ['LU1 3JH', 'LU2 0SD', 'LU3 2RD', 'LU4 9TT'][index % 4]!,
+          gpPractice: index % 2 === 0 ? 'Bute House Medical Centre' : 'Lea Vale Medical Group',
+        },
+        source: demo.source,
+        reasons: demo.reasons,
+      },
+      navigator,
+      { clock, ids },
+    );
+    await patients.createReferral(patient, referral);
+    await cards.issue(newCardIssue({ cardId: `LUTON-DEMO-${String(index + 1).padStart(2, '0')}`, patientId: patient.patientId }, navigator, { clock, ids }));
+    if (demo.stage.kind === 'referred') continue;
+
+    const [satisfied, worthwhile, happy, anxious] = demo.wellbeing.ons4;
+    const baseline = newAssessment(
+      { kind: 'baseline', ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: demo.wellbeing.swemwbs },
+      { patientId: patient.patientId, recordedBy: DEMO_NAVIGATOR },
+      { clock, ids },
+    );
+    const assessed = (await patients.getReferral(patient.patientId, referral.referralId))!;
+    await assessments.record(baseline, navigator, [patients.advanceReferral(assessed, 'assessed')!]);
+    if (demo.stage.kind === 'baseline') continue;
+
+    const stage = demo.stage;
+    const startedDaysAgo = stage.startedDaysAgo;
+    const prescription = newPrescription(
+      {
+        patientId: patient.patientId,
+        startDate: daysAgo(startedDaysAgo),
+        weeks: stage.kind === 'prescribed' ? (stage.weeks ?? 12) : 12,
+        goals: ['Get out of the house twice a week', 'Meet people with shared interests'],
+        activityIds: [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!],
+      },
+      { prescriptionId: ids.next(), now: at(startedDaysAgo), createdBy: DEMO_NAVIGATOR, hasBaseline: true },
+    );
+    const prescribedReferral = (await patients.getReferral(patient.patientId, referral.referralId))!;
+    await prescriptions.create(prescription, navigator, [patients.advanceReferral(prescribedReferral, 'prescribed')!]);
+    if (stage.kind === 'paused') {
+      await prescriptions.update(prescription, applyChange(prescription, { status: 'paused' }, daysAgo(stage.pausedDaysAgo), at(stage.pausedDaysAgo)));
+    }
+    if (stage.kind === 'withdrawn') {
+      await prescriptions.update(
+        prescription,
+        applyChange(prescription, { status: 'withdrawn' }, daysAgo(stage.withdrawnDaysAgo), at(stage.withdrawnDaysAgo)),
+      );
+    }
+  }
 }

@@ -1,5 +1,10 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { newCardIssue } from '../../../shared/cards/rules';
+import { newCardIssue, revokeCard } from '../../../shared/cards/rules';
+import { CardStore } from '../../../shared/cards/store';
+import { createDocumentClient } from '../../../shared/platform/dynamo';
 import { createTestApp, type TestApp } from '../../support/app';
 
 let t: TestApp;
@@ -339,6 +344,23 @@ describe('the caseload is checked again when the write lands', () => {
   });
 });
 
+describe('a revoke of an issuance that has been replaced meanwhile', () => {
+  it('never revokes the new holder’s card: 409 card_changed, nothing changed', async () => {
+    const [first, second] = [await makePatient(), await makePatient()];
+    const cardId = newCardId();
+    const stale = (await issue(cardId, first)).body;
+    // Between this request's read and its write, the card was handed back and issued to someone else.
+    await revoke(cardId, 'withdrawn');
+    const current = (await issue(cardId, second)).body;
+    const principal = { sub: 'local-navigator', role: 'navigator' as const };
+    await expect(
+      t.services.cards.revoke(revokeCard(stale, 'stolen', principal, t.clock.now()), { caseload: 'local-navigator' }),
+    ).rejects.toMatchObject({ status: 409, code: 'card_changed' });
+    expect(await t.services.cards.getCard(current.cardId)).toEqual(current);
+    expect(await activeCardOf(second)).toBe(current.cardId);
+  });
+});
+
 describe('concurrency', () => {
   it('20 concurrent issues of one card to 20 patients: exactly one 201, nineteen 409s, one patient with the card', async () => {
     const patientIds: string[] = [];
@@ -379,5 +401,39 @@ describe('concurrency', () => {
     expect((await historyOf(patientId)).map((card) => card.cardId)).toEqual([winner]);
     const bound = await Promise.all(cardIds.map((cardId) => t.services.cards.getCard(cardId.toUpperCase())));
     expect(bound.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('transactions cancelled by a concurrent transaction (TransactionConflict)', () => {
+  // DynamoDB Local serialises transactions; DynamoDB cancels one of two that touch the same item at once.
+  const conflictError = () =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }],
+    });
+  const card = () =>
+    newCardIssue({ cardId: 'RETRY-0001', patientId: '01J00000000000000000000000' }, { sub: 'nav', role: 'navigator' }, t.services);
+
+  it('are tried again, the same request, until they commit', async () => {
+    const client = createDocumentClient();
+    const mock = mockClient(client);
+    mock.on(TransactWriteCommand).rejectsOnce(conflictError()).rejectsOnce(conflictError()).resolves({});
+    const issued = card();
+    await new CardStore({ client, tableName: 'cards' }).issue(issued);
+    const calls = mock.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.args[0].input).toEqual(calls[0]!.args[0].input);
+    client.destroy();
+  });
+
+  it('give up after a few attempts rather than loop', async () => {
+    const client = createDocumentClient();
+    const mock = mockClient(client);
+    mock.on(TransactWriteCommand).rejects(conflictError());
+    await expect(new CardStore({ client, tableName: 'cards' }).issue(card())).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(mock.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
+    expect(mock.commandCalls(TransactWriteCommand).length).toBeLessThanOrEqual(10);
+    client.destroy();
   });
 });

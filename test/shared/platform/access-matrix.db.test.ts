@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../../shared/platform/auth';
+import { londonDate } from '../../../shared/platform/london';
 import { createTestApp, type TestApp } from '../../support/app';
+import { referralBody } from '../../support/fixtures';
+
+const todayInLondon = () => londonDate(new Date());
 
 /**
  * The whole route × role matrix, from this one table. Every route in the OpenAPI
@@ -13,15 +17,23 @@ interface Row {
   path: string;
   allowed: Allowed;
   body?: (ids: Ids) => unknown;
+  /** What an allowed caller gets when it is not a success (the domain's answer, past authorization). */
+  allowedStatus?: number;
 }
 interface Ids {
   providerId: string;
   venueId: string;
   activityId: string;
+  patientId: string;
+  prescriptionId: string;
+  cardId: string;
 }
 
 const everyone = ROLES;
 const managers = ['manager', 'admin'] as const;
+const caseWorkers = ['navigator', 'admin'] as const;
+const caseReaders = ['navigator', 'manager', 'admin'] as const;
+const ons4 = { satisfied: 5, worthwhile: 5, happy: 5, anxious: 5 };
 
 const MATRIX: Row[] = [
   { method: 'post', path: '/v1/providers', allowed: managers, body: () => ({ name: 'M', categories: ['advice'], accreditation: { status: 'accredited', validUntil: '2030-01-01' } }) },
@@ -34,6 +46,23 @@ const MATRIX: Row[] = [
   { method: 'post', path: '/v1/providers/{providerId}/activities', allowed: managers, body: (ids) => ({ venueId: ids.venueId, name: 'A', category: 'advice' }) },
   { method: 'get', path: '/v1/providers/{providerId}/activities', allowed: everyone },
   { method: 'get', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: everyone },
+  { method: 'post', path: '/v1/referrals', allowed: caseWorkers, body: () => referralBody() },
+  { method: 'get', path: '/v1/referrals', allowed: caseReaders },
+  { method: 'get', path: '/v1/patients', allowed: caseReaders },
+  { method: 'get', path: '/v1/patients/{patientId}', allowed: caseReaders },
+  { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
+  { method: 'post', path: '/v1/patients/{patientId}/assessments', allowed: caseWorkers, body: () => ({ kind: 'follow_up', ons4 }) },
+  { method: 'get', path: '/v1/patients/{patientId}/assessments', allowed: caseReaders },
+  // The matrix patient already has a prescription: an allowed caller gets past authorization to the 409.
+  { method: 'post', path: '/v1/prescriptions', allowed: caseWorkers, allowedStatus: 409, body: (ids) => ({ patientId: ids.patientId, startDate: todayInLondon(), goals: ['g'], activityIds: [ids.activityId] }) },
+  { method: 'get', path: '/v1/prescriptions/{prescriptionId}', allowed: caseReaders },
+  { method: 'patch', path: '/v1/prescriptions/{prescriptionId}', allowed: caseWorkers, body: () => ({ weeks: 12 }) },
+  { method: 'get', path: '/v1/patients/{patientId}/prescriptions', allowed: caseReaders },
+  // The matrix card was revoked as lost: allowed callers get past authorization to the domain's 409.
+  { method: 'post', path: '/v1/cards', allowed: caseWorkers, allowedStatus: 409, body: (ids) => ({ cardId: ids.cardId, patientId: ids.patientId }) },
+  { method: 'post', path: '/v1/cards/{cardId}/revoke', allowed: caseWorkers, allowedStatus: 409, body: () => ({ reason: 'lost' }) },
+  { method: 'get', path: '/v1/cards/{cardId}', allowed: caseReaders },
+  { method: 'get', path: '/v1/patients/{patientId}/cards', allowed: caseReaders },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
@@ -54,7 +83,24 @@ beforeAll(async () => {
     as: 'admin',
     body: { venueId: venue.body.venueId, name: 'A', category: 'advice' },
   });
-  ids = { providerId: provider.body.providerId, venueId: venue.body.venueId, activityId: activity.body.activityId };
+  // The patient is in the caseload of the navigator the matrix acts as (local-navigator).
+  const referral = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody() });
+  const patientId = referral.body.patientId as string;
+  const prescription = await t.call('POST', '/v1/prescriptions', {
+    as: 'navigator',
+    body: { patientId, startDate: todayInLondon(), goals: ['g'], activityIds: [activity.body.activityId] },
+  });
+  const cardId = 'MATRIX-CARD-1';
+  await t.call('POST', '/v1/cards', { as: 'navigator', body: { cardId, patientId } });
+  await t.call('POST', `/v1/cards/${cardId}/revoke`, { as: 'navigator', body: { reason: 'lost' } });
+  ids = {
+    cardId,
+    providerId: provider.body.providerId,
+    venueId: venue.body.venueId,
+    activityId: activity.body.activityId,
+    patientId,
+    prescriptionId: prescription.body.prescriptionId,
+  };
 });
 
 const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: keyof Ids) => ids[name]);
@@ -73,7 +119,8 @@ describe.each(MATRIX)('$method $path', (row) => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthenticated');
     } else if (row.allowed.includes(caller)) {
-      expect(res.status, JSON.stringify(res.body)).toBeLessThan(400);
+      if (row.allowedStatus) expect(res.status, JSON.stringify(res.body)).toBe(row.allowedStatus);
+      else expect(res.status, JSON.stringify(res.body)).toBeLessThan(400);
     } else {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('forbidden');

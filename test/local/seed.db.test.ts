@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '../../local/seed';
+import { createTestApp, type TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-11-23T10:00:00Z' });
+  expect(await seedDemo(t.services)).toBe('seeded');
+});
+
+describe('demo data', () => {
+  it('loads once: a second run changes nothing', async () => {
+    expect(await seedDemo(t.services)).toBe('already-seeded');
+    const providers = await t.call('GET', '/v1/providers?limit=100', { as: 'manager' });
+    expect(providers.body.items).toHaveLength(DEMO_PROVIDERS.length);
+  });
+
+  it('has providers in all five areas, one suspended and one lapsed', async () => {
+    const { items } = (await t.call('GET', '/v1/providers?limit=100', { as: 'manager' })).body as {
+      items: { categories: string[]; accreditation: { status: string; currentlyAccredited: boolean } }[];
+    };
+    expect([...new Set(items.flatMap((p) => p.categories))].sort()).toEqual(['advice', 'physical', 'social', 'volunteering', 'wellbeing']);
+    expect(items.map((p) => p.accreditation.status).sort()).toEqual(['accredited', 'accredited', 'accredited', 'accredited', 'accredited', 'lapsed', 'suspended']);
+  });
+
+  it('gives the demo navigator ten patients at every stage, each with a card', async () => {
+    const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as {
+      patientId: string;
+      activeCardId?: string;
+      currentPrescriptionId?: string;
+    }[];
+    expect(patients).toHaveLength(DEMO_PATIENTS.length);
+    expect(patients.every((p) => p.activeCardId?.startsWith('LUTON-DEMO-'))).toBe(true);
+
+    const referrals = (await t.call('GET', '/v1/referrals?limit=100', { as: 'navigator' })).body.items as { status: string }[];
+    const byStatus = (status: string) => referrals.filter((r) => r.status === status).length;
+    expect([byStatus('new'), byStatus('assessed'), byStatus('prescribed')]).toEqual([2, 1, 7]);
+
+    const prescriptions = [];
+    for (const patient of patients) {
+      const list = await t.call('GET', `/v1/patients/${patient.patientId}/prescriptions`, { as: 'navigator' });
+      prescriptions.push(...(list.body.items as { status: string; currentWeek?: number; endDate: string }[]));
+    }
+    const statuses = prescriptions.map((p) => p.status).sort();
+    expect(statuses).toEqual(['active', 'active', 'active', 'active', 'active', 'paused', 'withdrawn']);
+    const weeks = prescriptions.filter((p) => p.status === 'active').map((p) => p.currentWeek ?? 'ended');
+    expect(weeks.sort()).toEqual([11, 12, 2, 2, 'ended']);
+  });
+});
