@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
-import { lambdaEsbuildOptions } from '../infra/bundling';
+import { bundleLambda } from '../infra/bundling';
 import { createDocumentClient } from '../shared/platform/dynamo';
 import { DevClock } from '../local/dev-clock';
 import { loadDevIssuer } from '../local/dev-issuer';
@@ -102,8 +101,8 @@ async function benchApi() {
 
 async function benchBundle() {
   const outdir = mkdtempSync(join(tmpdir(), 'waymark-bundle-'));
-  const result = await build({ ...lambdaEsbuildOptions, entryPoints: ['functions/api.ts'], outfile: join(outdir, 'index.mjs'), metafile: true, write: true });
-  const bytes = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1].bytes;
+  const result = await bundleLambda('functions/api.ts', outdir);
+  const bytes = Object.values(result.metafile.outputs).find((output) => output.entryPoint)!.bytes;
   // Cold init as Lambda pays it: a fresh process importing the bundled handler (config, clients, app).
   const env = {
     ...process.env,

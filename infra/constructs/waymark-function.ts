@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { execFileSync } from 'node:child_process';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Architecture, Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaRuntime, nodejsBundlingOptions } from '../bundling';
+import { lambdaRuntime } from '../bundling';
 
 /** The repository root: entries and the lock file are resolved from here. */
 export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -23,6 +24,30 @@ export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.me
  * the stack is deleted, so deleting the stack cannot erase the audit trail.
  */
 export const auditLogRetention = RetentionDays.ONE_YEAR;
+
+/**
+ * The function's code: `infra/bundling.ts` run locally by esbuild (no Docker), in a child
+ * process because CDK's local bundling is synchronous and esbuild plugins need its async API.
+ * The asset is identified by the bundle it produces.
+ */
+function bundledCode(entry: string): Code {
+  return Code.fromAsset(path.join(projectRoot, path.dirname(entry)), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never used, because local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'infra/bundle-cli.ts'), entry, outputDir], {
+            cwd: projectRoot,
+            stdio: ['ignore', 'inherit', 'inherit'],
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
 
 export interface WaymarkFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/api.ts`. */
@@ -46,7 +71,7 @@ export interface WaymarkFunctionProps {
  * (no AWS managed policy).
  */
 export class WaymarkFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -65,11 +90,9 @@ export class WaymarkFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(projectRoot, props.entry),
-      handler: props.handler ?? 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: bundledCode(props.entry),
+      handler: `index.${props.handler ?? 'handler'}`,
       runtime: lambdaRuntime,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -85,7 +108,6 @@ export class WaymarkFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: nodejsBundlingOptions(),
     });
 
     // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role.
