@@ -8,6 +8,7 @@ import { cardsApp } from '../cards/routes';
 import { patientsApp } from '../patients/routes';
 import { prescriptionsApp } from '../prescriptions/routes';
 import { registryApp } from '../registry/routes';
+import { scansApp } from '../scans/routes';
 import { ApiError, errorBody } from './errors';
 import { validationHook, type AppEnv } from './http';
 import { createServices, type AppDependencies } from './services';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   app.route('/', assessmentsApp(services));
   app.route('/', prescriptionsApp(services));
   app.route('/', cardsApp(services));
+  app.route('/', scansApp(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -89,8 +91,26 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   return app;
 }
 
+/** DynamoDB errors that mean "too much at once", not "you made a mistake" or "we broke". */
+const RETRYABLE_AWS_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
+
 function errorResponse(error: Error, c: Context, deps: AppDependencies) {
-  if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+  if (error instanceof ApiError) {
+    if (error.status === 503) c.header('Retry-After', '1');
+    return c.json(errorBody(error), error.status);
+  }
+  if (RETRYABLE_AWS_ERRORS.has(error.name)) {
+    // DynamoDB throttled us (after the SDK's own retries): nothing was written; the client should retry.
+    c.header('Retry-After', '1');
+    deps.logger.warn('throttled', { name: error.name, route: c.req.routePath });
+    return c.json(errorBody(new ApiError(503, 'busy', 'The service is busy; nothing was changed. Try again shortly.')), 503);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     // Hono's own client errors: malformed JSON in a body, mostly.
     const known = error.status === 400 ? new ApiError(400, 'invalid_json', 'The body is not valid JSON.') : undefined;

@@ -27,6 +27,16 @@ export const keys = {
   prescription: (prescriptionId: string): ItemKey => ({ PK: `PRESCRIPTION#${prescriptionId}`, SK: 'PRESCRIPTION' }),
   /** A card's current binding to a patient (its history is in the patient's card issues). */
   card: (cardId: string): ItemKey => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
+  /** A recorded scan, by the client's scanId: what makes a scan idempotent. */
+  scan: (scanId: string): ItemKey => ({ PK: `SCAN#${scanId}`, SK: 'SCAN' }),
+  /**
+   * One per person, place and London day: a second scan of the same person at the same
+   * activity (or, without an activity, the same venue) that day is a duplicate.
+   */
+  attendanceOnDay: (patientId: string, place: string, day: string): ItemKey => ({
+    PK: `ATTENDANCE#${patientId}#${place}#${day}`,
+    SK: 'ATTENDANCE',
+  }),
   /** Marks that the demo data was loaded, so a restart does not load it twice. */
   seedMarker: (name: string): ItemKey => ({ PK: `SEED#${name}`, SK: 'SEED' }),
 };
@@ -93,6 +103,18 @@ function referralCollection(indexName: CollectionIndex, partition: string): Coll
     },
   };
 }
+
+/**
+ * A provider's accepted scans by London day (GSI1, sort key `<day>#<scanId>`), so attendance
+ * for a date range is one Query with BETWEEN, not a collection page.
+ */
+export const providerAttendance = {
+  indexName: 'GSI1' as const,
+  partition: (providerId: string) => `PROVIDER#${providerId}#ATTENDANCE`,
+  sortKey: (day: string, scanId: string) => `${day}#${scanId}`,
+  /** Every sort key of days from..to falls between these two. */
+  range: (from: string, to: string) => [`${from}#`, `${to}#~`] as const,
+};
 
 /** The index attributes that put an item into a collection. */
 export function membership(of: Collection, memberId: string): Record<string, string> {

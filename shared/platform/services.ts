@@ -8,6 +8,7 @@ import { CardStore } from '../cards/store';
 import { PatientStore } from '../patients/store';
 import { PrescriptionStore } from '../prescriptions/store';
 import { RegistryStore } from '../registry/store';
+import { ScanStore } from '../scans/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
 export interface AppDependencies {
@@ -25,6 +26,7 @@ export interface Services extends AppDependencies {
   assessments: AssessmentStore;
   prescriptions: PrescriptionStore;
   cards: CardStore;
+  scans: ScanStore;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -35,5 +37,6 @@ export function createServices(deps: AppDependencies): Services {
     assessments: new AssessmentStore(deps.db),
     prescriptions: new PrescriptionStore(deps.db),
     cards: new CardStore(deps.db),
+    scans: new ScanStore(deps.db),
   };
 }

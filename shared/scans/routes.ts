@@ -1,0 +1,137 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { Temporal } from 'temporal-polyfill';
+import { forbidden, invalidRequest, ApiError, errorBody } from '../platform/errors';
+import {
+  anyRole,
+  commonErrors,
+  defineRoute,
+  idParam,
+  issuesFromZod,
+  jsonBody,
+  jsonResponse,
+  notFoundError,
+  validationHook,
+  type AppEnv,
+} from '../platform/http';
+import type { Services } from '../platform/services';
+import { ScanService } from './service';
+import { AcceptedScan, AttendanceQuery, BatchBody, BatchResult, DuplicateScan, ProviderAttendance, RejectedScan, ScanBody } from './schema';
+
+const tags = ['Scans'];
+const devices = anyRole('provider');
+
+/** The longest period one attendance read covers. */
+export const MAX_ATTENDANCE_DAYS = 366;
+
+export const scanRoutes = {
+  scan: defineRoute(devices, {
+    method: 'post',
+    path: '/v1/scans',
+    tags,
+    summary: 'Record a card scan at one of your venues',
+    description:
+      'Idempotent by scanId: a retry answers 200 duplicate with the same counts. A second scan of the same person at the ' +
+      'same activity (or venue) on the same London day is also a 200 duplicate. The answer never identifies the person.',
+    request: { body: jsonBody(ScanBody) },
+    responses: {
+      201: jsonResponse('Accepted: attendance recorded', AcceptedScan),
+      200: jsonResponse('A duplicate: nothing more recorded', DuplicateScan),
+      422: jsonResponse('Rejected, with the reason and what to tell the person', RejectedScan),
+      ...commonErrors,
+      503: jsonResponse('Busy: not recorded; send again (Retry-After)', z.object({ error: z.object({ code: z.string(), message: z.string() }) })),
+    },
+  }),
+  batch: defineRoute(devices, {
+    method: 'post',
+    path: '/v1/scans/batch',
+    tags,
+    summary: 'Send up to 100 scans kept while offline; each answered as POST /v1/scans would, in order',
+    description: 'A bad item gets its own 400 result without failing the others. A result of 503 means: keep it and send it again.',
+    request: { body: jsonBody(BatchBody) },
+    responses: { 200: jsonResponse('One result per scan, in order', BatchResult), ...commonErrors },
+  }),
+  attendance: defineRoute(anyRole('provider', 'manager', 'admin'), {
+    method: 'get',
+    path: '/v1/providers/{providerId}/attendance',
+    tags,
+    summary: 'Attendance at a provider’s sessions by day and activity (counts only, no identities)',
+    request: { params: z.object({ providerId: idParam('providerId') }), query: AttendanceQuery },
+    responses: { 200: jsonResponse('Counts by day and activity', ProviderAttendance), ...commonErrors, ...notFoundError },
+  }),
+};
+
+export function scansApp(services: Services) {
+  const service = new ScanService(services.scans, services.clock, services.logger);
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  const devicePrincipal = (principal: AppEnv['Variables']['principal']) => {
+    if (principal.role !== 'provider') throw forbidden();
+    return principal;
+  };
+
+  app.openapi(scanRoutes.scan, async (c) => {
+    const answer = await service.scan(devicePrincipal(c.get('principal')), c.req.valid('json'));
+    return c.json(answer.body as never, answer.httpStatus as 201);
+  });
+
+  app.openapi(scanRoutes.batch, async (c) => {
+    const principal = devicePrincipal(c.get('principal'));
+    const results: { httpStatus: number; body: object }[] = [];
+    // In order, one after another: a scanId repeated inside the batch is then a duplicate.
+    for (const [index, raw] of c.req.valid('json').scans.entries()) {
+      const parsed = ScanBody.safeParse(raw);
+      if (!parsed.success) {
+        const issues = issuesFromZod(parsed.error, 'body').map((issue) => ({ ...issue, path: `scans.${index}${issue.path ? `.${issue.path}` : ''}` }));
+        results.push({ httpStatus: 400, body: errorBody(invalidRequest(issues)) });
+        continue;
+      }
+      try {
+        results.push(await service.scan(principal, parsed.data));
+      } catch (error) {
+        if (error instanceof ApiError) {
+          results.push({ httpStatus: error.status, body: errorBody(error) });
+        } else {
+          // One item's server fault must not lose the others: the device keeps this one and sends it again.
+          services.logger.error('batch scan failed', { index, name: error instanceof Error ? error.name : 'unknown' });
+          results.push({ httpStatus: 503, body: errorBody(new ApiError(503, 'busy', 'Not recorded; send it again.')) });
+        }
+      }
+    }
+    return c.json({ results: results.map((r) => ({ httpStatus: r.httpStatus, body: r.body as Record<string, unknown> })) }, 200);
+  });
+
+  app.openapi(scanRoutes.attendance, async (c) => {
+    const principal = c.get('principal');
+    const { providerId } = c.req.valid('param');
+    if (principal.role === 'provider' && principal.providerId !== providerId) {
+      throw forbidden('A provider may only read its own attendance.');
+    }
+    const { from, to, activityId } = c.req.valid('query');
+    const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
+    if (days < 0) throw invalidRequest([{ in: 'query', path: 'to', code: 'before_from', message: 'to must not be before from' }]);
+    if (days >= MAX_ATTENDANCE_DAYS) {
+      throw invalidRequest([{ in: 'query', path: 'to', code: 'range_too_long', message: `at most ${MAX_ATTENDANCE_DAYS} days` }]);
+    }
+    if (!(await services.registry.getProvider(providerId))) throw new ApiError(404, 'not_found', 'Provider was not found.');
+
+    const scans = (await services.scans.providerScans(providerId, from, to)).filter((s) => !activityId || s.activityId === activityId);
+    const rows = new Map<string, { day: string; activityId?: string; activityName?: string; venueId: string; attendances: number; onPrescription: number }>();
+    for (const scan of scans) {
+      const key = `${scan.day}|${scan.activityId ?? `venue:${scan.venueId}`}`;
+      const row = rows.get(key) ?? {
+        day: scan.day,
+        venueId: scan.venueId,
+        ...(scan.activityId ? { activityId: scan.activityId } : {}),
+        ...(scan.activityName ? { activityName: scan.activityName } : {}),
+        attendances: 0,
+        onPrescription: 0,
+      };
+      row.attendances += 1;
+      if (scan.onPrescription) row.onPrescription += 1;
+      rows.set(key, row);
+    }
+    return c.json({ providerId, from, to, total: scans.length, rows: [...rows.values()] }, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,137 @@
+import { londonDate } from '../platform/london';
+import type { CardRecord } from '../cards/rules';
+import type { PrescriptionRecord } from '../prescriptions/rules';
+import { weeksRemaining } from '../prescriptions/rules';
+import type { ActivityRecord, ProviderRecord, VenueRecord } from '../registry/rules';
+import { isAccreditedOn } from '../registry/rules';
+
+/**
+ * Whether a card scan at a venue door counts as attendance: one pure function over what the
+ * scan names and what the store read, with the server's clock passed in.
+ */
+export const REJECTION_REASONS = [
+  'unknown_card',
+  'card_revoked',
+  'no_active_prescription',
+  'provider_not_accredited',
+  'venue_not_yours',
+  'activity_not_at_venue',
+  'scanned_at_out_of_range',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** A device's clock may run a little fast; more than this ahead of ours is a wrong clock. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+/** How long a scan may wait on an offline device and still count. */
+export const OFFLINE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+export interface ScanFacts {
+  /** The provider the scanning device belongs to (from its token) and what was read for it. */
+  providerId: string;
+  provider: ProviderRecord | undefined;
+  venue: VenueRecord | undefined;
+  /** Whether the scan named an activity, and the activity read for it. */
+  activityRequested: boolean;
+  activity: ActivityRecord | undefined;
+  card: CardRecord | undefined;
+  /** The card holder's latest prescription, if any. */
+  prescription: PrescriptionRecord | undefined;
+  scannedAt: Date;
+  now: Date;
+}
+
+export type ScanDecision =
+  | {
+      outcome: 'accepted';
+      /** The London day the attendance belongs to. */
+      day: string;
+      patientId: string;
+      prescription: PrescriptionRecord;
+      onPrescription: boolean;
+      /** Whether the card's state mattered (it was active): then the write re-checks it. */
+      cardMustStillBeActive: boolean;
+    }
+  | { outcome: 'rejected'; reason: RejectionReason };
+
+const reject = (reason: RejectionReason): ScanDecision => ({ outcome: 'rejected', reason });
+
+/**
+ * The checks run in this order, so the person at the door hears about their own set-up
+ * (clock, venue, activity, accreditation) before anything about the card in their hand.
+ */
+export function decideScan(facts: ScanFacts): ScanDecision {
+  const { scannedAt, now } = facts;
+  const age = now.getTime() - scannedAt.getTime();
+  if (-age > MAX_CLOCK_AHEAD_MS || age > OFFLINE_WINDOW_MS) return reject('scanned_at_out_of_range');
+
+  const { venue, activity } = facts;
+  if (!venue || venue.providerId !== facts.providerId) return reject('venue_not_yours');
+  if (facts.activityRequested && (!activity || activity.venueId !== venue.venueId)) return reject('activity_not_at_venue');
+
+  const day = londonDate(scannedAt);
+  if (!facts.provider || !isAccreditedOn(facts.provider.accreditation, day)) return reject('provider_not_accredited');
+
+  const { card } = facts;
+  if (!card) return reject('unknown_card');
+  // A scan made before the card was revoked (and synced later from an offline device) still
+  // counts: it happened. A scan made before the card's current issue belongs to an earlier
+  // holder we cannot name here, so it is refused as made with a revoked card.
+  const scannedMs = scannedAt.getTime();
+  if (scannedMs < Date.parse(card.issuedAt)) return reject('card_revoked');
+  if (card.status === 'revoked' && (!card.revokedAt || scannedMs >= Date.parse(card.revokedAt))) return reject('card_revoked');
+
+  const { prescription } = facts;
+  if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription');
+
+  return {
+    outcome: 'accepted',
+    day,
+    patientId: card.patientId,
+    prescription,
+    onPrescription: activity !== undefined && prescription.activityIds.includes(activity.activityId),
+    cardMustStillBeActive: card.status === 'active',
+  };
+}
+
+/** Active, the card holder's, and the day within its dates. */
+export function isActiveOn(
+  prescription: PrescriptionRecord | undefined,
+  patientId: string,
+  day: string,
+): prescription is PrescriptionRecord {
+  return (
+    prescription !== undefined &&
+    prescription.patientId === patientId &&
+    prescription.status === 'active' &&
+    prescription.startDate <= day &&
+    day <= prescription.endDate
+  );
+}
+
+/** What the person at the door is told, in plain English, for each refusal. */
+export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord, 'revokeReason'>): string {
+  switch (reason) {
+    case 'unknown_card':
+      return 'This card is not registered. Ask the person to contact their navigator.';
+    case 'card_revoked': {
+      const why = card?.revokeReason;
+      const what = why === 'withdrawn' ? 'was handed back' : why ? `was reported ${why}` : 'is no longer valid';
+      return `This card ${what}. Ask the person to contact their navigator for a new one.`;
+    }
+    case 'no_active_prescription':
+      return 'This person has no active prescription today, so the session cannot be counted. Ask them to contact their navigator.';
+    case 'provider_not_accredited':
+      return 'Your organisation is not currently accredited, so sessions cannot be recorded. Please contact the programme manager.';
+    case 'venue_not_yours':
+      return 'This venue is not one of yours. Check the venue chosen on this device.';
+    case 'activity_not_at_venue':
+      return 'This activity is not run at this venue. Check the activity chosen on this device.';
+    case 'scanned_at_out_of_range':
+      return 'The scan time is wrong: more than 5 minutes ahead of ours or over 14 days old. Check the device’s date and time.';
+  }
+}
+
+/** The counts the door sees on an accepted or duplicate scan (and nothing about who it is). */
+export function doorCounts(prescription: Pick<PrescriptionRecord, 'endDate'>, sessionsAttended: number, day: string) {
+  return { sessionsAttended, weeksRemaining: weeksRemaining(prescription, day) };
+}
