@@ -10,6 +10,12 @@ import { newCardIssue } from '../shared/cards/rules';
 import type { Principal } from '../shared/platform/auth';
 import { newReferral } from '../shared/patients/rules';
 import { applyChange, newPrescription } from '../shared/prescriptions/rules';
+import { randomUUID } from 'node:crypto';
+import { fixedClock } from '../shared/platform/clock';
+import { LONDON } from '../shared/platform/london';
+import type { ActivityRecord } from '../shared/registry/rules';
+import { WEEKDAYS } from '../shared/registry/schema';
+import { ScanService } from '../shared/scans/service';
 
 type DemoActivity = Omit<CreateActivityInput, 'venueId'>;
 
@@ -127,10 +133,10 @@ export async function seedDemo(services: Services): Promise<'seeded' | 'already-
   return 'seeded';
 }
 
-/** The demo providers, venues and activities; returns the accredited providers' activity ids. */
-async function seedRegistry(services: Services): Promise<string[]> {
+/** The demo providers, venues and activities; returns the accredited providers' activities. */
+async function seedRegistry(services: Services): Promise<ActivityRecord[]> {
   const { registry, clock, ids } = services;
-  const accreditedActivities: string[] = [];
+  const accreditedActivities: ActivityRecord[] = [];
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   for (const demo of DEMO_PROVIDERS) {
     const { validForDays, status } = demo.provider.accreditation;
@@ -145,7 +151,7 @@ async function seedRegistry(services: Services): Promise<string[]> {
       for (const activity of demoVenue.activities) {
         const record = newActivity(provider.providerId, { ...activity, venueId: venue.venueId }, { clock, ids });
         await registry.createActivity(record);
-        if (status === 'accredited') accreditedActivities.push(record.activityId);
+        if (status === 'accredited') accreditedActivities.push(record);
       }
     }
   }
@@ -195,8 +201,9 @@ function demoNhsNumber(index: number): string {
   }
 }
 
-async function seedCaseload(services: Services, activityIds: string[]): Promise<void> {
+async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<void> {
   const { patients, assessments, prescriptions, cards, clock, ids } = services;
+  const activityIds = activities.map((activity) => activity.activityId);
   const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   const daysAgo = (days: number) => today.subtract({ days }).toString();
@@ -220,7 +227,10 @@ async function seedCaseload(services: Services, activityIds: string[]): Promise<
       { clock, ids },
     );
     await patients.createReferral(patient, referral);
-    await cards.issue(newCardIssue({ cardId: `LUTON-DEMO-${String(index + 1).padStart(2, '0')}`, patientId: patient.patientId }, navigator, { clock, ids }));
+    // The card was handed over at the first meeting, a week before the prescription started.
+    const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
+    const cardId = `LUTON-DEMO-${String(index + 1).padStart(2, '0')}`;
+    await cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, navigator, { clock: fixedClock(at(metDaysAgo)), ids }));
     if (demo.stage.kind === 'referred') continue;
 
     const [satisfied, worthwhile, happy, anxious] = demo.wellbeing.ons4;
@@ -254,6 +264,32 @@ async function seedCaseload(services: Services, activityIds: string[]): Promise<
       await prescriptions.update(
         prescription,
         applyChange(prescription, { status: 'withdrawn' }, daysAgo(stage.withdrawnDaysAgo), at(stage.withdrawnDaysAgo)),
+      );
+    }
+    if (stage.kind === 'prescribed') {
+      await seedPastWeekOfScans(services, cardId, prescription.activityIds, activities, index);
+    }
+  }
+}
+
+/**
+ * The last seven days at the door: the person comes to each prescribed session in its weekly
+ * slot (missing about one in four), scanned by the provider's device through the real scan
+ * path, so attendance counts and reports show at once.
+ */
+async function seedPastWeekOfScans(services: Services, cardId: string, prescribed: string[], activities: ActivityRecord[], seed: number) {
+  const scanner = new ScanService(services.scans, services.clock, services.logger);
+  const today = Temporal.PlainDate.from(londonDate(services.clock.now()));
+  for (let back = 7; back >= 1; back--) {
+    const day = today.subtract({ days: back });
+    for (const activityId of prescribed) {
+      const activity = activities.find((candidate) => candidate.activityId === activityId);
+      const session = activity?.schedule?.find((slot) => WEEKDAYS.indexOf(slot.day) + 1 === day.dayOfWeek);
+      if (!activity || !session || (seed + back) % 4 === 0) continue;
+      const scannedAt = day.toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(session.startTime) }).add({ minutes: 5 });
+      await scanner.scan(
+        { sub: `device-${activity.providerId}`, role: 'provider', providerId: activity.providerId },
+        { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },
       );
     }
   }

@@ -46,4 +46,24 @@ describe('demo data', () => {
     const weeks = prescriptions.filter((p) => p.status === 'active').map((p) => p.currentWeek ?? 'ended');
     expect(weeks.sort()).toEqual([11, 12, 2, 2, 'ended']);
   });
+
+  it('has a past week of scans, recorded through the real scan path, visible to providers', async () => {
+    const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as { patientId: string }[];
+    let attended = 0;
+    for (const patient of patients) {
+      const list = await t.call('GET', `/v1/patients/${patient.patientId}/prescriptions`, { as: 'navigator' });
+      for (const p of list.body.items as { status: string; sessionsAttended: number }[]) {
+        if (p.status !== 'active') expect(p.sessionsAttended).toBe(0);
+        attended += p.sessionsAttended;
+      }
+    }
+    expect(attended).toBeGreaterThanOrEqual(5);
+    const providers = (await t.call('GET', '/v1/providers?limit=100', { as: 'manager' })).body.items as { providerId: string }[];
+    let total = 0;
+    for (const { providerId } of providers) {
+      const res = await t.call('GET', `/v1/providers/${providerId}/attendance?from=2026-11-16&to=2026-11-22`, { as: 'manager' });
+      total += res.body.total as number;
+    }
+    expect(total).toBe(attended);
+  });
 });
