@@ -24,14 +24,25 @@ export const keys = {
   cardIssue: (patientId: string, issueId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `CARDISSUE#${issueId}` }),
   /** Holds the patient id an NHS number belongs to: makes the number unique in the scheme. */
   nhsNumber: (nhsNumber: string): ItemKey => ({ PK: `NHSNUMBER#${nhsNumber}`, SK: 'NHSNUMBER' }),
-  prescription: (prescriptionId: string): ItemKey => ({ PK: `PRESCRIPTION#${prescriptionId}`, SK: 'PRESCRIPTION' }),
+  /** A prescription lives with its patient, so a scan reads it (and its count) strongly consistently. */
+  prescription: (patientId: string, prescriptionId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `PRESCRIPTION#${prescriptionId}` }),
+  /**
+   * A prescription's attendance: the count, plus the status and dates the scan write checks.
+   * A small item of its own, so the write a scan makes costs the same however long the
+   * prescription's goals are. It sorts straight after its prescription.
+   */
+  prescriptionAttendance: (patientId: string, prescriptionId: string): ItemKey => ({
+    PK: `PATIENT#${patientId}`,
+    SK: `PRESCRIPTION#${prescriptionId}#ATTENDANCE`,
+  }),
+  /** Which patient a prescription id belongs to (for reads by prescription id alone). */
+  prescriptionOwner: (prescriptionId: string): ItemKey => ({ PK: `PRESCRIPTION#${prescriptionId}`, SK: 'PRESCRIPTION' }),
   /** A card's current binding to a patient (its history is in the patient's card issues). */
   card: (cardId: string): ItemKey => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
-  /** A recorded scan, by the client's scanId: what makes a scan idempotent. */
-  scan: (scanId: string): ItemKey => ({ PK: `SCAN#${scanId}`, SK: 'SCAN' }),
   /**
-   * One per person, place and London day: a second scan of the same person at the same
-   * activity (or, without an activity, the same venue) that day is a duplicate.
+   * An accepted scan, keyed by person, place and London day: at most one per person at the same
+   * activity (or, without an activity, the same venue) a day. A retry of its scanId, or a second
+   * scan that day, finds it — so one item makes a scan both idempotent and counted once a day.
    */
   attendanceOnDay: (patientId: string, place: string, day: string): ItemKey => ({
     PK: `ATTENDANCE#${patientId}#${place}#${day}`,
@@ -46,6 +57,8 @@ export const patientRecordPrefix = {
   referrals: 'REFERRAL#',
   assessments: 'ASSESSMENT#',
   cardIssues: 'CARDISSUE#',
+  /** Prescriptions and their attendance items; newest first when read backwards. */
+  prescriptions: 'PRESCRIPTION#',
 } as const;
 
 export type CollectionIndex = 'GSI1' | 'GSI2';
@@ -78,8 +91,6 @@ export const collections = {
   activitiesOf: (providerId: string) => collection('GSI1', `PROVIDER#${providerId}#ACTIVITIES`, 'ACTIVITY', keys.activity),
   caseload: (navigatorSub: string) => collection('GSI1', `NAVIGATOR#${navigatorSub}#PATIENTS`, 'PATIENT', keys.patient),
   allPatients: () => collection('GSI2', 'PATIENTS', 'PATIENT', keys.patient),
-  prescriptionsOf: (patientId: string) =>
-    collection('GSI1', `PATIENT#${patientId}#PRESCRIPTIONS`, 'PRESCRIPTION', keys.prescription),
 };
 
 /**

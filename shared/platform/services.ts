@@ -30,13 +30,14 @@ export interface Services extends AppDependencies {
 }
 
 export function createServices(deps: AppDependencies): Services {
+  const prescriptions = new PrescriptionStore(deps.db);
   return {
     ...deps,
     registry: new RegistryStore(deps.db),
     patients: new PatientStore(deps.db),
     assessments: new AssessmentStore(deps.db),
-    prescriptions: new PrescriptionStore(deps.db),
+    prescriptions,
     cards: new CardStore(deps.db),
-    scans: new ScanStore(deps.db),
+    scans: new ScanStore(deps.db, prescriptions),
   };
 }

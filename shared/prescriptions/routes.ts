@@ -4,7 +4,6 @@ import { auditPatientAccess } from '../platform/audit';
 import type { Principal } from '../platform/auth';
 import { conflict, invalidRequest, notFound, type FieldIssue } from '../platform/errors';
 import {
-  PageQuery,
   anyRole,
   commonErrors,
   conflictError,
@@ -13,7 +12,6 @@ import {
   jsonBody,
   jsonResponse,
   notFoundError,
-  pageOf,
   validationHook,
   type AppEnv,
 } from '../platform/http';
@@ -77,8 +75,12 @@ export const prescriptionRoutes = {
     path: '/v1/patients/{patientId}/prescriptions',
     tags,
     summary: 'A patient’s prescriptions, oldest first',
-    request: { params: z.object({ patientId: idParam('patientId') }), query: PageQuery },
-    responses: { 200: jsonResponse('A page of prescriptions', pageOf(Prescription)), ...commonErrors, ...notFoundError },
+    request: { params: z.object({ patientId: idParam('patientId') }) },
+    responses: {
+      200: jsonResponse('All the patient’s prescriptions (a handful at most)', z.object({ items: z.array(Prescription) })),
+      ...commonErrors,
+      ...notFoundError,
+    },
   }),
 };
 
@@ -190,10 +192,10 @@ export function prescriptionsApp(services: Services) {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
     visiblePatient(principal, await patients.getPatient(patientId));
-    const page = await prescriptions.listForPatient(patientId, c.req.valid('query'));
-    const activities = await activitiesOf(page.items);
-    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: page.items.length });
-    return c.json({ ...page, items: page.items.map((record) => view(record, activities(record))) }, 200);
+    const records = await prescriptions.listForPatient(patientId);
+    const activities = await activitiesOf(records);
+    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: records.length });
+    return c.json({ items: records.map((record) => view(record, activities(record))) }, 200);
   });
 
   return app;

@@ -1,34 +1,74 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../platform/auth';
-import { queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
+import type { Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
-import { collections, keys, membership } from '../platform/keys';
+import { keys, patientRecordPrefix } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
 import { entityOf } from '../patients/store';
 import type { PrescriptionRecord } from './rules';
 
-/** The prescriptions capability's DynamoDB access. */
+/**
+ * What a scan's write checks and counts, kept apart from the prescription so that write stays
+ * small: the status and dates (copied from the prescription whenever they change, in the same
+ * transaction) and the count of accepted scans.
+ */
+export interface AttendanceCounter {
+  prescriptionId: string;
+  patientId: string;
+  status: PrescriptionRecord['status'];
+  startDate: string;
+  endDate: string;
+  sessionsAttended: number;
+}
+
+/**
+ * The prescriptions capability's DynamoDB access. A prescription lives in its patient's
+ * partition (with its attendance counter next to it); a small owner item maps a prescription
+ * id to its patient for reads by id.
+ */
 export class PrescriptionStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * Writes the prescription and makes it the patient's current one, in one transaction: the
-   * patient must exist, have no current (active or paused) prescription, and — for a
-   * navigator — still be in their caseload. `alsoWrite` carries the referral's move forward.
+   * Writes the prescription, its counter and its owner item, and makes it the patient's current
+   * one, in one transaction: the patient must exist, have no current (active or paused)
+   * prescription, and — for a navigator — still be in their caseload. `alsoWrite` carries the
+   * referral's move forward.
    */
   async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
+    const { patientId, prescriptionId } = prescription;
     const navigatorCheck = principal.role === 'navigator';
+    const { sessionsAttended: _counted, ...stored } = prescription;
     await transact(
       this.db,
       [
-        { Put: { TableName: this.db.tableName, Item: this.item(prescription), ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Put: {
+            TableName: this.db.tableName,
+            Item: { ...keys.prescription(patientId, prescriptionId), type: 'prescription', ...stored },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
         {
           Update: {
             TableName: this.db.tableName,
-            Key: keys.patient(prescription.patientId),
+            Key: keys.patient(patientId),
             UpdateExpression: 'SET currentPrescriptionId = :id',
             ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(currentPrescriptionId)${navigatorCheck ? ' AND navigator = :sub' : ''}`,
-            ExpressionAttributeValues: { ':id': prescription.prescriptionId, ...(navigatorCheck ? { ':sub': principal.sub } : {}) },
+            ExpressionAttributeValues: { ':id': prescriptionId, ...(navigatorCheck ? { ':sub': principal.sub } : {}) },
+          },
+        },
+        {
+          Put: {
+            TableName: this.db.tableName,
+            Item: { ...keys.prescriptionAttendance(patientId, prescriptionId), type: 'attendanceCounter', ...counterOf(prescription) },
+          },
+        },
+        {
+          Put: {
+            TableName: this.db.tableName,
+            Item: { ...keys.prescriptionOwner(prescriptionId), type: 'prescriptionOwner', prescriptionId, patientId },
+            ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
         ...alsoWrite,
@@ -40,80 +80,139 @@ export class PrescriptionStore {
     );
   }
 
-  /** Strongly consistent: read straight after a change by the same navigator. */
+  /** By id alone: the owner item names the patient, then one consistent Query reads it with its count. */
   async get(prescriptionId: string): Promise<PrescriptionRecord | undefined> {
-    const result = await this.db.client.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.prescription(prescriptionId), ConsistentRead: true }),
+    const owner = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.prescriptionOwner(prescriptionId), ConsistentRead: true }),
     );
-    return result.Item ? entityOf<PrescriptionRecord>(result.Item) : undefined;
+    const patientId = owner.Item?.patientId;
+    if (typeof patientId !== 'string') return undefined;
+    const [found] = await this.query(patientId, `${patientRecordPrefix.prescriptions}${prescriptionId}`);
+    return found;
+  }
+
+  /** The patient's prescriptions, oldest first, each with its count. */
+  async listForPatient(patientId: string): Promise<PrescriptionRecord[]> {
+    return (await this.query(patientId, patientRecordPrefix.prescriptions)).reverse();
+  }
+
+  /**
+   * The patient's newest prescription with its count: one strongly consistent Query of the two
+   * items that sort last among the patient's prescriptions (what a scan reads).
+   */
+  async latestForPatient(patientId: string): Promise<PrescriptionRecord | undefined> {
+    const result = await this.db.client.send(
+      new QueryCommand({
+        TableName: this.db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': patientRecordPrefix.prescriptions },
+        ScanIndexForward: false,
+        Limit: 2,
+        ConsistentRead: true,
+      }),
+    );
+    return assemble(result.Items ?? [])[0];
   }
 
   /**
    * Writes the changed fields of `after` only if nobody changed the prescription meanwhile
-   * (same version). Only the fields a change can touch are written — never the whole item —
-   * so the attendance count that scans keep is never overwritten with a stale copy. A
-   * prescription that ends (withdrawn, completed) stops being the patient's current one in
-   * the same transaction, so a new one can be written.
+   * (same version), and copies its status and dates to the attendance counter in the same
+   * transaction. The count itself is never written here, so no scan is ever lost to a stale
+   * copy. A prescription that ends (withdrawn, completed) stops being the patient's current one.
    */
   async update(before: PrescriptionRecord, after: PrescriptionRecord): Promise<void> {
-    const update: TransactItem['Update'] & object = {
-      TableName: this.db.tableName,
-      Key: keys.prescription(after.prescriptionId),
-      UpdateExpression:
-        'SET #status = :status, weeks = :weeks, pausedDays = :pausedDays, endDate = :endDate, ' +
-        'followUpDueAt = :followUpDueAt, updatedAt = :updatedAt, version = :next' +
-        (after.pausedOn !== undefined ? ', pausedOn = :pausedOn' : ' REMOVE pausedOn'),
-      ConditionExpression: 'version = :version',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': after.status,
-        ':weeks': after.weeks,
-        ':pausedDays': after.pausedDays,
-        ':endDate': after.endDate,
-        ':followUpDueAt': after.followUpDueAt,
-        ':updatedAt': after.updatedAt,
-        ':next': after.version,
-        ':version': before.version,
-        ...(after.pausedOn !== undefined ? { ':pausedOn': after.pausedOn } : {}),
-      },
-    };
+    const { patientId, prescriptionId } = after;
     const ends = after.status === 'withdrawn' || after.status === 'completed';
     await transact(
       this.db,
       [
-        { Update: update },
+        {
+          Update: {
+            TableName: this.db.tableName,
+            Key: keys.prescription(patientId, prescriptionId),
+            UpdateExpression:
+              'SET #status = :status, weeks = :weeks, pausedDays = :pausedDays, endDate = :endDate, ' +
+              'followUpDueAt = :followUpDueAt, updatedAt = :updatedAt, version = :next' +
+              (after.pausedOn !== undefined ? ', pausedOn = :pausedOn' : ' REMOVE pausedOn'),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': after.status,
+              ':weeks': after.weeks,
+              ':pausedDays': after.pausedDays,
+              ':endDate': after.endDate,
+              ':followUpDueAt': after.followUpDueAt,
+              ':updatedAt': after.updatedAt,
+              ':next': after.version,
+              ':version': before.version,
+              ...(after.pausedOn !== undefined ? { ':pausedOn': after.pausedOn } : {}),
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: this.db.tableName,
+            Key: keys.prescriptionAttendance(patientId, prescriptionId),
+            UpdateExpression: 'SET #status = :status, startDate = :startDate, endDate = :endDate',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': after.status, ':startDate': after.startDate, ':endDate': after.endDate },
+          },
+        },
         ...(ends
           ? [
               {
                 Update: {
                   TableName: this.db.tableName,
-                  Key: keys.patient(after.patientId),
+                  Key: keys.patient(patientId),
                   UpdateExpression: 'REMOVE currentPrescriptionId',
                   ConditionExpression: 'currentPrescriptionId = :id',
-                  ExpressionAttributeValues: { ':id': after.prescriptionId },
+                  ExpressionAttributeValues: { ':id': prescriptionId },
                 },
               },
             ]
           : []),
       ],
-      () => changedMeanwhile(),
+      () => conflict('prescription_changed', 'The prescription changed while this request ran; read it again and retry.'),
     );
   }
 
-  async listForPatient(patientId: string, page: PageRequest): Promise<Page<PrescriptionRecord>> {
-    const result = await queryCollection(this.db, collections.prescriptionsOf(patientId), page);
-    return { ...result, items: result.items.map((item) => entityOf<PrescriptionRecord>(item)) };
-  }
-
-  private item(prescription: PrescriptionRecord): Record<string, unknown> {
-    return {
-      ...keys.prescription(prescription.prescriptionId),
-      ...membership(collections.prescriptionsOf(prescription.patientId), prescription.prescriptionId),
-      type: 'prescription',
-      ...prescription,
-    };
+  /** Prescriptions (newest first) whose sort keys start with `prefix`, each joined with its counter. */
+  private async query(patientId: string, prefix: string): Promise<PrescriptionRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.client.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': prefix },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return assemble(items);
   }
 }
 
-const changedMeanwhile = () =>
-  conflict('prescription_changed', 'The prescription changed while this request ran; read it again and retry.');
+export function counterOf(prescription: PrescriptionRecord): AttendanceCounter {
+  const { prescriptionId, patientId, status, startDate, endDate, sessionsAttended } = prescription;
+  return { prescriptionId, patientId, status, startDate, endDate, sessionsAttended };
+}
+
+/** Joins prescriptions with their counters (items as read, newest first), keeping that order. */
+function assemble(items: Record<string, unknown>[]): PrescriptionRecord[] {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    if (item.type === 'attendanceCounter') counts.set(String(item.prescriptionId), Number(item.sessionsAttended));
+  }
+  return items
+    .filter((item) => item.type === 'prescription')
+    .map((item) => {
+      const prescription = entityOf<Omit<PrescriptionRecord, 'sessionsAttended'>>(item);
+      return { ...prescription, sessionsAttended: counts.get(prescription.prescriptionId) ?? 0 };
+    });
+}

@@ -48,8 +48,6 @@ export type ScanDecision =
       patientId: string;
       prescription: PrescriptionRecord;
       onPrescription: boolean;
-      /** Whether the card's state mattered (it was active): then the write re-checks it. */
-      cardMustStillBeActive: boolean;
     }
   | { outcome: 'rejected'; reason: RejectionReason };
 
@@ -89,7 +87,6 @@ export function decideScan(facts: ScanFacts): ScanDecision {
     patientId: card.patientId,
     prescription,
     onPrescription: activity !== undefined && prescription.activityIds.includes(activity.activityId),
-    cardMustStillBeActive: card.status === 'active',
   };
 }
 

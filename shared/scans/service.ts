@@ -1,17 +1,19 @@
 import { normaliseCardId } from '../cards/rules';
 import type { Principal } from '../platform/auth';
 import type { Clock } from '../platform/clock';
-import { ApiError, errorBody } from '../platform/errors';
+import { ApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { decideScan, doorCounts, rejectionMessage, type RejectionReason } from './rules';
 import type { ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
+import { londonDate } from '../platform/london';
+import type { PrescriptionRecord } from '../prescriptions/rules';
 
 type ProviderPrincipal = Extract<Principal, { role: 'provider' }>;
 
 /** What POST /v1/scans answers: the HTTP status and its body. The batch route gives one per scan. */
 export interface ScanAnswer {
-  httpStatus: 200 | 201 | 409 | 422;
+  httpStatus: 200 | 201 | 422;
   body: object;
 }
 
@@ -30,9 +32,14 @@ export class ScanService {
   async scan(principal: ProviderPrincipal, input: ScanInput): Promise<ScanAnswer> {
     const cardId = normaliseCardId(input.cardId);
     const scannedAt = new Date(input.scannedAt);
+    const day = londonDate(scannedAt);
+    const place = input.activityId ?? `VENUE-${input.venueId}`;
     for (let attempt = 1; attempt <= SCAN_ATTEMPTS; attempt++) {
-      const reads = await this.store.read({ scanId: input.scanId, cardId, venueId: input.venueId, activityId: input.activityId, providerId: principal.providerId });
-      if (reads.existing) return this.repeated(reads.existing, principal);
+      const reads = await this.store.read({ cardId, venueId: input.venueId, activityId: input.activityId, providerId: principal.providerId });
+      const holder = reads.card ? await this.store.readHolder(reads.card.patientId, place, day) : {};
+      // Already recorded for this person, place and day: a retry gets its original answer, a
+      // second scan the current counts — either way a duplicate, never counted again.
+      if (holder.recorded) return this.duplicate(holder.recorded, input.scanId, holder.prescription);
 
       const now = this.clock.now();
       const decision = decideScan({
@@ -42,14 +49,13 @@ export class ScanService {
         activityRequested: input.activityId !== undefined,
         activity: reads.activity,
         card: reads.card,
-        prescription: reads.prescription,
+        prescription: holder.prescription,
         scannedAt,
         now,
       });
       if (decision.outcome === 'rejected') return this.rejected(input.scanId, decision.reason, reads.card);
 
-      const { prescription, day } = decision;
-      const sessionsAttended = prescription.sessionsAttended + 1;
+      const { prescription } = decision;
       const scan: ScanRecord = {
         scanId: input.scanId,
         providerId: principal.providerId,
@@ -62,40 +68,27 @@ export class ScanService {
         day,
         recordedAt: now.toISOString(),
         onPrescription: decision.onPrescription,
-        ...doorCounts(prescription, sessionsAttended, day),
+        ...doorCounts(prescription, prescription.sessionsAttended + 1, day),
       };
-      const place = reads.activity ? reads.activity.activityId : `VENUE-${input.venueId}`;
-      const outcome = await this.store.record(scan, place, decision.cardMustStillBeActive);
-      switch (outcome.kind) {
-        case 'recorded':
-          this.logger.info('scan', { scanId: scan.scanId, providerId: scan.providerId, outcome: 'accepted' });
-          return { httpStatus: 201, body: { status: 'accepted', ...doorView(scan) } };
-        case 'duplicate_same_day':
-          this.logger.info('scan', { scanId: scan.scanId, providerId: scan.providerId, outcome: 'duplicate' });
-          return {
-            httpStatus: 200,
-            body: { status: 'duplicate', ...doorView({ ...scan, ...doorCounts(prescription, prescription.sessionsAttended, day) }) },
-          };
-        case 'duplicate_scan_id': {
-          const existing = await this.store.getScan(input.scanId);
-          if (existing) return this.repeated(existing, principal);
-          break; // vanished? read again
-        }
-        default:
-          // The prescription or card changed, or another transaction held the items: decide again on fresh reads.
-          break;
+      const outcome = await this.store.record(scan, place);
+      if (outcome.kind === 'recorded') {
+        this.logger.info('scan', { scanId: scan.scanId, providerId: scan.providerId, outcome: 'accepted' });
+        return { httpStatus: 201, body: { status: 'accepted', ...doorView(scan) } };
       }
+      // Recorded meanwhile (a concurrent duplicate), or the prescription changed, or another
+      // transaction held the items: read again and answer from what is there now.
     }
     throw new ApiError(503, 'busy', 'The scan could not be recorded just now; it was not counted. Send it again.');
   }
 
-  /** The same scanId again: the original answer, as a duplicate — unless another provider's device sent it. */
-  private repeated(existing: ScanRecord, principal: ProviderPrincipal): ScanAnswer {
-    if (existing.providerId !== principal.providerId) {
-      return { httpStatus: 409, body: errorBody(new ApiError(409, 'scan_id_in_use', 'This scanId was used by another device; make a new one.')) };
-    }
-    this.logger.info('scan', { scanId: existing.scanId, providerId: existing.providerId, outcome: 'duplicate' });
-    return { httpStatus: 200, body: { status: 'duplicate', ...doorView(existing) } };
+  /** The answer to a scan whose person, place and day are already recorded. */
+  private duplicate(recorded: ScanRecord, scanId: string, prescription: PrescriptionRecord | undefined): ScanAnswer {
+    this.logger.info('scan', { scanId, providerId: recorded.providerId, outcome: 'duplicate' });
+    const counts =
+      recorded.scanId === scanId || !prescription
+        ? recorded
+        : { ...recorded, ...doorCounts(prescription, prescription.sessionsAttended, recorded.day) };
+    return { httpStatus: 200, body: { status: 'duplicate', ...doorView({ ...counts, scanId }) } };
   }
 
   private rejected(scanId: string, reason: RejectionReason, card: ScanRecordCard): ScanAnswer {

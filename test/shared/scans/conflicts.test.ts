@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ThrottlingException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../shared/platform/keys';
@@ -21,9 +21,13 @@ const items = {
   activity: { ...keys.activity(ids.activity), type: 'activity', activityId: ids.activity, providerId: ids.provider, venueId: ids.venue, name: 'Walk', category: 'physical', createdAt: now },
   card: { ...keys.card('CARD-0001'), type: 'card', cardId: 'CARD-0001', patientId: ids.patient, issueId: ids.provider, status: 'active', issuedAt: '2026-02-01T10:00:00Z', issuedBy: 'nav' },
   prescription: {
-    ...keys.prescription(ids.prescription), type: 'prescription', prescriptionId: ids.prescription, patientId: ids.patient, status: 'active',
+    ...keys.prescription(ids.patient, ids.prescription), type: 'prescription', prescriptionId: ids.prescription, patientId: ids.patient, status: 'active',
     startDate: '2026-03-02', weeks: 12, pausedDays: 0, endDate: '2026-05-24', followUpDueAt: '2026-05-25T08:00:00Z', goals: ['g'],
-    activityIds: [ids.activity], sessionsAttended: 4, hasBaseline: true, createdBy: 'nav', createdAt: now, updatedAt: now, version: 1,
+    activityIds: [ids.activity], hasBaseline: true, createdBy: 'nav', createdAt: now, updatedAt: now, version: 1,
+  },
+  counter: {
+    ...keys.prescriptionAttendance(ids.patient, ids.prescription), type: 'attendanceCounter', prescriptionId: ids.prescription,
+    patientId: ids.patient, status: 'active', startDate: '2026-03-02', endDate: '2026-05-24', sessionsAttended: 4,
   },
 };
 
@@ -38,7 +42,9 @@ beforeEach(async () => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
   mock = mockClient(client);
   mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [items.provider, items.venue, items.activity, items.card] } });
-  mock.on(QueryCommand).resolves({ Items: [items.prescription] });
+  // Newest first: the counter sorts just after its prescription.
+  mock.on(QueryCommand).resolves({ Items: [items.counter, items.prescription] });
+  mock.on(GetCommand).resolves({});
   t = await createTestApp({ db: { client, tableName: TABLE }, now });
   token = (await t.issuer.mint({ role: 'provider', providerId: ids.provider }, t.clock.now())).token;
 });
@@ -47,7 +53,7 @@ const scan = (scanId = randomUUID()) =>
   t.call('POST', '/v1/scans', { token, body: { scanId, cardId: 'card-0001', venueId: ids.venue, activityId: ids.activity, scannedAt: now } });
 
 describe('scan writes under contention', () => {
-  it('reads in one BatchGetItem and one Query, then writes one transaction with the exact conditions', async () => {
+  it('reads in one BatchGetItem, then a Query and a GetItem side by side, then writes one two-item transaction', async () => {
     mock.on(TransactWriteCommand).resolves({});
     const scanId = randomUUID();
     const res = await scan(scanId);
@@ -57,37 +63,42 @@ describe('scan writes under contention', () => {
     const batch = mock.commandCalls(BatchGetCommand);
     expect(batch).toHaveLength(1);
     expect(batch[0]!.args[0].input.RequestItems![TABLE]!.Keys).toEqual([
-      keys.scan(scanId),
       keys.card('CARD-0001'),
       keys.venue(ids.venue),
       keys.provider(ids.provider),
       keys.activity(ids.activity),
     ]);
     expect(mock.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
-      IndexName: 'GSI1',
-      ExpressionAttributeValues: { ':pk': `PATIENT#${ids.patient}#PRESCRIPTIONS` },
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${ids.patient}`, ':prefix': 'PRESCRIPTION#' },
       ScanIndexForward: false,
-      Limit: 1,
+      Limit: 2,
+      ConsistentRead: true,
+    });
+    expect(mock.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: keys.attendanceOnDay(ids.patient, ids.activity, '2026-03-04'),
+      ConsistentRead: true,
     });
     const [write] = mock.commandCalls(TransactWriteCommand);
     const transactItems = write!.args[0].input.TransactItems!;
-    expect(transactItems).toHaveLength(4);
-    expect(transactItems[0]!.Put).toMatchObject({ Item: { ...keys.scan(scanId), patientId: ids.patient, day: '2026-03-04' }, ConditionExpression: 'attribute_not_exists(PK)' });
-    expect(transactItems[1]!.Put).toMatchObject({
-      Item: keys.attendanceOnDay(ids.patient, ids.activity, '2026-03-04'),
+    expect(transactItems).toHaveLength(2);
+    expect(transactItems[0]!.Put).toMatchObject({
+      Item: { ...keys.attendanceOnDay(ids.patient, ids.activity, '2026-03-04'), scanId, patientId: ids.patient, day: '2026-03-04', GSI1PK: `PROVIDER#${ids.provider}#ATTENDANCE` },
       ConditionExpression: 'attribute_not_exists(PK)',
     });
-    expect(transactItems[2]!.Update).toMatchObject({
-      Key: keys.prescription(ids.prescription),
+    expect(transactItems[1]!.Update).toEqual({
+      TableName: TABLE,
+      Key: keys.prescriptionAttendance(ids.patient, ids.prescription),
       UpdateExpression: 'ADD sessionsAttended :one',
-      ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day AND patientId = :patient',
-      ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': '2026-03-04', ':patient': ids.patient },
+      ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': '2026-03-04' },
     });
-    expect(transactItems[3]!.ConditionCheck).toMatchObject({ Key: keys.card('CARD-0001'), ConditionExpression: '#status = :active AND patientId = :patient' });
   });
 
   it('a transaction cancelled by a conflicting transaction is re-read, re-decided and retried', async () => {
-    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).resolves({});
+    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
     const res = await scan();
     expect(res.status).toBe(201);
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
@@ -95,7 +106,7 @@ describe('scan writes under contention', () => {
   });
 
   it('conflicts on every attempt end in a retryable 503 with Retry-After, not a 500 — and nothing was counted', async () => {
-    mock.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None', 'None'));
+    mock.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
     const res = await scan();
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
@@ -112,7 +123,7 @@ describe('scan writes under contention', () => {
   });
 
   it('in a batch, a throttled scan is a 503 result of its own while the others are answered', async () => {
-    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).resolves({});
+    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
     const body = (scanId: string) => ({ scanId, cardId: 'CARD-0001', venueId: ids.venue, activityId: ids.activity, scannedAt: now });
     const res = await t.call('POST', '/v1/scans/batch', { token, body: { scans: [body(randomUUID()), body(randomUUID())] } });
     expect(res.status).toBe(200);
