@@ -1,6 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../platform/auth';
-import type { Db } from '../platform/dynamo';
+import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
@@ -55,20 +54,7 @@ export class AssessmentStore {
   }
 
   async listForPatient(patientId: string): Promise<AssessmentRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.client.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': patientRecordPrefix.assessments },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.assessments);
     return items.map((item) => entityOf<AssessmentRecord>(item));
   }
 }

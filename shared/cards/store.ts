@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from '../platform/dynamo';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict, notFound } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
 import { cancellationCodes, transact, type TransactItem } from '../platform/transactions';
@@ -131,23 +131,7 @@ export class CardStore {
 
   /** Every card issued to the patient, newest first (issue ids are ULIDs). One Query in the patient's partition. */
   async history(patientId: string): Promise<CardRecord[]> {
-    const cards: CardRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.client.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': patientRecordPrefix.cardIssues },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      cards.push(...(result.Items ?? []).map(toCard));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return cards;
+    return (await queryPatientRecords(this.db, patientId, patientRecordPrefix.cardIssues, 'newest first')).map(toCard);
   }
 
   /** A condition on the patient item, with the caseload check added for a navigator. */

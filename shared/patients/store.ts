@@ -1,5 +1,5 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
 import { collections, keys, membership, patientRecordPrefix, referralCollections } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
@@ -91,15 +91,9 @@ export class PatientStore {
   private async patientNames(patientIds: string[]): Promise<Map<string, { givenName: string; familyName: string }>> {
     const names = new Map<string, { givenName: string; familyName: string }>();
     if (patientIds.length === 0) return names;
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
-      [this.db.tableName]: { Keys: patientIds.map((id) => ({ ...keys.patient(id) })), ProjectionExpression: 'patientId, givenName, familyName' },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const result = await this.db.client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[this.db.tableName] ?? []) {
-        names.set(String(item.patientId), { givenName: String(item.givenName), familyName: String(item.familyName) });
-      }
-      request = result.UnprocessedKeys as typeof request;
+    const items = await batchGetItems(this.db, patientIds.map(keys.patient), 'patientId, givenName, familyName');
+    for (const item of items) {
+      names.set(String(item.patientId), { givenName: String(item.givenName), familyName: String(item.familyName) });
     }
     return names;
   }
@@ -144,14 +138,7 @@ export class PatientStore {
   }
 
   private async movePatient(patient: PatientRecord, from: string, to: string): Promise<boolean> {
-    const referrals = await this.db.client.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.patient(patient.patientId).PK, ':prefix': patientRecordPrefix.referrals },
-        ConsistentRead: true,
-      }),
-    );
+    const referrals = await queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.referrals);
     const caseload = collections.caseload(to);
     const referralsOf = referralCollections.ofNavigator(to);
     const items: TransactItem[] = [
@@ -164,7 +151,7 @@ export class PatientStore {
           ExpressionAttributeValues: { ':to': to, ':from': from, ':pk': caseload.partition },
         },
       },
-      ...(referrals.Items ?? []).map(
+      ...referrals.map(
         (item): TransactItem => ({
           Update: {
             TableName: this.db.tableName,

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest } from './errors';
 import { ULID_PATTERN } from './ids';
-import type { Collection } from './keys';
+import { keys, type Collection, type ItemKey } from './keys';
 
 /** The table and the client every store uses. Built once per process (per Lambda container). */
 export interface Db {
@@ -92,4 +92,57 @@ export async function queryCollection(
     items: result.Items ?? [],
     ...(typeof lastKey === 'string' ? { nextCursor: encodeCursor(of.memberId(lastKey)) } : {}),
   };
+}
+
+/**
+ * Every item of one patient's partition whose sort key starts with `prefix` (their assessments,
+ * card issues, prescriptions…), strongly consistent, following pages to the end: a patient's
+ * record is a few dozen items at most.
+ */
+export async function queryPatientRecords(
+  db: Db,
+  patientId: string,
+  prefix: string,
+  order: 'oldest first' | 'newest first' = 'oldest first',
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': prefix },
+        ScanIndexForward: order === 'oldest first',
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/**
+ * Items by key in one BatchGetItem (up to 100 keys), retrying whatever DynamoDB leaves in
+ * UnprocessedKeys. Missing items are simply absent; order is not kept.
+ */
+export async function batchGetItems(
+  db: Db,
+  itemKeys: ItemKey[],
+  projection?: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let pending: Record<string, unknown>[] = itemKeys.map((key) => ({ ...key }));
+  while (pending.length > 0) {
+    const result = await db.client.send(
+      new BatchGetCommand({
+        RequestItems: { [db.tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) } },
+      }),
+    );
+    items.push(...(result.Responses?.[db.tableName] ?? []));
+    pending = result.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
+  }
+  return items;
 }

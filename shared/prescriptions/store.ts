@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../platform/auth';
-import type { Db } from '../platform/dynamo';
+import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
@@ -178,23 +178,7 @@ export class PrescriptionStore {
 
   /** Prescriptions (newest first) whose sort keys start with `prefix`, each joined with its counter. */
   private async query(patientId: string, prefix: string): Promise<PrescriptionRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.client.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.patient(patientId).PK, ':prefix': prefix },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return assemble(items);
+    return assemble(await queryPatientRecords(this.db, patientId, prefix, 'newest first'));
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
+import { batchGetItems, queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { ApiError, conflict, notFound } from '../platform/errors';
 import { collections, keys, membership, type Collection } from '../platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
@@ -165,18 +165,8 @@ export class RegistryStore {
     return found;
   }
 
-  /** Up to 100 items by key, following UnprocessedKeys until all are read. */
-  private async batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] = itemKeys.map((key) => ({ ...key }));
-    while (pending.length > 0) {
-      const result = await this.db.client.send(
-        new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: pending } } }),
-      );
-      items.push(...(result.Responses?.[this.db.tableName] ?? []));
-      pending = result.UnprocessedKeys?.[this.db.tableName]?.Keys ?? [];
-    }
-    return items;
+  private batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+    return batchGetItems(this.db, itemKeys);
   }
 
   async getActivity(activityId: string): Promise<ActivityRecord | undefined> {

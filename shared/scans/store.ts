@@ -1,6 +1,6 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '../cards/rules';
-import type { Db } from '../platform/dynamo';
+import { batchGetItems, type Db } from '../platform/dynamo';
 import { keys, providerAttendance, type ItemKey } from '../platform/keys';
 import { cancellationCodes, type TransactItem } from '../platform/transactions';
 import { entityOf } from '../patients/store';
@@ -64,13 +64,7 @@ export class ScanStore {
       provider: keys.provider(request.providerId),
       ...(request.activityId ? { activity: keys.activity(request.activityId) } : {}),
     };
-    const found = new Map<string, Record<string, unknown>>();
-    let pending: Record<string, unknown>[] = Object.values(wanted).map((key) => ({ ...key }));
-    while (pending.length > 0) {
-      const result = await this.db.client.send(new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: pending } } }));
-      for (const item of result.Responses?.[this.db.tableName] ?? []) found.set(`${item.PK}|${item.SK}`, item);
-      pending = result.UnprocessedKeys?.[this.db.tableName]?.Keys ?? [];
-    }
+    const found = new Map((await batchGetItems(this.db, Object.values(wanted))).map((item) => [`${item.PK}|${item.SK}`, item]));
     const reads: ScanReads = {};
     for (const [name, key] of Object.entries(wanted)) {
       const item = found.get(`${key.PK}|${key.SK}`);
