@@ -1,4 +1,4 @@
-import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -16,7 +16,8 @@ import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CLAIMS, ROLES } from '../shared/platform/auth';
@@ -47,6 +48,11 @@ export class WaymarkStack extends Stack {
   readonly followUpSchedules: ScheduleGroup;
   readonly followUpDeadLetterQueue: Queue;
   readonly schedulerRole: Role;
+  readonly followUpDue: WaymarkFunction;
+  readonly followUpSweep: WaymarkFunction;
+  readonly sweepSchedules: ScheduleGroup;
+  readonly sweepSchedulerRole: Role;
+  readonly followUpSweepSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -144,7 +150,7 @@ export class WaymarkStack extends Stack {
     Validations.of(this.followUpDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter queue of the EventBridge Scheduler follow-up schedules; ' +
+        'This queue is itself the dead-letter queue of the EventBridge Scheduler follow-up and sweep schedules; ' +
         'a dead-letter queue for a dead-letter queue would only move the same messages again.',
     });
 
@@ -168,6 +174,27 @@ export class WaymarkStack extends Stack {
       }),
     );
 
+    // ---- The follow-up function: the target of every one-time follow-up schedule. It gets the
+    // FollowUpEvent (shared/followups/rules.ts) and marks the follow-up due only if it is still
+    // `scheduled` at the event's version, so a stale or repeated reminder changes nothing.
+    this.followUpDue = new WaymarkFunction(this, 'FollowUpDue', {
+      entry: 'functions/followup-due.ts',
+      description: 'Waymark follow-up reminder: marks one follow-up due (EventBridge Scheduler target)',
+      timeout: Duration.seconds(10),
+      environment: { TABLE_NAME: this.table.tableName },
+    });
+    this.grantTableData(this.followUpDue);
+
+    // The schedules the API creates invoke the unqualified function ARN (FOLLOWUP_FUNCTION_ARN),
+    // so the target role may invoke exactly that ARN: no versions, no aliases, no other function.
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'InvokeFollowUpDue',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.followUpDue.function.functionArn],
+      }),
+    );
+
     // ---- The API function.
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
     this.api = new WaymarkFunction(this, 'Api', {
@@ -180,9 +207,11 @@ export class WaymarkStack extends Stack {
         SCHEDULE_GROUP_NAME: this.followUpSchedules.scheduleGroupName,
         SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
         FOLLOWUP_DLQ_ARN: this.followUpDeadLetterQueue.queueArn,
+        // The target of the one-time schedules the API creates.
+        FOLLOWUP_FUNCTION_ARN: this.followUpDue.function.functionArn,
       },
     });
-    this.table.grantReadWriteData(this.api.role);
+    this.grantTableData(this.api);
 
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -204,20 +233,78 @@ export class WaymarkStack extends Stack {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    Validations.of(this.api.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
-        reason:
-          'grantReadWriteData covers the GSIs of the one Waymark table (the index names come from ' +
-          'shared/platform/table.ts); the wildcard never reaches beyond this table.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.resolve(this.followUpSchedules.scheduleGroupName)}/*]`,
-        reason:
-          'Follow-up schedules are created at runtime, one per prescription, with names not known at ' +
-          'deploy time; the wildcard is confined to schedules in the follow-up schedule group.',
-      },
-    );
+    Validations.of(this.api.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.resolve(this.followUpSchedules.scheduleGroupName)}/*]`,
+      reason:
+        'Follow-up schedules are created at runtime, one per prescription, with names not known at ' +
+        'deploy time; the wildcard is confined to schedules in the follow-up schedule group.',
+    });
+
+    // ---- The safety net: a daily sweep. A one-time schedule can fail to mark a follow-up due
+    // (its delivery retries run out, or the function fails), and the issue says a follow-up is
+    // never skipped. The sweep Queries the "due by time" index (no Scan) and marks every follow-up
+    // whose dueAt has passed but which is still `scheduled` as due. It only marks due: it neither
+    // creates nor deletes schedules, so it gets the table and nothing of the scheduler.
+    this.followUpSweep = new WaymarkFunction(this, 'FollowUpSweep', {
+      entry: 'functions/followup-sweep.ts',
+      description: 'Waymark daily follow-up sweep: marks overdue, still scheduled follow-ups due',
+      timeout: Duration.seconds(60),
+      environment: { TABLE_NAME: this.table.tableName },
+    });
+    this.grantTableData(this.followUpSweep);
+
+    // Not in the follow-up group: that group holds only the runtime schedules, one per follow-up,
+    // which the API creates and deletes by name and which the follow-up target role is confined
+    // to. The sweep is one fixed schedule owned by this stack, so it gets a group of its own (not
+    // the account's shared `default` group), and its target role trusts only that group.
+    this.sweepSchedules = new ScheduleGroup(this, 'SweepSchedules', {
+      // It holds only the stack-defined sweep schedule, which a redeploy re-creates.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.sweepSchedulerRole = new Role(this, 'SweepSchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to run the daily Waymark follow-up sweep',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          // Confused-deputy protection: only schedules of this account's sweep group.
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.sweepSchedules.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+
+    this.followUpSweepSchedule = new Schedule(this, 'FollowUpSweepSchedule', {
+      description: 'Daily safety net: marks follow-ups due whose one-time reminder did not',
+      scheduleGroup: this.sweepSchedules,
+      // Every day at 09:15 London time. Follow-ups fall due at 09:00 London (the day after the
+      // prescription ends), so anything a one-time schedule missed today is due within 15
+      // minutes, and older misses are caught too. 09:15 exists every day (UK clocks change in
+      // the small hours), so no run is skipped for daylight saving.
+      schedule: ScheduleExpression.cron({ hour: '9', minute: '15', timeZone: TimeZone.EUROPE_LONDON }),
+      target: new LambdaInvoke(this.followUpSweep.function, {
+        role: this.sweepSchedulerRole,
+        // Delivery failures (throttling, a Lambda outage) are retried with back-off for up to
+        // three hours, still the same working day; then the event goes to the dead-letter queue
+        // the follow-up reminders use, and tomorrow's run catches up regardless (it is idempotent).
+        retryAttempts: 10,
+        maxEventAge: Duration.hours(3),
+        deadLetterQueue: this.followUpDeadLetterQueue,
+      }),
+    });
+    // The schedule names its group by the name CDK generated at synth time (a plain string, not a
+    // Ref), so CloudFormation would not otherwise wait for the group before creating the schedule.
+    this.followUpSweepSchedule.node.addDependency(this.sweepSchedules);
+    // LambdaInvoke grants lambda:InvokeFunction through Function.grantInvoke, which adds
+    // "<function ARN>:*" (its versions and aliases) beside the function ARN.
+    Validations.of(this.sweepSchedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.followUpSweep.function)}.Arn>:*]`,
+      reason:
+        'The LambdaInvoke schedule target grants invoke through Function.grantInvoke, which adds the ' +
+        "sweep function's versions and aliases (<arn>:*) beside its ARN; the wildcard is confined to " +
+        'that one function, and the role can be assumed only by schedules of the sweep group.',
+    });
 
     // ---- HTTP API: one catch-all route; Hono routes on rawPath inside the function.
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -278,6 +365,20 @@ export class WaymarkStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /**
+   * Lets a function read and write the one table and its indexes. grantReadWriteData adds
+   * `<table ARN>/index/*`, reviewed once here for every function that gets the table.
+   */
+  private grantTableData(fn: WaymarkFunction): void {
+    this.table.grantReadWriteData(fn.role);
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
+      reason:
+        'grantReadWriteData covers the GSIs of the one Waymark table (the index names come from ' +
+        'shared/platform/table.ts); the wildcard never reaches beyond this table.',
+    });
   }
 
   /** ARN of a schedule in the follow-up group (`*` for all of them). */

@@ -9,7 +9,8 @@ import { newAssessment } from '../shared/assessments/rules';
 import { newCardIssue } from '../shared/cards/rules';
 import type { Principal } from '../shared/platform/auth';
 import { newReferral } from '../shared/patients/rules';
-import { applyChange, newPrescription } from '../shared/prescriptions/rules';
+import { applyChange, followUpChange, newPrescription } from '../shared/prescriptions/rules';
+import { applyPrescriptionChange, newFollowUp } from '../shared/followups/rules';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../shared/platform/clock';
 import { LONDON } from '../shared/platform/london';
@@ -202,7 +203,7 @@ function demoNhsNumber(index: number): string {
 }
 
 async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<void> {
-  const { patients, assessments, prescriptions, cards, clock, ids } = services;
+  const { patients, assessments, prescriptions, cards, followUps, followUpService, clock, ids } = services;
   const activityIds = activities.map((activity) => activity.activityId);
   const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
@@ -253,18 +254,22 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
         goals: ['Get out of the house twice a week', 'Meet people with shared interests'],
         activityIds: [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!],
       },
-      { prescriptionId: ids.next(), now: at(startedDaysAgo), createdBy: DEMO_NAVIGATOR, hasBaseline: true },
+      { prescriptionId: ids.next(), now: at(startedDaysAgo), createdBy: DEMO_NAVIGATOR, hasBaseline: true, followUpId: ids.next() },
     );
+    // Its follow-up, with a reminder: the finished prescription's falls due as soon as the scheduler runs.
+    const followUp = newFollowUp(prescription, { followUpId: prescription.followUpId!, navigator: DEMO_NAVIGATOR, now: at(startedDaysAgo) });
     const prescribedReferral = (await patients.getReferral(patient.patientId, referral.referralId))!;
-    await prescriptions.create(prescription, navigator, [patients.advanceReferral(prescribedReferral, 'prescribed')!]);
-    if (stage.kind === 'paused') {
-      await prescriptions.update(prescription, applyChange(prescription, { status: 'paused' }, daysAgo(stage.pausedDaysAgo), at(stage.pausedDaysAgo)));
-    }
-    if (stage.kind === 'withdrawn') {
-      await prescriptions.update(
-        prescription,
-        applyChange(prescription, { status: 'withdrawn' }, daysAgo(stage.withdrawnDaysAgo), at(stage.withdrawnDaysAgo)),
-      );
+    await prescriptions.create(prescription, navigator, [
+      patients.advanceReferral(prescribedReferral, 'prescribed')!,
+      ...followUps.createItems(followUp),
+    ]);
+    await followUpService.remind(undefined, followUp);
+    if (stage.kind === 'paused' || stage.kind === 'withdrawn') {
+      const daysAgoChanged = stage.kind === 'paused' ? stage.pausedDaysAgo : stage.withdrawnDaysAgo;
+      const changed = applyChange(prescription, { status: stage.kind }, daysAgo(daysAgoChanged), at(daysAgoChanged));
+      const movedFollowUp = applyPrescriptionChange(followUp, followUpChange(prescription, changed), at(daysAgoChanged))!;
+      await prescriptions.update(prescription, changed, [followUps.replaceItem(followUp, movedFollowUp)]);
+      await followUpService.remind(followUp, movedFollowUp);
     }
     if (stage.kind === 'prescribed') {
       await seedPastWeekOfScans(services, cardId, prescription.activityIds, activities, index);

@@ -10,6 +10,7 @@ import { loadDevIssuer, type DevIssuer } from './dev-issuer';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
+import { followUpReminderHandler } from '../shared/followups/handlers';
 import { createLocalApp, localDependencies } from './wiring';
 
 export interface LocalSettings {
@@ -55,7 +56,12 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     const issuer = await loadDevIssuer(settings.dataDir);
     const deps = localDependencies(db, clock, issuer, settings.logLevel);
 
-    const seeded = settings.seed === 'demo' ? await seedDemo(createServices(deps)) : 'skipped';
+    const services = createServices(deps);
+    const seeded = settings.seed === 'demo' ? await seedDemo(services) : 'skipped';
+    // The local EventBridge Scheduler: fires the same reminder handler the Lambda runs, as the
+    // dev clock reaches each schedule. A sweep at start catches anything missed while stopped.
+    deps.scheduler.start(followUpReminderHandler(services.followUpDue));
+    await services.followUpDue.sweep();
 
     const app = createLocalApp(deps, clock, issuer, { docsAssetBaseUrl: DOCS_ASSETS });
     // Swagger UI's files from node_modules, so /docs works without internet.
@@ -83,6 +89,7 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
       stop: () =>
         (stopping ??= (async () => {
           await new Promise<void>((resolve) => server.close(() => resolve()));
+          await deps.scheduler.stop();
           db.client.destroy();
           await dynamoDb.stop();
         })()),

@@ -7,15 +7,23 @@ import type { AppDependencies } from '../shared/platform/services';
 import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';
+import { LocalFollowUpScheduler } from './scheduler';
 
 /** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock. */
-export function localDependencies(db: Db, clock: DevClock, issuer: DevIssuer, logLevel = 'WARN'): AppDependencies {
+export function localDependencies(
+  db: Db,
+  clock: DevClock,
+  issuer: DevIssuer,
+  logLevel = 'WARN',
+): AppDependencies & { scheduler: LocalFollowUpScheduler } {
+  const logger = createLogger({ level: logLevel });
   return {
     db,
     clock,
     ids: ulidSource(clock),
     verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
-    logger: createLogger({ level: logLevel }),
+    logger,
+    scheduler: new LocalFollowUpScheduler(db, clock, logger),
   };
 }
 

@@ -36,6 +36,11 @@ function bundledCode(entry: string): Code {
     bundling: {
       // Required by the type; never used, because local bundling always succeeds or throws.
       image: DockerImage.fromRegistry('local-bundling-only'),
+      // Never run either, but it names the entry in the asset's cache key. CDK reuses a staged
+      // asset for any other asset with the same source directory and the same JSON of these
+      // options, in which `tryBundle` (a function) does not appear: without the entry here, every
+      // function in `functions/` would deploy the bundle of whichever was staged first.
+      command: ['infra/bundle-cli.ts', entry],
       local: {
         tryBundle(outputDir: string): boolean {
           execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'infra/bundle-cli.ts'), entry, outputDir], {

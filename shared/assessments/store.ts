@@ -10,47 +10,52 @@ import type { AssessmentRecord } from './rules';
 export class AssessmentStore {
   constructor(private readonly db: Db) {}
 
-  /**
-   * Records the assessment; a baseline also becomes the patient's latest baseline. One
-   * transaction, conditioned on the patient still being in a navigator's caseload.
-   */
+  /** Records the assessment in one transaction (see recordItems), with anything else that goes with it. */
   async record(assessment: AssessmentRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
+    await transact(this.db, [...this.recordItems(assessment, principal), ...alsoWrite], () =>
+      conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
+    );
+  }
+
+  /**
+   * The items that record an assessment: the assessment, and a baseline also becomes the
+   * patient's latest baseline — conditioned on the patient still being in a navigator's caseload.
+   */
+  recordItems(assessment: AssessmentRecord, principal: Principal, options: { checkPatient?: boolean } = {}): TransactItem[] {
     const navigatorCheck = principal.role === 'navigator';
     const baseline = assessment.kind === 'baseline';
     const patientCondition = `attribute_exists(PK)${navigatorCheck ? ' AND navigator = :sub' : ''}`;
     const subValue: Record<string, string> = navigatorCheck ? { ':sub': principal.sub } : {};
-    await transact(
-      this.db,
-      [
-        {
-          Put: {
-            TableName: this.db.tableName,
-            Item: { ...keys.assessment(assessment.patientId, assessment.assessmentId), type: 'assessment', ...assessment },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        baseline
-          ? {
-              Update: {
-                TableName: this.db.tableName,
-                Key: keys.patient(assessment.patientId),
-                UpdateExpression: 'SET baselineAssessmentId = :id',
-                ConditionExpression: patientCondition,
-                ExpressionAttributeValues: { ':id': assessment.assessmentId, ...subValue },
-              },
-            }
-          : {
-              ConditionCheck: {
-                TableName: this.db.tableName,
-                Key: keys.patient(assessment.patientId),
-                ConditionExpression: patientCondition,
-                ...(navigatorCheck ? { ExpressionAttributeValues: subValue } : {}),
-              },
+    const put: TransactItem = {
+      Put: {
+        TableName: this.db.tableName,
+        Item: { ...keys.assessment(assessment.patientId, assessment.assessmentId), type: 'assessment', ...assessment },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    // A transaction may touch an item once: a caller that updates the patient itself leaves the check to that update.
+    if (!baseline && options.checkPatient === false) return [put];
+    return [
+      put,
+      baseline
+        ? {
+            Update: {
+              TableName: this.db.tableName,
+              Key: keys.patient(assessment.patientId),
+              UpdateExpression: 'SET baselineAssessmentId = :id',
+              ConditionExpression: patientCondition,
+              ExpressionAttributeValues: { ':id': assessment.assessmentId, ...subValue },
             },
-        ...alsoWrite,
-      ],
-      () => conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
-    );
+          }
+        : {
+            ConditionCheck: {
+              TableName: this.db.tableName,
+              Key: keys.patient(assessment.patientId),
+              ConditionExpression: patientCondition,
+              ...(navigatorCheck ? { ExpressionAttributeValues: subValue } : {}),
+            },
+          },
+    ];
   }
 
   async listForPatient(patientId: string): Promise<AssessmentRecord[]> {

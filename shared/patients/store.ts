@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
-import { collections, keys, membership, patientRecordPrefix, referralCollections } from '../platform/keys';
+import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
 import type { ReferralStatus } from './schema';
@@ -88,7 +88,7 @@ export class PatientStore {
   }
 
   /** Given and family names of up to 100 patients in one BatchGetItem (what a referral list shows). */
-  private async patientNames(patientIds: string[]): Promise<Map<string, { givenName: string; familyName: string }>> {
+  async patientNames(patientIds: string[]): Promise<Map<string, { givenName: string; familyName: string }>> {
     const names = new Map<string, { givenName: string; familyName: string }>();
     if (patientIds.length === 0) return names;
     const items = await batchGetItems(this.db, patientIds.map(keys.patient), 'patientId, givenName, familyName');
@@ -138,7 +138,10 @@ export class PatientStore {
   }
 
   private async movePatient(patient: PatientRecord, from: string, to: string): Promise<boolean> {
-    const referrals = await queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.referrals);
+    const [referrals, followUps] = await Promise.all([
+      queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.referrals),
+      queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.followUps),
+    ]);
     const caseload = collections.caseload(to);
     const referralsOf = referralCollections.ofNavigator(to);
     const items: TransactItem[] = [
@@ -158,6 +161,17 @@ export class PatientStore {
             Key: { PK: item.PK, SK: item.SK },
             UpdateExpression: 'SET navigator = :to, GSI1PK = :pk',
             ExpressionAttributeValues: { ':to': to, ':pk': referralsOf.partition },
+          },
+        }),
+      ),
+      // Follow-ups move to the new navigator's inbox, each in its own status list.
+      ...followUps.map(
+        (item): TransactItem => ({
+          Update: {
+            TableName: this.db.tableName,
+            Key: { PK: item.PK, SK: item.SK },
+            UpdateExpression: 'SET navigator = :to, GSI1PK = :pk',
+            ExpressionAttributeValues: { ':to': to, ':pk': followUpLists.ofNavigator(to, String(item.status)).partition },
           },
         }),
       ),

@@ -7,6 +7,7 @@ import { assessmentsApp } from '../assessments/routes';
 import { cardsApp } from '../cards/routes';
 import { patientsApp } from '../patients/routes';
 import { prescriptionsApp } from '../prescriptions/routes';
+import { followUpsApp } from '../followups/routes';
 import { registryApp } from '../registry/routes';
 import { scansApp } from '../scans/routes';
 import { ApiError, errorBody } from './errors';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   app.route('/', prescriptionsApp(services));
   app.route('/', cardsApp(services));
   app.route('/', scansApp(services));
+  app.route('/', followUpsApp(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

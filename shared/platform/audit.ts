@@ -14,7 +14,9 @@ export type PatientAction =
   | 'issue_card'
   | 'revoke_card'
   | 'read_cards'
-  | 'reassign_caseload';
+  | 'reassign_caseload'
+  | 'list_followups'
+  | 'complete_followup';
 
 /**
  * The audit trail of who touched which patient's record: one structured log line per access,

@@ -17,6 +17,7 @@ const awsEnvironmentSchema = z.object({
   SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   FOLLOWUP_DLQ_ARN: z.string().min(1).optional(),
+  FOLLOWUP_FUNCTION_ARN: z.string().min(1).optional(),
 });
 
 export type AwsEnvironment = z.infer<typeof awsEnvironmentSchema>;

@@ -48,6 +48,11 @@ export const keys = {
     PK: `ATTENDANCE#${patientId}#${place}#${day}`,
     SK: 'ATTENDANCE',
   }),
+  /** A prescription's follow-up lives with the patient too; its owner item maps its id to them. */
+  followUp: (patientId: string, followUpId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `FOLLOWUP#${followUpId}` }),
+  followUpOwner: (followUpId: string): ItemKey => ({ PK: `FOLLOWUP#${followUpId}`, SK: 'FOLLOWUP' }),
+  /** Local mode's stand-in for EventBridge Scheduler keeps its schedules in one partition. */
+  localSchedule: (name: string): ItemKey => ({ PK: 'LOCALSCHEDULES', SK: name }),
   /** Marks that the demo data was loaded, so a restart does not load it twice. */
   seedMarker: (name: string): ItemKey => ({ PK: `SEED#${name}`, SK: 'SEED' }),
 };
@@ -59,7 +64,21 @@ export const patientRecordPrefix = {
   cardIssues: 'CARDISSUE#',
   /** Prescriptions and their attendance items; newest first when read backwards. */
   prescriptions: 'PRESCRIPTION#',
+  followUps: 'FOLLOWUP#',
 } as const;
+
+/**
+ * Follow-ups by status, ordered by due time: a navigator's inbox on GSI1, everyone's (managers,
+ * and the sweep's "due by now" Query) on GSI2. The status is part of the partition, so a change
+ * of status moves the item between lists.
+ */
+export const followUpLists = {
+  ofNavigator: (navigator: string, status: string) => ({ indexName: 'GSI1' as const, partition: `NAVIGATOR#${navigator}#FOLLOWUPS#${status}` }),
+  all: (status: string) => ({ indexName: 'GSI2' as const, partition: `FOLLOWUPS#${status}` }),
+  sortKey: (dueAt: string, followUpId: string) => `${dueAt}#${followUpId}`,
+  /** Every sort key of a follow-up due at or before `instant` is at most this. */
+  dueBy: (instant: string) => `${instant}#~`,
+};
 
 export type CollectionIndex = 'GSI1' | 'GSI2';
 

@@ -3,6 +3,9 @@ import type { Clock } from './clock';
 import type { Db } from './dynamo';
 import type { IdSource } from './ids';
 import type { Logger } from './logger';
+import type { FollowUpScheduler } from '../followups/scheduler';
+import { FollowUpDueMarker, FollowUpService } from '../followups/service';
+import { FollowUpStore } from '../followups/store';
 import { AssessmentStore } from '../assessments/store';
 import { CardStore } from '../cards/store';
 import { PatientStore } from '../patients/store';
@@ -17,6 +20,8 @@ export interface AppDependencies {
   ids: IdSource;
   verifyToken: TokenVerifier;
   logger: Logger;
+  /** EventBridge Scheduler in AWS; the local stand-in in local mode and tests. */
+  scheduler: FollowUpScheduler;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
@@ -27,10 +32,14 @@ export interface Services extends AppDependencies {
   prescriptions: PrescriptionStore;
   cards: CardStore;
   scans: ScanStore;
+  followUps: FollowUpStore;
+  followUpService: FollowUpService;
+  followUpDue: FollowUpDueMarker;
 }
 
 export function createServices(deps: AppDependencies): Services {
   const prescriptions = new PrescriptionStore(deps.db);
+  const followUps = new FollowUpStore(deps.db);
   return {
     ...deps,
     registry: new RegistryStore(deps.db),
@@ -39,5 +48,8 @@ export function createServices(deps: AppDependencies): Services {
     prescriptions,
     cards: new CardStore(deps.db),
     scans: new ScanStore(deps.db, prescriptions),
+    followUps,
+    followUpService: new FollowUpService(deps.scheduler, deps.logger),
+    followUpDue: new FollowUpDueMarker(followUps, deps.clock, deps.logger),
   };
 }

@@ -19,7 +19,8 @@ import { londonDate } from '../platform/london';
 import type { Services } from '../platform/services';
 import { visiblePatient } from '../patients/rules';
 import { isAccreditedOn } from '../registry/rules';
-import { applyChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
+import { applyPrescriptionChange, newFollowUp } from '../followups/rules';
+import { applyChange, followUpChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
 import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
 
 const tags = ['Prescriptions'];
@@ -85,7 +86,7 @@ export const prescriptionRoutes = {
 };
 
 export function prescriptionsApp(services: Services) {
-  const { patients, prescriptions, registry, clock, ids, logger } = services;
+  const { patients, prescriptions, registry, followUps, followUpService, clock, ids, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   /** The prescription and its patient, if the caller may see that patient; 404 otherwise. */
@@ -158,15 +159,20 @@ export function prescriptionsApp(services: Services) {
       throw conflict('prescription_exists', 'This patient already has an active or paused prescription.');
     }
 
+    const followUpId = ids.next();
     const prescription = newPrescription(input, {
       prescriptionId: ids.next(),
       now: clock.now(),
       createdBy: principal.sub,
       hasBaseline: patient.baselineAssessmentId !== undefined,
+      followUpId,
     });
+    // The follow-up is written with its prescription; its reminder is made after (see FollowUpService).
+    const followUp = newFollowUp(prescription, { followUpId, navigator: patient.navigator, now: clock.now() });
     const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
     const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
-    await prescriptions.create(prescription, principal, advance ? [advance] : []);
+    await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUps.createItems(followUp)]);
+    await followUpService.remind(undefined, followUp);
     auditPatientAccess(logger, principal, 'create_prescription', patient.patientId, { prescriptionId: prescription.prescriptionId });
     return c.json(view(prescription, (await activitiesOf([prescription]))(prescription)), 201);
   });
@@ -182,8 +188,13 @@ export function prescriptionsApp(services: Services) {
     const principal = c.get('principal');
     const { prescription: before } = await visiblePrescription(principal, c.req.valid('param').prescriptionId);
     const after = applyChange(before, c.req.valid('json'), londonDate(clock.now()), clock.now());
-    // followUpChange(before, after) decides how the follow-up reminder moves (issue 6 acts on it).
-    if (after !== before) await prescriptions.update(before, after);
+    if (after !== before) {
+      // The follow-up moves with its prescription, in the same transaction; then its reminder.
+      const followUp = before.followUpId ? await followUps.get(before.patientId, before.followUpId) : undefined;
+      const movedFollowUp = followUp ? applyPrescriptionChange(followUp, followUpChange(before, after), clock.now()) : undefined;
+      await prescriptions.update(before, after, followUp && movedFollowUp ? [followUps.replaceItem(followUp, movedFollowUp)] : []);
+      if (movedFollowUp) await followUpService.remind(followUp, movedFollowUp);
+    }
     auditPatientAccess(logger, principal, 'change_prescription', after.patientId, { prescriptionId: after.prescriptionId });
     return c.json(view(after, (await activitiesOf([after]))(after)), 200);
   });

@@ -56,6 +56,8 @@ export interface PrescriptionRecord {
   /** Accepted scans so far (kept by the scan transaction). */
   sessionsAttended: number;
   hasBaseline: boolean;
+  /** Its follow-up (one per prescription, created with it). */
+  followUpId?: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -73,7 +75,7 @@ export interface NewPrescriptionInput {
 
 export function newPrescription(
   input: NewPrescriptionInput,
-  context: { prescriptionId: string; now: Date; createdBy: string; hasBaseline: boolean },
+  context: { prescriptionId: string; now: Date; createdBy: string; hasBaseline: boolean; followUpId?: string },
 ): PrescriptionRecord {
   const endDate = endDateOf(input.startDate, input.weeks);
   const now = context.now.toISOString();
@@ -90,6 +92,7 @@ export function newPrescription(
     activityIds: input.activityIds,
     sessionsAttended: 0,
     hasBaseline: context.hasBaseline,
+    ...(context.followUpId ? { followUpId: context.followUpId } : {}),
     createdBy: context.createdBy,
     createdAt: now,
     updatedAt: now,

@@ -62,6 +62,7 @@ export const Prescription = z
     currentWeek: z.number().int().optional().openapi({ description: 'Week of the prescription today, if within its dates.' }),
     weeksRemaining: z.number().int(),
     hasBaseline: z.boolean().openapi({ description: 'Whether a baseline assessment was recorded before it started.' }),
+    followUpId: Id.optional().openapi({ description: 'Its follow-up, due at followUpDueAt.' }),
     createdAt: Instant,
     updatedAt: Instant,
   })

@@ -120,7 +120,7 @@ export class PrescriptionStore {
    * transaction. The count itself is never written here, so no scan is ever lost to a stale
    * copy. A prescription that ends (withdrawn, completed) stops being the patient's current one.
    */
-  async update(before: PrescriptionRecord, after: PrescriptionRecord): Promise<void> {
+  async update(before: PrescriptionRecord, after: PrescriptionRecord, alsoWrite: TransactItem[] = []): Promise<void> {
     const { patientId, prescriptionId } = after;
     const ends = after.status === 'withdrawn' || after.status === 'completed';
     await transact(
@@ -171,6 +171,7 @@ export class PrescriptionStore {
               },
             ]
           : []),
+        ...alsoWrite,
       ],
       () => conflict('prescription_changed', 'The prescription changed while this request ran; read it again and retry.'),
     );

@@ -13,6 +13,10 @@ const env = {
   AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
   AUTH_AUDIENCE: 'client-id',
   AWS_REGION: 'eu-west-2',
+  SCHEDULE_GROUP_NAME: 'waymark-followups',
+  FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-followup-due',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-scheduler',
+  FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-followup-dlq',
 };
 
 beforeAll(async () => {

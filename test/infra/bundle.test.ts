@@ -110,6 +110,7 @@ describe('API Lambda bundle', () => {
           SCHEDULE_GROUP_NAME: 'waymark-follow-ups',
           SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/example',
           FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:example',
+          FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:example',
           POWERTOOLS_SERVICE_NAME: 'waymark',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
         },

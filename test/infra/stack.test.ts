@@ -47,6 +47,13 @@ function logicalId(construct: IConstruct): string {
 
 const asList = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 
+/** The Properties of the resource behind a construct, as synthesized. */
+function propertiesOf(construct: IConstruct): Json {
+  const resource = template.toJSON().Resources[logicalId(construct)] as { Properties?: Json } | undefined;
+  if (!resource?.Properties) throw new Error(`${construct.node.path} is not in the template`);
+  return resource.Properties;
+}
+
 /** Every statement of every AWS::IAM::Policy attached to the given role. */
 function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy', {
@@ -121,9 +128,12 @@ let app: App;
 let stack: WaymarkStack;
 let template: Template;
 let nag: { findings: Finding[]; synthError: unknown };
+/** The cloud assembly of that synth (templates and staged assets). */
+let assemblyDir: string;
 
 beforeAll(() => {
   const outdir = newOutdir();
+  assemblyDir = outdir;
   ({ app, stack } = createWaymarkApp({ outdir, context: cdkContext }));
   nag = synthFindings(app, outdir);
   // After a clean synth this reuses the assembly. After a failed one (a cdk-nag finding), read the
@@ -194,9 +204,7 @@ describe('Waymark stack', () => {
     });
 
     it('gets its configuration from the stack resources', () => {
-      const env = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-        Properties: { Environment: { Variables: Json } };
-      };
+      const env = { Properties: propertiesOf(stack.api.function) as { Environment: { Variables: Json } } };
       const issuer = {
         'Fn::Join': [
           '',
@@ -210,6 +218,7 @@ describe('Waymark stack', () => {
         SCHEDULE_GROUP_NAME: stack.resolve(stack.followUpSchedules.scheduleGroupName),
         SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
         FOLLOWUP_DLQ_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+        FOLLOWUP_FUNCTION_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDue.function), 'Arn'] },
         POWERTOOLS_SERVICE_NAME: 'waymark',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -301,11 +310,86 @@ describe('Waymark stack', () => {
     });
 
     it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
-      const unscoped = statementsOfRole(template, logicalId(stack.api.role)).filter((s) => s.Resource === '*');
-      expect(unscoped).toEqual([
-        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-      ]);
+      for (const fn of [stack.api, stack.followUpDue, stack.followUpSweep]) {
+        const unscoped = statementsOfRole(template, logicalId(fn.role)).filter((s) => s.Resource === '*');
+        expect(unscoped, fn.node.path).toEqual([
+          { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+        ]);
+      }
     });
+  });
+
+  describe('Follow-up functions', () => {
+    const functions = () =>
+      [
+        { name: 'FollowUpDue', fn: stack.followUpDue, timeout: 10 },
+        { name: 'FollowUpSweep', fn: stack.followUpSweep, timeout: 60 },
+      ] as const;
+
+    it('are three functions in all: the API, the follow-up reminder and the sweep', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 3);
+    });
+
+    it('each deploys the bundle of its own entry (CDK must not reuse one function\'s asset for another)', () => {
+      const entries = [
+        { fn: stack.api, entry: 'functions/api.ts' },
+        { fn: stack.followUpDue, entry: 'functions/followup-due.ts' },
+        { fn: stack.followUpSweep, entry: 'functions/followup-sweep.ts' },
+      ];
+      const assetPaths = entries.map(({ fn, entry }) => {
+        // The code's S3 key is `<asset hash>.zip`; the assembly stages that asset as `asset.<hash>`.
+        const s3Key = (propertiesOf(fn.function) as { Code: { S3Key: string } }).Code.S3Key;
+        expect(s3Key, entry).toMatch(/^[0-9a-f]{64}\.zip$/);
+        const assetPath = `asset.${s3Key.replace(/\.zip$/, '')}`;
+        // The source map lists the modules of the bundle (paths only: sourcesContent is off).
+        const map = JSON.parse(readFileSync(path.join(assemblyDir, assetPath, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+        const entrySources = map.sources.filter((source) => entries.some((other) => source.endsWith(other.entry)));
+        expect(entrySources.map((source) => source.slice(source.indexOf('functions/'))), fn.node.path).toEqual([entry]);
+        return assetPath;
+      });
+      expect(new Set(assetPaths).size).toBe(entries.length);
+    });
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])('%s runs on the API\'s runtime, arm64, traced, with its own timeout', (name) => {
+      const { fn, timeout } = functions().find((candidate) => candidate.name === name)!;
+      expect(propertiesOf(fn.function)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: timeout,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+      });
+    });
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])('%s gets the table name and nothing of the scheduler', (name) => {
+      const { fn } = functions().find((candidate) => candidate.name === name)!;
+      expect((propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables).toEqual({
+        TABLE_NAME: { Ref: logicalId(stack.table) },
+        POWERTOOLS_SERVICE_NAME: 'waymark',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])(
+      '%s may write its logs, trace, and read and write the table and its indexes: nothing else',
+      (name) => {
+        const { fn } = functions().find((candidate) => candidate.name === name)!;
+        const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+        const statements = statementsOfRole(template, logicalId(fn.role));
+        expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual(['dynamodb', 'logs', 'xray']);
+        expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] },
+        });
+        const dynamo = statements.find((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
+        expect(dynamo?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']));
+        expect(dynamo?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+      },
+    );
   });
 
   describe('HTTP API', () => {
@@ -417,12 +501,15 @@ describe('Waymark stack', () => {
   });
 
   describe('EventBridge Scheduler', () => {
-    it('has a retained schedule group for follow-up reminders', () => {
-      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
-      template.hasResource('AWS::Scheduler::ScheduleGroup', {
+    it('has a retained schedule group for follow-up reminders, and another for the sweep', () => {
+      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 2);
+      expect(template.toJSON().Resources[logicalId(stack.followUpSchedules)]).toMatchObject({
         Properties: { Name: stack.resolve(stack.followUpSchedules.scheduleGroupName) },
         DeletionPolicy: 'Retain',
       });
+      expect(stack.resolve(stack.sweepSchedules.scheduleGroupName)).not.toEqual(
+        stack.resolve(stack.followUpSchedules.scheduleGroupName),
+      );
     });
 
     it('has a standard, encrypted, SSL-only dead-letter queue keeping messages 14 days', () => {
@@ -464,7 +551,7 @@ describe('Waymark stack', () => {
       });
     });
 
-    it('lets the target role send to the dead-letter queue and do nothing else (yet)', () => {
+    it('lets the target role send to the dead-letter queue and invoke the follow-up function (that ARN only)', () => {
       expect(statementsOfRole(template, logicalId(stack.schedulerRole))).toEqual([
         {
           Sid: 'FollowUpDeadLetters',
@@ -472,7 +559,84 @@ describe('Waymark stack', () => {
           Action: 'sqs:SendMessage',
           Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
         },
+        {
+          Sid: 'InvokeFollowUpDue',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDue.function), 'Arn'] },
+        },
       ]);
+    });
+
+    it('runs the sweep every day at 09:15 London time, with retries and the dead-letter queue', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      expect(template.toJSON().Resources[logicalId(stack.followUpSweepSchedule)]).toMatchObject({
+        DependsOn: expect.arrayContaining([logicalId(stack.sweepSchedules)]),
+        Properties: {
+          GroupName: stack.resolve(stack.sweepSchedules.scheduleGroupName),
+          ScheduleExpression: 'cron(15 9 * * ? *)',
+          ScheduleExpressionTimezone: 'Europe/London',
+          State: 'ENABLED',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: { 'Fn::GetAtt': [logicalId(stack.followUpSweep.function), 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': [logicalId(stack.sweepSchedulerRole), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3 * 60 * 60 },
+          },
+        },
+      });
+    });
+
+    it("has a sweep target role only EventBridge Scheduler can assume, for this account's sweep group", () => {
+      expect(propertiesOf(stack.sweepSchedulerRole)).toMatchObject({
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: {
+                StringEquals: {
+                  'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.sweepSchedules), 'Arn'] },
+                },
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('lets the sweep target role invoke the sweep function (and its versions) and send to the dead-letter queue, nothing else', () => {
+      const sweepArn = { 'Fn::GetAtt': [logicalId(stack.followUpSweep.function), 'Arn'] };
+      expect(statementsOfRole(template, logicalId(stack.sweepSchedulerRole))).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: [sweepArn, { 'Fn::Join': ['', [sweepArn, ':*']] }],
+        },
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+        },
+      ]);
+    });
+
+    it('lets no role but the two target roles invoke the follow-up functions', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+        Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+      }[];
+      const invokers = policies
+        .filter((policy) =>
+          policy.Properties.PolicyDocument.Statement.some((s) => asList(s.Action).includes('lambda:InvokeFunction')),
+        )
+        .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
+        .sort();
+      expect(invokers).toEqual([logicalId(stack.schedulerRole), logicalId(stack.sweepSchedulerRole)].sort());
+      // Only API Gateway has a resource-based permission, and only on the API function.
+      template.resourceCountIs('AWS::Lambda::Permission', 1);
     });
   });
 
@@ -546,6 +710,11 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/DefaultRoute AwsSolutions-APIG4',
       'Waymark/FollowUpDeadLetterQueue AwsSolutions-SQS3',
+      'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
+      'Waymark/SweepSchedulerRole AwsSolutions-IAM5[…]',
     ]);
     for (const ack of acks) {
       expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(80);

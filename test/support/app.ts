@@ -61,5 +61,6 @@ export async function createTestApp(options: { db?: Db; now?: string } = {}) {
     return { status: response.status, body: json, text, headers: response.headers };
   };
 
-  return { app, db, clock, issuer, services: createServices(deps), tokenFor, call };
+  const services = createServices(deps);
+  return { app, db, clock, issuer, services, scheduler: deps.scheduler, tokenFor, call };
 }

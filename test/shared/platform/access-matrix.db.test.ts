@@ -28,6 +28,7 @@ interface Ids {
   patientId: string;
   prescriptionId: string;
   cardId: string;
+  followUpId: string;
 }
 
 const everyone = ROLES;
@@ -68,6 +69,9 @@ const MATRIX: Row[] = [
   { method: 'post', path: '/v1/scans', allowed: ['provider'], allowedStatus: 422, body: (ids) => ({ scanId: randomUUID(), cardId: 'NO-SUCH-CARD', venueId: ids.venueId, scannedAt: new Date().toISOString() }) },
   { method: 'post', path: '/v1/scans/batch', allowed: ['provider'], body: (ids) => ({ scans: [{ scanId: randomUUID(), cardId: 'NO-SUCH-CARD', venueId: ids.venueId, scannedAt: new Date().toISOString() }] }) },
   { method: 'get', path: '/v1/providers/{providerId}/attendance?from=2026-01-01&to=2026-01-31', allowed: ['provider', 'manager', 'admin'] },
+  { method: 'get', path: '/v1/followups', allowed: caseReaders },
+  // The matrix prescription's follow-up, completed early by the first allowed caller; later callers get 409.
+  { method: 'post', path: '/v1/followups/{followUpId}/complete', allowed: caseWorkers, allowedStatus: 409, body: () => ({ assessment: { ons4 } }) },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
@@ -98,7 +102,15 @@ beforeAll(async () => {
   const cardId = 'MATRIX-CARD-1';
   await t.call('POST', '/v1/cards', { as: 'navigator', body: { cardId, patientId } });
   await t.call('POST', `/v1/cards/${cardId}/revoke`, { as: 'navigator', body: { reason: 'lost' } });
+  // A second patient's follow-up, completed up front, so every allowed caller meets the same 409.
+  const other = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody() });
+  const otherPrescription = await t.call('POST', '/v1/prescriptions', {
+    as: 'navigator',
+    body: { patientId: other.body.patientId, startDate: todayInLondon(), goals: ['g'], activityIds: [activity.body.activityId] },
+  });
+  await t.call('POST', `/v1/followups/${otherPrescription.body.followUpId}/complete`, { as: 'navigator', body: { assessment: { ons4 } } });
   ids = {
+    followUpId: otherPrescription.body.followUpId,
     cardId,
     providerId: provider.body.providerId,
     venueId: venue.body.venueId,

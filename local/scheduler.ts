@@ -1,0 +1,91 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '../shared/platform/dynamo';
+import { keys } from '../shared/platform/keys';
+import type { Logger } from '../shared/platform/logger';
+import { scheduleName, type FollowUpEvent } from '../shared/followups/rules';
+import type { FollowUpScheduler } from '../shared/followups/scheduler';
+import type { DevClock } from './dev-clock';
+
+/**
+ * Local mode's EventBridge Scheduler: schedules are items in DynamoDB Local (so they survive a
+ * restart), and when the dev clock reaches one it invokes the same handler, with the same event,
+ * that the follow-up Lambda gets in AWS — then deletes it, as ActionAfterCompletion DELETE does.
+ * A handler that throws leaves the schedule to be tried again on the next tick (AWS retries too).
+ */
+export class LocalFollowUpScheduler implements FollowUpScheduler {
+  private handler: ((event: FollowUpEvent) => Promise<unknown>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: DevClock,
+    private readonly logger: Logger,
+  ) {}
+
+  async schedule(followUp: { followUpId: string; prescriptionId: string; patientId: string; version: number; dueAt: string }): Promise<void> {
+    const event: FollowUpEvent = {
+      followUpId: followUp.followUpId,
+      prescriptionId: followUp.prescriptionId,
+      patientId: followUp.patientId,
+      version: followUp.version,
+    };
+    await this.db.client.send(
+      new PutCommand({
+        TableName: this.db.tableName,
+        Item: { ...keys.localSchedule(scheduleName(followUp.followUpId, followUp.version)), type: 'localSchedule', fireAt: followUp.dueAt, event },
+      }),
+    );
+    // A schedule already due fires at once, as an `at()` in the past would be delivered promptly.
+    void this.tick();
+  }
+
+  async unschedule(followUp: { followUpId: string; version: number }): Promise<void> {
+    await this.db.client.send(
+      new DeleteCommand({ TableName: this.db.tableName, Key: keys.localSchedule(scheduleName(followUp.followUpId, followUp.version)) }),
+    );
+  }
+
+  /** Starts firing: every second, and at once whenever the dev clock jumps. */
+  start(handler: (event: FollowUpEvent) => Promise<unknown>): void {
+    this.handler = handler;
+    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer.unref();
+    this.unsubscribe = this.clock.onChange(() => void this.tick());
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.handler = undefined;
+    await this.running;
+  }
+
+  /** Fires every schedule whose time has come; returns how many fired. One tick at a time. */
+  tick(): Promise<number> {
+    this.running ??= this.fireDue().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async fireDue(): Promise<number> {
+    const handler = this.handler;
+    if (!handler) return 0;
+    const now = this.clock.now().toISOString();
+    const result = await this.db.client.send(
+      new QueryCommand({ TableName: this.db.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'LOCALSCHEDULES' } }),
+    );
+    let fired = 0;
+    for (const item of result.Items ?? []) {
+      if (String(item.fireAt) > now) continue;
+      try {
+        await handler(item.event as FollowUpEvent);
+        await this.db.client.send(new DeleteCommand({ TableName: this.db.tableName, Key: { PK: item.PK, SK: item.SK } }));
+        fired++;
+      } catch (error) {
+        this.logger.error('local schedule failed; will retry', { schedule: String(item.SK), error: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
+    return fired;
+  }
+}

@@ -1,0 +1,136 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { newAssessment } from '../assessments/rules';
+import { auditPatientAccess } from '../platform/audit';
+import { keys } from '../platform/keys';
+import { batchGetItems } from '../platform/dynamo';
+import { conflict, notFound } from '../platform/errors';
+import {
+  anyRole,
+  commonErrors,
+  conflictError,
+  defineRoute,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  notFoundError,
+  pageOf,
+  validationHook,
+  type AppEnv,
+} from '../platform/http';
+import { londonDate } from '../platform/london';
+import type { Services } from '../platform/services';
+import { caseloadFilter, visiblePatient } from '../patients/rules';
+import { applyChange } from '../prescriptions/rules';
+import { transact } from '../platform/transactions';
+import { complete, isOverdue, type FollowUpRecord } from './rules';
+import { CompleteFollowUpBody, FollowUp, FollowUpQuery, type FollowUpView } from './schema';
+import { followUpChanged } from './store';
+
+const tags = ['Follow-ups'];
+
+export const followUpRoutes = {
+  inbox: defineRoute(anyRole('navigator', 'manager', 'admin'), {
+    method: 'get',
+    path: '/v1/followups',
+    tags,
+    summary: 'The follow-up inbox: your caseload’s follow-ups in one status, earliest due first',
+    request: { query: FollowUpQuery },
+    responses: { 200: jsonResponse('A page of follow-ups', pageOf(FollowUp)), ...commonErrors },
+  }),
+  complete: defineRoute(anyRole('navigator', 'admin'), {
+    method: 'post',
+    path: '/v1/followups/{followUpId}/complete',
+    tags,
+    summary: 'Record the follow-up assessment: completes the follow-up and its prescription',
+    description:
+      'Allowed before it is due (the person came early; recorded as early). Completing twice, or a cancelled ' +
+      'follow-up (its prescription was withdrawn), is 409.',
+    request: { params: z.object({ followUpId: idParam('followUpId') }), body: jsonBody(CompleteFollowUpBody) },
+    responses: { 200: jsonResponse('The completed follow-up', FollowUp), ...commonErrors, ...notFoundError, ...conflictError },
+  }),
+};
+
+export function followUpsApp(services: Services) {
+  const { followUps, followUpService, patients, prescriptions, assessments, clock, ids, logger, db } = services;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  /** Inbox rows: the follow-ups with the patient's name and their prescription's dates and attendance. */
+  const views = async (records: FollowUpRecord[]): Promise<FollowUpView[]> => {
+    const names = await patients.patientNames([...new Set(records.map((r) => r.patientId))]);
+    const items = await batchGetItems(
+      db,
+      records.flatMap((r) => [keys.prescription(r.patientId, r.prescriptionId), keys.prescriptionAttendance(r.patientId, r.prescriptionId)]),
+    );
+    const byKey = new Map(items.map((item) => [`${item.PK}|${item.SK}`, item]));
+    const now = clock.now();
+    return records.map((record) => {
+      const prescription = byKey.get(`${keys.prescription(record.patientId, record.prescriptionId).PK}|${keys.prescription(record.patientId, record.prescriptionId).SK}`);
+      const counter = byKey.get(`${keys.prescriptionAttendance(record.patientId, record.prescriptionId).PK}|${keys.prescriptionAttendance(record.patientId, record.prescriptionId).SK}`);
+      const name = names.get(record.patientId);
+      const { version: _version, createdAt: _created, updatedAt: _updated, ...fields } = record;
+      return {
+        ...fields,
+        ...(name ? { patient: name } : {}),
+        overdue: isOverdue(record, now),
+        ...(prescription
+          ? {
+              prescription: {
+                status: prescription.status as 'active',
+                startDate: String(prescription.startDate),
+                endDate: String(prescription.endDate),
+                sessionsAttended: Number(counter?.sessionsAttended ?? 0),
+              },
+            }
+          : {}),
+      };
+    });
+  };
+
+  app.openapi(followUpRoutes.inbox, async (c) => {
+    const principal = c.get('principal');
+    const { status, navigator, ...page } = c.req.valid('query');
+    const result = await followUps.list({ navigator: caseloadFilter(principal, navigator), status }, page);
+    auditPatientAccess(logger, principal, 'list_followups', undefined, { count: result.items.length });
+    return c.json({ ...result, items: await views(result.items) }, 200);
+  });
+
+  app.openapi(followUpRoutes.complete, async (c) => {
+    const principal = c.get('principal');
+    const { followUpId } = c.req.valid('param');
+    const followUp = await followUps.getById(followUpId);
+    if (!followUp) throw notFound('Follow-up');
+    try {
+      visiblePatient(principal, await patients.getPatient(followUp.patientId));
+    } catch {
+      throw notFound('Follow-up');
+    }
+    if (followUp.status === 'completed') throw conflict('follow_up_completed', 'This follow-up is already completed.');
+    if (followUp.status === 'cancelled') throw conflict('follow_up_cancelled', 'This follow-up was cancelled: its prescription was withdrawn.');
+
+    const now = clock.now();
+    const assessment = newAssessment(
+      { ...c.req.valid('json').assessment, kind: 'follow_up' },
+      { patientId: followUp.patientId, recordedBy: principal.sub },
+      { clock, ids },
+    );
+    const completed = complete(followUp, assessment.assessmentId, now);
+    // The prescription is completed with it, in the same transaction, unless it already ended.
+    const prescription = await prescriptions.get(followUp.prescriptionId);
+    const endsPrescription = prescription !== undefined && (prescription.status === 'active' || prescription.status === 'paused');
+    const together = [
+      ...assessments.recordItems(assessment, principal, { checkPatient: !endsPrescription }),
+      followUps.replaceItem(followUp, completed),
+    ];
+    if (endsPrescription) {
+      await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), together);
+    } else {
+      await transact(db, together, () => followUpChanged());
+    }
+    await followUpService.remind(followUp, completed);
+    auditPatientAccess(logger, principal, 'complete_followup', followUp.patientId, { followUpId });
+    const [view] = await views([completed]);
+    return c.json(view!, 200);
+  });
+
+  return app;
+}
