@@ -71,13 +71,13 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
   private async fireDue(): Promise<number> {
     const handler = this.handler;
     if (!handler) return 0;
-    const now = this.clock.now().toISOString();
+    const now = this.clock.now().getTime();
     const result = await this.db.client.send(
       new QueryCommand({ TableName: this.db.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'LOCALSCHEDULES' } }),
     );
     let fired = 0;
     for (const item of result.Items ?? []) {
-      if (String(item.fireAt) > now) continue;
+      if (Date.parse(String(item.fireAt)) > now) continue;
       try {
         await handler(item.event as FollowUpEvent);
         await this.db.client.send(new DeleteCommand({ TableName: this.db.tableName, Key: { PK: item.PK, SK: item.SK } }));

@@ -86,7 +86,7 @@ export function applyPrescriptionChange(followUp: FollowUpRecord, change: Follow
       return followUp.status === 'held' ? undefined : bump({ status: 'held' });
     case 'reschedule': {
       // Already due and still due at the new time: nothing to move.
-      if (followUp.status === 'due' && change.dueAt <= now.toISOString()) return undefined;
+      if (followUp.status === 'due' && Date.parse(change.dueAt) <= now.getTime()) return undefined;
       const { becameDueAt: _previously, ...rest } = followUp;
       return { ...rest, status: 'scheduled', dueAt: change.dueAt, version: followUp.version + 1, updatedAt: now.toISOString() };
     }
@@ -99,7 +99,7 @@ export function applyPrescriptionChange(followUp: FollowUpRecord, change: Follow
  */
 export function markDue(followUp: FollowUpRecord, version: number, now: Date): FollowUpRecord | undefined {
   if (followUp.status !== 'scheduled' || followUp.version !== version) return undefined;
-  if (followUp.dueAt > now.toISOString()) return undefined;
+  if (Date.parse(followUp.dueAt) > now.getTime()) return undefined;
   return { ...followUp, status: 'due', becameDueAt: now.toISOString(), updatedAt: now.toISOString() };
 }
 
@@ -109,7 +109,7 @@ export function complete(followUp: FollowUpRecord, assessmentId: string, now: Da
     ...followUp,
     status: 'completed',
     completedAt: now.toISOString(),
-    early: now.toISOString() < followUp.dueAt,
+    early: now.getTime() < Date.parse(followUp.dueAt),
     assessmentId,
     version: followUp.version + 1,
     updatedAt: now.toISOString(),

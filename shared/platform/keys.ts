@@ -75,9 +75,10 @@ export const patientRecordPrefix = {
 export const followUpLists = {
   ofNavigator: (navigator: string, status: string) => ({ indexName: 'GSI1' as const, partition: `NAVIGATOR#${navigator}#FOLLOWUPS#${status}` }),
   all: (status: string) => ({ indexName: 'GSI2' as const, partition: `FOLLOWUPS#${status}` }),
-  sortKey: (dueAt: string, followUpId: string) => `${dueAt}#${followUpId}`,
+  /** Due times in one fixed-width form (with milliseconds), so they sort and compare as times. */
+  sortKey: (dueAt: string, followUpId: string) => `${new Date(dueAt).toISOString()}#${followUpId}`,
   /** Every sort key of a follow-up due at or before `instant` is at most this. */
-  dueBy: (instant: string) => `${instant}#~`,
+  dueBy: (instant: string) => `${new Date(instant).toISOString()}#~`,
 };
 
 export type CollectionIndex = 'GSI1' | 'GSI2';
