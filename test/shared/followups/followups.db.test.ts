@@ -147,12 +147,18 @@ describe('never skipped', () => {
   it('a reminder delivered twice marks it due once; a malformed one is dropped', async () => {
     await setClock('2026-03-02T10:00:00Z');
     const { followUpId, prescriptionId, patientId } = await prescribed();
-    await setClock('2026-05-25T08:00:00Z');
+    // Deliver by hand: the running local scheduler would otherwise race us to it.
+    await t.scheduler.stop();
     const handler = followUpReminderHandler(t.services.followUpDue);
-    const event = { followUpId, prescriptionId, patientId, version: 1 };
-    expect(await handler(event)).toBe('due');
-    expect(await handler(event)).toBe('ignored');
-    expect(await handler({ followUpId })).toBe('malformed');
+    try {
+      await setClock('2026-05-25T08:00:00Z');
+      const event = { followUpId, prescriptionId, patientId, version: 1 };
+      expect(await handler(event)).toBe('due');
+      expect(await handler(event)).toBe('ignored');
+      expect(await handler({ followUpId })).toBe('malformed');
+    } finally {
+      t.scheduler.start(handler);
+    }
   });
 });
 
