@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { followUpReminderHandler } from '../../../shared/followups/handlers';
+import { LocalFollowUpScheduler } from '../../../local/scheduler';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
 
@@ -156,6 +157,29 @@ describe('never skipped', () => {
       expect(await handler(event)).toBe('due');
       expect(await handler(event)).toBe('ignored');
       expect(await handler({ followUpId })).toBe('malformed');
+    } finally {
+      t.scheduler.start(handler);
+    }
+  });
+});
+
+describe('local mode’s scheduler', () => {
+  it('keeps its schedules in DynamoDB Local: a restarted scheduler fires what the first one stored', async () => {
+    await t.scheduler.stop();
+    const handler = followUpReminderHandler(t.services.followUpDue);
+    try {
+      await setClock('2026-03-02T10:00:00Z');
+      const { followUpId } = await prescribed();
+      // "Restart": a new scheduler over the same table and clock, as npm start makes on its next run.
+      const restarted = new LocalFollowUpScheduler(t.db, t.clock, t.services.logger);
+      restarted.start(handler);
+      try {
+        await setClock('2026-05-25T08:00:01Z');
+        await restarted.tick();
+        await vi.waitFor(async () => expect(await find('due', followUpId)).toBeDefined(), { timeout: 2000, interval: 50 });
+      } finally {
+        await restarted.stop();
+      }
     } finally {
       t.scheduler.start(handler);
     }
