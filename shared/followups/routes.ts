@@ -99,11 +99,7 @@ export function followUpsApp(services: Services) {
     const { followUpId } = c.req.valid('param');
     const followUp = await followUps.getById(followUpId);
     if (!followUp) throw notFound('Follow-up');
-    try {
-      visiblePatient(principal, await patients.getPatient(followUp.patientId));
-    } catch {
-      throw notFound('Follow-up');
-    }
+    visiblePatient(principal, await patients.getPatient(followUp.patientId), 'Follow-up');
     if (followUp.status === 'completed') throw conflict('follow_up_completed', 'This follow-up is already completed.');
     if (followUp.status === 'cancelled') throw conflict('follow_up_cancelled', 'This follow-up was cancelled: its prescription was withdrawn.');
 

@@ -87,8 +87,13 @@ export function maySeePatient(principal: Principal, patient: Pick<PatientRecord,
  * The patient if the caller may see them. Outside the caller's caseload the answer is the
  * same 404 as for an id that does not exist, so nobody learns who else is in the scheme.
  */
-export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(principal: Principal, patient: T | undefined): T {
-  if (!patient || !maySeePatient(principal, patient)) throw notFound('Patient');
+export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(
+  principal: Principal,
+  patient: T | undefined,
+  /** What the 404 names: the patient, or the record of theirs that was asked for. */
+  what = 'Patient',
+): T {
+  if (!patient || !maySeePatient(principal, patient)) throw notFound(what);
   return patient;
 }
 

@@ -93,13 +93,7 @@ export function prescriptionsApp(services: Services) {
   const visiblePrescription = async (principal: Principal, prescriptionId: string) => {
     const prescription = await prescriptions.get(prescriptionId);
     if (!prescription) throw notFound('Prescription');
-    const patient = await patients.getPatient(prescription.patientId);
-    if (!patient) throw notFound('Prescription');
-    try {
-      visiblePatient(principal, patient);
-    } catch {
-      throw notFound('Prescription');
-    }
+    const patient = visiblePatient(principal, await patients.getPatient(prescription.patientId), 'Prescription');
     return { prescription, patient };
   };
 
