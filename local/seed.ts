@@ -292,7 +292,7 @@ async function seedPastWeekOfScans(services: Services, cardId: string, prescribe
       const session = activity?.schedule?.find((slot) => WEEKDAYS.indexOf(slot.day) + 1 === day.dayOfWeek);
       if (!activity || !session || (seed + back) % 4 === 0) continue;
       const scannedAt = day.toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(session.startTime) }).add({ minutes: 5 });
-      await scanner.scan(
+      await scanner.recordScan(
         { sub: `device-${activity.providerId}`, role: 'provider', providerId: activity.providerId },
         { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },
       );

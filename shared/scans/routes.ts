@@ -70,7 +70,7 @@ export function scansApp(services: Services) {
   };
 
   app.openapi(scanRoutes.scan, async (c) => {
-    const answer = await service.scan(devicePrincipal(c.get('principal')), c.req.valid('json'));
+    const answer = await service.recordScan(devicePrincipal(c.get('principal')), c.req.valid('json'));
     return c.json(answer.body as never, answer.httpStatus as 201);
   });
 
@@ -86,7 +86,7 @@ export function scansApp(services: Services) {
         continue;
       }
       try {
-        results.push(await service.scan(principal, parsed.data));
+        results.push(await service.recordScan(principal, parsed.data));
       } catch (error) {
         if (error instanceof ApiError) {
           results.push({ httpStatus: error.status, body: errorBody(error) });

@@ -29,7 +29,7 @@ export const SCAN_ATTEMPTS = 3;
 export class ScanService {
   constructor(private readonly store: ScanStore, private readonly clock: Clock, private readonly logger: Logger) {}
 
-  async scan(principal: ProviderPrincipal, input: ScanInput): Promise<ScanAnswer> {
+  async recordScan(principal: ProviderPrincipal, input: ScanInput): Promise<ScanAnswer> {
     const cardId = normaliseCardId(input.cardId);
     const scannedAt = new Date(input.scannedAt);
     const day = londonDate(scannedAt);
