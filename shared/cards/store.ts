@@ -2,11 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict, notFound } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
-import { cancellationCodes, transact, type TransactItem } from '../platform/transactions';
+import { transact, type TransactItem } from '../platform/transactions';
 import { mayIssue, type CardRecord } from './rules';
-
-/** How often a transaction cancelled only by a concurrent transaction on the same items is tried again. */
-const CONFLICT_ATTEMPTS = 6;
 
 export interface CardWriteOptions {
   /** The navigator whose caseload the patient must still be in when the write lands (none for an admin). */
@@ -158,21 +155,15 @@ export class CardStore {
 
   /**
    * Runs the transaction; returns the indexes of the items whose condition failed, or undefined
-   * when it committed. A transaction cancelled only because another one held the same items
-   * (`TransactionConflict`, e.g. two navigators issuing one card at once) wrote nothing, so it
-   * is tried again after a short random pause; the retry then meets the winner's conditions.
+   * when it committed. (`transact` already retries one cancelled by a concurrent transaction.)
    */
   private async run(items: TransactItem[]): Promise<number[] | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await transact(this.db, items, (failed) => new ConditionsFailed(failed));
-        return undefined;
-      } catch (error) {
-        if (error instanceof ConditionsFailed) return error.failed;
-        const codes = cancellationCodes(error);
-        if (!codes?.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
+    try {
+      await transact(this.db, items, (failed) => new ConditionsFailed(failed));
+      return undefined;
+    } catch (error) {
+      if (error instanceof ConditionsFailed) return error.failed;
+      throw error;
     }
   }
 }

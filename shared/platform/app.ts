@@ -11,6 +11,7 @@ import { followUpsApp } from '../followups/routes';
 import { registryApp } from '../registry/routes';
 import { scansApp } from '../scans/routes';
 import { ApiError, errorBody } from './errors';
+import { isTransactionConflict } from './transactions';
 import { validationHook, type AppEnv } from './http';
 import { createServices, type AppDependencies } from './services';
 
@@ -107,7 +108,7 @@ function errorResponse(error: Error, c: Context, deps: AppDependencies) {
     if (error.status === 503) c.header('Retry-After', '1');
     return c.json(errorBody(error), error.status);
   }
-  if (RETRYABLE_AWS_ERRORS.has(error.name)) {
+  if (RETRYABLE_AWS_ERRORS.has(error.name) || isTransactionConflict(error)) {
     // DynamoDB throttled us (after the SDK's own retries): nothing was written; the client should retry.
     c.header('Retry-After', '1');
     deps.logger.warn('throttled', { name: error.name, route: c.req.routePath });

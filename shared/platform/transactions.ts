@@ -10,22 +10,38 @@ export function cancellationCodes(error: unknown): string[] | undefined {
   return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
 }
 
+/** True when a transaction was cancelled only because another one held the same items: it wrote nothing. */
+export function isTransactionConflict(error: unknown): boolean {
+  const codes = cancellationCodes(error);
+  return codes !== undefined && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
+/** How often a transaction cancelled by a concurrent one is tried again before the error escapes. */
+export const CONFLICT_ATTEMPTS = 5;
+
 /**
  * Runs a transaction whose failed conditions have meanings: `onConditionFailed` gets the
  * indexes of the items whose condition failed and returns the error to throw (or undefined
- * to rethrow the original).
+ * to rethrow the original). A transaction cancelled only by a concurrent one (DynamoDB's
+ * `TransactionConflict`; DynamoDB Local never does this) is sent again after a short random
+ * pause, and meets the winner's conditions; if conflicts persist the error escapes, and the
+ * app answers it as a retryable 503.
  */
 export async function transact(
   db: Db,
   items: TransactItem[],
   onConditionFailed: (failed: number[]) => Error | undefined,
 ): Promise<void> {
-  try {
-    await db.client.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const codes = cancellationCodes(error);
-    const failed = (codes ?? []).flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
-    if (failed.length > 0) throw onConditionFailed(failed) ?? error;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const failed = (codes ?? []).flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) throw onConditionFailed(failed) ?? error;
+      if (!isTransactionConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
   }
 }

@@ -1,0 +1,58 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { CONFLICT_ATTEMPTS, transact } from '../../../shared/platform/transactions';
+import { createTestApp } from '../../support/app';
+
+/** What DynamoDB Local never does — cancel a transaction for a concurrent one — for every writer. */
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+function mockedDb() {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  return { mock: mockClient(client), db: { client, tableName: 'mocked' } };
+}
+
+const item = { Put: { TableName: 'mocked', Item: { PK: 'A', SK: 'A' } } };
+
+describe('transact', () => {
+  it('sends again, unchanged, a transaction cancelled only by a concurrent one', async () => {
+    const { mock, db } = mockedDb();
+    mock.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict')).resolves({});
+    await transact(db, [item], () => new Error('no condition failed'));
+    const calls = mock.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
+  });
+
+  it('gives up after a bounded number of attempts with the original error', async () => {
+    const { mock, db } = mockedDb();
+    mock.on(TransactWriteCommand).rejects(cancelled('TransactionConflict'));
+    await expect(transact(db, [item], () => undefined)).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(CONFLICT_ATTEMPTS);
+  });
+
+  it('never retries a failed condition: it is the answer', async () => {
+    const { mock, db } = mockedDb();
+    mock.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'TransactionConflict'));
+    await expect(transact(db, [item, item], (failed) => new Error(`failed ${failed.join()}`))).rejects.toThrow('failed 0');
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
+
+describe('a request whose transaction keeps meeting concurrent ones', () => {
+  it('is a retryable 503, not a 500', async () => {
+    const { mock, db } = mockedDb();
+    mock.on(GetCommand).resolves({ Item: { PK: 'x', SK: 'x', patientId: '01J00000000000000000000001', navigator: 'local-navigator', openReferralId: '01J00000000000000000000002' } });
+    mock.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    const t = await createTestApp({ db });
+    const res = await t.call('POST', '/v1/patients/01J00000000000000000000001/assessments', {
+      as: 'navigator',
+      body: { kind: 'follow_up', ons4: { satisfied: 5, worthwhile: 5, happy: 5, anxious: 5 } },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(res.body.error.code).toBe('busy');
+  });
+});
