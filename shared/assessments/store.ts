@@ -3,7 +3,8 @@ import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
-import { entityOf } from '../patients/store';
+import { caseloadCondition } from '../patients/rules';
+import { entityOf, patientCondition } from '../patients/store';
 import type { AssessmentRecord } from './rules';
 
 /** Assessments live in the patient's partition, in the order they were recorded. */
@@ -22,10 +23,8 @@ export class AssessmentStore {
    * patient's latest baseline — conditioned on the patient still being in a navigator's caseload.
    */
   recordItems(assessment: AssessmentRecord, principal: Principal, options: { checkPatient?: boolean } = {}): TransactItem[] {
-    const navigatorCheck = principal.role === 'navigator';
     const baseline = assessment.kind === 'baseline';
-    const patientCondition = `attribute_exists(PK)${navigatorCheck ? ' AND navigator = :sub' : ''}`;
-    const subValue: Record<string, string> = navigatorCheck ? { ':sub': principal.sub } : {};
+    const caseload = caseloadCondition(principal);
     const put: TransactItem = {
       Put: {
         TableName: this.db.tableName,
@@ -43,16 +42,14 @@ export class AssessmentStore {
               TableName: this.db.tableName,
               Key: keys.patient(assessment.patientId),
               UpdateExpression: 'SET baselineAssessmentId = :id',
-              ConditionExpression: patientCondition,
-              ExpressionAttributeValues: { ':id': assessment.assessmentId, ...subValue },
+              ...patientCondition('attribute_exists(PK)', caseload, { ':id': assessment.assessmentId }),
             },
           }
         : {
             ConditionCheck: {
               TableName: this.db.tableName,
               Key: keys.patient(assessment.patientId),
-              ConditionExpression: patientCondition,
-              ...(navigatorCheck ? { ExpressionAttributeValues: subValue } : {}),
+              ...patientCondition('attribute_exists(PK)', caseload),
             },
           },
     ];

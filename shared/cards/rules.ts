@@ -70,10 +70,5 @@ export function revokeCard(card: CardRecord, reason: RevokeReason, principal: Pr
   return { ...card, status: 'revoked', revokedAt: now.toISOString(), revokedBy: principal.sub, revokeReason: reason };
 }
 
-/**
- * The caseload a patient must still be in when a card write lands: a navigator's own (so a
- * caseload change between the handler's check and the write cannot slip through); none for an admin.
- */
-export function caseloadCondition(principal: Principal): string | undefined {
-  return principal.role === 'navigator' ? principal.sub : undefined;
-}
+/** Card writes check the caseload as every patient write does. */
+export { caseloadCondition } from '../patients/rules';

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict, notFound } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
+import { patientCondition } from '../patients/store';
 import { transact, type TransactItem } from '../platform/transactions';
 import { mayIssue, type CardRecord } from './rules';
 
@@ -46,7 +47,7 @@ export class CardStore {
           TableName: this.db.tableName,
           Key: keys.patient(card.patientId),
           UpdateExpression: 'SET activeCardId = :cardId',
-          ...this.patientCondition('attribute_exists(PK) AND attribute_not_exists(activeCardId)', options, {
+          ...patientCondition('attribute_exists(PK) AND attribute_not_exists(activeCardId)', options.caseload, {
             ':cardId': card.cardId,
           }),
         },
@@ -101,7 +102,7 @@ export class CardStore {
           TableName: this.db.tableName,
           Key: keys.patient(revoked.patientId),
           UpdateExpression: 'REMOVE activeCardId',
-          ...this.patientCondition('activeCardId = :cardId', options, { ':cardId': revoked.cardId }),
+          ...patientCondition('activeCardId = :cardId', options.caseload, { ':cardId': revoked.cardId }),
         },
       },
     ];
@@ -132,15 +133,6 @@ export class CardStore {
   }
 
   /** A condition on the patient item, with the caseload check added for a navigator. */
-  private patientCondition(condition: string, options: CardWriteOptions, values: Record<string, unknown>) {
-    return options.caseload === undefined
-      ? { ConditionExpression: condition, ExpressionAttributeValues: values }
-      : {
-          ConditionExpression: `${condition} AND navigator = :caseload`,
-          ExpressionAttributeValues: { ...values, ':caseload': options.caseload },
-        };
-  }
-
   private async patientInCaseload(patientId: string, options: CardWriteOptions): Promise<boolean> {
     const result = await this.db.client.send(
       new GetCommand({

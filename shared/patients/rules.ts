@@ -97,6 +97,15 @@ export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(
   return patient;
 }
 
+/**
+ * The caseload a patient must still be in when a write about them lands: a navigator's own
+ * (so a caseload move between the handler's check and the write cannot slip through); none
+ * for an admin.
+ */
+export function caseloadCondition(principal: Principal): string | undefined {
+  return principal.role === 'navigator' ? principal.sub : undefined;
+}
+
 /** Whose caseload a list shows: a navigator sees only their own; managers and admins choose or see all. */
 export function caseloadFilter(principal: Principal, requested: string | undefined): string | undefined {
   if (principal.role === 'navigator') {

@@ -13,6 +13,18 @@ export function entityOf<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !ITEM_ATTRIBUTES.has(name))) as T;
 }
 
+/**
+ * A condition on the patient item, plus — for a navigator's write — that the patient is still in
+ * their caseload. Every store that writes about a patient builds its patient condition here.
+ */
+export function patientCondition(condition: string, caseload: string | undefined, values: Record<string, unknown> = {}) {
+  const all = { ...values, ...(caseload === undefined ? {} : { ':caseload': caseload }) };
+  return {
+    ConditionExpression: caseload === undefined ? condition : `${condition} AND navigator = :caseload`,
+    ...(Object.keys(all).length > 0 ? { ExpressionAttributeValues: all } : {}),
+  };
+}
+
 /** The order of referral statuses: a referral only ever moves forward. */
 const REFERRAL_PROGRESS: ReferralStatus[] = ['new', 'assessed', 'prescribed'];
 

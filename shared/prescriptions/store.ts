@@ -4,7 +4,8 @@ import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
 import { keys, patientRecordPrefix } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
-import { entityOf } from '../patients/store';
+import { caseloadCondition } from '../patients/rules';
+import { entityOf, patientCondition } from '../patients/store';
 import type { PrescriptionRecord } from './rules';
 
 /**
@@ -37,7 +38,6 @@ export class PrescriptionStore {
    */
   async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
     const { patientId, prescriptionId } = prescription;
-    const navigatorCheck = principal.role === 'navigator';
     const { sessionsAttended: _counted, ...stored } = prescription;
     await transact(
       this.db,
@@ -54,8 +54,9 @@ export class PrescriptionStore {
             TableName: this.db.tableName,
             Key: keys.patient(patientId),
             UpdateExpression: 'SET currentPrescriptionId = :id',
-            ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(currentPrescriptionId)${navigatorCheck ? ' AND navigator = :sub' : ''}`,
-            ExpressionAttributeValues: { ':id': prescriptionId, ...(navigatorCheck ? { ':sub': principal.sub } : {}) },
+            ...patientCondition('attribute_exists(PK) AND attribute_not_exists(currentPrescriptionId)', caseloadCondition(principal), {
+              ':id': prescriptionId,
+            }),
           },
         },
         {
