@@ -20,7 +20,7 @@ import {
 import { londonDate } from '../platform/london';
 import type { Services } from '../platform/services';
 import { caseloadFilter, visiblePatient } from '../patients/rules';
-import { applyChange } from '../prescriptions/rules';
+import { applyChange, type PrescriptionStatus } from '../prescriptions/rules';
 import { transact } from '../platform/transactions';
 import { complete, isOverdue, type FollowUpRecord } from './rules';
 import { CompleteFollowUpBody, FollowUp, FollowUpQuery, type FollowUpView } from './schema';
@@ -61,11 +61,12 @@ export function followUpsApp(services: Services) {
       db,
       records.flatMap((r) => [keys.prescription(r.patientId, r.prescriptionId), keys.prescriptionAttendance(r.patientId, r.prescriptionId)]),
     );
-    const byKey = new Map(items.map((item) => [`${item.PK}|${item.SK}`, item]));
+    const id = (key: { PK: unknown; SK: unknown }) => `${String(key.PK)}|${String(key.SK)}`;
+    const byKey = new Map(items.map((item) => [id(item as { PK: unknown; SK: unknown }), item]));
     const now = clock.now();
     return records.map((record) => {
-      const prescription = byKey.get(`${keys.prescription(record.patientId, record.prescriptionId).PK}|${keys.prescription(record.patientId, record.prescriptionId).SK}`);
-      const counter = byKey.get(`${keys.prescriptionAttendance(record.patientId, record.prescriptionId).PK}|${keys.prescriptionAttendance(record.patientId, record.prescriptionId).SK}`);
+      const prescription = byKey.get(id(keys.prescription(record.patientId, record.prescriptionId)));
+      const counter = byKey.get(id(keys.prescriptionAttendance(record.patientId, record.prescriptionId)));
       const name = names.get(record.patientId);
       const { version: _version, createdAt: _created, updatedAt: _updated, ...fields } = record;
       return {
@@ -75,7 +76,7 @@ export function followUpsApp(services: Services) {
         ...(prescription
           ? {
               prescription: {
-                status: prescription.status as 'active',
+                status: prescription.status as PrescriptionStatus,
                 startDate: String(prescription.startDate),
                 endDate: String(prescription.endDate),
                 sessionsAttended: Number(counter?.sessionsAttended ?? 0),

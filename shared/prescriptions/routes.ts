@@ -97,16 +97,18 @@ export function prescriptionsApp(services: Services) {
     return { prescription, patient };
   };
 
-  const activitiesOf = async (records: PrescriptionRecord[]) => {
-    const found = await registry.getActivitiesWithProviders([...new Set(records.flatMap((r) => r.activityIds))]);
-    return (record: PrescriptionRecord): PrescribedActivityView[] =>
+  /** The prescribed activities as a view shows them, from activities already read. */
+  const prescribedActivities = (found: Awaited<ReturnType<typeof registry.getActivitiesWithProviders>>) =>
+    (record: PrescriptionRecord): PrescribedActivityView[] =>
       record.activityIds.flatMap((activityId) => {
         const entry = found.get(activityId);
         if (!entry) return [];
         const { activity, provider } = entry;
         return [{ activityId, name: activity.name, category: activity.category, providerId: provider.providerId, providerName: provider.name, venueId: activity.venueId }];
       });
-  };
+
+  const activitiesOf = async (records: PrescriptionRecord[]) =>
+    prescribedActivities(await registry.getActivitiesWithProviders([...new Set(records.flatMap((r) => r.activityIds))]));
 
   const view = (record: PrescriptionRecord, activities: PrescribedActivityView[]): PrescriptionView => {
     const today = londonDate(clock.now());
@@ -168,7 +170,8 @@ export function prescriptionsApp(services: Services) {
     await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUps.createItems(followUp)]);
     await followUpService.remind(undefined, followUp);
     auditPatientAccess(logger, principal, 'create_prescription', patient.patientId, { prescriptionId: prescription.prescriptionId });
-    return c.json(view(prescription, (await activitiesOf([prescription]))(prescription)), 201);
+    // The activities were read to validate the request: the answer is built from the same read.
+    return c.json(view(prescription, prescribedActivities(found)(prescription)), 201);
   });
 
   app.openapi(prescriptionRoutes.getPrescription, async (c) => {
