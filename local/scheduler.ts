@@ -17,6 +17,7 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private running: Promise<number> | undefined;
+  private again: Promise<number> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -59,12 +60,24 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     this.handler = undefined;
+    await this.again;
     await this.running;
   }
 
-  /** Fires every schedule whose time has come; returns how many fired. One tick at a time. */
+  /**
+   * Fires every schedule whose time has come; returns how many fired. One tick runs at a time;
+   * a tick asked for while one runs (the clock just jumped) runs again after it, so the jump is
+   * never judged by a tick that read the clock before it.
+   */
   tick(): Promise<number> {
-    this.running ??= this.fireDue().finally(() => (this.running = undefined));
+    if (this.running) {
+      this.again ??= this.running.then(() => {
+        this.again = undefined;
+        return this.tick();
+      });
+      return this.again;
+    }
+    this.running = this.fireDue().finally(() => (this.running = undefined));
     return this.running;
   }
 
