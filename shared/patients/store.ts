@@ -103,7 +103,7 @@ export class PatientStore {
   async patientNames(patientIds: string[]): Promise<Map<string, { givenName: string; familyName: string }>> {
     const names = new Map<string, { givenName: string; familyName: string }>();
     if (patientIds.length === 0) return names;
-    const items = await batchGetItems(this.db, patientIds.map(keys.patient), 'patientId, givenName, familyName');
+    const items = await batchGetItems(this.db, patientIds.map(keys.patient), { projection: 'patientId, givenName, familyName' });
     for (const item of items) {
       names.set(String(item.patientId), { givenName: String(item.givenName), familyName: String(item.familyName) });
     }

@@ -131,14 +131,20 @@ export async function queryPatientRecords(
 export async function batchGetItems(
   db: Db,
   itemKeys: ItemKey[],
-  projection?: string,
+  options: { projection?: string; consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let pending: Record<string, unknown>[] = itemKeys.map((key) => ({ ...key }));
   while (pending.length > 0) {
     const result = await db.client.send(
       new BatchGetCommand({
-        RequestItems: { [db.tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) } },
+        RequestItems: {
+          [db.tableName]: {
+            Keys: pending,
+            ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+            ...(options.consistent ? { ConsistentRead: true } : {}),
+          },
+        },
       }),
     );
     items.push(...(result.Responses?.[db.tableName] ?? []));

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { ApiError, conflict, notFound } from '../platform/errors';
 import { collections, keys, membership, type Collection } from '../platform/keys';
@@ -90,14 +90,7 @@ export class RegistryStore {
     providerId: string,
     venueId: string,
   ): Promise<{ provider?: ProviderRecord; venue?: VenueRecord }> {
-    const result = await this.db.client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.db.tableName]: { Keys: [keys.provider(providerId), keys.venue(venueId)], ConsistentRead: true },
-        },
-      }),
-    );
-    const items = result.Responses?.[this.db.tableName] ?? [];
+    const items = await batchGetItems(this.db, [keys.provider(providerId), keys.venue(venueId)], { consistent: true });
     const provider = items.find((item) => item.type === 'provider');
     const venue = items.find((item) => item.type === 'venue');
     return {
