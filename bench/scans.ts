@@ -344,7 +344,7 @@ export async function benchScans(settings: ScanBenchSettings): Promise<ScanBench
   let system: LocalSystem | undefined;
   let tool: Awaited<ReturnType<typeof startLoadTool>> | undefined;
   try {
-    system = await startLocal({ port: 0, hostname: '127.0.0.1', dataDir, seed: 'none', tableName: 'bench', logLevel: 'SILENT' });
+    system = await startLocal({ port: 0, hostname: '127.0.0.1', dataDir, seed: 'none', tableName: 'bench', logLevel: 'SILENT', programmeId: 'bench' });
     const running = system;
     const services = createServices(localDependencies(system.db, system.clock, system.issuer, 'SILENT'));
     const setupStarted = performance.now();

@@ -11,6 +11,7 @@ import type { AppDependencies } from '../shared/platform/services';
 import { AwsFollowUpScheduler, awsSchedulerSettingsFromEnv } from '../shared/followups/aws-scheduler';
 import { FollowUpDueMarker } from '../shared/followups/service';
 import { FollowUpStore } from '../shared/followups/store';
+import { onceKeySource, type PseudonymKeySource } from '../shared/reports/pseudonym';
 
 /**
  * The AWS adapters, built once per Lambda container from its checked environment: the DynamoDB
@@ -32,6 +33,7 @@ export function awsDependencies(env: Record<string, string | undefined> = proces
     }),
     logger: createLogger(),
     scheduler: new AwsFollowUpScheduler(new SchedulerClient({}), schedulerSettings),
+    pseudonymKey: secretsManagerPseudonymKey(config.pseudonym),
   };
 }
 
@@ -42,4 +44,19 @@ export function awsFollowUpDueMarker(env: Record<string, string | undefined> = p
   const logger = createLogger();
   const followUps = new FollowUpStore({ client: createDocumentClient(), tableName: parsed.data.TABLE_NAME });
   return { marker: new FollowUpDueMarker(followUps, systemClock, logger), logger };
+}
+
+/**
+ * The pseudonymisation key from Secrets Manager, fetched when the first export needs it and kept
+ * for the container's life (a failed fetch is retried by the next export, never cached).
+ */
+export function secretsManagerPseudonymKey(settings: { secretArn: string; programmeId: string }): PseudonymKeySource {
+  return onceKeySource(async () => {
+    // Imported here, so only an export's cold path loads the Secrets Manager client.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const client = new SecretsManagerClient({});
+    const result = await client.send(new GetSecretValueCommand({ SecretId: settings.secretArn }));
+    if (!result.SecretString) throw new Error('The pseudonymisation secret has no string value');
+    return { programmeId: settings.programmeId, secret: result.SecretString };
+  });
 }

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import type { AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { WaymarkStack } from './waymark-stack';
+import type { WaymarkStackProps } from './waymark-stack';
 
 /** The name of the one Waymark stack. */
 export const stackName = 'Waymark';
@@ -12,11 +13,18 @@ export const stackName = 'Waymark';
  *
  * Environment-agnostic on purpose (no account or region): `cdk synth` works offline with no
  * credentials, and the deploying profile decides where it goes.
+ *
+ * The programme id comes from `stackOptions.programmeId`, else the context value `programmeId`
+ * (`cdk synth -c programmeId=north-leeds`), else 'waymark'.
  */
-export function createWaymarkApp(props: AppProps = {}): { app: App; stack: WaymarkStack } {
+export function createWaymarkApp(
+  props: AppProps = {},
+  stackOptions: Pick<WaymarkStackProps, 'programmeId'> = {},
+): { app: App; stack: WaymarkStack } {
   const app = new App(props);
   const stack = new WaymarkStack(app, stackName, {
-    description: 'Waymark: social prescribing attendance, prescriptions and follow-ups',
+    description: 'Waymark: social prescribing attendance, prescriptions, follow-ups and programme reports',
+    ...stackOptions,
   });
   // An unacknowledged error-level finding fails `cdk synth` (exit 1); warnings are printed.
   // test/infra/stack.test.ts fails on either.

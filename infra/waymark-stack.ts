@@ -15,9 +15,12 @@ import {
 import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CLAIMS, ROLES } from '../shared/platform/auth';
@@ -39,7 +42,26 @@ const providerIdAttribute = CLAIMS.providerId.replace(/^custom:/, '');
 /** API Gateway's default route throttling for every route of the `$default` stage. */
 export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
 
+/** The programme identifier when neither the `programmeId` prop nor the CDK context sets one. */
+export const defaultProgrammeId = 'waymark';
+
+/** Lower-case letters, digits and hyphens, 1 to 40 of them: it is written into every export. */
+export const programmeIdPattern = /^[a-z0-9-]{1,40}$/;
+
+export interface WaymarkStackProps extends StackProps {
+  /**
+   * Identifies the social prescribing programme this deployment serves (`PROGRAMME_ID` of the API
+   * and exports functions). Matches {@link programmeIdPattern}.
+   * @default the CDK context value `programmeId` (`cdk synth -c programmeId=...`), else 'waymark'
+   */
+  readonly programmeId?: string;
+}
+
 export class WaymarkStack extends Stack {
+  readonly programmeId: string;
+  readonly pseudonymKey: Secret;
+  readonly exports: WaymarkFunction;
+  readonly exportsUrl: FunctionUrl;
   readonly table: Table;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
@@ -54,8 +76,9 @@ export class WaymarkStack extends Stack {
   readonly sweepSchedulerRole: Role;
   readonly followUpSweepSchedule: Schedule;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
     super(scope, id, props);
+    this.programmeId = resolveProgrammeId(props.programmeId, this.node.tryGetContext('programmeId'));
 
     // ---- Data: the one table, built from the declaration the local runtime also uses.
     this.table = new Table(this, 'Table', {
@@ -195,23 +218,47 @@ export class WaymarkStack extends Stack {
       }),
     );
 
+    // ---- The pseudonymisation key: evaluator exports carry a keyed pseudonym of each patient
+    // (derived from this key and the programme id), never the patient's id. The key is read by the
+    // API and exports functions only, and never returned by the API.
+    this.pseudonymKey = new Secret(this, 'PseudonymKey', {
+      description: 'Waymark pseudonymisation key: derives the patient pseudonyms in evaluator exports',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Deleting (or replacing) the key would change every pseudonym evaluators already hold, and
+      // their earlier exports could no longer be linked with later ones.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.pseudonymKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "Not rotated on purpose: the key derives every patient's pseudonym in evaluator exports, so rotating " +
+        'it would change every pseudonym and break linking exports over time. It is read only by the API and ' +
+        'exports functions (grantRead) and never returned by the API.',
+    });
+
     // ---- The API function.
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
+    // The app's configuration, shared by the API and the exports function (the same Hono app).
+    const appEnvironment: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      AUTH_ISSUER: issuer,
+      AUTH_AUDIENCE: this.userPoolClient.userPoolClientId,
+      SCHEDULE_GROUP_NAME: this.followUpSchedules.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      FOLLOWUP_DLQ_ARN: this.followUpDeadLetterQueue.queueArn,
+      // The target of the one-time schedules the API creates.
+      FOLLOWUP_FUNCTION_ARN: this.followUpDue.function.functionArn,
+      // The ARN, not the key: the function reads the key at runtime (GetSecretValue).
+      PSEUDONYM_SECRET_ARN: this.pseudonymKey.secretArn,
+      PROGRAMME_ID: this.programmeId,
+    };
     this.api = new WaymarkFunction(this, 'Api', {
       entry: 'functions/api.ts',
       description: 'Waymark HTTP API v1 (Hono)',
-      environment: {
-        TABLE_NAME: this.table.tableName,
-        AUTH_ISSUER: issuer,
-        AUTH_AUDIENCE: this.userPoolClient.userPoolClientId,
-        SCHEDULE_GROUP_NAME: this.followUpSchedules.scheduleGroupName,
-        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
-        FOLLOWUP_DLQ_ARN: this.followUpDeadLetterQueue.queueArn,
-        // The target of the one-time schedules the API creates.
-        FOLLOWUP_FUNCTION_ARN: this.followUpDue.function.functionArn,
-      },
+      environment: appEnvironment,
     });
     this.grantTableData(this.api);
+    this.pseudonymKey.grantRead(this.api.role);
 
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -361,22 +408,53 @@ export class WaymarkStack extends Stack {
       },
     });
 
+    // ---- The exports function: the same Hono app (functions/exports.ts), behind a Lambda function
+    // URL in RESPONSE_STREAM mode. API Gateway and a buffered Lambda response cap a response at 6 MB,
+    // which a programme's full CSV export can exceed; a streamed response has no such cap. It gets the
+    // API's environment (awsDependencies checks the scheduler settings too) but none of its scheduler
+    // permissions, and may only read the table: through this URL, anything but a read fails.
+    this.exports = new WaymarkFunction(this, 'Exports', {
+      entry: 'functions/exports.ts',
+      description: 'Waymark streamed CSV exports (the Hono app behind a function URL)',
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: appEnvironment,
+    });
+    this.grantTableData(this.exports, 'read');
+    this.pseudonymKey.grantRead(this.exports.role);
+    // No IAM auth on the URL: the caller is a browser holding a Cognito ID token, not an AWS
+    // principal. The app itself verifies that JWT (issuer, audience, signature against the user
+    // pool's JWKS) on every /v1 route, exactly as on the API, and refuses with the API's 401 shape.
+    this.exportsUrl = this.exports.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Waymark API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ExportsUrl', {
+      value: this.exportsUrl.url,
+      description: 'Base URL of the streamed Waymark exports (the same /v1 routes as the API)',
+    });
   }
 
   /**
-   * Lets a function read and write the one table and its indexes. grantReadWriteData adds
+   * Lets a function read and write (or only read) the one table and its indexes. Both grants add
    * `<table ARN>/index/*`, reviewed once here for every function that gets the table.
    */
-  private grantTableData(fn: WaymarkFunction): void {
-    this.table.grantReadWriteData(fn.role);
+  private grantTableData(fn: WaymarkFunction, access: 'readWrite' | 'read' = 'readWrite'): void {
+    if (access === 'read') {
+      this.table.grantReadData(fn.role);
+    } else {
+      this.table.grantReadWriteData(fn.role);
+    }
+    const grant = access === 'read' ? 'grantReadData' : 'grantReadWriteData';
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.table)}.Arn>/index/*]`,
       reason:
-        'grantReadWriteData covers the GSIs of the one Waymark table (the index names come from ' +
+        `${grant} covers the GSIs of the one Waymark table (the index names come from ` +
         'shared/platform/table.ts); the wildcard never reaches beyond this table.',
     });
   }
@@ -398,4 +476,16 @@ export class WaymarkStack extends Stack {
     }
     return this.getLogicalId(resource);
   }
+}
+
+/** The programme id from the prop, else the CDK context, else the default; checked either way. */
+function resolveProgrammeId(fromProps: string | undefined, fromContext: unknown): string {
+  const programmeId: unknown = fromProps ?? fromContext ?? defaultProgrammeId;
+  if (typeof programmeId !== 'string' || !programmeIdPattern.test(programmeId)) {
+    throw new Error(
+      `Invalid programmeId ${JSON.stringify(programmeId)} (the programmeId prop or the CDK context value ` +
+        '"programmeId"): use 1 to 40 lower-case letters, digits and hyphens, e.g. "waymark" or "north-leeds".',
+    );
+  }
+  return programmeId;
 }

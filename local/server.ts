@@ -12,6 +12,7 @@ import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
 import { followUpReminderHandler } from '../shared/followups/handlers';
 import { createLocalApp, localDependencies } from './wiring';
+import { loadLocalPseudonymKey } from './pseudonym-key';
 
 export interface LocalSettings {
   /** 0 picks a free port. */
@@ -19,6 +20,8 @@ export interface LocalSettings {
   hostname: string;
   /** Where DynamoDB Local keeps its file and the local issuer its key; undefined = in memory. */
   dataDir: string | undefined;
+  /** Names the programme in evaluator exports' pseudonyms (they differ between programmes). */
+  programmeId: string;
   seed: 'demo' | 'none';
   /** Start the clock at this instant (it keeps running from there). */
   clockNow?: string | undefined;
@@ -54,7 +57,7 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     if (settings.clockNow) clock.set(new Date(settings.clockNow));
     if (settings.clockOffset) clock.advance(settings.clockOffset);
     const issuer = await loadDevIssuer(settings.dataDir);
-    const deps = localDependencies(db, clock, issuer, settings.logLevel);
+    const deps = localDependencies(db, clock, issuer, settings.logLevel, loadLocalPseudonymKey(settings.programmeId, settings.dataDir));
 
     const services = createServices(deps);
     const seeded = settings.seed === 'demo' ? await seedDemo(services) : 'skipped';

@@ -16,6 +16,7 @@ const settingsSchema = z.object({
   CLOCK_NOW: z.iso.datetime({ offset: true }).optional(),
   CLOCK_OFFSET: z.string().refine(isIsoDuration, 'must be an ISO-8601 duration such as P84D').optional(),
   TABLE_NAME: z.string().min(3).default('waymark'),
+  PROGRAMME_ID: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and hyphens, at most 40').default('local'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
 });
 
@@ -50,6 +51,7 @@ async function main() {
     port: env.PORT,
     hostname: env.HOST,
     dataDir: env.DATA_DIR,
+    programmeId: env.PROGRAMME_ID,
     seed: env.SEED,
     clockNow: env.CLOCK_NOW,
     clockOffset: env.CLOCK_OFFSET,

@@ -8,13 +8,16 @@ import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';
 import { LocalFollowUpScheduler } from './scheduler';
+import type { PseudonymKey } from '../shared/reports/pseudonym';
+import { loadLocalPseudonymKey } from './pseudonym-key';
 
-/** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock. */
+/** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock, a local pseudonym key. */
 export function localDependencies(
   db: Db,
   clock: DevClock,
   issuer: DevIssuer,
   logLevel = 'WARN',
+  pseudonymKey: PseudonymKey = loadLocalPseudonymKey('local'),
 ): AppDependencies & { scheduler: LocalFollowUpScheduler } {
   const logger = createLogger({ level: logLevel });
   return {
@@ -24,6 +27,7 @@ export function localDependencies(
     verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
     logger,
     scheduler: new LocalFollowUpScheduler(db, clock, logger),
+    pseudonymKey: async () => pseudonymKey,
   };
 }
 

@@ -100,7 +100,7 @@ export function followUpsApp(services: Services) {
     const { followUpId } = c.req.valid('param');
     const followUp = await followUps.getById(followUpId);
     if (!followUp) throw notFound('Follow-up');
-    visiblePatient(principal, await patients.getPatient(followUp.patientId), 'Follow-up');
+    const patient = visiblePatient(principal, await patients.getPatient(followUp.patientId), 'Follow-up');
     if (followUp.status === 'completed') throw conflict('follow_up_completed', 'This follow-up is already completed.');
     if (followUp.status === 'cancelled') throw conflict('follow_up_cancelled', 'This follow-up was cancelled: its prescription was withdrawn.');
 
@@ -110,7 +110,7 @@ export function followUpsApp(services: Services) {
       { patientId: followUp.patientId, recordedBy: principal.sub },
       { clock, ids },
     );
-    const completed = complete(followUp, assessment.assessmentId, now);
+    const completed = complete(followUp, assessment.assessmentId, now, patient.baselineAssessmentId);
     // The prescription is completed with it, in the same transaction, unless it already ended.
     const prescription = await prescriptions.get(followUp.prescriptionId);
     const endsPrescription = prescription !== undefined && (prescription.status === 'active' || prescription.status === 'paused');

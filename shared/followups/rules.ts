@@ -36,6 +36,8 @@ export interface FollowUpRecord {
   /** Completed before it was due (the person came early). */
   early?: boolean;
   assessmentId?: string;
+  /** The patient's latest baseline when it was completed: reports pair the two. */
+  baselineAssessmentId?: string;
 }
 
 /** What EventBridge Scheduler (or the local stand-in) sends the follow-up function. */
@@ -103,14 +105,18 @@ export function markDue(followUp: FollowUpRecord, version: number, now: Date): F
   return { ...followUp, status: 'due', becameDueAt: now.toISOString(), updatedAt: now.toISOString() };
 }
 
-/** Completing records the assessment; before the due time it is flagged early. */
-export function complete(followUp: FollowUpRecord, assessmentId: string, now: Date): FollowUpRecord {
+/**
+ * Completing records the assessment, and the baseline it is measured against (the patient's
+ * latest); before the due time it is flagged early.
+ */
+export function complete(followUp: FollowUpRecord, assessmentId: string, now: Date, baselineAssessmentId?: string): FollowUpRecord {
   return {
     ...followUp,
     status: 'completed',
     completedAt: now.toISOString(),
     early: now.getTime() < Date.parse(followUp.dueAt),
     assessmentId,
+    ...(baselineAssessmentId ? { baselineAssessmentId } : {}),
     version: followUp.version + 1,
     updatedAt: now.toISOString(),
   };

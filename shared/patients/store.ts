@@ -1,12 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
-import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections } from '../platform/keys';
+import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '../platform/keys';
+import { londonDate } from '../platform/london';
 import { transact, type TransactItem } from '../platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
 import type { ReferralStatus } from './schema';
 
-const ITEM_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type']);
+const ITEM_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type']);
 
 /** An item without its key attributes and type tag: the entity's own fields. */
 export function entityOf<T>(item: Record<string, unknown>): T {
@@ -213,6 +214,7 @@ export class PatientStore {
       ...keys.referral(referral.patientId, referral.referralId),
       ...membership(referralCollections.ofNavigator(referral.navigator), memberId),
       ...membership(referralCollections.all(), memberId),
+      ...reportIndex.entry('REFERRALS', londonDate(new Date(referral.createdAt)), referral.referralId),
       type: 'referral',
       ...referral,
     };

@@ -10,6 +10,7 @@ import { prescriptionsApp } from '../prescriptions/routes';
 import { followUpsApp } from '../followups/routes';
 import { registryApp } from '../registry/routes';
 import { scansApp } from '../scans/routes';
+import { reportsApp } from '../reports/routes';
 import { ApiError, errorBody } from './errors';
 import { isTransactionConflict } from './transactions';
 import { validationHook, type AppEnv } from './http';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   app.route('/', cardsApp(services));
   app.route('/', scansApp(services));
   app.route('/', followUpsApp(services));
+  app.route('/', reportsApp(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

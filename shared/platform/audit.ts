@@ -16,7 +16,11 @@ export type PatientAction =
   | 'read_cards'
   | 'reassign_caseload'
   | 'list_followups'
-  | 'complete_followup';
+  | 'complete_followup'
+  | 'report_attendance'
+  | 'report_programme'
+  | 'export_attendance'
+  | 'export_outcomes';
 
 /**
  * The audit trail of who touched which patient's record: one structured log line per access,

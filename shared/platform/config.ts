@@ -18,6 +18,10 @@ const awsEnvironmentSchema = z.object({
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   FOLLOWUP_DLQ_ARN: z.string().min(1).optional(),
   FOLLOWUP_FUNCTION_ARN: z.string().min(1).optional(),
+  /** The Secrets Manager secret holding the evaluator exports' pseudonymisation key. */
+  PSEUDONYM_SECRET_ARN: z.string().min(1),
+  /** Names the programme: pseudonyms differ between programmes. */
+  PROGRAMME_ID: z.string().regex(/^[a-z0-9-]{1,40}$/),
 });
 
 export type AwsEnvironment = z.infer<typeof awsEnvironmentSchema>;
@@ -25,6 +29,7 @@ export type AwsEnvironment = z.infer<typeof awsEnvironmentSchema>;
 export interface AwsConfig {
   readonly tableName: string;
   readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  readonly pseudonym: { readonly secretArn: string; readonly programmeId: string };
 }
 
 export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfig {
@@ -41,5 +46,6 @@ export function loadAwsConfig(env: Record<string, string | undefined>): AwsConfi
       audience: e.AUTH_AUDIENCE,
       jwksUrl: e.AUTH_JWKS_URL ?? `${e.AUTH_ISSUER}/.well-known/jwks.json`,
     },
+    pseudonym: { secretArn: e.PSEUDONYM_SECRET_ARN, programmeId: e.PROGRAMME_ID },
   };
 }

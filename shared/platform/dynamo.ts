@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest } from './errors';
 import { ULID_PATTERN } from './ids';
 import { keys, type Collection, type ItemKey } from './keys';
+import { inParallel } from './parallel';
 
 /** The table and the client every store uses. Built once per process (per Lambda container). */
 export interface Db {
@@ -152,3 +153,42 @@ export async function batchGetItems(
   }
   return items;
 }
+
+/** How many BatchGetItem requests batchGetAll keeps in flight. */
+const BATCH_GET_CONCURRENCY = 4;
+
+/**
+ * Items by key, any number of them: 100 keys to a BatchGetItem, a few requests in flight at once.
+ * Missing items are absent; order is not kept.
+ */
+export async function batchGetAll(
+  db: Db,
+  itemKeys: ItemKey[],
+  options: { projection?: string; consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const chunks: ItemKey[][] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) chunks.push(itemKeys.slice(i, i + 100));
+  const items: Record<string, unknown>[] = [];
+  await inParallel(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
+    items.push(...(await batchGetItems(db, chunk, options)));
+  });
+  return items;
+}
+
+/** Every item a Query matches, one page (up to 1 MB) at a time, so a caller can stream them. */
+export async function* queryPages(
+  db: Db,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): AsyncGenerator<Record<string, unknown>[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({ ...input, TableName: db.tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
+    yield result.Items ?? [];
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** Key strings of an item, for matching BatchGetItem answers back to their keys. */
+export const keyString = (key: { PK: unknown; SK: unknown }) => `${String(key.PK)}|${String(key.SK)}`;

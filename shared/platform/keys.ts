@@ -48,6 +48,16 @@ export const keys = {
     PK: `ATTENDANCE#${patientId}#${place}#${day}`,
     SK: 'ATTENDANCE',
   }),
+  /**
+   * A provider's attendance at one place on one London day: the set of people accepted there and
+   * how many of them had it on their prescription. Kept by the scan transaction, so reports read
+   * one small item per session instead of every scan. It lives in the provider's partition, so
+   * its writes spread over providers (no item or partition is written by every scan).
+   */
+  attendanceDay: (providerId: string, day: string, place: string): ItemKey => ({
+    PK: `PROVIDER#${providerId}`,
+    SK: `${ATTENDANCE_DAY_PREFIX}${day}#${place}`,
+  }),
   /** A prescription's follow-up lives with the patient too; its owner item maps its id to them. */
   followUp: (patientId: string, followUpId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `FOLLOWUP#${followUpId}` }),
   followUpOwner: (followUpId: string): ItemKey => ({ PK: `FOLLOWUP#${followUpId}`, SK: 'FOLLOWUP' }),
@@ -135,17 +145,35 @@ function referralCollection(indexName: CollectionIndex, partition: string): Coll
   };
 }
 
+const ATTENDANCE_DAY_PREFIX = 'ATTENDANCE#';
+
+/** The sort keys of a provider's attendance days from..to (London dates, inclusive) lie between these two. */
+export const attendanceDayRange = (from: string, to: string) => [`${ATTENDANCE_DAY_PREFIX}${from}#`, `${ATTENDANCE_DAY_PREFIX}${to}#~`] as const;
+
 /**
- * A provider's accepted scans by London day (GSI1, sort key `<day>#<scanId>`), so attendance
- * for a date range is one Query with BETWEEN, not a collection page.
+ * GSI3, the reporting index: the programme's referrals (by the London day they were received)
+ * and prescriptions (by start date), one partition per kind and calendar year, so a report's
+ * cohort is a few Queries with BETWEEN — never a Scan. Only items written a handful of times in
+ * their life are on it (not the attendance counter, which every scan writes).
  */
-export const providerAttendance = {
-  indexName: 'GSI1' as const,
-  partition: (providerId: string) => `PROVIDER#${providerId}#ATTENDANCE`,
-  sortKey: (day: string, scanId: string) => `${day}#${scanId}`,
-  /** Every sort key of days from..to falls between these two. */
-  range: (from: string, to: string) => [`${from}#`, `${to}#~`] as const,
+export const reportIndex = {
+  indexName: 'GSI3' as const,
+  partition: (kind: ReportKind, year: string) => `REPORT#${kind}#${year}`,
+  /** The index attributes that put an item on it. */
+  entry: (kind: ReportKind, day: string, id: string) => ({ GSI3PK: reportIndex.partition(kind, day.slice(0, 4)), GSI3SK: `${day}#${id}` }),
+  /** The partitions holding days from..to, with each one's sort-key bounds. */
+  queries: (kind: ReportKind, from: string, to: string) => {
+    const first = Number(from.slice(0, 4));
+    const last = Number(to.slice(0, 4));
+    return Array.from({ length: last - first + 1 }, (_, i) => ({
+      partition: reportIndex.partition(kind, String(first + i)),
+      low: `${from}#`,
+      high: `${to}#~`,
+    }));
+  },
 };
+
+export type ReportKind = 'REFERRALS' | 'PRESCRIPTIONS';
 
 /** The index attributes that put an item into a collection. */
 export function membership(of: Collection, memberId: string): Record<string, string> {

@@ -12,6 +12,8 @@ import { PatientStore } from '../patients/store';
 import { PrescriptionStore } from '../prescriptions/store';
 import { RegistryStore } from '../registry/store';
 import { ScanStore } from '../scans/store';
+import type { PseudonymKeySource } from '../reports/pseudonym';
+import { ReportStore } from '../reports/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
 export interface AppDependencies {
@@ -22,6 +24,8 @@ export interface AppDependencies {
   logger: Logger;
   /** EventBridge Scheduler in AWS; the local stand-in in local mode and tests. */
   scheduler: FollowUpScheduler;
+  /** The evaluator exports' pseudonymisation key: Secrets Manager in AWS, a generated file locally. */
+  pseudonymKey: PseudonymKeySource;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
@@ -35,6 +39,7 @@ export interface Services extends AppDependencies {
   followUps: FollowUpStore;
   followUpService: FollowUpService;
   followUpDue: FollowUpDueMarker;
+  reports: ReportStore;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -51,5 +56,6 @@ export function createServices(deps: AppDependencies): Services {
     followUps,
     followUpService: new FollowUpService(deps.scheduler, deps.logger),
     followUpDue: new FollowUpDueMarker(followUps, deps.clock, deps.logger),
+    reports: new ReportStore(deps.db),
   };
 }

@@ -18,6 +18,8 @@ export const tableDeclaration = {
     // A second collection for items listed two ways, e.g. every patient (managers) as well as
     // a navigator's caseload (GSI1).
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    // Reports: referrals and prescriptions by date, a partition per kind and year (reportIndex in keys.ts).
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ] satisfies IndexDeclaration[],
 } as const;
 

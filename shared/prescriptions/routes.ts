@@ -161,6 +161,8 @@ export function prescriptionsApp(services: Services) {
       now: clock.now(),
       createdBy: principal.sub,
       hasBaseline: patient.baselineAssessmentId !== undefined,
+      baselineAssessmentId: patient.baselineAssessmentId,
+      categories: [...new Set([...found.values()].map((entry) => entry.activity.category))],
       followUpId,
     });
     // The follow-up is written with its prescription; its reminder is made after (see FollowUpService).

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { conflict } from '../platform/errors';
 import { LONDON } from '../platform/london';
+import type { CategoryName } from '../registry/schema';
 
 /**
  * Prescription dates and states, as pure functions over Europe/London calendar dates.
@@ -56,6 +57,10 @@ export interface PrescriptionRecord {
   /** Accepted scans so far (kept by the scan transaction). */
   sessionsAttended: number;
   hasBaseline: boolean;
+  /** The patient's baseline when it was written (reports pair it with the follow-up). */
+  baselineAssessmentId?: string;
+  /** The distinct categories of its activities, for reports (absent on records from before reports). */
+  categories?: CategoryName[];
   /** Its follow-up (one per prescription, created with it). */
   followUpId?: string;
   createdBy: string;
@@ -75,7 +80,15 @@ export interface NewPrescriptionInput {
 
 export function newPrescription(
   input: NewPrescriptionInput,
-  context: { prescriptionId: string; now: Date; createdBy: string; hasBaseline: boolean; followUpId?: string },
+  context: {
+    prescriptionId: string;
+    now: Date;
+    createdBy: string;
+    hasBaseline: boolean;
+    baselineAssessmentId?: string | undefined;
+    categories?: CategoryName[];
+    followUpId?: string;
+  },
 ): PrescriptionRecord {
   const endDate = endDateOf(input.startDate, input.weeks);
   const now = context.now.toISOString();
@@ -92,6 +105,8 @@ export function newPrescription(
     activityIds: input.activityIds,
     sessionsAttended: 0,
     hasBaseline: context.hasBaseline,
+    ...(context.baselineAssessmentId ? { baselineAssessmentId: context.baselineAssessmentId } : {}),
+    ...(context.categories ? { categories: context.categories } : {}),
     ...(context.followUpId ? { followUpId: context.followUpId } : {}),
     createdBy: context.createdBy,
     createdAt: now,

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../platform/auth';
 import { queryPatientRecords, type Db } from '../platform/dynamo';
 import { conflict } from '../platform/errors';
-import { keys, patientRecordPrefix } from '../platform/keys';
+import { keys, patientRecordPrefix, reportIndex } from '../platform/keys';
 import { transact, type TransactItem } from '../platform/transactions';
 import { caseloadCondition } from '../patients/rules';
 import { entityOf, patientCondition } from '../patients/store';
@@ -45,7 +45,12 @@ export class PrescriptionStore {
         {
           Put: {
             TableName: this.db.tableName,
-            Item: { ...keys.prescription(patientId, prescriptionId), type: 'prescription', ...stored },
+            Item: {
+              ...keys.prescription(patientId, prescriptionId),
+              ...reportIndex.entry('PRESCRIPTIONS', prescription.startDate, prescriptionId),
+              type: 'prescription',
+              ...stored,
+            },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },

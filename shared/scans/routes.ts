@@ -114,23 +114,23 @@ export function scansApp(services: Services) {
     }
     if (!(await services.registry.getProvider(providerId))) throw new ApiError(404, 'not_found', 'Provider was not found.');
 
-    const scans = (await services.scans.providerScans(providerId, from, to)).filter((s) => !activityId || s.activityId === activityId);
-    const rows = new Map<string, { day: string; activityId?: string; activityName?: string; venueId: string; attendances: number; onPrescription: number }>();
-    for (const scan of scans) {
-      const key = `${scan.day}|${scan.activityId ?? `venue:${scan.venueId}`}`;
-      const row = rows.get(key) ?? {
-        day: scan.day,
-        venueId: scan.venueId,
-        ...(scan.activityId ? { activityId: scan.activityId } : {}),
-        ...(scan.activityName ? { activityName: scan.activityName } : {}),
-        attendances: 0,
-        onPrescription: 0,
-      };
-      row.attendances += 1;
-      if (scan.onPrescription) row.onPrescription += 1;
-      rows.set(key, row);
+    const rows: { day: string; activityId?: string; activityName?: string; venueId: string; attendances: number; onPrescription: number }[] = [];
+    for await (const page of services.reports.attendanceDays(providerId, from, to)) {
+      for (const day of page) {
+        if (activityId && day.activityId !== activityId) continue;
+        const attendances = day.patients.size;
+        rows.push({
+          day: day.day,
+          venueId: day.venueId,
+          ...(day.activityId ? { activityId: day.activityId } : {}),
+          ...(day.activityName ? { activityName: day.activityName } : {}),
+          attendances,
+          onPrescription: attendances - (day.offPrescription?.size ?? 0),
+        });
+      }
     }
-    return c.json({ providerId, from, to, total: scans.length, rows: [...rows.values()] }, 200);
+    const total = rows.reduce((sum, row) => sum + row.attendances, 0);
+    return c.json({ providerId, from, to, total, rows }, 200);
   });
 
   return app;

@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '../cards/rules';
 import { batchGetItems, type Db } from '../platform/dynamo';
-import { keys, providerAttendance, type ItemKey } from '../platform/keys';
+import { keys, type ItemKey } from '../platform/keys';
 import { cancellationCodes, type TransactItem } from '../platform/transactions';
 import { entityOf } from '../patients/store';
 import type { PrescriptionRecord } from '../prescriptions/rules';
@@ -92,23 +92,19 @@ export class ScanStore {
   }
 
   /**
-   * Records an accepted scan: the person's attendance at that place that day (at most one, and
-   * it carries the scanId), and one more on the prescription's counter — all or nothing. The
-   * counter's condition re-checks the prescription (still active, the day within its dates).
-   * A retry or a concurrent duplicate fails a condition instead of counting twice.
+   * Records an accepted scan, all or nothing: the person's attendance at that place that day (at
+   * most one, and it carries the scanId); one more on the prescription's counter, whose
+   * condition re-checks the prescription (still active, the day within its dates); and the
+   * person added to the provider's attendance day at that place, which reports read. A retry or
+   * a concurrent duplicate fails the first condition instead of counting twice — so the
+   * attendance day, a set of patient ids, never counts anyone twice either.
    */
   async record(scan: ScanRecord, place: string): Promise<WriteOutcome> {
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.db.tableName,
-          Item: {
-            ...keys.attendanceOnDay(scan.patientId, place, scan.day),
-            GSI1PK: providerAttendance.partition(scan.providerId),
-            GSI1SK: providerAttendance.sortKey(scan.day, scan.scanId),
-            type: 'scan',
-            ...scan,
-          },
+          Item: { ...keys.attendanceOnDay(scan.patientId, place, scan.day), type: 'scan', ...scan },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -122,6 +118,7 @@ export class ScanStore {
           ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': scan.day },
         },
       },
+      attendanceDayUpdate(this.db.tableName, scan, place),
     ];
     try {
       await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -135,25 +132,35 @@ export class ScanStore {
       throw error;
     }
   }
+}
 
-  /** A provider's accepted scans on London days from..to, oldest first. */
-  async providerScans(providerId: string, from: string, to: string): Promise<ScanRecord[]> {
-    const [low, high] = providerAttendance.range(from, to);
-    const scans: ScanRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.client.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          IndexName: providerAttendance.indexName,
-          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :low AND :high',
-          ExpressionAttributeValues: { ':pk': providerAttendance.partition(providerId), ':low': low, ':high': high },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      scans.push(...(result.Items ?? []).map((item) => entityOf<ScanRecord>(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return scans;
-  }
+/**
+ * Adds the scan's person to their provider's attendance day at that place. `attendances` and
+ * `onPrescription` are counts kept beside the set so a count-only reader need not size it;
+ * `offPrescription` names the few accepted at an activity that was not on their prescription.
+ */
+export function attendanceDayUpdate(tableName: string, scan: ScanRecord, place: string): TransactItem {
+  const person = new Set([scan.patientId]);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.attendanceDay(scan.providerId, scan.day, place),
+      UpdateExpression:
+        'SET #type = :type, providerId = :providerId, venueId = :venueId, #day = :day, place = :place' +
+        (scan.activityId ? ', activityId = :activityId, activityName = :activityName, category = :category' : '') +
+        ' ADD patients :person, attendances :one' +
+        (scan.onPrescription ? ', onPrescription :one' : ', offPrescription :person'),
+      ExpressionAttributeNames: { '#type': 'type', '#day': 'day' },
+      ExpressionAttributeValues: {
+        ':type': 'attendanceDay',
+        ':providerId': scan.providerId,
+        ':venueId': scan.venueId,
+        ':day': scan.day,
+        ':place': place,
+        ':person': person,
+        ':one': 1,
+        ...(scan.activityId ? { ':activityId': scan.activityId, ':activityName': scan.activityName, ':category': scan.category } : {}),
+      },
+    },
+  };
 }

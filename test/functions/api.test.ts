@@ -17,6 +17,8 @@ const env = {
   FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-followup-due',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-scheduler',
   FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-followup-dlq',
+  PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:waymark-pseudonym-AbCdEf',
+  PROGRAMME_ID: 'waymark',
 };
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { projectRoot } from '../../infra/constructs/waymark-function';
-import { apiThrottle } from '../../infra/waymark-stack';
+import { apiThrottle, defaultProgrammeId } from '../../infra/waymark-stack';
 import type { WaymarkStack } from '../../infra/waymark-stack';
 import { createWaymarkApp } from '../../infra/waymark-app';
 import { CLAIMS, ROLES } from '../../shared/platform/auth';
@@ -219,6 +219,8 @@ describe('Waymark stack', () => {
         SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
         FOLLOWUP_DLQ_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
         FOLLOWUP_FUNCTION_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDue.function), 'Arn'] },
+        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey) },
+        PROGRAMME_ID: defaultProgrammeId,
         POWERTOOLS_SERVICE_NAME: 'waymark',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -310,12 +312,141 @@ describe('Waymark stack', () => {
     });
 
     it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
-      for (const fn of [stack.api, stack.followUpDue, stack.followUpSweep]) {
+      for (const fn of [stack.api, stack.exports, stack.followUpDue, stack.followUpSweep]) {
         const unscoped = statementsOfRole(template, logicalId(fn.role)).filter((s) => s.Resource === '*');
         expect(unscoped, fn.node.path).toEqual([
           { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
         ]);
       }
+    });
+  });
+
+  describe('Pseudonymisation key', () => {
+    it('is one generated Secrets Manager secret of 64 characters without punctuation', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      expect(propertiesOf(stack.pseudonymKey)).toMatchObject({
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      });
+      // Never a literal value in the template.
+      expect(propertiesOf(stack.pseudonymKey).SecretString).toBeUndefined();
+    });
+
+    it('is retained when removed from the stack or replaced (a new key would change every pseudonym)', () => {
+      expect(template.toJSON().Resources[logicalId(stack.pseudonymKey)]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('is not rotated (no rotation schedule: the SMG4 acknowledgement)', () => {
+      template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    });
+
+    it('may be read by the API and exports roles only, on that secret only', () => {
+      const secretArn = { Ref: logicalId(stack.pseudonymKey) };
+      for (const fn of [stack.api, stack.exports]) {
+        const secrets = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
+          asList(s.Action).some((action) => action.startsWith('secretsmanager:')),
+        );
+        expect(secrets, fn.node.path).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: secretArn,
+          },
+        ]);
+      }
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+        Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+      }[];
+      const readers = policies
+        .filter((policy) =>
+          policy.Properties.PolicyDocument.Statement.some((s) =>
+            asList(s.Action).some((action) => action.startsWith('secretsmanager:')),
+          ),
+        )
+        .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
+        .sort();
+      expect(readers).toEqual([logicalId(stack.api.role), logicalId(stack.exports.role)].sort());
+    });
+  });
+
+  describe('Exports function', () => {
+    it('runs the exports entry on the API runtime, arm64, traced, 1024 MB, 5 minutes, with its own log group', () => {
+      expect(propertiesOf(stack.exports.function)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: 300,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(stack.exports.logGroup) } },
+      });
+      expect(template.toJSON().Resources[logicalId(stack.exports.logGroup)]).toMatchObject({
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it("has exactly the API function's environment (the same app), pseudonym key and programme id included", () => {
+      const variables = (fn: typeof stack.api) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
+      expect(variables(stack.exports)).toEqual(variables(stack.api));
+      expect(variables(stack.exports)).toMatchObject({
+        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey) },
+        PROGRAMME_ID: defaultProgrammeId,
+      });
+    });
+
+    it('has a function URL that streams the response (RESPONSE_STREAM) with no IAM auth (the app verifies the JWT)', () => {
+      template.resourceCountIs('AWS::Lambda::Url', 1);
+      expect(propertiesOf(stack.exportsUrl)).toEqual({
+        AuthType: 'NONE',
+        InvokeMode: 'RESPONSE_STREAM',
+        TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] },
+      });
+      // The URL's public permissions are on the exports function and only reachable through its URL.
+      const exportsArn = { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] };
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: exportsArn,
+        FunctionUrlAuthType: 'NONE',
+        Principal: '*',
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: exportsArn,
+        InvokedViaFunctionUrl: true,
+        Principal: '*',
+      });
+    });
+
+    it('may only read the table and its indexes: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
+      const statements = statementsOfRole(template, logicalId(stack.exports.role));
+      const actions = statements.flatMap((s) => asList(s.Action));
+      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+        expect(actions).not.toContain(write);
+      }
+      expect(actions.some((action) => action.includes('*'))).toBe(false);
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+      const dynamo = statements.filter((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+    });
+
+    it('writes its logs, traces, reads the table and the pseudonym key: nothing of the scheduler, no PassRole', () => {
+      const statements = statementsOfRole(template, logicalId(stack.exports.role));
+      expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual([
+        'dynamodb',
+        'logs',
+        'secretsmanager',
+        'xray',
+      ]);
+      expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalId(stack.exports.logGroup), 'Arn'] },
+      });
     });
   });
 
@@ -326,13 +457,14 @@ describe('Waymark stack', () => {
         { name: 'FollowUpSweep', fn: stack.followUpSweep, timeout: 60 },
       ] as const;
 
-    it('are three functions in all: the API, the follow-up reminder and the sweep', () => {
-      template.resourceCountIs('AWS::Lambda::Function', 3);
+    it('are four functions in all: the API, the exports, the follow-up reminder and the sweep', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 4);
     });
 
     it('each deploys the bundle of its own entry (CDK must not reuse one function\'s asset for another)', () => {
       const entries = [
         { fn: stack.api, entry: 'functions/api.ts' },
+        { fn: stack.exports, entry: 'functions/exports.ts' },
         { fn: stack.followUpDue, entry: 'functions/followup-due.ts' },
         { fn: stack.followUpSweep, entry: 'functions/followup-sweep.ts' },
       ];
@@ -635,14 +767,30 @@ describe('Waymark stack', () => {
         .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
         .sort();
       expect(invokers).toEqual([logicalId(stack.schedulerRole), logicalId(stack.sweepSchedulerRole)].sort());
-      // Only API Gateway has a resource-based permission, and only on the API function.
-      template.resourceCountIs('AWS::Lambda::Permission', 1);
+      // Resource-based permissions: API Gateway on the API function, and the public function URL of
+      // the exports function (InvokeFunctionUrl, and InvokeFunction only via that URL). None on these.
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as {
+        Properties: { FunctionName: unknown };
+      }[];
+      expect(permissions.map((permission) => permission.Properties.FunctionName)).toEqual(
+        expect.arrayContaining([
+          { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] },
+        ]),
+      );
+      for (const fn of [stack.followUpDue, stack.followUpSweep]) {
+        expect(permissions.map((permission) => permission.Properties.FunctionName), fn.node.path).not.toContainEqual({
+          'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
+        });
+      }
+      template.resourceCountIs('AWS::Lambda::Permission', 3);
     });
   });
 
-  it('outputs the API URL, user pool id, client id and table name', () => {
+  it('outputs the API URL, exports URL, user pool id, client id and table name', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ExportsUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(outputs.ExportsUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.exportsUrl), 'FunctionUrl'] });
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalId(stack.table) });
     expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack.userPool) });
     expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: logicalId(stack.userPoolClient) });
@@ -696,6 +844,54 @@ describe('Table from tableDeclaration', () => {
   });
 });
 
+describe('Programme id', () => {
+  /** The Waymark app without bundling: only the configuration matters here. */
+  function unbundled(context: Record<string, unknown> = {}, programmeId?: string) {
+    return createWaymarkApp(
+      { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
+      programmeId === undefined ? {} : { programmeId },
+    );
+  }
+
+  const programmeIdsOf = (stack: WaymarkStack) => {
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: Json }>;
+    return [stack.api, stack.exports].map(
+      (fn) => (resources[logicalId(fn.function)]?.Properties as { Environment: { Variables: Json } }).Environment.Variables.PROGRAMME_ID,
+    );
+  };
+
+  it("is 'waymark' by default", () => {
+    expect(defaultProgrammeId).toBe('waymark');
+    expect(stack.programmeId).toBe('waymark');
+  });
+
+  it('passes a custom programmeId prop through to the API and exports functions', () => {
+    const { stack: custom } = unbundled({}, 'north-leeds-2');
+    expect(programmeIdsOf(custom)).toEqual(['north-leeds-2', 'north-leeds-2']);
+  });
+
+  it('takes the CDK context value programmeId when no prop is given, and the prop over the context', () => {
+    expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }).stack)).toEqual(['from-context', 'from-context']);
+    expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }, 'from-prop').stack)).toEqual(['from-prop', 'from-prop']);
+  });
+
+  it.each(['North-Leeds', 'north leeds', 'north_leeds', '', 'a'.repeat(41), 'café'])(
+    'refuses the invalid programmeId prop %j with a clear error',
+    (programmeId) => {
+      expect(() => unbundled({}, programmeId)).toThrow(/Invalid programmeId .*1 to 40 lower-case letters, digits and hyphens/);
+    },
+  );
+
+  it('refuses an invalid context value too (e.g. a number from cdk.json)', () => {
+    expect(() => unbundled({ programmeId: 42 })).toThrow(/Invalid programmeId 42/);
+    expect(() => unbundled({ programmeId: 'Has Spaces' })).toThrow(/Invalid programmeId "Has Spaces"/);
+  });
+
+  it('accepts 40 characters', () => {
+    expect(unbundled({}, 'a'.repeat(40)).stack.programmeId).toBe('a'.repeat(40));
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('finds nothing unacknowledged in the Waymark app (errors and warnings)', () => {
     expect(nag.findings).toEqual([]);
@@ -709,11 +905,14 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/DefaultRoute AwsSolutions-APIG4',
+      'Waymark/Exports/Role AwsSolutions-IAM5[…]',
+      'Waymark/Exports/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUpDeadLetterQueue AwsSolutions-SQS3',
       'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
+      'Waymark/PseudonymKey AwsSolutions-SMG4',
       'Waymark/SweepSchedulerRole AwsSolutions-IAM5[…]',
     ]);
     for (const ack of acks) {

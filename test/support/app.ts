@@ -5,6 +5,7 @@ import { DevClock } from '../../local/dev-clock';
 import { loadDevIssuer } from '../../local/dev-issuer';
 import { createLocalApp, localDependencies } from '../../local/wiring';
 import { createTestDb } from './db';
+import type { PseudonymKey } from '../../shared/reports/pseudonym';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -23,12 +24,12 @@ export interface CallOptions {
  * The real app on a private DynamoDB Local table, with the local issuer and a
  * controllable clock (as local mode wires it), driven through `app.request()`.
  */
-export async function createTestApp(options: { db?: Db; now?: string } = {}) {
+export async function createTestApp(options: { db?: Db; now?: string; pseudonymKey?: PseudonymKey } = {}) {
   const db = options.db ?? (await createTestDb());
   const clock = new DevClock();
   if (options.now) clock.set(new Date(options.now));
   const issuer = await loadDevIssuer();
-  const deps = localDependencies(db, clock, issuer, 'SILENT');
+  const deps = localDependencies(db, clock, issuer, 'SILENT', options.pseudonymKey ?? { programmeId: 'test-programme', secret: 'test-secret' });
   const app = createLocalApp(deps, clock, issuer);
 
   const tokenFor = async (role: Role, providerId?: string) =>

@@ -72,6 +72,11 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/followups', allowed: caseReaders },
   // The matrix prescription's follow-up, completed early by the first allowed caller; later callers get 409.
   { method: 'post', path: '/v1/followups/{followUpId}/complete', allowed: caseWorkers, allowedStatus: 409, body: () => ({ assessment: { ons4 } }) },
+  // Reports: counts for every role, scoped (provider: its own; navigator: caseload); outcomes for case workers and managers; exports for managers.
+  { method: 'get', path: '/v1/reports/attendance?from=2026-01-01&to=2026-01-31', allowed: ['provider', 'navigator', 'manager', 'admin'] },
+  { method: 'get', path: '/v1/reports/programme?from=2026-01-01&to=2026-01-31', allowed: ['navigator', 'manager', 'admin'] },
+  { method: 'get', path: '/v1/reports/attendance.csv?from=2026-01-01&to=2026-01-31', allowed: ['manager', 'admin'] },
+  { method: 'get', path: '/v1/reports/outcomes.csv', allowed: ['manager', 'admin'] },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },

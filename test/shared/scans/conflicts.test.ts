@@ -53,7 +53,7 @@ const scan = (scanId = randomUUID()) =>
   t.call('POST', '/v1/scans', { token, body: { scanId, cardId: 'card-0001', venueId: ids.venue, activityId: ids.activity, scannedAt: now } });
 
 describe('scan writes under contention', () => {
-  it('reads in one BatchGetItem, then a Query and a GetItem side by side, then writes one two-item transaction', async () => {
+  it('reads in one BatchGetItem, then a Query and a GetItem side by side, then writes one three-item transaction', async () => {
     mock.on(TransactWriteCommand).resolves({});
     const scanId = randomUUID();
     const res = await scan(scanId);
@@ -82,11 +82,13 @@ describe('scan writes under contention', () => {
     });
     const [write] = mock.commandCalls(TransactWriteCommand);
     const transactItems = write!.args[0].input.TransactItems!;
-    expect(transactItems).toHaveLength(2);
+    expect(transactItems).toHaveLength(3);
     expect(transactItems[0]!.Put).toMatchObject({
-      Item: { ...keys.attendanceOnDay(ids.patient, ids.activity, '2026-03-04'), scanId, patientId: ids.patient, day: '2026-03-04', GSI1PK: `PROVIDER#${ids.provider}#ATTENDANCE` },
+      Item: { ...keys.attendanceOnDay(ids.patient, ids.activity, '2026-03-04'), scanId, patientId: ids.patient, day: '2026-03-04' },
       ConditionExpression: 'attribute_not_exists(PK)',
     });
+    // On no index: a GSI write would double its cost inside a transaction.
+    expect(Object.keys(transactItems[0]!.Put!.Item!).filter((name) => name.startsWith('GSI'))).toEqual([]);
     expect(transactItems[1]!.Update).toEqual({
       TableName: TABLE,
       Key: keys.prescriptionAttendance(ids.patient, ids.prescription),
@@ -95,6 +97,14 @@ describe('scan writes under contention', () => {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': '2026-03-04' },
     });
+    // The person joins the provider's attendance day at that activity: a set, so never twice.
+    expect(transactItems[2]!.Update).toMatchObject({
+      TableName: TABLE,
+      Key: keys.attendanceDay(ids.provider, '2026-03-04', ids.activity),
+      ExpressionAttributeValues: { ':person': new Set([ids.patient]), ':one': 1, ':category': expect.any(String) },
+    });
+    expect(transactItems[2]!.Update!.UpdateExpression).toMatch(/ADD patients :person, attendances :one, onPrescription :one$/);
+    expect(transactItems[2]!.Update!.ConditionExpression).toBeUndefined();
   });
 
   it('a transaction cancelled by a conflicting transaction is re-read, re-decided and retried', async () => {

@@ -1,0 +1,186 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { PatientRecord } from '../patients/rules';
+import type { ProviderRecord } from '../registry/rules';
+import { londonDate } from '../platform/london';
+import { pseudonymFor, type PseudonymKey } from './pseudonym';
+import { ageBand, postcodeDistrict, weekCommencing, type AttendanceDay } from './rules';
+import type { CohortMember, ReportStore } from './store';
+
+/**
+ * The evaluator exports: pseudonymised rows, streamed as CSV. A row carries the patient's
+ * programme pseudonym, an age band and a postcode district — never a name, NHS number, date of
+ * birth, full postcode, contact detail or note. The column lists below are the whole of what
+ * leaves; the tests hold every row to them.
+ */
+export const ATTENDANCE_COLUMNS = [
+  'patient',
+  'date',
+  'week_commencing',
+  'age_band',
+  'postcode_district',
+  'provider_id',
+  'provider',
+  'venue_id',
+  'activity_id',
+  'activity',
+  'category',
+  'on_prescription',
+] as const;
+
+const scoreColumns = (prefix: string) =>
+  [`${prefix}_satisfied`, `${prefix}_worthwhile`, `${prefix}_happy`, `${prefix}_anxious`, `${prefix}_swemwbs_metric`] as const;
+
+export const OUTCOME_COLUMNS = [
+  'patient',
+  'prescription',
+  'start_date',
+  'end_date',
+  'weeks',
+  'status',
+  'categories',
+  'sessions_attended',
+  'follow_up_status',
+  'follow_up_completed_on',
+  'age_band',
+  'postcode_district',
+  ...scoreColumns('baseline'),
+  ...scoreColumns('follow_up'),
+] as const;
+
+type Row<C extends readonly string[]> = Record<C[number], string | number>;
+
+/** What an export knows of a person: nothing more than this ever reaches a row. */
+interface Person {
+  pseudonym: string;
+  dateOfBirth: string;
+  district: string;
+}
+
+/** Looks people up a page at a time and remembers them: memory grows with people, not rows. */
+class People {
+  private readonly known = new Map<string, Person | null>();
+  constructor(private readonly store: ReportStore, private readonly key: PseudonymKey) {}
+
+  async load(patientIds: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(patientIds)].filter((id) => !this.known.has(id));
+    if (wanted.length === 0) return;
+    const found = await this.store.patients(wanted);
+    for (const id of wanted) {
+      const patient: PatientRecord | undefined = found.get(id);
+      this.known.set(
+        id,
+        patient
+          ? { pseudonym: pseudonymFor(this.key, 'patient', id), dateOfBirth: patient.dateOfBirth, district: postcodeDistrict(patient.postcode) }
+          : null,
+      );
+    }
+  }
+
+  get(patientId: string): Person | undefined {
+    return this.known.get(patientId) ?? undefined;
+  }
+}
+
+/** One row per accepted attendance, provider by provider, in date order within each. */
+export async function* attendanceRows(
+  store: ReportStore,
+  key: PseudonymKey,
+  providers: ProviderRecord[],
+  from: string,
+  to: string,
+): AsyncGenerator<Row<typeof ATTENDANCE_COLUMNS>> {
+  const people = new People(store, key);
+  for (const provider of providers) {
+    for await (const page of store.attendanceDays(provider.providerId, from, to)) {
+      await people.load(page.flatMap((day) => [...day.patients]));
+      for (const day of page) {
+        const rows = [...day.patients].flatMap((patientId) => {
+          const person = people.get(patientId);
+          return person ? [attendanceRow(day, person, provider, day.offPrescription?.has(patientId) !== true)] : [];
+        });
+        // Sorted by pseudonym, so the order within a session says nothing about who came first.
+        yield* rows.sort((a, b) => String(a.patient).localeCompare(String(b.patient)));
+      }
+    }
+  }
+}
+
+function attendanceRow(day: AttendanceDay, person: Person, provider: ProviderRecord, onPrescription: boolean): Row<typeof ATTENDANCE_COLUMNS> {
+  return {
+    patient: person.pseudonym,
+    date: day.day,
+    week_commencing: weekCommencing(day.day),
+    age_band: ageBand(person.dateOfBirth, day.day),
+    postcode_district: person.district,
+    provider_id: provider.providerId,
+    provider: provider.name,
+    venue_id: day.venueId,
+    activity_id: day.activityId ?? '',
+    activity: day.activityName ?? '',
+    category: day.category ?? '',
+    on_prescription: onPrescription ? 'yes' : 'no',
+  };
+}
+
+/** One row per prescription of the cohort (started from..to). */
+export async function* outcomeRows(
+  store: ReportStore,
+  key: PseudonymKey,
+  from: string,
+  to: string,
+): AsyncGenerator<Row<typeof OUTCOME_COLUMNS>> {
+  const people = new People(store, key);
+  for await (const page of store.cohort(from, to)) {
+    await people.load(page.map((member) => member.patientId));
+    for (const member of page) {
+      const person = people.get(member.patientId);
+      if (person) yield outcomeRow(member, person, key);
+    }
+  }
+}
+
+function outcomeRow(member: CohortMember, person: Person, key: PseudonymKey): Row<typeof OUTCOME_COLUMNS> {
+  const scores = (prefix: 'baseline' | 'follow_up', s: CohortMember['baseline']) => ({
+    [`${prefix}_satisfied`]: s?.ons4.satisfied ?? '',
+    [`${prefix}_worthwhile`]: s?.ons4.worthwhile ?? '',
+    [`${prefix}_happy`]: s?.ons4.happy ?? '',
+    [`${prefix}_anxious`]: s?.ons4.anxious ?? '',
+    [`${prefix}_swemwbs_metric`]: s?.swemwbsMetric ?? '',
+  });
+  return {
+    patient: person.pseudonym,
+    prescription: pseudonymFor(key, 'prescription', member.prescriptionId),
+    start_date: member.startDate,
+    end_date: member.endDate,
+    weeks: member.weeks,
+    status: member.status,
+    categories: [...member.categories].sort().join(';'),
+    sessions_attended: member.sessionsAttended,
+    follow_up_status: member.followUp?.status ?? '',
+    follow_up_completed_on: member.followUp?.completedAt ? londonDate(new Date(member.followUp.completedAt)) : '',
+    age_band: ageBand(person.dateOfBirth, member.startDate),
+    postcode_district: person.district,
+    ...scores('baseline', member.baseline),
+    ...scores('follow_up', member.followUpScores),
+  } as Row<typeof OUTCOME_COLUMNS>;
+}
+
+/**
+ * Rows to a CSV byte stream with a header, pulled as the client reads (backpressure), so an
+ * export of any size holds one page of rows at a time.
+ */
+export function csvStream<C extends readonly string[]>(
+  columns: C,
+  rows: AsyncIterable<Row<C>>,
+  onError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
+  const csv = stringify({ header: true, columns: [...columns] });
+  const source = Readable.from(rows);
+  source.on('error', (error) => {
+    onError(error);
+    csv.destroy(error);
+  });
+  source.pipe(csv);
+  return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
+}

@@ -1,0 +1,272 @@
+/**
+ * Programme report: a pure summary of one social-prescribing programme period.
+ *
+ * Definitions
+ * - The period is `from`..`to`, London calendar dates, both inclusive. The caller filters the data.
+ * - Referrals: referrals received in the period, counted by source (every source listed, zero when none).
+ * - Cohort: the prescriptions STARTED in the period. Everything below the referrals is about the cohort,
+ *   whatever has happened to its prescriptions since; status counts use each prescription's current status.
+ * - Sessions: sessions attended per cohort prescription (mean, median, how many attended at least 1 and
+ *   at least 6; shares are of the prescriptions counted).
+ * - Follow-ups: the cohort prescriptions that have one, counted by status. A completed follow-up is on time
+ *   when completed no later than `OVERDUE_AFTER_DAYS` days (exact 24-hour days) after it fell due; a due
+ *   follow-up is overdue once `now` is past that same point. `due` includes the overdue ones.
+ * - Wellbeing: PAIRED data only — prescriptions with both a baseline and completed follow-up scores.
+ *   Change = follow-up − baseline per pair; the 95% confidence interval for the mean change uses
+ *   Student's t with n − 1 degrees of freedom and the sample standard deviation of the changes.
+ *   SWEMWBS counts only the pairs where both sides have a SWEMWBS score, so its n can be smaller.
+ * - By category: a prescription counts in every category of its activities, so category totals can add up
+ *   to more than the cohort; prescriptions with no categories appear in none.
+ *
+ * Means, medians, changes and interval bounds are rounded to 2 decimal places and shares to 3, only when
+ * the report is assembled (never in intermediate values).
+ */
+import quantileT from '@stdlib/stats-base-dists-t-quantile';
+import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { FOLLOW_UP_STATUSES, type FollowUpStatus, OVERDUE_AFTER_DAYS, isOverdue } from '../followups/rules';
+import { REFERRAL_SOURCES } from '../patients/schema';
+import { PRESCRIPTION_STATUSES, type PrescriptionStatus } from '../prescriptions/rules';
+import { CATEGORIES } from '../registry/schema';
+
+export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
+export type Category = (typeof CATEGORIES)[number];
+
+// ---- Input ----
+
+/** ONS4 personal wellbeing items, 0..10 each. */
+export interface Ons4Scores {
+  satisfied: number;
+  worthwhile: number;
+  happy: number;
+  /** Higher is worse: a fall in anxiety is an improvement. */
+  anxious: number;
+}
+
+export interface WellbeingScores {
+  ons4: Ons4Scores;
+  /** SWEMWBS metric score, 7.00..35.00, when the short Warwick-Edinburgh scale was used. */
+  swemwbsMetric?: number;
+}
+
+export interface CohortPrescription {
+  prescriptionId: string;
+  patientId: string;
+  status: PrescriptionStatus;
+  /** London calendar date, YYYY-MM-DD. */
+  startDate: string;
+  /** The distinct categories of its activities (may be empty). */
+  categories: Category[];
+  sessionsAttended: number;
+  followUp?: { status: FollowUpStatus; dueAt: string; completedAt?: string };
+  /** The patient's baseline paired with this prescription's follow-up. */
+  baseline?: WellbeingScores;
+  /** The follow-up assessment's scores (present only when the follow-up is completed). */
+  followUpScores?: WellbeingScores;
+}
+
+export interface ProgrammeData {
+  /** London dates, inclusive; validated by the caller. */
+  from: string;
+  to: string;
+  now: Date;
+  /** Referrals received in the range (already filtered). */
+  referrals: { source: ReferralSource }[];
+  /** The cohort: prescriptions started in the range (already filtered). */
+  prescriptions: CohortPrescription[];
+}
+
+// ---- Output ----
+
+/**
+ * One wellbeing measure over paired assessments. `meanChange` is follow-up − baseline: positive is an
+ * improvement for every measure EXCEPT `anxious`, where a negative change (less anxiety) is the improvement.
+ * Means are null when n = 0; `ci95` is null when n < 2.
+ */
+export interface MeasureChange {
+  n: number;
+  baselineMean: number | null;
+  followUpMean: number | null;
+  meanChange: number | null;
+  ci95: { low: number; high: number } | null;
+}
+
+export interface Wellbeing {
+  /** Prescriptions with both baseline and follow-up scores (the n of each ONS4 item). */
+  pairs: number;
+  satisfied: MeasureChange;
+  worthwhile: MeasureChange;
+  happy: MeasureChange;
+  /** Lower is better: a negative mean change is an improvement. */
+  anxious: MeasureChange;
+  /** Only pairs where both sides have a SWEMWBS score; n can be smaller than `pairs`. */
+  swemwbsMetric: MeasureChange;
+}
+
+export interface SessionStats {
+  prescriptions: number;
+  mean: number | null;
+  median: number | null;
+  attendedAtLeastOne: { n: number; share: number | null };
+  attendedAtLeastSix: { n: number; share: number | null };
+}
+
+export interface FollowUpCounts {
+  completed: number;
+  onTime: number;
+  overdue: number;
+  due: number;
+  scheduled: number;
+  held: number;
+  cancelled: number;
+}
+
+export interface CategoryBreakdown {
+  category: Category;
+  prescriptions: number;
+  sessions: SessionStats;
+  wellbeing: Wellbeing;
+}
+
+export interface ProgrammeReport {
+  from: string;
+  to: string;
+  referrals: { total: number; bySource: Record<ReferralSource, number> };
+  prescriptions: { started: number } & Record<PrescriptionStatus, number>;
+  sessions: SessionStats;
+  followUps: FollowUpCounts;
+  wellbeing: Wellbeing;
+  /** One entry per category, in `CATEGORIES` order, even when empty. */
+  byCategory: CategoryBreakdown[];
+}
+
+// ---- Computation ----
+
+const DAY_MS = 86_400_000;
+const ONS4_ITEMS = ['satisfied', 'worthwhile', 'happy', 'anxious'] as const;
+
+export function programmeReport(data: ProgrammeData): ProgrammeReport {
+  const cohort = data.prescriptions;
+  return {
+    from: data.from,
+    to: data.to,
+    referrals: referralCounts(data.referrals),
+    prescriptions: statusCounts(cohort),
+    sessions: sessionStats(cohort),
+    followUps: followUpCounts(cohort, data.now),
+    wellbeing: wellbeing(cohort),
+    byCategory: CATEGORIES.map((category) => {
+      const members = cohort.filter((prescription) => prescription.categories.includes(category));
+      return { category, prescriptions: members.length, sessions: sessionStats(members), wellbeing: wellbeing(members) };
+    }),
+  };
+}
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+function referralCounts(referrals: ProgrammeData['referrals']): ProgrammeReport['referrals'] {
+  const bySource = zeroes(REFERRAL_SOURCES);
+  for (const referral of referrals) bySource[referral.source] += 1;
+  return { total: referrals.length, bySource };
+}
+
+function statusCounts(cohort: readonly CohortPrescription[]): ProgrammeReport['prescriptions'] {
+  const byStatus = zeroes(PRESCRIPTION_STATUSES);
+  for (const prescription of cohort) byStatus[prescription.status] += 1;
+  return { started: cohort.length, ...byStatus };
+}
+
+function sessionStats(prescriptions: readonly CohortPrescription[]): SessionStats {
+  const attended = prescriptions.map((prescription) => prescription.sessionsAttended);
+  const atLeast = (minimum: number) => {
+    const n = attended.filter((sessions) => sessions >= minimum).length;
+    return { n, share: attended.length === 0 ? null : round(n / attended.length, 3) };
+  };
+  return {
+    prescriptions: attended.length,
+    mean: attended.length === 0 ? null : round(mean(attended), 2),
+    median: attended.length === 0 ? null : round(median(attended), 2),
+    attendedAtLeastOne: atLeast(1),
+    attendedAtLeastSix: atLeast(6),
+  };
+}
+
+function followUpCounts(cohort: readonly CohortPrescription[], now: Date): FollowUpCounts {
+  const byStatus = zeroes(FOLLOW_UP_STATUSES);
+  let onTime = 0;
+  let overdue = 0;
+  for (const { followUp } of cohort) {
+    if (followUp === undefined) continue;
+    byStatus[followUp.status] += 1;
+    if (followUp.status === 'completed' && followUp.completedAt !== undefined) {
+      const graceEnds = Date.parse(followUp.dueAt) + OVERDUE_AFTER_DAYS * DAY_MS;
+      if (Date.parse(followUp.completedAt) <= graceEnds) onTime += 1;
+    }
+    // The same rule the follow-up workflow uses: due, and more than OVERDUE_AFTER_DAYS past dueAt.
+    if (isOverdue(followUp, now)) overdue += 1;
+  }
+  return {
+    completed: byStatus.completed,
+    onTime,
+    overdue,
+    due: byStatus.due,
+    scheduled: byStatus.scheduled,
+    held: byStatus.held,
+    cancelled: byStatus.cancelled,
+  };
+}
+
+function wellbeing(prescriptions: readonly CohortPrescription[]): Wellbeing {
+  const pairs: Array<{ baseline: WellbeingScores; followUp: WellbeingScores }> = [];
+  for (const { baseline, followUpScores } of prescriptions) {
+    if (baseline !== undefined && followUpScores !== undefined) pairs.push({ baseline, followUp: followUpScores });
+  }
+  const item = (key: (typeof ONS4_ITEMS)[number]) =>
+    measureChange(pairs.map((pair) => [pair.baseline.ons4[key], pair.followUp.ons4[key]]));
+  const swemwbs: Array<[number, number]> = [];
+  for (const pair of pairs) {
+    const before = pair.baseline.swemwbsMetric;
+    const after = pair.followUp.swemwbsMetric;
+    if (before !== undefined && after !== undefined) swemwbs.push([before, after]);
+  }
+  return {
+    pairs: pairs.length,
+    satisfied: item('satisfied'),
+    worthwhile: item('worthwhile'),
+    happy: item('happy'),
+    anxious: item('anxious'),
+    swemwbsMetric: measureChange(swemwbs),
+  };
+}
+
+/** Each entry is [baseline, follow-up] for one pair. */
+function measureChange(pairs: ReadonlyArray<readonly [number, number]>): MeasureChange {
+  const n = pairs.length;
+  if (n === 0) return { n, baselineMean: null, followUpMean: null, meanChange: null, ci95: null };
+  const changes = pairs.map(([before, after]) => after - before);
+  const meanChange = mean(changes);
+  let ci95: MeasureChange['ci95'] = null;
+  if (n >= 2) {
+    const halfWidth = (quantileT(0.975, n - 1) * sampleStandardDeviation(changes)) / Math.sqrt(n);
+    ci95 = { low: round(meanChange - halfWidth, 2), high: round(meanChange + halfWidth, 2) };
+  }
+  return {
+    n,
+    baselineMean: round(mean(pairs.map(([before]) => before)), 2),
+    followUpMean: round(mean(pairs.map(([, after]) => after)), 2),
+    meanChange: round(meanChange, 2),
+    ci95,
+  };
+}
+
+/**
+ * Rounds half away from zero to `places` decimals. The value is first cut to 12 significant digits so
+ * binary noise (1.005 held as 1.00499999…) does not decide the rounding; never returns −0.
+ */
+function round(value: number, places: number): number {
+  const clean = Number(value.toPrecision(12));
+  const scaled = Math.abs(clean) * 10 ** places;
+  const rounded = (Math.sign(clean) * Math.round(Number(scaled.toPrecision(12)))) / 10 ** places;
+  return rounded === 0 ? 0 : rounded;
+}

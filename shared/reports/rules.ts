@@ -1,0 +1,154 @@
+import { toOutcode } from 'postcode';
+import { Temporal } from 'temporal-polyfill';
+import type { FieldIssue } from '../platform/errors';
+import type { CategoryName as Category } from '../registry/schema';
+
+/**
+ * Reporting rules as pure functions: date ranges, London calendar weeks, the coarsened
+ * demographics an evaluator export carries, and the tally behind the attendance report.
+ */
+
+/** The longest range a report may cover: three calendar years. */
+export const MAX_REPORT_YEARS = 3;
+
+const date = (value: string) => Temporal.PlainDate.from(value);
+
+/** Issues with a report's from/to (already well-formed dates): reversed, or longer than three years. */
+export function rangeIssues(from: string, to: string): FieldIssue[] {
+  if (Temporal.PlainDate.compare(date(to), date(from)) < 0) {
+    return [{ in: 'query', path: 'to', code: 'before_from', message: 'to must not be before from' }];
+  }
+  if (Temporal.PlainDate.compare(date(to), date(from).add({ years: MAX_REPORT_YEARS })) >= 0) {
+    return [{ in: 'query', path: 'to', code: 'range_too_long', message: `a report covers at most ${MAX_REPORT_YEARS} years` }];
+  }
+  return [];
+}
+
+/** The Monday that starts the London calendar week of `day` (UK "week commencing"). */
+export function weekCommencing(day: string): string {
+  const d = date(day);
+  return d.subtract({ days: d.dayOfWeek - 1 }).toString();
+}
+
+/** "w/c 16 Nov 2026": how a UK report labels a week. */
+export function weekLabel(monday: string): string {
+  const d = date(monday);
+  const month = d.toLocaleString('en-GB', { month: 'short' });
+  return `w/c ${d.day} ${month} ${d.year}`;
+}
+
+export const AGE_BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-84', '85+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** The ten-year band of a person's age on a London date: exports carry this, never the date of birth. */
+export function ageBand(dateOfBirth: string, on: string): AgeBand {
+  const age = date(dateOfBirth).until(date(on), { largestUnit: 'years' }).years;
+  if (age < 18) return '0-17';
+  if (age < 25) return '18-24';
+  if (age >= 85) return '85+';
+  const lower = Math.floor((age - 5) / 10) * 10 + 5;
+  return `${lower}-${lower + 9}` as AgeBand;
+}
+
+/** The outward code ("LU1" of "LU1 3AB"), the postcode district an export carries; '' when unknown. */
+export function postcodeDistrict(postcode: string | undefined): string {
+  if (!postcode) return '';
+  return toOutcode(postcode) ?? '';
+}
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  social: 'Social activity',
+  volunteering: 'Volunteering',
+  physical: 'Physical activity',
+  wellbeing: 'Wellbeing and mental health',
+  advice: 'Information, advice and guidance',
+};
+
+/** A scan at a venue without an activity has no activity or category: it is reported under this key. */
+export const NO_ACTIVITY = { key: 'none', label: 'No activity given' } as const;
+
+/** A provider's attendance at one place on one London day, as the scan transaction keeps it. */
+export interface AttendanceDay {
+  providerId: string;
+  venueId: string;
+  day: string;
+  /** The activity id, or `VENUE-<venueId>` for scans without one. */
+  place: string;
+  activityId?: string;
+  activityName?: string;
+  category?: Category;
+  /** Everyone accepted there that day, each once. */
+  patients: ReadonlySet<string>;
+  /** Of them, accepted at an activity that was not on their prescription. */
+  offPrescription?: ReadonlySet<string>;
+}
+
+export const ATTENDANCE_GROUPS = ['week', 'provider', 'category', 'activity'] as const;
+export type AttendanceGroup = (typeof ATTENDANCE_GROUPS)[number];
+
+export interface AttendanceRow {
+  key: string;
+  label: string;
+  attendances: number;
+  uniquePatients: number;
+}
+
+/**
+ * Adds attendance days up into report rows, a page at a time (so a year of them need never be
+ * held at once). An attendance is one person accepted at one place on one day; unique patients
+ * are counted across the whole group (the union of its days' sets), so someone who came every
+ * week counts once in a provider's row and once in each week's.
+ */
+export class AttendanceTally {
+  private readonly groups = new Map<string, { label: string; attendances: number; patients: Set<string> }>();
+  private readonly everyone = new Set<string>();
+  private total = 0;
+
+  constructor(
+    private readonly groupBy: AttendanceGroup,
+    private readonly providerName: (providerId: string) => string,
+    /** Who may be counted (a navigator's caseload); everyone when absent. */
+    private readonly counts: (patientId: string) => boolean = () => true,
+  ) {}
+
+  add(day: AttendanceDay): void {
+    const counted = [...day.patients].filter(this.counts);
+    if (counted.length === 0) return;
+    const { key, label } = this.groupOf(day);
+    const group = this.groups.get(key) ?? { label, attendances: 0, patients: new Set<string>() };
+    group.attendances += counted.length;
+    for (const patientId of counted) {
+      group.patients.add(patientId);
+      this.everyone.add(patientId);
+    }
+    this.total += counted.length;
+    this.groups.set(key, group);
+  }
+
+  /** Weeks in date order; other groupings by label. */
+  rows(): AttendanceRow[] {
+    const rows = [...this.groups.entries()].map(([key, g]) => ({ key, label: g.label, attendances: g.attendances, uniquePatients: g.patients.size }));
+    return this.groupBy === 'week'
+      ? rows.sort((a, b) => a.key.localeCompare(b.key))
+      : rows.sort((a, b) => a.label.localeCompare(b.label, 'en-GB') || a.key.localeCompare(b.key));
+  }
+
+  totals(): { attendances: number; uniquePatients: number } {
+    return { attendances: this.total, uniquePatients: this.everyone.size };
+  }
+
+  private groupOf(day: AttendanceDay): { key: string; label: string } {
+    switch (this.groupBy) {
+      case 'week': {
+        const monday = weekCommencing(day.day);
+        return { key: monday, label: weekLabel(monday) };
+      }
+      case 'provider':
+        return { key: day.providerId, label: this.providerName(day.providerId) };
+      case 'category':
+        return day.category ? { key: day.category, label: CATEGORY_LABELS[day.category] } : NO_ACTIVITY;
+      case 'activity':
+        return day.activityId ? { key: day.activityId, label: day.activityName ?? day.activityId } : NO_ACTIVITY;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from '@hono/zod-openapi';
+import { REFERRAL_SOURCES } from '../patients/schema';
+import { PRESCRIPTION_STATUSES } from '../prescriptions/rules';
+import { CATEGORIES } from '../registry/schema';
+import { ATTENDANCE_GROUPS, MAX_REPORT_YEARS } from './rules';
+
+export const ReportRange = z.object({
+  from: z.iso.date().openapi({ description: 'First London date of the report, YYYY-MM-DD.', example: '2026-01-01' }),
+  to: z.iso.date().openapi({
+    description: `Last London date, inclusive; not before from, and less than ${MAX_REPORT_YEARS} years after it.`,
+    example: '2026-12-31',
+  }),
+});
+
+export const AttendanceReportQuery = ReportRange.extend({
+  groupBy: z.enum(ATTENDANCE_GROUPS).default('week').openapi({
+    description: 'week: London calendar weeks (Monday to Sunday, keyed by the Monday); provider; activity category; activity.',
+  }),
+});
+
+const Count = z.number().int().nonnegative();
+
+export const AttendanceReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    groupBy: z.enum(ATTENDANCE_GROUPS),
+    scope: z.enum(['programme', 'caseload', 'provider']).openapi({
+      description: 'Whose attendance is counted: everyone (managers), the caller’s caseload (navigators) or the caller’s provider.',
+    }),
+    total: z.object({ attendances: Count, uniquePatients: Count }),
+    rows: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        attendances: Count.openapi({ description: 'Accepted scans: one person at one activity (or venue) on one day.' }),
+        uniquePatients: Count.openapi({ description: 'Different people among them, each counted once in the row.' }),
+      }),
+    ),
+  })
+  .openapi('AttendanceReport');
+
+const MeasureChange = z
+  .object({
+    n: Count,
+    baselineMean: z.number().nullable(),
+    followUpMean: z.number().nullable(),
+    meanChange: z.number().nullable().openapi({ description: 'Follow-up minus baseline (for anxious, lower is better).' }),
+    ci95: z.object({ low: z.number(), high: z.number() }).nullable().openapi({ description: '95% confidence interval of the mean change (t distribution); null when n < 2.' }),
+  })
+  .openapi('MeasureChange');
+
+const Wellbeing = z
+  .object({
+    pairs: Count.openapi({ description: 'Prescriptions with both a baseline and a follow-up assessment.' }),
+    satisfied: MeasureChange,
+    worthwhile: MeasureChange,
+    happy: MeasureChange,
+    anxious: MeasureChange,
+    swemwbsMetric: MeasureChange,
+  })
+  .openapi('WellbeingChange');
+
+const Share = z.object({ n: Count, share: z.number().nullable() });
+const SessionStats = z
+  .object({
+    prescriptions: Count,
+    mean: z.number().nullable(),
+    median: z.number().nullable(),
+    attendedAtLeastOne: Share,
+    attendedAtLeastSix: Share,
+  })
+  .openapi('SessionStats');
+
+export const ProgrammeReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    scope: z.enum(['programme', 'caseload']),
+    referrals: z.object({ total: Count, bySource: z.object(Object.fromEntries(REFERRAL_SOURCES.map((s) => [s, Count]))) }),
+    prescriptions: z.object({ started: Count, ...Object.fromEntries(PRESCRIPTION_STATUSES.map((s) => [s, Count])) }),
+    sessions: SessionStats,
+    followUps: z.object({ completed: Count, onTime: Count, overdue: Count, due: Count, scheduled: Count, held: Count, cancelled: Count }),
+    wellbeing: Wellbeing,
+    byCategory: z.array(z.object({ category: z.enum(CATEGORIES), prescriptions: Count, sessions: SessionStats, wellbeing: Wellbeing })),
+  })
+  .openapi('ProgrammeReport');
+
+export const OutcomesQuery = ReportRange.partial().openapi({ description: 'Prescriptions started from..to; by default the last 365 days.' });
+
+export const CsvResponse = (description: string) => ({
+  description,
+  content: { 'text/csv': { schema: z.string() } },
+  headers: z.object({ 'Content-Disposition': z.string().openapi({ example: 'attachment; filename="waymark-attendance-2026-01-01-to-2026-12-31.csv"' }) }),
+});
