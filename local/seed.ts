@@ -9,8 +9,8 @@ import { newAssessment } from '../shared/assessments/rules';
 import { newCardIssue } from '../shared/cards/rules';
 import type { Principal } from '../shared/platform/auth';
 import { newReferral } from '../shared/patients/rules';
-import { applyChange, followUpChange, newPrescription } from '../shared/prescriptions/rules';
-import { applyPrescriptionChange, newFollowUp } from '../shared/followups/rules';
+import { applyChange, followUpChange, newPrescription, type PrescriptionRecord } from '../shared/prescriptions/rules';
+import { applyPrescriptionChange, complete, newFollowUp, type FollowUpRecord } from '../shared/followups/rules';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../shared/platform/clock';
 import { LONDON } from '../shared/platform/london';
@@ -174,11 +174,13 @@ interface DemoPatient {
     | { kind: 'baseline' }
     | { kind: 'prescribed'; startedDaysAgo: number; weeks?: number }
     | { kind: 'paused'; startedDaysAgo: number; pausedDaysAgo: number }
-    | { kind: 'withdrawn'; startedDaysAgo: number; withdrawnDaysAgo: number };
+    | { kind: 'withdrawn'; startedDaysAgo: number; withdrawnDaysAgo: number }
+    /** Finished, with the follow-up assessment held `followedUpDaysAgo` (its answers in `followUp`). */
+    | { kind: 'completed'; startedDaysAgo: number; followedUpDaysAgo: number; followUp: { ons4: [number, number, number, number]; swemwbs: number[] } };
   wellbeing: { ons4: [number, number, number, number]; swemwbs: number[] };
 }
 
-/** Ten people at every point of the journey, each with a card (LUTON-DEMO-01 … 10). */
+/** Thirteen people at every point of the journey, each with a card (LUTON-DEMO-01 … 13). */
 export const DEMO_PATIENTS: DemoPatient[] = [
   { givenName: 'Aisha', familyName: 'Rahman', dateOfBirth: '1961-03-14', source: 'self', reasons: ['isolation'], stage: { kind: 'referred' }, wellbeing: { ons4: [4, 5, 4, 6], swemwbs: [2, 3, 2, 3, 3, 2, 3] } },
   { givenName: 'Derek', familyName: 'Holloway', dateOfBirth: '1949-11-02', source: 'pharmacist', reasons: ['exercise', 'weight'], stage: { kind: 'referred' }, wellbeing: { ons4: [5, 6, 5, 4], swemwbs: [3, 3, 3, 3, 3, 3, 3] } },
@@ -190,6 +192,9 @@ export const DEMO_PATIENTS: DemoPatient[] = [
   { givenName: 'Michael', familyName: 'O’Brien', dateOfBirth: '1958-04-03', source: 'gp', reasons: ['exercise', 'isolation'], stage: { kind: 'prescribed', startedDaysAgo: 88 }, wellbeing: { ons4: [4, 4, 4, 5], swemwbs: [3, 2, 3, 3, 2, 3, 3] } },
   { givenName: 'Fatima', familyName: 'Begum', dateOfBirth: '1967-08-19', source: 'other', reasons: ['carer stress'], stage: { kind: 'paused', startedDaysAgo: 30, pausedDaysAgo: 5 }, wellbeing: { ons4: [4, 6, 4, 7], swemwbs: [2, 3, 2, 3, 3, 3, 3] } },
   { givenName: 'Samuel', familyName: 'Clarke', dateOfBirth: '1979-02-25', source: 'gp', reasons: ['low mood'], stage: { kind: 'withdrawn', startedDaysAgo: 40, withdrawnDaysAgo: 20 }, wellbeing: { ons4: [3, 3, 3, 6], swemwbs: [2, 2, 2, 2, 3, 2, 2] } },
+  { givenName: 'Margaret', familyName: 'Doyle', dateOfBirth: '1951-06-17', source: 'gp', reasons: ['isolation'], stage: { kind: 'completed', startedDaysAgo: 100, followedUpDaysAgo: 14, followUp: { ons4: [6, 7, 6, 4], swemwbs: [3, 3, 3, 4, 3, 3, 4] } }, wellbeing: { ons4: [3, 4, 3, 6], swemwbs: [2, 2, 3, 2, 2, 2, 3] } },
+  { givenName: 'Kwame', familyName: 'Mensah', dateOfBirth: '1983-10-05', source: 'nurse', reasons: ['exercise', 'low mood'], stage: { kind: 'completed', startedDaysAgo: 110, followedUpDaysAgo: 20, followUp: { ons4: [7, 7, 6, 3], swemwbs: [4, 3, 3, 4, 4, 3, 3] } }, wellbeing: { ons4: [4, 5, 4, 6], swemwbs: [3, 2, 2, 3, 3, 2, 2] } },
+  { givenName: 'Helen', familyName: 'Price', dateOfBirth: '1969-01-23', source: 'pharmacist', reasons: ['anxiety', 'isolation'], stage: { kind: 'completed', startedDaysAgo: 95, followedUpDaysAgo: 2, followUp: { ons4: [5, 6, 5, 6], swemwbs: [3, 3, 2, 3, 3, 3, 3] } }, wellbeing: { ons4: [4, 5, 4, 7], swemwbs: [2, 3, 2, 3, 2, 3, 3] } },
 ];
 
 /** A valid NHS number in the 999 range (reserved for testing, never issued to a person). */
@@ -254,7 +259,15 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
         goals: ['Get out of the house twice a week', 'Meet people with shared interests'],
         activityIds: [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!],
       },
-      { prescriptionId: ids.next(), now: at(startedDaysAgo), createdBy: DEMO_NAVIGATOR, hasBaseline: true, followUpId: ids.next() },
+      {
+        prescriptionId: ids.next(),
+        now: at(startedDaysAgo),
+        createdBy: DEMO_NAVIGATOR,
+        hasBaseline: true,
+        baselineAssessmentId: baseline.assessmentId,
+        categories: categoriesOf(activities, [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!]),
+        followUpId: ids.next(),
+      },
     );
     // Its follow-up, with a reminder: the finished prescription's falls due as soon as the scheduler runs.
     const followUp = newFollowUp(prescription, { followUpId: prescription.followUpId!, navigator: DEMO_NAVIGATOR, now: at(startedDaysAgo) });
@@ -274,7 +287,44 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     if (stage.kind === 'prescribed') {
       await seedPastWeekOfScans(services, cardId, prescription.activityIds, activities, index);
     }
+    if (stage.kind === 'completed') {
+      await seedScans(services, cardId, prescription.activityIds, activities, index, stage.startedDaysAgo - 1, stage.startedDaysAgo - 7 * 12 + 1);
+      await seedFollowUpDone(services, { patient, prescription, followUp, baselineId: baseline.assessmentId, at: at(stage.followedUpDaysAgo), answers: stage.followUp });
+    }
   }
+}
+
+const categoriesOf = (activities: ActivityRecord[], ids: string[]) => [
+  ...new Set(activities.filter((activity) => ids.includes(activity.activityId)).map((activity) => activity.category)),
+];
+
+/** The follow-up held on the day, as the navigator's inbox would record it: assessment, follow-up and prescription together. */
+async function seedFollowUpDone(
+  services: Services,
+  done: {
+    patient: { patientId: string };
+    prescription: PrescriptionRecord;
+    followUp: FollowUpRecord;
+    baselineId: string;
+    at: Date;
+    answers: { ons4: [number, number, number, number]; swemwbs: number[] };
+  },
+) {
+  const { assessments, followUps, followUpService, prescriptions, ids } = services;
+  const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
+  const [satisfied, worthwhile, happy, anxious] = done.answers.ons4;
+  const assessment = newAssessment(
+    { kind: 'follow_up', ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: done.answers.swemwbs },
+    { patientId: done.patient.patientId, recordedBy: DEMO_NAVIGATOR },
+    { clock: fixedClock(done.at), ids },
+  );
+  const completed = complete(done.followUp, assessment.assessmentId, done.at, done.baselineId);
+  const current = (await prescriptions.get(done.prescription.prescriptionId))!;
+  await prescriptions.update(current, applyChange(current, { status: 'completed' }, londonDate(done.at), done.at), [
+    ...assessments.recordItems(assessment, navigator, { checkPatient: false }),
+    followUps.replaceItem(done.followUp, completed),
+  ]);
+  await followUpService.remind(done.followUp, completed);
 }
 
 /**
@@ -283,15 +333,31 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
  * path, so attendance counts and reports show at once.
  */
 async function seedPastWeekOfScans(services: Services, cardId: string, prescribed: string[], activities: ActivityRecord[], seed: number) {
-  const scanner = new ScanService(services.scans, services.clock, services.logger);
+  await seedScans(services, cardId, prescribed, activities, seed, 7, 1);
+}
+
+/**
+ * Scans on the days `fromDaysAgo` back to `toDaysAgo`, each through the real scan path with a
+ * clock set to the moment of the scan (so one made weeks ago is judged as it was then).
+ */
+async function seedScans(
+  services: Services,
+  cardId: string,
+  prescribed: string[],
+  activities: ActivityRecord[],
+  seed: number,
+  fromDaysAgo: number,
+  toDaysAgo: number,
+) {
   const today = Temporal.PlainDate.from(londonDate(services.clock.now()));
-  for (let back = 7; back >= 1; back--) {
+  for (let back = fromDaysAgo; back >= toDaysAgo; back--) {
     const day = today.subtract({ days: back });
     for (const activityId of prescribed) {
       const activity = activities.find((candidate) => candidate.activityId === activityId);
       const session = activity?.schedule?.find((slot) => WEEKDAYS.indexOf(slot.day) + 1 === day.dayOfWeek);
       if (!activity || !session || (seed + back) % 4 === 0) continue;
       const scannedAt = day.toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(session.startTime) }).add({ minutes: 5 });
+      const scanner = new ScanService(services.scans, fixedClock(new Date(scannedAt.epochMilliseconds + 60_000)), services.logger);
       await scanner.recordScan(
         { sub: `device-${activity.providerId}`, role: 'provider', providerId: activity.providerId },
         { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Temporal } from 'temporal-polyfill';
+import { londonDate } from '../../shared/platform/london';
 import { DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '../../local/seed';
 import { createTestApp, type TestApp } from '../support/app';
 
@@ -23,7 +25,7 @@ describe('demo data', () => {
     expect(items.map((p) => p.accreditation.status).sort()).toEqual(['accredited', 'accredited', 'accredited', 'accredited', 'accredited', 'lapsed', 'suspended']);
   });
 
-  it('gives the demo navigator ten patients at every stage, each with a card', async () => {
+  it('gives the demo navigator thirteen patients at every stage, each with a card', async () => {
     const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as {
       patientId: string;
       activeCardId?: string;
@@ -34,7 +36,7 @@ describe('demo data', () => {
 
     const referrals = (await t.call('GET', '/v1/referrals?limit=100', { as: 'navigator' })).body.items as { status: string }[];
     const byStatus = (status: string) => referrals.filter((r) => r.status === status).length;
-    expect([byStatus('new'), byStatus('assessed'), byStatus('prescribed')]).toEqual([2, 1, 7]);
+    expect([byStatus('new'), byStatus('assessed'), byStatus('prescribed')]).toEqual([2, 1, 10]);
 
     const prescriptions = [];
     for (const patient of patients) {
@@ -42,7 +44,7 @@ describe('demo data', () => {
       prescriptions.push(...(list.body.items as { status: string; currentWeek?: number; endDate: string }[]));
     }
     const statuses = prescriptions.map((p) => p.status).sort();
-    expect(statuses).toEqual(['active', 'active', 'active', 'active', 'active', 'paused', 'withdrawn']);
+    expect(statuses).toEqual(['active', 'active', 'active', 'active', 'active', 'completed', 'completed', 'completed', 'paused', 'withdrawn']);
     const weeks = prescriptions.filter((p) => p.status === 'active').map((p) => p.currentWeek ?? 'ended');
     expect(weeks.sort()).toEqual([11, 12, 2, 2, 'ended']);
   });
@@ -53,8 +55,8 @@ describe('demo data', () => {
     for (const patient of patients) {
       const list = await t.call('GET', `/v1/patients/${patient.patientId}/prescriptions`, { as: 'navigator' });
       for (const p of list.body.items as { status: string; sessionsAttended: number }[]) {
-        if (p.status !== 'active') expect(p.sessionsAttended).toBe(0);
-        attended += p.sessionsAttended;
+        if (p.status === 'paused' || p.status === 'withdrawn') expect(p.sessionsAttended).toBe(0);
+        if (p.status === 'active') attended += p.sessionsAttended;
       }
     }
     expect(attended).toBeGreaterThanOrEqual(5);
@@ -65,5 +67,24 @@ describe('demo data', () => {
       total += res.body.total as number;
     }
     expect(total).toBe(attended);
+  });
+
+  it('gives the manager’s reports something to show: finished prescriptions with paired wellbeing, twelve weeks of their scans', async () => {
+    const today = londonDate(t.clock.now());
+    const yearAgo = Temporal.PlainDate.from(today).subtract({ days: 364 }).toString();
+    const programme = await t.call('GET', `/v1/reports/programme?from=${yearAgo}&to=${today}`, { as: 'manager' });
+    expect(programme.status).toBe(200);
+    expect(programme.body.prescriptions).toMatchObject({ started: 10, active: 5, paused: 1, withdrawn: 1, completed: 3 });
+    expect(programme.body.followUps.completed).toBe(3);
+    // Margaret, Kwame and Helen: baseline and follow-up both recorded, every ONS4 item better.
+    expect(programme.body.wellbeing.pairs).toBe(3);
+    expect(programme.body.wellbeing.satisfied.meanChange).toBeCloseTo((3 + 3 + 1) / 3, 2);
+    expect(programme.body.wellbeing.anxious.meanChange).toBeCloseTo((-2 - 3 - 1) / 3, 2);
+    expect(programme.body.sessions.attendedAtLeastSix.n).toBeGreaterThanOrEqual(3);
+
+    const attendance = await t.call('GET', `/v1/reports/attendance?from=${yearAgo}&to=${today}&groupBy=week`, { as: 'manager' });
+    expect(attendance.body.rows.length).toBeGreaterThan(12);
+    const csv = await t.call('GET', `/v1/reports/attendance.csv?from=${yearAgo}&to=${today}`, { as: 'manager' });
+    expect(csv.text.trim().split('\n')).toHaveLength(attendance.body.total.attendances + 1);
   });
 });
