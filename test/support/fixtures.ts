@@ -42,13 +42,13 @@ export async function referPatient(t: TestApp, options: { token?: string; patien
 /** A provider with one venue and one activity per category given; returns the activity ids. */
 export async function makeActivities(
   t: TestApp,
-  options: { status?: 'accredited' | 'suspended' | 'lapsed'; validUntil?: string; categories?: string[] } = {},
+  options: { status?: 'accredited' | 'suspended' | 'lapsed'; validUntil?: string; categories?: string[]; name?: string } = {},
 ) {
   const categories = options.categories ?? ['physical'];
   const provider = await t.call('POST', '/v1/providers', {
     as: 'admin',
     body: {
-      name: 'Test provider',
+      name: options.name ?? 'Test provider',
       categories,
       accreditation: { status: options.status ?? 'accredited', validUntil: options.validUntil ?? '2030-12-31' },
     },
