@@ -30,11 +30,12 @@ export function weekCommencing(day: string): string {
   return d.subtract({ days: d.dayOfWeek - 1 }).toString();
 }
 
-/** "w/c 16 Nov 2026": how a UK report labels a week. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** "w/c 16 Nov 2026": how a UK report labels a week (fixed names: ICU's en-GB gives "Sept", and varies by runtime). */
 export function weekLabel(monday: string): string {
   const d = date(monday);
-  const month = d.toLocaleString('en-GB', { month: 'short' });
-  return `w/c ${d.day} ${month} ${d.year}`;
+  return `w/c ${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
 }
 
 export const AGE_BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-84', '85+'] as const;
