@@ -13,6 +13,8 @@ import { seedDemo } from './seed';
 import { followUpReminderHandler } from '../shared/followups/handlers';
 import { createLocalApp, localDependencies } from './wiring';
 import { loadLocalPseudonymKey } from './pseudonym-key';
+import { webApp } from './web';
+import { buildWebApps } from '../web/build';
 
 export interface LocalSettings {
   /** 0 picks a free port. */
@@ -48,6 +50,9 @@ const DOCS_ASSETS = '/docs/assets';
  * serves, and the local adapters (dev issuer, dev clock) chosen here and only here.
  */
 export async function startLocal(settings: LocalSettings): Promise<LocalSystem> {
+  // The web apps build (about a second) while DynamoDB Local starts.
+  const webBuild = buildWebApps();
+  webBuild.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const dynamoDb = await startDynamoDbLocal(settings.dataDir ? { dataDir: settings.dataDir } : {});
   try {
     const db: Db = { client: createDocumentClient({ endpoint: dynamoDb.endpoint }), tableName: settings.tableName };
@@ -76,6 +81,8 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
         rewriteRequestPath: (path) => path.slice(`${DOCS_ASSETS}/swagger-ui-dist`.length),
       }),
     );
+    // The console at /, the provider scanner at /scan/.
+    app.route('/', webApp(await webBuild));
 
     const server = await listen(app.fetch, settings.port, settings.hostname);
     const { port } = server.address() as AddressInfo;

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { WebFile } from '../web/build';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+const typeOf = (urlPath: string) => CONTENT_TYPES[urlPath.slice(urlPath.lastIndexOf('.'))] ?? 'application/octet-stream';
+
+/**
+ * Serves the built web apps from memory: the console at `/`, the scanner at `/scan/`. The apps
+ * route with the URL hash, so every page is one of these files.
+ */
+export function webApp(files: WebFile[]) {
+  const byPath = new Map(files.map((file) => [file.urlPath, file]));
+  const app = new Hono();
+  const serve = (urlPath: string) => {
+    const file = byPath.get(urlPath);
+    if (!file) return undefined;
+    return new Response(file.contents, {
+      headers: {
+        'content-type': typeOf(urlPath),
+        // Local mode rebuilds at every start: never let a browser keep an old build.
+        'cache-control': 'no-cache',
+        ...(urlPath.endsWith('/sw.js') ? { 'service-worker-allowed': '/scan/' } : {}),
+      },
+    });
+  };
+  app.get('/scan', (c) => c.redirect('/scan/', 301));
+  app.get('*', async (c, next) => {
+    const path = c.req.path.endsWith('/') ? `${c.req.path}index.html` : c.req.path;
+    return serve(path) ?? next();
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './openapi';
+
+/**
+ * The typed API client both apps use: every path, parameter and body is checked against the
+ * types generated from the server's OpenAPI document (`openapi.d.ts`), so an app that drifts
+ * from the API stops compiling.
+ */
+export type Api = ReturnType<typeof createApi>;
+export type { paths };
+
+export function createApi(getToken: () => string | undefined, baseUrl = globalThis.location?.origin ?? '') {
+  const auth: Middleware = {
+    onRequest({ request }) {
+      const token = getToken();
+      if (token) request.headers.set('authorization', `Bearer ${token}`);
+      return request;
+    },
+  };
+  const client = createClient<paths>({ baseUrl });
+  client.use(auth);
+  return client;
+}
+
+/** The message of an API error body (`{error: {code, message, issues?}}`), for people to read. */
+export function errorMessage(error: unknown, fallback = 'Something went wrong. Try again.'): string {
+  const body = error as { error?: { message?: string; issues?: { path: string; message: string }[] } } | undefined;
+  const issues = body?.error?.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return issues || body?.error?.message || fallback;
+}
