@@ -33,6 +33,8 @@ export function webApp(files: WebFile[]) {
       },
     });
   };
+  // How the apps sign in: local mode's dev issuer (in AWS the stack writes Cognito's details here).
+  app.get('/config.json', (c) => c.json({ mode: 'local' }));
   app.get('/scan', (c) => c.redirect('/scan/', 301));
   app.get('*', async (c, next) => {
     const path = c.req.path.endsWith('/') ? `${c.req.path}index.html` : c.req.path;

@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import QRCode from 'qrcode';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLocal, type LocalSystem } from '../../local/server';
+
+/** Debian's Chromium (CI installs it); the browser tests are skipped, saying so, where there is none. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+
+/** The whole local system on a free port with the demo data, in memory. */
+export async function startSystem(): Promise<{ system: LocalSystem; url: string }> {
+  const system = await startLocal({
+    port: 0,
+    hostname: '127.0.0.1',
+    dataDir: undefined,
+    seed: 'demo',
+    tableName: 'waymark',
+    logLevel: 'SILENT',
+    programmeId: 'browser-tests',
+  });
+  return { system, url: system.url };
+}
+
+/**
+ * A video file Chromium plays as the camera (`--use-file-for-fake-video-capture`): a QR code of
+ * `text`, black on white, in the middle of every frame of a 640×480 Y4M (YUV 4:2:0) clip.
+ */
+export function qrVideo(text: string): string {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { size, data } = qr.modules;
+  const width = 640;
+  const height = 480;
+  const scale = Math.floor(Math.min(width, height) / (size + 8));
+  const left = Math.floor((width - size * scale) / 2);
+  const top = Math.floor((height - size * scale) / 2);
+  const luma = new Uint8Array(width * height).fill(235);
+  for (let y = 0; y < size * scale; y++) {
+    for (let x = 0; x < size * scale; x++) {
+      if (data[Math.floor(y / scale) * size + Math.floor(x / scale)]) luma[(top + y) * width + left + x] = 16;
+    }
+  }
+  const chroma = new Uint8Array((width / 2) * (height / 2)).fill(128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'waymark-camera-')), 'card.y4m');
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
+  return file;
+}
+
+/** Chromium with a fake camera playing `video` and no permission prompts. */
+export function launchChromium(video?: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      ...(video ? [`--use-file-for-fake-video-capture=${video}`] : []),
+      '--no-sandbox',
+    ],
+  });
+}
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** WCAG 2 A and AA violations on the page as it is now (axe-core), as readable lines. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  });
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Saves a screenshot of a main screen into docs/screenshots, when asked to (`npm run screenshots`). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: path.join('docs', 'screenshots', `${name}.png`), fullPage: false });
+}
