@@ -15,6 +15,7 @@ import { loadDevIssuer } from '../local/dev-issuer';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { ensureTable } from '../local/ensure-table';
 import { createLocalApp, localDependencies } from '../local/wiring';
+import { benchReports, reportsSection } from './reports';
 import { benchScans, type LevelResult, type ScanBenchResult, type ScanBenchSettings } from './scans';
 import { median, quantile, type Summary } from './stats';
 
@@ -291,6 +292,8 @@ async function main() {
   const api = await benchApi();
   console.log('Benchmarking card scans (local mode, autocannon, the floor, consumed capacity)…');
   const scans = await benchScans(SCAN_SETTINGS);
+  console.log('Benchmarking reports over a year of data (100,000 scans, CSV exports in child processes)…');
+  const reports = reportsSection(await benchReports());
   console.log('Benchmarking the Lambda bundle…');
   const bundle = await benchBundle();
 
@@ -300,6 +303,7 @@ async function main() {
   const scan = scanSection(scans);
   const targets = [
     ...scan.targets,
+    ...reports.targets,
     `| Lambda bundle ≤ 1 MB | ${bundle.bytes.toLocaleString('en-GB')} bytes | ${bundle.bytes <= TARGETS.bundleBytes ? 'met' : 'not met'} |`,
   ];
   const report = `# Benchmarks
@@ -318,6 +322,7 @@ numbers across runs. Tests never assert timings.
 ${targets.join('\n')}
 
 ${scan.text}
+${reports.text}
 ## Local mode start-up (\`npm start\` until it prints its URL)
 
 | start | runs | median | p95 |

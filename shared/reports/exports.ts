@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { PatientRecord } from '../patients/rules';
 import type { ProviderRecord } from '../registry/rules';
 import { londonDate } from '../platform/london';
 import { pseudonymFor, type PseudonymKey } from './pseudonym';
@@ -65,9 +64,9 @@ class People {
   async load(patientIds: Iterable<string>): Promise<void> {
     const wanted = [...new Set(patientIds)].filter((id) => !this.known.has(id));
     if (wanted.length === 0) return;
-    const found = await this.store.patients(wanted);
+    const found = await this.store.demographics(wanted);
     for (const id of wanted) {
-      const patient: PatientRecord | undefined = found.get(id);
+      const patient = found.get(id);
       this.known.set(
         id,
         patient
@@ -95,9 +94,10 @@ export async function* attendanceRows(
     for await (const page of store.attendanceDays(provider.providerId, from, to)) {
       await people.load(page.flatMap((day) => [...day.patients]));
       for (const day of page) {
+        const week = weekCommencing(day.day);
         const rows = [...day.patients].flatMap((patientId) => {
           const person = people.get(patientId);
-          return person ? [attendanceRow(day, person, provider, day.offPrescription?.has(patientId) !== true)] : [];
+          return person ? [attendanceRow(day, week, person, provider, day.offPrescription?.has(patientId) !== true)] : [];
         });
         // Sorted by pseudonym, so the order within a session says nothing about who came first.
         yield* rows.sort((a, b) => String(a.patient).localeCompare(String(b.patient)));
@@ -106,11 +106,17 @@ export async function* attendanceRows(
   }
 }
 
-function attendanceRow(day: AttendanceDay, person: Person, provider: ProviderRecord, onPrescription: boolean): Row<typeof ATTENDANCE_COLUMNS> {
+function attendanceRow(
+  day: AttendanceDay,
+  week: string,
+  person: Person,
+  provider: ProviderRecord,
+  onPrescription: boolean,
+): Row<typeof ATTENDANCE_COLUMNS> {
   return {
     patient: person.pseudonym,
     date: day.day,
-    week_commencing: weekCommencing(day.day),
+    week_commencing: week,
     age_band: ageBand(person.dateOfBirth, day.day),
     postcode_district: person.district,
     provider_id: provider.providerId,

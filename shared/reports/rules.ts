@@ -102,6 +102,8 @@ export interface AttendanceRow {
  */
 export class AttendanceTally {
   private readonly groups = new Map<string, { label: string; attendances: number; patients: Set<string> }>();
+  /** A day's week, worked out once per day rather than once per session (Temporal is not free). */
+  private readonly weeks = new Map<string, { key: string; label: string }>();
   private readonly everyone = new Set<string>();
   private total = 0;
 
@@ -141,8 +143,13 @@ export class AttendanceTally {
   private groupOf(day: AttendanceDay): { key: string; label: string } {
     switch (this.groupBy) {
       case 'week': {
-        const monday = weekCommencing(day.day);
-        return { key: monday, label: weekLabel(monday) };
+        let week = this.weeks.get(day.day);
+        if (!week) {
+          const monday = weekCommencing(day.day);
+          week = { key: monday, label: weekLabel(monday) };
+          this.weeks.set(day.day, week);
+        }
+        return week;
       }
       case 'provider':
         return { key: day.providerId, label: this.providerName(day.providerId) };

@@ -98,10 +98,18 @@ export class ReportStore {
     }
   }
 
-  /** Patients by id (for an export's age band and postcode district). */
-  async patients(patientIds: string[]): Promise<Map<string, PatientRecord>> {
-    const items = await batchGetAll(this.db, patientIds.map(keys.patient));
-    return new Map(items.map((item) => [String(item.patientId), entityOf<PatientRecord>(item)]));
+  /**
+   * What an export needs of each patient — date of birth and postcode, nothing else: names,
+   * NHS numbers and contact details are never even read for a pseudonymised export.
+   */
+  async demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode'>>> {
+    const items = await batchGetAll(this.db, patientIds.map(keys.patient), { projection: 'patientId, dateOfBirth, postcode' });
+    return new Map(
+      items.map((item) => [
+        String(item.patientId),
+        { dateOfBirth: String(item.dateOfBirth), ...(typeof item.postcode === 'string' ? { postcode: item.postcode } : {}) },
+      ]),
+    );
   }
 
   private async withOutcomes(prescriptions: PrescriptionRecord[]): Promise<CohortMember[]> {
