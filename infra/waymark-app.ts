@@ -15,11 +15,12 @@ export const stackName = 'Waymark';
  * credentials, and the deploying profile decides where it goes.
  *
  * The programme id comes from `stackOptions.programmeId`, else the context value `programmeId`
- * (`cdk synth -c programmeId=north-leeds`), else 'waymark'.
+ * (`cdk synth -c programmeId=north-leeds`), else 'waymark'; the hosted sign-in domain prefix likewise
+ * from `stackOptions.authDomainPrefix`, the context value `authDomainPrefix`, else 'waymark-auth'.
  */
 export function createWaymarkApp(
   props: AppProps = {},
-  stackOptions: Pick<WaymarkStackProps, 'programmeId'> = {},
+  stackOptions: Pick<WaymarkStackProps, 'programmeId' | 'authDomainPrefix'> = {},
 ): { app: App; stack: WaymarkStack } {
   const app = new App(props);
   const stack = new WaymarkStack(app, stackName, {

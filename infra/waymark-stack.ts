@@ -7,12 +7,14 @@ import {
   AccountRecovery,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   StandardThreatProtectionMode,
+  OAuthScope,
   StringAttribute,
   UserPool,
 } from 'aws-cdk-lib/aws-cognito';
-import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
@@ -26,7 +28,9 @@ import type { Construct } from 'constructs';
 import { CLAIMS, ROLES } from '../shared/platform/auth';
 import type { Role as WaymarkRole } from '../shared/platform/auth';
 import { tableDeclaration } from '../shared/platform/table';
+import { UserPoolClientOAuth } from './constructs/user-pool-client-oauth';
 import { auditLogRetention, WaymarkFunction } from './constructs/waymark-function';
+import { WebApps } from './constructs/web-apps';
 
 /** One Cognito group per Waymark role; the record makes a new role in ROLES fail to compile here until described. */
 const groupDescriptions: Record<WaymarkRole, string> = {
@@ -48,6 +52,18 @@ export const defaultProgrammeId = 'waymark';
 /** Lower-case letters, digits and hyphens, 1 to 40 of them: it is written into every export. */
 export const programmeIdPattern = /^[a-z0-9-]{1,40}$/;
 
+/** The Cognito hosted sign-in domain prefix when neither the prop nor the CDK context sets one. */
+export const defaultAuthDomainPrefix = 'waymark-auth';
+
+/**
+ * A Cognito prefix domain: lower-case letters, digits and hyphens, 1 to 63, not starting or ending
+ * with a hyphen (Cognito also refuses prefixes containing "aws", "amazon" or "cognito").
+ */
+export const authDomainPrefixPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The scopes the web apps request at hosted sign-in: an ID token with the user's email and name. */
+export const webSignInScopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE].map((scope) => scope.scopeName);
+
 export interface WaymarkStackProps extends StackProps {
   /**
    * Identifies the social prescribing programme this deployment serves (`PROGRAMME_ID` of the API
@@ -55,6 +71,13 @@ export interface WaymarkStackProps extends StackProps {
    * @default the CDK context value `programmeId` (`cdk synth -c programmeId=...`), else 'waymark'
    */
   readonly programmeId?: string;
+  /**
+   * The prefix of the Cognito hosted sign-in domain, `<prefix>.auth.<region>.amazoncognito.com`.
+   * It must be unique in the Region across all AWS accounts, so a real deployment should set its
+   * own (e.g. `cdk deploy -c authDomainPrefix=north-leeds-waymark`). Matches {@link authDomainPrefixPattern}.
+   * @default the CDK context value `authDomainPrefix`, else 'waymark-auth'
+   */
+  readonly authDomainPrefix?: string;
 }
 
 export class WaymarkStack extends Stack {
@@ -75,10 +98,17 @@ export class WaymarkStack extends Stack {
   readonly sweepSchedules: ScheduleGroup;
   readonly sweepSchedulerRole: Role;
   readonly followUpSweepSchedule: Schedule;
+  readonly authDomainPrefix: string;
+  readonly authDomain: UserPoolDomain;
+  /** Host name of the hosted sign-in domain. */
+  readonly authDomainHost: string;
+  readonly web: WebApps;
+  readonly webClientOAuth: UserPoolClientOAuth;
 
   constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
     super(scope, id, props);
     this.programmeId = resolveProgrammeId(props.programmeId, this.node.tryGetContext('programmeId'));
+    this.authDomainPrefix = resolveAuthDomainPrefix(props.authDomainPrefix, this.node.tryGetContext('authDomainPrefix'));
 
     // ---- Data: the one table, built from the declaration the local runtime also uses.
     this.table = new Table(this, 'Table', {
@@ -144,6 +174,8 @@ export class WaymarkStack extends Stack {
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      // OAuth (hosted sign-in, code grant) is turned on by UserPoolClientOAuth below, once the
+      // CloudFront domain it redirects to exists.
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -430,6 +462,42 @@ export class WaymarkStack extends Stack {
       invokeMode: InvokeMode.RESPONSE_STREAM,
     });
 
+    // ---- Hosted sign-in for the web apps: Cognito's own sign-in pages (password, then the TOTP
+    // second factor) on a Cognito prefix domain.
+    this.authDomain = this.userPool.addDomain('HostedSignIn', {
+      cognitoDomain: { domainPrefix: this.authDomainPrefix },
+      // Classic hosted UI: managed login (version 2) would also need a branding resource.
+      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    this.authDomainHost = `${this.authDomain.domainName}.auth.${this.region}.amazoncognito.com`;
+
+    // ---- The web apps: the console at /, the scanner at /scan/, and the API and the streamed
+    // exports behind the same CloudFront domain.
+    this.web = new WebApps(this, 'Web', {
+      httpApi: this.httpApi,
+      exportsUrl: this.exportsUrl,
+      signIn: {
+        mode: 'cognito',
+        region: this.region,
+        userPoolId: this.userPool.userPoolId,
+        clientId: this.userPoolClient.userPoolClientId,
+        domain: this.authDomainHost,
+      },
+    });
+
+    // The apps sign in with the authorization-code grant and PKCE on the web client itself: the API
+    // and the exports verify ID tokens whose audience is that client. See UserPoolClientOAuth for
+    // why this is not a property of the client.
+    const appUrls = [`${this.web.url}/`, `${this.web.url}/scan/`];
+    this.webClientOAuth = new UserPoolClientOAuth(this, 'WebClientOAuth', {
+      userPool: this.userPool,
+      client: this.userPoolClient,
+      callbackUrls: appUrls,
+      logoutUrls: appUrls,
+      scopes: webSignInScopes,
+    });
+
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The Waymark console; the scanner is at /scan/' });
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Waymark API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
@@ -476,6 +544,19 @@ export class WaymarkStack extends Stack {
     }
     return this.getLogicalId(resource);
   }
+}
+
+/** The hosted sign-in domain prefix from the prop, else the CDK context, else the default; checked either way. */
+function resolveAuthDomainPrefix(fromProps: string | undefined, fromContext: unknown): string {
+  const prefix: unknown = fromProps ?? fromContext ?? defaultAuthDomainPrefix;
+  if (typeof prefix !== 'string' || !authDomainPrefixPattern.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `Invalid authDomainPrefix ${JSON.stringify(prefix)} (the authDomainPrefix prop or the CDK context value ` +
+        '"authDomainPrefix"): use 1 to 63 lower-case letters, digits and hyphens, not starting or ending with a ' +
+        'hyphen and without "aws", "amazon" or "cognito", e.g. "north-leeds-waymark".',
+    );
+  }
+  return prefix;
 }
 
 /** The programme id from the prop, else the CDK context, else the default; checked either way. */

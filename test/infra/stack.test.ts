@@ -1,15 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { UserPool } from 'aws-cdk-lib/aws-cognito';
+import type { CfnUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UserPoolClientOAuth } from '../../infra/constructs/user-pool-client-oauth';
 import { projectRoot } from '../../infra/constructs/waymark-function';
-import { apiThrottle, defaultProgrammeId } from '../../infra/waymark-stack';
+import {
+  apiPathPatterns,
+  contentSecurityPolicy,
+  hstsMaxAge,
+  indexRewriteCode,
+  permissionsPolicy,
+} from '../../infra/constructs/web-apps';
+import { apiThrottle, defaultAuthDomainPrefix, defaultProgrammeId, webSignInScopes } from '../../infra/waymark-stack';
 import type { WaymarkStack } from '../../infra/waymark-stack';
 import { createWaymarkApp } from '../../infra/waymark-app';
 import { CLAIMS, ROLES } from '../../shared/platform/auth';
@@ -120,6 +131,37 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
         })),
       ),
   );
+}
+
+/** A CloudFormation intrinsic as a readable placeholder: `{{Ref:Id}}`, `{{GetAtt:Id.Attr}}`. */
+function placeholder(value: unknown): string {
+  const intrinsic = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  if (typeof intrinsic.Ref === 'string') return `{{Ref:${intrinsic.Ref}}}`;
+  if (intrinsic['Fn::GetAtt']) return `{{GetAtt:${intrinsic['Fn::GetAtt'].join('.')}}}`;
+  throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
+}
+
+/** A string property, or an `Fn::Join` of strings and intrinsics, as one string with placeholders. */
+function joinToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) throw new Error(`not a string or Fn::Join: ${JSON.stringify(value)}`);
+  return join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join(join[0]);
+}
+
+/** The S3 keys of the web deployment's sources: the built apps, then config.json. */
+function deploymentSourceKeys(): string[] {
+  const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as {
+    Properties: { SourceObjectKeys: string[] };
+  };
+  return deployment.Properties.SourceObjectKeys;
+}
+
+/** The id of BucketDeployment's handler function, a singleton at the stack's root. */
+function deploymentHandlerId(): string {
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) throw new Error('no BucketDeployment handler');
+  return handler.node.id;
 }
 
 // The Waymark app is built (and its function bundled) once for this file, and synthesized once:
@@ -457,8 +499,31 @@ describe('Waymark stack', () => {
         { name: 'FollowUpSweep', fn: stack.followUpSweep, timeout: 60 },
       ] as const;
 
-    it('are four functions in all: the API, the exports, the follow-up reminder and the sweep', () => {
-      template.resourceCountIs('AWS::Lambda::Function', 4);
+    it('are four Waymark functions (API, exports, reminder, sweep) plus the two deploy-time handlers of aws-cdk-lib', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 6);
+      // Told apart by role: the web deployment's and the client OAuth custom resource's handlers run
+      // with roles of this stack too (no AWS managed policy), not ones aws-cdk-lib makes.
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+        Properties: { Role: { 'Fn::GetAtt': [string, string] } };
+      }[];
+      expect(functions.map((fn) => fn.Properties.Role['Fn::GetAtt'][0]).sort()).toEqual(
+        [
+          stack.api.role,
+          stack.exports.role,
+          stack.followUpDue.role,
+          stack.followUpSweep.role,
+          stack.web.deploymentRole,
+          stack.webClientOAuth.role,
+        ]
+          .map(logicalId)
+          .sort(),
+      );
+    });
+
+    it('has no role with an AWS managed policy', () => {
+      const roles = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: Json }[];
+      expect(roles.length).toBeGreaterThan(0);
+      for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
 
     it('each deploys the bundle of its own entry (CDK must not reuse one function\'s asset for another)', () => {
@@ -619,6 +684,7 @@ describe('Waymark stack', () => {
       template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         GenerateSecret: false,
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        // OAuth is turned on by the WebClientOAuth custom resource (see 'Hosted sign-in' below).
         AllowedOAuthFlowsUserPoolClient: false,
         PreventUserExistenceErrors: 'ENABLED',
         ReadAttributes: Match.arrayWith([CLAIMS.providerId]),
@@ -787,9 +853,471 @@ describe('Waymark stack', () => {
     });
   });
 
-  it('outputs the API URL, exports URL, user pool id, client id and table name', () => {
+  describe('Web apps', () => {
+    const bucketArn = () => ({ 'Fn::GetAtt': [logicalId(stack.web.bucket), 'Arn'] });
+    const distributionConfig = () =>
+      propertiesOf(stack.web.distribution).DistributionConfig as {
+        DefaultRootObject: string;
+        DefaultCacheBehavior: Json & { FunctionAssociations: Json[]; TargetOriginId: string };
+        CacheBehaviors: (Json & { PathPattern: string; TargetOriginId: string })[];
+        Origins: (Json & { Id: string; DomainName: unknown })[];
+        ViewerCertificate?: Json;
+      };
+    const originOf = (behaviour: { TargetOriginId: string }) =>
+      distributionConfig().Origins.find((origin) => origin.Id === behaviour.TargetOriginId);
+    const behaviourFor = (pattern: string) => {
+      const behaviour = distributionConfig().CacheBehaviors.find((candidate) => candidate.PathPattern === pattern);
+      if (!behaviour) throw new Error(`no behaviour for ${pattern}`);
+      return behaviour;
+    };
+
+    it('keeps the built apps in a private bucket: all public access blocked, S3-managed encryption, retained', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      expect(template.toJSON().Resources[logicalId(stack.web.bucket)]).toMatchObject({
+        Properties: {
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      // No auto-delete custom resource: deleting the stack never empties the bucket.
+      template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    });
+
+    it('refuses every request to the bucket that is not over TLS 1.2 or newer', () => {
+      const objects = { 'Fn::Join': ['', [bucketArn(), '/*']] };
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(stack.web.bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Resource: [bucketArn(), objects],
+            },
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:*',
+              Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+              Resource: [bucketArn(), objects],
+            },
+          ]),
+        },
+      });
+    });
+
+    it('lets only this distribution read the bucket, through Origin Access Control (no OAI, no public policy)', () => {
+      template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+      template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+        OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+      });
+      const oac = Object.keys(template.findResources('AWS::CloudFront::OriginAccessControl'))[0]!;
+      const s3Origin = originOf(distributionConfig().DefaultCacheBehavior);
+      expect(s3Origin).toMatchObject({
+        DomainName: { 'Fn::GetAtt': [logicalId(stack.web.bucket), 'RegionalDomainName'] },
+        OriginAccessControlId: { 'Fn::GetAtt': [oac, 'Id'] },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      });
+      template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+
+      const policy = Object.values(template.findResources('AWS::S3::BucketPolicy', {
+        Properties: { Bucket: { Ref: logicalId(stack.web.bucket) } },
+      }))[0] as { Properties: { PolicyDocument: { Statement: (Statement & { Principal: unknown })[] } } };
+      const allows = policy.Properties.PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
+      expect(allows).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [bucketArn(), '/*']] },
+          Condition: {
+            StringEquals: {
+              'AWS:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':cloudfront::',
+                    { Ref: 'AWS::AccountId' },
+                    ':distribution/',
+                    { Ref: logicalId(stack.web.distribution) },
+                  ],
+                ],
+              },
+            },
+          },
+        },
+      ]);
+    });
+
+    it('serves index.html at the root, redirects HTTP to HTTPS, compresses and caches the app files', () => {
+      template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+      const config = distributionConfig();
+      expect(config.DefaultRootObject).toBe('index.html');
+      expect(config.DefaultCacheBehavior).toMatchObject({
+        ViewerProtocolPolicy: 'redirect-to-https',
+        Compress: true,
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: CachePolicy.CACHING_OPTIMIZED.cachePolicyId,
+      });
+      expect(config).toMatchObject({ Enabled: true, HttpVersion: 'http2and3', PriceClass: 'PriceClass_100' });
+    });
+
+    it('runs the index rewrite as a viewer-request function on the default behaviour only', () => {
+      expect(propertiesOf(stack.web.indexRewrite)).toMatchObject({
+        AutoPublish: true,
+        FunctionCode: indexRewriteCode,
+        FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
+      });
+      expect(distributionConfig().DefaultCacheBehavior.FunctionAssociations).toEqual([
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(stack.web.indexRewrite), 'FunctionARN'] } },
+      ]);
+      for (const behaviour of distributionConfig().CacheBehaviors) {
+        expect(behaviour.FunctionAssociations, behaviour.PathPattern).toBeUndefined();
+      }
+    });
+
+    it('maps folder URIs to their index.html (S3 through OAC has no index documents) and /scan to /scan/', () => {
+      type Request = { uri: string; querystring?: Json };
+      const handler = new Function(`${indexRewriteCode}\nreturn handler;`)() as (event: { request: Request }) => unknown;
+      const viewerRequest = (uri: string) => handler({ request: { uri, querystring: {} } });
+      expect(viewerRequest('/')).toEqual({ uri: '/index.html', querystring: {} });
+      expect(viewerRequest('/scan/')).toEqual({ uri: '/scan/index.html', querystring: {} });
+      expect(viewerRequest('/scan')).toEqual({
+        statusCode: 301,
+        statusDescription: 'Moved Permanently',
+        headers: { location: { value: '/scan/' } },
+      });
+      for (const uri of ['/index.html', '/app.js', '/styles.css', '/config.json', '/scan/app.js', '/scan/sw.js', '/scanner']) {
+        expect(viewerRequest(uri), uri).toEqual({ uri, querystring: {} });
+      }
+    });
+
+    it("sends /v1/reports/*.csv to the exports function URL before /v1/* and /docs* go to the HTTP API, none cached", () => {
+      const behaviours = distributionConfig().CacheBehaviors;
+      // CloudFront tries the patterns in this order: the CSV exports must come before /v1/*.
+      expect(behaviours.map((behaviour) => behaviour.PathPattern)).toEqual([
+        apiPathPatterns.exports,
+        apiPathPatterns.api,
+        apiPathPatterns.docs,
+      ]);
+      expect(apiPathPatterns).toEqual({ exports: '/v1/reports/*.csv', api: '/v1/*', docs: '/docs*' });
+      for (const behaviour of behaviours) {
+        expect(behaviour, behaviour.PathPattern).toMatchObject({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+          OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        });
+      }
+
+      const exportsBehaviour = behaviourFor('/v1/reports/*.csv');
+      expect(exportsBehaviour.AllowedMethods).toEqual(['GET', 'HEAD']);
+      expect(originOf(exportsBehaviour)).toMatchObject({
+        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(stack.exportsUrl), 'FunctionUrl'] }] }] },
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], OriginReadTimeout: 60 },
+      });
+      // No Lambda OAC: it would sign the request and replace the Authorization header (the ID token).
+      expect(originOf(exportsBehaviour)?.OriginAccessControlId).toBeUndefined();
+
+      const apiDomain = {
+        'Fn::Join': ['', [{ Ref: logicalId(stack.httpApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+      };
+      for (const pattern of ['/v1/*', '/docs*']) {
+        const behaviour = behaviourFor(pattern);
+        expect(behaviour.AllowedMethods, pattern).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+        expect(originOf(behaviour), pattern).toMatchObject({
+          DomainName: apiDomain,
+          CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+        });
+      }
+      expect(behaviourFor('/v1/*').TargetOriginId).toBe(behaviourFor('/docs*').TargetOriginId);
+      expect(distributionConfig().Origins).toHaveLength(3);
+    });
+
+    it('puts the one security headers policy on every behaviour', () => {
+      template.resourceCountIs('AWS::CloudFront::ResponseHeadersPolicy', 1);
+      const policy = { Ref: logicalId(stack.web.securityHeaders) };
+      const config = distributionConfig();
+      expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policy);
+      expect(config.CacheBehaviors).toHaveLength(3);
+      for (const behaviour of config.CacheBehaviors) {
+        expect(behaviour.ResponseHeadersPolicyId, behaviour.PathPattern).toEqual(policy);
+      }
+    });
+
+    it('sends HSTS for two years with preload, the CSP, nosniff, DENY, no-referrer and the Permissions-Policy', () => {
+      const { ResponseHeadersPolicyConfig: config } = propertiesOf(stack.web.securityHeaders) as {
+        ResponseHeadersPolicyConfig: Json;
+      };
+      const csp = stack.resolve(contentSecurityPolicy(stack.region, stack.urlSuffix, stack.authDomainHost)) as unknown;
+      expect(config).toMatchObject({
+        SecurityHeadersConfig: {
+          StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: true, Override: true },
+          ContentSecurityPolicy: { ContentSecurityPolicy: csp, Override: true },
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        },
+        CustomHeadersConfig: {
+          Items: [{ Header: 'Permissions-Policy', Value: 'camera=(self), nfc=(self), geolocation=(), microphone=()', Override: true }],
+        },
+      });
+      expect(hstsMaxAge.toSeconds()).toBe(63072000);
+      expect(permissionsPolicy).toBe('camera=(self), nfc=(self), geolocation=(), microphone=()');
+      // Policy names are per account: the Region keeps two deployments in one account apart.
+      expect(JSON.stringify(config.Name)).toContain('"Ref":"AWS::Region"');
+    });
+
+    it("builds the CSP from the stack's Region and hosted sign-in domain: same origin, no inline script, no framing", () => {
+      const csp = contentSecurityPolicy('eu-west-2', 'amazonaws.com', 'waymark-auth.auth.eu-west-2.amazoncognito.com');
+      expect(csp.split('; ')).toEqual([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self' https://cognito-idp.eu-west-2.amazonaws.com https://waymark-auth.auth.eu-west-2.amazoncognito.com",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self' https://waymark-auth.auth.eu-west-2.amazoncognito.com",
+      ]);
+      expect(csp).not.toMatch(/unsafe-|\*/);
+      expect(stack.resolve(stack.authDomainHost)).toEqual({
+        'Fn::Join': ['', [{ Ref: logicalId(stack.authDomain) }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
+      });
+    });
+
+    it('deploys the build and config.json to the bucket, then invalidates /* on the distribution', () => {
+      template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+      const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as { Properties: Json };
+      expect(deployment.Properties).toMatchObject({
+        DestinationBucketName: { Ref: logicalId(stack.web.bucket) },
+        DistributionId: { Ref: logicalId(stack.web.distribution) },
+        DistributionPaths: ['/*'],
+        WaitForDistributionInvalidation: true,
+        Prune: true,
+        // File names carry no content hash: browsers revalidate every file, the edge keeps it a day.
+        SystemMetadata: { 'cache-control': 'max-age=0, must-revalidate, s-maxage=86400' },
+      });
+      expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    });
+
+    it('deploys the console and the scanner: the staged asset holds index.html and scan/index.html', () => {
+      const [webKey] = deploymentSourceKeys();
+      const assetDir = path.join(assemblyDir, `asset.${webKey!.replace(/\.zip$/, '')}`);
+      for (const file of ['index.html', 'app.js', 'styles.css', 'scan/index.html', 'scan/app.js', 'scan/sw.js']) {
+        expect(existsSync(path.join(assetDir, file)), file).toBe(true);
+      }
+      // The console's page loads the console, the scanner's the scanner.
+      expect(readFileSync(path.join(assetDir, 'index.html'), 'utf8')).toMatch(/src="\/app\.js"/);
+      expect(readFileSync(path.join(assetDir, 'scan/index.html'), 'utf8')).toMatch(/src="\/scan\/app\.js"/);
+      // The sign-in settings come from the stack, never from the build.
+      expect(existsSync(path.join(assetDir, 'config.json'))).toBe(false);
+    });
+
+    it('writes /config.json with the Cognito settings the apps sign in with', () => {
+      const [, configKey] = deploymentSourceKeys();
+      const assetDir = path.join(assemblyDir, `asset.${configKey!.replace(/\.zip$/, '')}`);
+      expect(readdirSync(assetDir)).toEqual(['config.json']);
+      const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as {
+        Properties: { SourceMarkers: Record<string, Json>[] };
+      };
+      // Deploy-time values are markers in the file, replaced by the deployment from SourceMarkers.
+      let text = readFileSync(path.join(assetDir, 'config.json'), 'utf8');
+      for (const [marker, value] of Object.entries(deployment.Properties.SourceMarkers[1] ?? {})) {
+        text = text.split(marker).join(placeholder(value));
+      }
+      expect(JSON.parse(text)).toEqual({
+        mode: 'cognito',
+        region: '{{Ref:AWS::Region}}',
+        userPoolId: `{{Ref:${logicalId(stack.userPool)}}}`,
+        clientId: `{{Ref:${logicalId(stack.userPoolClient)}}}`,
+        domain: `{{Ref:${logicalId(stack.authDomain)}}}.auth.{{Ref:AWS::Region}}.amazoncognito.com`,
+      });
+    });
+
+    it('has a deployment role of its own: logs to its log group, writes only to the web bucket, "*" only to invalidate', () => {
+      const statements = statementsOfRole(template, logicalId(stack.web.deploymentRole));
+      expect(statements.filter((s) => s.Resource === '*')).toEqual([
+        { Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], Resource: '*' },
+      ]);
+      const writes = statements.filter((s) => asList(s.Action).some((action) => /^s3:(Put|Delete|Abort)/.test(action)));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]?.Resource).toEqual([bucketArn(), { 'Fn::Join': ['', [bucketArn(), '/*']] }]);
+      expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalId(stack.web.deploymentLogGroup), 'Arn'] },
+      });
+      expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual(['cloudfront', 'logs', 's3', 's3']);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: { 'Fn::GetAtt': [logicalId(stack.web.deploymentRole), 'Arn'] },
+        LoggingConfig: { LogGroup: { Ref: logicalId(stack.web.deploymentLogGroup) } },
+      });
+    });
+
+    it("acknowledges exactly the deployment role's wildcard findings", () => {
+      const ids = acknowledgements(stack.web.deploymentRole)
+        .filter((ack) => ack.path === stack.web.deploymentRole.node.path)
+        .map((ack) => ack.id)
+        .sort();
+      expect(ids).toEqual(
+        [
+          'AwsSolutions-IAM5[Action::s3:Abort*]',
+          'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+          'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+          'AwsSolutions-IAM5[Action::s3:GetObject*]',
+          'AwsSolutions-IAM5[Action::s3:List*]',
+          `AwsSolutions-IAM5[Resource::<${logicalId(stack.web.bucket)}.Arn>/*]`,
+          'AwsSolutions-IAM5[Resource::*]',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        ].sort(),
+      );
+    });
+  });
+
+  describe('Hosted sign-in', () => {
+    /** The UpdateUserPoolClient call the custom resource makes, with intrinsics as placeholders. */
+    const oauthCall = (event: 'Create' | 'Update') => {
+      const properties = propertiesOf(oauthResource()) as Record<string, unknown>;
+      return JSON.parse(joinToString(properties[event])) as { action: string; service: string; parameters: Json; outputPaths?: string[] };
+    };
+    const distributionDomain = () => `{{GetAtt:${logicalId(stack.web.distribution)}.DomainName}}`;
+    /** AwsCustomResource wraps a CustomResource, whose own default child is the CloudFormation resource. */
+    const oauthResource = () => stack.webClientOAuth.resource.node.defaultChild!;
+
+    it("has a Cognito prefix domain, 'waymark-auth' by default", () => {
+      expect(defaultAuthDomainPrefix).toBe('waymark-auth');
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+      expect(propertiesOf(stack.authDomain)).toEqual({
+        Domain: 'waymark-auth',
+        UserPoolId: { Ref: logicalId(stack.userPool) },
+        ManagedLoginVersion: 1,
+      });
+    });
+
+    it('turns on the code grant (no implicit grant) for the web client, with the two app URLs and openid, email, profile', () => {
+      const call = oauthCall('Create');
+      expect(call).toMatchObject({ service: '@aws-sdk/client-cognito-identity-provider', action: 'UpdateUserPoolClient' });
+      const appUrls = [`https://${distributionDomain()}/`, `https://${distributionDomain()}/scan/`];
+      expect(call.parameters).toMatchObject({
+        UserPoolId: `{{Ref:${logicalId(stack.userPool)}}}`,
+        ClientId: `{{Ref:${logicalId(stack.userPoolClient)}}}`,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        CallbackURLs: appUrls,
+        LogoutURLs: appUrls,
+        SupportedIdentityProviders: ['COGNITO'],
+      });
+      expect(webSignInScopes).toEqual(['openid', 'email', 'profile']);
+      expect(oauthCall('Update')).toEqual(call);
+      // Only the client id comes back: a custom resource may return at most 4 KB.
+      expect(call).toMatchObject({ outputPaths: ['UserPoolClient.ClientId'] });
+      // A public client: no secret (PKCE protects the code exchange), so it is the client the API verifies.
+      expect(propertiesOf(stack.userPoolClient).GenerateSecret).toBe(false);
+      expect(propertiesOf(stack.api.function)).toMatchObject({
+        Environment: { Variables: { AUTH_AUDIENCE: { Ref: logicalId(stack.userPoolClient) } } },
+      });
+    });
+
+    it('repeats every other setting the client declares, so UpdateUserPoolClient resets none of them', () => {
+      const { parameters } = oauthCall('Create');
+      const declared = propertiesOf(stack.userPoolClient);
+      const notRepeated = ['UserPoolId', 'GenerateSecret', 'AllowedOAuthFlowsUserPoolClient'];
+      for (const [name, value] of Object.entries(declared)) {
+        if (notRepeated.includes(name)) continue;
+        expect(parameters[name], name).toEqual(value);
+      }
+      expect(Object.keys(parameters).sort()).toEqual(
+        [
+          ...Object.keys(declared).filter((name) => !notRepeated.includes(name)),
+          'UserPoolId',
+          'ClientId',
+          'AllowedOAuthFlowsUserPoolClient',
+          'AllowedOAuthFlows',
+          'AllowedOAuthScopes',
+          'CallbackURLs',
+          'LogoutURLs',
+        ].sort(),
+      );
+    });
+
+    it('refuses a client setting it could not repeat, rather than let the update reset it', () => {
+      const scratch = new Stack();
+      const pool = new UserPool(scratch, 'Pool');
+      // Token validities add TokenValidityUnits, which the call does not carry.
+      const client = pool.addClient('Client', { disableOAuth: true, accessTokenValidity: Duration.minutes(30) });
+      expect(
+        () =>
+          new UserPoolClientOAuth(scratch, 'OAuth', {
+            userPool: pool,
+            client,
+            callbackUrls: ['https://example.org/'],
+            logoutUrls: ['https://example.org/'],
+            scopes: ['openid'],
+          }),
+      ).toThrow(/declares TokenValidityUnits/);
+    });
+
+    it('is a custom resource because the client cannot name the distribution itself (a dependency cycle)', () => {
+      const outdir = newOutdir();
+      const { app: cyclicApp, stack: cyclic } = createWaymarkApp({
+        outdir,
+        context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+      });
+      // What the client's own CallbackURLs would do: client -> distribution -> exports URL -> exports
+      // function (AUTH_AUDIENCE) -> client.
+      (cyclic.userPoolClient.node.defaultChild as CfnUserPoolClient).callbackUrLs = [`${cyclic.web.url}/`];
+      const { findings } = synthFindings(cyclicApp, outdir);
+      expect(findings.filter((finding) => finding.rule === 'F3004').map((finding) => finding.path).sort()).toEqual([
+        'Waymark/Exports/Function/FunctionUrl/Resource',
+        'Waymark/Exports/Function/Resource',
+        'Waymark/UserPool/WebClient/Resource',
+        'Waymark/Web/Distribution/Resource',
+      ]);
+    });
+
+    it("runs with a role of its own that may only update this pool's clients, and logs to its own group", () => {
+      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: 'cognito-idp:UpdateUserPoolClient',
+            Resource: { 'Fn::GetAtt': [logicalId(stack.userPool), 'Arn'] },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logicalId(stack.webClientOAuth.logGroup), 'Arn'] },
+          },
+        ]),
+      );
+      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toHaveLength(2);
+      // The handler uses the SDK in its runtime: nothing is downloaded from npm during a deployment.
+      expect(propertiesOf(oauthResource()).InstallLatestAwsSdk).toBe(false);
+    });
+  });
+
+  it('outputs the web URL, API URL, exports URL, user pool id, client id and table name', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ExportsUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ExportsUrl', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebUrl']);
+    expect(outputs.WebUrl?.Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }]],
+    });
     expect(outputs.ExportsUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.exportsUrl), 'FunctionUrl'] });
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalId(stack.table) });
     expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack.userPool) });
@@ -892,6 +1420,41 @@ describe('Programme id', () => {
   });
 });
 
+describe('Hosted sign-in domain prefix', () => {
+  /** The Waymark app without bundling: only the configuration matters here. */
+  function unbundled(context: Record<string, unknown> = {}, authDomainPrefix?: string) {
+    return createWaymarkApp(
+      { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
+      authDomainPrefix === undefined ? {} : { authDomainPrefix },
+    );
+  }
+  const domainOf = (stack: WaymarkStack) => Template.fromStack(stack).findResources('AWS::Cognito::UserPoolDomain');
+  const prefixOf = (stack: WaymarkStack) =>
+    (Object.values(domainOf(stack))[0] as { Properties: { Domain: string } }).Properties.Domain;
+
+  it("is 'waymark-auth' by default", () => {
+    expect(stack.authDomainPrefix).toBe('waymark-auth');
+  });
+
+  it('takes the prop, else the CDK context value authDomainPrefix', () => {
+    expect(prefixOf(unbundled({}, 'north-leeds-waymark').stack)).toBe('north-leeds-waymark');
+    expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }).stack)).toBe('from-context');
+    expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }, 'from-prop').stack)).toBe('from-prop');
+  });
+
+  it.each(['Waymark', 'north leeds', '-waymark', 'waymark-', 'a'.repeat(64), 'my-aws-login', 'amazon-x', 'cognito1', '', 42])(
+    'refuses the invalid prefix %j with a clear error',
+    (prefix) => {
+      const attempt = () => (typeof prefix === 'string' ? unbundled({}, prefix) : unbundled({ authDomainPrefix: prefix }));
+      expect(attempt).toThrow(/Invalid authDomainPrefix .*lower-case letters, digits and hyphens/);
+    },
+  );
+
+  it('accepts 63 characters', () => {
+    expect(unbundled({}, 'a'.repeat(63)).stack.authDomainPrefix).toBe('a'.repeat(63));
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('finds nothing unacknowledged in the Waymark app (errors and warnings)', () => {
     expect(nag.findings).toEqual([]);
@@ -914,7 +1477,21 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
       'Waymark/PseudonymKey AwsSolutions-SMG4',
       'Waymark/SweepSchedulerRole AwsSolutions-IAM5[…]',
-    ]);
+      `Waymark/${deploymentHandlerId()} AwsSolutions-L1`,
+      'Waymark/Web/Bucket AwsSolutions-S1',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      'Waymark/Web/Distribution AwsSolutions-CFR1',
+      'Waymark/Web/Distribution AwsSolutions-CFR2',
+      'Waymark/Web/Distribution AwsSolutions-CFR3',
+      'Waymark/Web/Distribution AwsSolutions-CFR4',
+    ].sort());
     for (const ack of acks) {
       expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThan(80);
     }
