@@ -1,14 +1,8 @@
 import type { Api } from './api';
 
-/** Who is signed in on this browser: a bearer token and what it was minted for. */
-export interface Session {
-  token: string;
-  role: 'provider' | 'navigator' | 'manager' | 'admin';
-  sub?: string;
-  providerId?: string;
-  /** Shown in the header: the role, or the provider device's name. */
-  label: string;
-}
+import type { Session } from './types';
+
+export type { Session };
 
 /**
  * Sessions live in localStorage under one key per app, so a scanner stays signed in through a

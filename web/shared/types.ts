@@ -1,0 +1,9 @@
+/** Who is signed in on this browser: a bearer token and what it was minted for. */
+export interface Session {
+  token: string;
+  role: 'provider' | 'navigator' | 'manager' | 'admin';
+  sub?: string;
+  providerId?: string;
+  /** Shown in the header: the role, or the provider device's name. */
+  label: string;
+}
