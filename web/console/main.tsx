@@ -1,7 +1,196 @@
 import { render } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createApi, type Api } from '../shared/api';
+import { sessionStore, type Session } from '../shared/session';
+import { londonDate } from './lib/dates';
+import { canOpen, homeRoute, parseRoute, type Route } from './lib/routes';
+import { Caseload } from './pages/caseload';
+import { FollowUps } from './pages/followups';
+import { NewProvider } from './pages/new-provider';
+import { NewReferral } from './pages/new-referral';
+import { PatientPage } from './pages/patient';
+import { ProviderPage } from './pages/provider';
+import { Providers } from './pages/providers';
+import { Referrals } from './pages/referrals';
+import { Reports } from './pages/reports';
+import { SignIn } from './pages/sign-in';
+import { loadConfig, returnFromOrganisation, type ConsoleConfig } from './ui/auth';
+import { Loading, NotAllowed } from './ui/components';
+import { ServicesContext, type Services } from './ui/services';
+import { Shell } from './ui/shell';
+
+/**
+ * The navigator and manager console: sign-in, then pages chosen by the URL hash. Sessions live
+ * in localStorage (`sessionStore('console')`); a 401 from the API signs the person out.
+ */
+const store = sessionStore('console');
+
+function useHashRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
+
+/** Local mode's clock can be moved forward; the console follows it so "today" matches the API. */
+async function clockOffset(api: Api): Promise<number> {
+  const started = Date.now();
+  const { data } = await api.GET('/v1/dev/clock');
+  if (!data) return 0;
+  const server = Date.parse(data.now);
+  return Number.isNaN(server) ? 0 : server - (started + Date.now()) / 2;
+}
 
 function App() {
-  return <main><h1>Waymark</h1></main>;
+  const [session, setSession] = useState<Session | undefined>(() => store.load());
+  const [notice, setNotice] = useState<string>();
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const offset = useRef(0);
+  const route = useHashRoute();
+
+  const signOut = (message?: string) => {
+    store.clear();
+    sessionRef.current = undefined;
+    setSession(undefined);
+    setNotice(message);
+  };
+  const signOutRef = useRef(signOut);
+  signOutRef.current = signOut;
+
+  const api = useMemo(() => {
+    const client = createApi(() => sessionRef.current?.token);
+    client.use({
+      onResponse({ response }) {
+        if (response.status === 401 && sessionRef.current) signOutRef.current('Your session has ended. Sign in again.');
+        return undefined;
+      },
+    });
+    return client;
+  }, []);
+
+  useEffect(() => {
+    loadConfig(async () => (await api.GET('/v1/dev/clock')).response.ok).then(async (loaded) => {
+      setConfig(loaded);
+      if (loaded.mode !== 'organisation') return;
+      try {
+        const returned = await returnFromOrganisation(loaded);
+        if (returned) {
+          store.save(returned);
+          setSession(returned);
+        }
+      } catch (error) {
+        setNotice(error instanceof Error ? error.message : 'Sign-in failed. Please try again.');
+      }
+    });
+  }, []);
+
+  // Follow the local clock (it may have been moved on since the last page).
+  useEffect(() => {
+    if (config?.mode !== 'local') return;
+    clockOffset(api).then(
+      (value) => (offset.current = value),
+      () => undefined,
+    );
+  }, [config, route]);
+
+  // A new page: its heading takes focus, so a screen reader starts there.
+  const routeKey = JSON.stringify(route);
+  useEffect(() => {
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: false });
+    }
+    window.scrollTo(0, 0);
+  }, [routeKey, session?.token]);
+
+  const services = useMemo<Services | undefined>(() => {
+    if (!session) return undefined;
+    const now = () => new Date(Date.now() + offset.current);
+    return { api, session, signOut, now, today: () => londonDate(now()) };
+  }, [session]);
+
+  if (!config) {
+    return (
+      <Shell>
+        <Loading />
+      </Shell>
+    );
+  }
+
+  if (!session || !services) {
+    return (
+      <Shell>
+        <SignIn
+          api={api}
+          config={config}
+          notice={notice}
+          onSignedIn={(next) => {
+            store.save(next);
+            setNotice(undefined);
+            setSession(next);
+            // Back to where they were (after an expired session), unless this role cannot see it.
+            if (!canOpen(next.role, parseRoute(location.hash).name)) location.hash = '#/';
+            if (config.mode === 'local') clockOffset(api).then((value) => (offset.current = value), () => undefined);
+          }}
+        />
+      </Shell>
+    );
+  }
+
+  const shown = route.name === 'home' ? homeRoute(session.role) : route;
+  return (
+    <ServicesContext.Provider value={services}>
+      <Shell
+        session={session}
+        route={shown}
+        onSignOut={() => {
+          signOut('You have signed out.');
+          location.hash = '#/';
+        }}
+      >
+        {canOpen(session.role, shown.name) ? <Page route={shown} /> : <NotAllowed />}
+      </Shell>
+    </ServicesContext.Provider>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'home':
+    case 'caseload':
+      return <Caseload />;
+    case 'referrals':
+      return <Referrals status={route.status} />;
+    case 'newReferral':
+      return <NewReferral />;
+    case 'patient':
+      return <PatientPage key={route.patientId} patientId={route.patientId} />;
+    case 'followups':
+      return <FollowUps status={route.status} />;
+    case 'providers':
+      return <Providers />;
+    case 'newProvider':
+      return <NewProvider />;
+    case 'provider':
+      return <ProviderPage key={route.providerId} providerId={route.providerId} />;
+    case 'reports':
+      return <Reports query={route.query} />;
+    case 'notFound':
+      return (
+        <>
+          <h1 class="heading-l">Page not found</h1>
+          <p class="body">
+            If you typed the web address, check it is correct. Or go to the <a href="#/">start page</a>.
+          </p>
+        </>
+      );
+  }
 }
 
 render(<App />, document.getElementById('root')!);

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { LocalSystem } from '../../local/server';
+import { accessibilityViolations, haveChromium, launchChromium, qrVideo, screenshot, startSystem } from './support';
+
+/**
+ * A whole patient journey in the browser, against local mode with the demo data: a navigator
+ * refers a patient, prescribes a walk and issues a card; Wardown Walkers' scanner records the
+ * card typed and then read by the camera (a QR clip played as the camera); offline, three more
+ * people are scanned and queued, sent once when the connection returns; a manager sees them all
+ * in the attendance report. Every main screen is checked with axe.
+ */
+const CARD = 'E2E-CARD-0001';
+const PROVIDER = 'Wardown Walkers';
+const VENUE = 'Wardown Park Pavilion';
+const ACTIVITY = 'Nordic walking for beginners';
+/** Demo patients with an active prescription (any activity at an accredited provider is accepted). */
+const OFFLINE_CARDS = ['LUTON-DEMO-04', 'LUTON-DEMO-05', 'LUTON-DEMO-06'];
+const WAIT = { timeout: 15_000 };
+
+describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
+  let system: LocalSystem;
+  let url: string;
+  let browser: Browser;
+  let consoleContext: BrowserContext;
+  let scanContext: BrowserContext;
+  const pageErrors: string[] = [];
+
+  const track = (page: Page) => page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  /** What the API says, with a token minted from local mode's issuer. */
+  async function api(path: string, role = 'manager') {
+    const minted = await fetch(`${url}/v1/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role }) });
+    const { token } = (await minted.json()) as { token: string };
+    return (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+  }
+
+  async function expectAccessible(page: Page, screen: string) {
+    expect(await accessibilityViolations(page), `axe on ${screen}`).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    ({ system, url } = await startSystem());
+    browser = await launchChromium(qrVideo(CARD));
+    consoleContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    scanContext = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['camera'], hasTouch: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('a navigator refers a patient, writes a prescription and issues a card', async () => {
+    const page = await consoleContext.newPage();
+    track(page);
+    await page.goto(`${url}/`);
+    await page.getByLabel('Role').selectOption('navigator');
+    await expectAccessible(page, 'console sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Caseload' }).waitFor(WAIT);
+    await page.getByRole('link', { name: 'Caseload' }).click();
+    await page.getByText('Margaret').first().waitFor(WAIT);
+    await screenshot(page, 'console-caseload');
+    await expectAccessible(page, 'caseload');
+
+    await page.getByRole('link', { name: 'New referral' }).click();
+    await page.getByLabel('Given name').fill('Ada');
+    await page.getByLabel('Family name').fill('Byron');
+    await page.getByLabel('Date of birth').fill('1952-12-10');
+    await page.getByLabel('Postcode').fill('LU1 3AB');
+    await page.getByLabel('Referral source').selectOption('gp');
+    await page.getByLabel('Reasons').fill('isolation, exercise');
+    await expectAccessible(page, 'new referral');
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    await page.getByRole('heading', { name: 'Ada Byron' }).waitFor(WAIT);
+
+    await page.getByRole('button', { name: 'Write prescription' }).click();
+    await page.getByLabel(new RegExp(`^${ACTIVITY} — ${PROVIDER}, ${VENUE}`)).check();
+    await screenshot(page, 'console-prescription');
+    await page.getByLabel('Goals').fill('Walk with others twice a week');
+    await page.getByRole('button', { name: 'Save prescription' }).click();
+    await page.getByLabel('Goals').waitFor({ state: 'detached', ...WAIT });
+    await page.getByText('No current prescription.').waitFor({ state: 'detached', ...WAIT });
+
+    await page.getByLabel('Card number').fill(CARD);
+    await page.getByRole('button', { name: 'Issue card' }).click();
+    await page.getByRole('button', { name: 'Print card' }).waitFor(WAIT);
+    await screenshot(page, 'console-patient');
+    await expectAccessible(page, 'patient page');
+    await page.close();
+  });
+
+  it('the scanner records the card typed, then read by the camera (a duplicate), at once and in big words', async () => {
+    const page = await scanContext.newPage();
+    track(page);
+    await page.goto(`${url}/scan/`);
+    await page.getByRole('heading', { name: 'Sign in this device' }).waitFor(WAIT);
+    await page.getByLabel('Provider').selectOption({ label: PROVIDER });
+    await expectAccessible(page, 'scanner sign-in');
+    await page.getByRole('button', { name: 'Use this device' }).click();
+    await page.getByLabel('Venue').selectOption({ label: VENUE });
+    await page.getByLabel('Activity').selectOption({ label: ACTIVITY });
+    await page.getByRole('button', { name: 'Start scanning' }).click();
+
+    await page.getByLabel('Card number').fill(CARD);
+    await page.getByRole('button', { name: 'Record' }).click();
+    const status = page.getByRole('status');
+    await status.getByText('Accepted', { exact: true }).waitFor(WAIT);
+    await status.getByText('1 session attended').waitFor(WAIT);
+    await screenshot(page, 'scanner-accepted');
+    await expectAccessible(page, 'scanner');
+
+    await page.getByRole('button', { name: 'Scan with camera' }).click();
+    await status.getByText('Already recorded today').waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
+  it('offline, three scans wait in the queue; back online they are sent and recorded once each', async () => {
+    const page = await scanContext.newPage();
+    track(page);
+    await page.goto(`${url}/scan/`);
+    await page.getByLabel('Card number').waitFor(WAIT); // the device and session were remembered
+    await scanContext.setOffline(true);
+    for (const card of OFFLINE_CARDS) {
+      await page.getByLabel('Card number').fill(card);
+      await page.getByRole('button', { name: 'Record' }).click();
+      await page.getByRole('status').getByText('Saved — it will be sent when you are back online').waitFor(WAIT);
+    }
+    await page.getByText('3 scans waiting to send').waitFor(WAIT);
+    await screenshot(page, 'scanner-offline');
+
+    await scanContext.setOffline(false);
+    await page.getByText(/Sent 3 saved scans/).waitFor({ timeout: 30_000 });
+    await page.getByText(/scans? waiting to send/).waitFor({ state: 'hidden', ...WAIT });
+
+    // Reloading sends nothing again: the queue is empty, and each scanId counts once anyway.
+    await page.reload();
+    await page.getByLabel('Card number').waitFor(WAIT);
+    const providers = (await api('/v1/providers?limit=100')).items as { providerId: string; name: string }[];
+    const walkers = providers.find((p) => p.name === PROVIDER)!;
+    const today = (await api('/v1/dev/clock')).now.slice(0, 10);
+    const attendance = await api(`/v1/providers/${walkers.providerId}/attendance?from=${today}&to=${today}`);
+    expect(attendance.total).toBe(1 + OFFLINE_CARDS.length);
+    await page.close();
+  });
+
+  it('a manager sees them in the attendance report', async () => {
+    const page = await consoleContext.newPage();
+    track(page);
+    await page.goto(`${url}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Role').selectOption('manager');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Reports' }).click();
+    const today = (await api('/v1/dev/clock')).now.slice(0, 10);
+    await page.getByLabel('From').fill(today);
+    await page.getByLabel('To').fill(today);
+    await page.getByLabel('Group by').selectOption({ label: 'Provider' });
+    await page.getByRole('button', { name: 'Show report' }).click();
+    const row = page.getByRole('row', { name: new RegExp(PROVIDER) });
+    await row.waitFor(WAIT);
+    expect(await row.getByRole('cell').allTextContents()).toContain(String(1 + OFFLINE_CARDS.length));
+    await screenshot(page, 'console-reports');
+    await expectAccessible(page, 'reports');
+
+    await page.getByRole('link', { name: 'Providers' }).click();
+    await page.getByText(PROVIDER).first().waitFor(WAIT);
+    await screenshot(page, 'console-providers');
+    await expectAccessible(page, 'providers');
+    await page.close();
+  });
+
+  it('raised no error in any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { activeCard, cardNumberProblem, issueConflictMessage, normaliseCardNumber } from '../../../web/console/lib/card';
+import {
+  emptyProviderForm,
+  toCreateActivity,
+  toCreateProvider,
+  toCreateVenue,
+  validateActivity,
+  validateProvider,
+  validateVenue,
+} from '../../../web/console/lib/registry';
+import { formatChange, formatInterval, formatNumber, formatShare } from '../../../web/console/lib/format';
+import type { Card } from '../../../web/console/lib/types';
+
+describe('card numbers', () => {
+  it('tidies and checks the number as typed', () => {
+    expect(normaliseCardNumber(' luton demo-04 ')).toBe('LUTONDEMO-04');
+    expect(cardNumberProblem('')).toBe('Enter the card number');
+    expect(cardNumberProblem('ABC-123')).toMatch(/8 to 32/);
+    expect(cardNumberProblem('LUTON-DEMO-04')).toBeUndefined();
+    expect(cardNumberProblem('A'.repeat(33))).toBeDefined();
+    expect(cardNumberProblem('CARD_0001')).toBeDefined();
+  });
+
+  it('finds the active card and explains a conflict', () => {
+    const card = (cardId: string, status: Card['status']): Card => ({ cardId, patientId: 'P', issueId: cardId, status, issuedAt: '', issuedBy: '' });
+    expect(activeCard([card('OLD-00001', 'revoked'), card('NEW-00002', 'active')])?.cardId).toBe('NEW-00002');
+    expect(activeCard([card('OLD-00001', 'revoked')])).toBeUndefined();
+    expect(issueConflictMessage('card_retired', 'x')).toMatch(/cannot be used again/);
+    expect(issueConflictMessage('unknown', 'fallback')).toBe('fallback');
+  });
+});
+
+describe('registry forms', () => {
+  it('adds a provider accredited for a year by default', () => {
+    const form = emptyProviderForm('2026-11-23');
+    expect(form).toMatchObject({ status: 'accredited', validUntil: '2027-11-23' });
+    expect(Object.keys(validateProvider(form).fields).sort()).toEqual(['categories', 'providerName']);
+    expect(toCreateProvider({ ...form, name: ' Men’s Shed ', categories: ['social', 'social', 'volunteering'] })).toEqual({
+      name: 'Men’s Shed',
+      categories: ['social', 'volunteering'],
+      accreditation: { status: 'accredited', validUntil: '2027-11-23' },
+    });
+  });
+
+  it('checks venues and activities', () => {
+    expect(validateVenue({ name: 'Hall', postcode: 'LU1 2AB' }).fields).toEqual({});
+    expect(validateVenue({ name: '', postcode: 'nope' }).fields).toEqual({
+      venueName: 'Enter the venue name',
+      venuePostcode: 'Enter a real postcode, like LU1 2AB',
+    });
+    expect(toCreateVenue({ name: ' Hall ', postcode: ' lu1 2ab ' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB' });
+    expect(Object.keys(validateActivity({ venueId: '', name: '', category: '', capacity: '0' }).fields).sort()).toEqual([
+      'activityCapacity',
+      'activityCategory',
+      'activityName',
+      'activityVenue',
+    ]);
+    expect(toCreateActivity({ venueId: 'V', name: ' Walk ', category: 'physical', capacity: '' })).toEqual({ venueId: 'V', name: 'Walk', category: 'physical' });
+    expect(toCreateActivity({ venueId: 'V', name: 'Walk', category: 'physical', capacity: '12' }).capacity).toBe(12);
+  });
+});
+
+describe('numbers in reports', () => {
+  it('writes means, changes, shares and intervals', () => {
+    expect(formatNumber(6.1)).toBe('6.1');
+    expect(formatNumber(null)).toBe('–');
+    expect(formatChange(2.333, 2)).toBe('+2.33');
+    expect(formatChange(-2, 2)).toBe('−2.00');
+    expect(formatChange(0)).toBe('0.0');
+    expect(formatShare(0.7)).toBe('70%');
+    expect(formatInterval({ low: -0.54, high: 5.2 }, 2)).toBe('−0.54 to +5.20');
+    expect(formatInterval(null)).toBe('–');
+  });
+});

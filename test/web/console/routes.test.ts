@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { canOpen, homeRoute, href, navLinks, parseRoute } from '../../../web/console/lib/routes';
+
+describe('hash routes', () => {
+  it('parses every page', () => {
+    expect(parseRoute('')).toEqual({ name: 'home' });
+    expect(parseRoute('#/')).toEqual({ name: 'home' });
+    expect(parseRoute('#/caseload')).toEqual({ name: 'caseload' });
+    expect(parseRoute('#/referrals?status=new')).toEqual({ name: 'referrals', status: 'new' });
+    expect(parseRoute('#/referrals/new')).toEqual({ name: 'newReferral' });
+    expect(parseRoute('#/patients/01M85B6JBMPV7K5VMY0TGC2H86')).toEqual({ name: 'patient', patientId: '01M85B6JBMPV7K5VMY0TGC2H86' });
+    expect(parseRoute('#/followups?status=scheduled')).toEqual({ name: 'followups', status: 'scheduled' });
+    expect(parseRoute('#/providers/new')).toEqual({ name: 'newProvider' });
+    expect(parseRoute('#/providers/P1')).toEqual({ name: 'provider', providerId: 'P1' });
+    expect(parseRoute('#/reports?from=2026-09-01&to=2026-11-23&groupBy=provider')).toEqual({
+      name: 'reports',
+      query: { from: '2026-09-01', to: '2026-11-23', groupBy: 'provider' },
+    });
+  });
+
+  it('sends anything else to "page not found"', () => {
+    expect(parseRoute('#/patients').name).toBe('notFound');
+    expect(parseRoute('#/patients/a/b').name).toBe('notFound');
+    expect(parseRoute('#/patients/<script>').name).toBe('notFound');
+    expect(parseRoute('#main-content').name).toBe('notFound');
+  });
+
+  it('builds links the parser reads back', () => {
+    expect(parseRoute(href.patient('01ABC'))).toEqual({ name: 'patient', patientId: '01ABC' });
+    expect(href.referrals()).toBe('#/referrals');
+    expect(href.referrals('assessed')).toBe('#/referrals?status=assessed');
+    expect(href.reports({ from: '2026-09-01', to: undefined })).toBe('#/reports?from=2026-09-01');
+  });
+
+  it('shows each role its own navigation', () => {
+    const labels = (role: Parameters<typeof navLinks>[0]) => navLinks(role).map((l) => l.label);
+    expect(labels('navigator')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups']);
+    expect(labels('manager')).toEqual(['Providers', 'Reports']);
+    expect(labels('admin')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'Providers', 'Reports']);
+    expect(homeRoute('navigator')).toEqual({ name: 'caseload' });
+    expect(homeRoute('manager')).toEqual({ name: 'providers' });
+  });
+
+  it('keeps pages to the roles that use them', () => {
+    expect(canOpen('navigator', 'reports')).toBe(false);
+    expect(canOpen('navigator', 'patient')).toBe(true);
+    expect(canOpen('manager', 'newReferral')).toBe(false);
+    expect(canOpen('manager', 'providers')).toBe(true);
+    expect(canOpen('admin', 'reports')).toBe(true);
+    expect(canOpen('provider', 'caseload')).toBe(false);
+  });
+});

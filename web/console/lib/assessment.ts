@@ -1,0 +1,165 @@
+import type { FieldMap, FormProblems } from './issues';
+import type { AssessmentInput, CreateAssessment, Ons4Input } from './types';
+
+/**
+ * The wellbeing assessment: ONS4 personal wellbeing and SWEMWBS, worded exactly as their owners
+ * publish them, plus physical activity and self-care confidence.
+ */
+export type Ons4Key = keyof Ons4Input;
+
+export const ONS4_QUESTIONS: readonly { key: Ons4Key; question: string; short: string }[] = [
+  { key: 'satisfied', question: 'Overall, how satisfied are you with your life nowadays?', short: 'Life satisfaction' },
+  {
+    key: 'worthwhile',
+    question: 'Overall, to what extent do you feel that the things you do in your life are worthwhile?',
+    short: 'Worthwhile',
+  },
+  { key: 'happy', question: 'Overall, how happy did you feel yesterday?', short: 'Happiness' },
+  {
+    key: 'anxious',
+    question:
+      "On a scale where 0 is 'not at all anxious' and 10 is 'completely anxious', overall, how anxious did you feel yesterday?",
+    short: 'Anxiety',
+  },
+];
+
+export const ONS4_HINT = 'Answer from 0 to 10, where 0 is "not at all" and 10 is "completely".';
+export const ONS4_SCALE = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
+
+export const SWEMWBS_INTRO =
+  'Below are some statements about feelings and thoughts. Please select the answer that best describes your experience of each over the last 2 weeks';
+
+export const SWEMWBS_ITEMS = [
+  "I've been feeling optimistic about the future",
+  "I've been feeling useful",
+  "I've been feeling relaxed",
+  "I've been dealing with problems well",
+  "I've been thinking clearly",
+  "I've been feeling close to other people",
+  "I've been able to make up my own mind about things",
+] as const;
+
+export const SWEMWBS_RESPONSES = [
+  { value: '1', label: 'None of the time' },
+  { value: '2', label: 'Rarely' },
+  { value: '3', label: 'Some of the time' },
+  { value: '4', label: 'Often' },
+  { value: '5', label: 'All of the time' },
+] as const;
+
+export interface AssessmentForm {
+  kind: CreateAssessment['kind'];
+  /** '' until answered, then '0'–'10'. */
+  ons4: Record<Ons4Key, string>;
+  /** Seven answers, '' or '1'–'5'. */
+  swemwbs: string[];
+  activeDays: string;
+  selfCareConfidence: string;
+  notes: string;
+}
+
+export const emptyAssessmentForm = (kind: CreateAssessment['kind'] = 'baseline'): AssessmentForm => ({
+  kind,
+  ons4: { satisfied: '', worthwhile: '', happy: '', anxious: '' },
+  swemwbs: SWEMWBS_ITEMS.map(() => ''),
+  activeDays: '',
+  selfCareConfidence: '',
+  notes: '',
+});
+
+/** Input ids: the first radio of each group carries the group's id, so an error can link to it. */
+export const ons4FieldId = (key: Ons4Key) => `ons4-${key}`;
+export const swemwbsFieldId = (index: number) => `swemwbs-${index + 1}`;
+
+/** Where the API's issues for an assessment belong (follow-ups wrap it: prefix `assessment`). */
+export const ASSESSMENT_FIELDS: FieldMap = {
+  kind: { id: 'kind', label: 'Type of assessment' },
+  ...Object.fromEntries(ONS4_QUESTIONS.map((q) => [`ons4.${q.key}`, { id: ons4FieldId(q.key), label: q.short }])),
+  ons4: { id: ons4FieldId('satisfied'), label: 'Personal wellbeing' },
+  swemwbs: { id: swemwbsFieldId(0), label: 'Wellbeing statements' },
+  ...Object.fromEntries(
+    SWEMWBS_ITEMS.map((item, index) => [`swemwbs.${index}`, { id: swemwbsFieldId(index), label: `“${item}”` }]),
+  ),
+  activeDays: { id: 'activeDays', label: 'Active days last week' },
+  selfCareConfidence: { id: 'selfCareConfidence', label: 'Confidence to look after own health' },
+  notes: { id: 'notes', label: 'Notes' },
+};
+
+export const ASSESSMENT_FIELD_ORDER = [
+  'kind',
+  ...ONS4_QUESTIONS.map((q) => ons4FieldId(q.key)),
+  ...SWEMWBS_ITEMS.map((_, index) => swemwbsFieldId(index)),
+  'activeDays',
+  'selfCareConfidence',
+  'notes',
+];
+
+/** A whole number in [min, max] typed into a box, or undefined (and `bad`) when it is not one. */
+function wholeNumber(text: string, min: number, max: number): { value?: number; bad: boolean } {
+  const trimmed = text.trim();
+  if (!trimmed) return { bad: false };
+  if (!/^\d+$/.test(trimmed)) return { bad: true };
+  const value = Number(trimmed);
+  return value >= min && value <= max ? { value, bad: false } : { bad: true };
+}
+
+export function validateAssessment(form: AssessmentForm): FormProblems {
+  const fields: Record<string, string> = {};
+  for (const q of ONS4_QUESTIONS) {
+    if (!ONS4_SCALE.includes(form.ons4[q.key] as (typeof ONS4_SCALE)[number])) {
+      fields[ons4FieldId(q.key)] = `Select an answer from 0 to 10 for “${q.question}”`;
+    }
+  }
+  const answered = form.swemwbs.filter((answer) => answer !== '').length;
+  if (answered > 0 && answered < SWEMWBS_ITEMS.length) {
+    form.swemwbs.forEach((answer, index) => {
+      if (answer === '') {
+        fields[swemwbsFieldId(index)] = `Select an answer for “${SWEMWBS_ITEMS[index]}”, or leave all 7 statements blank`;
+      }
+    });
+  }
+  if (wholeNumber(form.activeDays, 0, 7).bad) fields.activeDays = 'Active days last week must be a whole number from 0 to 7';
+  if (wholeNumber(form.selfCareConfidence, 0, 10).bad) {
+    fields.selfCareConfidence = 'Confidence to look after own health must be a whole number from 0 to 10';
+  }
+  if (form.notes.length > 2000) fields.notes = 'Notes must be 2000 characters or fewer';
+  return { fields, general: [] };
+}
+
+/** The assessment as the API takes it (call validateAssessment first). */
+export function toAssessmentInput(form: AssessmentForm): AssessmentInput {
+  const input: AssessmentInput = {
+    ons4: {
+      satisfied: Number(form.ons4.satisfied),
+      worthwhile: Number(form.ons4.worthwhile),
+      happy: Number(form.ons4.happy),
+      anxious: Number(form.ons4.anxious),
+    },
+  };
+  if (form.swemwbs.every((answer) => answer !== '')) input.swemwbs = form.swemwbs.map(Number);
+  const activeDays = wholeNumber(form.activeDays, 0, 7).value;
+  if (activeDays !== undefined) input.activeDays = activeDays;
+  const confidence = wholeNumber(form.selfCareConfidence, 0, 10).value;
+  if (confidence !== undefined) input.selfCareConfidence = confidence;
+  const notes = form.notes.trim();
+  if (notes) input.notes = notes;
+  return input;
+}
+
+/** The body of `POST /v1/patients/{patientId}/assessments`. */
+export function toCreateAssessment(form: AssessmentForm): CreateAssessment {
+  return { kind: form.kind, ...toAssessmentInput(form) };
+}
+
+export const ASSESSMENT_KIND_LABELS: Record<CreateAssessment['kind'], string> = {
+  baseline: 'Baseline',
+  follow_up: 'Follow-up',
+};
+
+export const ONS4_BAND_LABELS: Record<string, string> = {
+  very_low: 'very low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  very_high: 'very high',
+};

@@ -1,0 +1,182 @@
+import { isAccreditedOn } from './accreditation';
+import { addDays, isCalendarDate } from './dates';
+import type { FieldMap, FormProblems } from './issues';
+import type { Activity, Category, CreatePrescription, PrescriptionStatus, Provider, Venue } from './types';
+
+export const MIN_WEEKS = 4;
+export const MAX_WEEKS = 16;
+export const DEFAULT_WEEKS = 12;
+export const MAX_GOALS = 10;
+export const MAX_ACTIVITIES = 20;
+
+export interface PrescriptionForm {
+  startDate: string;
+  weeks: string;
+  /** One goal per line. */
+  goals: string;
+  activityIds: string[];
+}
+
+export const defaultPrescriptionForm = (today: string): PrescriptionForm => ({
+  startDate: today,
+  weeks: String(DEFAULT_WEEKS),
+  goals: '',
+  activityIds: [],
+});
+
+/** Goals, one per line: trimmed, blank lines dropped, a leading "-" or "•" bullet removed. */
+export function parseGoals(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*[-•*]\s*/, '').trim())
+    .filter((line) => line.length > 0);
+}
+
+export const PRESCRIPTION_FIELDS: FieldMap = {
+  startDate: { id: 'startDate', label: 'Start date' },
+  weeks: { id: 'weeks', label: 'Weeks' },
+  goals: { id: 'goals', label: 'Goals' },
+  activityIds: { id: 'activities', label: 'Activities' },
+};
+
+export const PRESCRIPTION_FIELD_ORDER = ['startDate', 'weeks', 'goals', 'activities'];
+
+export function validatePrescription(form: PrescriptionForm): FormProblems {
+  const fields: Record<string, string> = {};
+  if (!form.startDate) fields.startDate = 'Enter the start date';
+  else if (!isCalendarDate(form.startDate)) fields.startDate = 'Start date must be a real date';
+  const weeks = form.weeks.trim();
+  if (!/^\d+$/.test(weeks) || Number(weeks) < MIN_WEEKS || Number(weeks) > MAX_WEEKS) {
+    fields.weeks = `Weeks must be a whole number from ${MIN_WEEKS} to ${MAX_WEEKS}`;
+  }
+  const goals = parseGoals(form.goals);
+  if (goals.length === 0) fields.goals = 'Enter at least one goal, one per line';
+  else if (goals.length > MAX_GOALS) fields.goals = `Enter at most ${MAX_GOALS} goals`;
+  else if (goals.some((goal) => goal.length > 200)) fields.goals = 'Each goal must be 200 characters or fewer';
+  if (form.activityIds.length === 0) fields.activities = 'Select at least one activity';
+  else if (form.activityIds.length > MAX_ACTIVITIES) fields.activities = `Select at most ${MAX_ACTIVITIES} activities`;
+  return { fields, general: [] };
+}
+
+/** The body of `POST /v1/prescriptions`. */
+export function toCreatePrescription(patientId: string, form: PrescriptionForm): CreatePrescription {
+  return {
+    patientId,
+    startDate: form.startDate,
+    weeks: Number(form.weeks.trim()),
+    goals: parseGoals(form.goals),
+    activityIds: [...new Set(form.activityIds)],
+  };
+}
+
+/** The last day of a prescription: start + 7 × weeks − 1 (before any pause). */
+export function endDateOf(startDate: string, weeks: number): string {
+  return addDays(startDate, 7 * weeks - 1);
+}
+
+/** The label of an activity's checkbox: "Health walk — Wardown Walkers, Wardown Park Pavilion". */
+export function activityLabel(activityName: string, providerName: string, venueName: string): string {
+  return `${activityName} — ${providerName}, ${venueName}`;
+}
+
+export interface ActivityOption {
+  activityId: string;
+  label: string;
+  name: string;
+  category: Category;
+  providerId: string;
+  providerName: string;
+  venueId: string;
+  venueName: string;
+  /** Whether its provider is accredited on the start date (only these may be chosen). */
+  selectable: boolean;
+}
+
+/** Every activity, labelled with its provider and venue, sorted by provider, venue and name. */
+export function activityOptions(
+  providers: readonly Provider[],
+  venues: readonly Venue[],
+  activities: readonly Activity[],
+  startDate: string,
+): ActivityOption[] {
+  const providerById = new Map(providers.map((p) => [p.providerId, p]));
+  const venueById = new Map(venues.map((v) => [v.venueId, v]));
+  const options: ActivityOption[] = [];
+  for (const activity of activities) {
+    const provider = providerById.get(activity.providerId);
+    if (!provider) continue;
+    const venueName = venueById.get(activity.venueId)?.name ?? 'Unknown venue';
+    options.push({
+      activityId: activity.activityId,
+      label: activityLabel(activity.name, provider.name, venueName),
+      name: activity.name,
+      category: activity.category,
+      providerId: provider.providerId,
+      providerName: provider.name,
+      venueId: activity.venueId,
+      venueName,
+      selectable: isCalendarDate(startDate) ? isAccreditedOn(provider.accreditation, startDate) : provider.accreditation.currentlyAccredited,
+    });
+  }
+  const collator = new Intl.Collator('en-GB');
+  return options.sort(
+    (a, b) =>
+      collator.compare(a.providerName, b.providerName) ||
+      collator.compare(a.venueName, b.venueName) ||
+      collator.compare(a.name, b.name),
+  );
+}
+
+export interface ActivityFilter {
+  category: Category | '';
+  providerId: string;
+  venueId: string;
+}
+
+export const noActivityFilter = (): ActivityFilter => ({ category: '', providerId: '', venueId: '' });
+
+/** The options that match the filter (an empty filter value matches everything). */
+export function filterActivityOptions(options: readonly ActivityOption[], filter: ActivityFilter): ActivityOption[] {
+  return options.filter(
+    (option) =>
+      (!filter.category || option.category === filter.category) &&
+      (!filter.providerId || option.providerId === filter.providerId) &&
+      (!filter.venueId || option.venueId === filter.venueId),
+  );
+}
+
+/** The venues to offer in the filter: those of the chosen provider, or all, without repeats. */
+export function venueChoices(options: readonly ActivityOption[], providerId: string): { venueId: string; name: string }[] {
+  const seen = new Map<string, string>();
+  for (const option of options) {
+    if (providerId && option.providerId !== providerId) continue;
+    if (!seen.has(option.venueId)) seen.set(option.venueId, providerId ? option.venueName : `${option.venueName} (${option.providerName})`);
+  }
+  return [...seen].map(([venueId, name]) => ({ venueId, name }));
+}
+
+export type PrescriptionAction = 'pause' | 'resume' | 'withdraw';
+
+/** What a navigator may do to a prescription in each status. */
+export function prescriptionActions(status: PrescriptionStatus): PrescriptionAction[] {
+  switch (status) {
+    case 'active':
+      return ['pause', 'withdraw'];
+    case 'paused':
+      return ['resume', 'withdraw'];
+    default:
+      return [];
+  }
+}
+
+export const ACTION_TARGET: Record<PrescriptionAction, PrescriptionStatus> = {
+  pause: 'paused',
+  resume: 'active',
+  withdraw: 'withdrawn',
+};
+
+export const ACTION_LABELS: Record<PrescriptionAction, string> = {
+  pause: 'Pause prescription',
+  resume: 'Resume prescription',
+  withdraw: 'Withdraw prescription',
+};

@@ -1,0 +1,125 @@
+import type { Role } from './types';
+
+/**
+ * The console routes with the URL hash (`#/patients/01H…`), as the server only serves files.
+ * Parsing and building hashes is pure, so links and the router agree.
+ */
+export type Route =
+  | { name: 'home' }
+  | { name: 'caseload' }
+  | { name: 'referrals'; status?: string }
+  | { name: 'newReferral' }
+  | { name: 'patient'; patientId: string }
+  | { name: 'followups'; status?: string }
+  | { name: 'providers' }
+  | { name: 'newProvider' }
+  | { name: 'provider'; providerId: string }
+  | { name: 'reports'; query: Record<string, string> }
+  | { name: 'notFound'; path: string };
+
+const ID = /^[0-9A-Za-z-]{1,64}$/;
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [pathPart = '', queryPart = ''] = raw.split('?', 2);
+  const segments = pathPart.split('/').filter(Boolean).map(safeDecode);
+  const query = Object.fromEntries(new URLSearchParams(queryPart));
+  const [first, second, ...rest] = segments;
+  if (rest.length > 0) return { name: 'notFound', path: pathPart };
+  switch (first) {
+    case undefined:
+      return { name: 'home' };
+    case 'caseload':
+      return second === undefined ? { name: 'caseload' } : { name: 'notFound', path: pathPart };
+    case 'referrals':
+      if (second === undefined) return query.status ? { name: 'referrals', status: query.status } : { name: 'referrals' };
+      return second === 'new' ? { name: 'newReferral' } : { name: 'notFound', path: pathPart };
+    case 'patients':
+      return second && ID.test(second) ? { name: 'patient', patientId: second } : { name: 'notFound', path: pathPart };
+    case 'followups':
+      if (second !== undefined) return { name: 'notFound', path: pathPart };
+      return query.status ? { name: 'followups', status: query.status } : { name: 'followups' };
+    case 'providers':
+      if (second === undefined) return { name: 'providers' };
+      if (second === 'new') return { name: 'newProvider' };
+      return ID.test(second) ? { name: 'provider', providerId: second } : { name: 'notFound', path: pathPart };
+    case 'reports':
+      return second === undefined ? { name: 'reports', query } : { name: 'notFound', path: pathPart };
+    default:
+      return { name: 'notFound', path: pathPart };
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+const withQuery = (path: string, query: Record<string, string | undefined>) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+};
+
+/** Hrefs for links: `href.patient(id)` → `#/patients/<id>`. */
+export const href = {
+  home: () => '#/',
+  caseload: () => '#/caseload',
+  referrals: (status?: string) => withQuery('#/referrals', { status }),
+  newReferral: () => '#/referrals/new',
+  patient: (patientId: string) => `#/patients/${encodeURIComponent(patientId)}`,
+  followups: (status?: string) => withQuery('#/followups', { status }),
+  providers: () => '#/providers',
+  newProvider: () => '#/providers/new',
+  provider: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}`,
+  reports: (query: Record<string, string | undefined> = {}) => withQuery('#/reports', query),
+};
+
+export type RouteName = Route['name'];
+
+const NAVIGATOR_ROUTES: readonly RouteName[] = ['caseload', 'referrals', 'newReferral', 'patient', 'followups'];
+const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'reports'];
+
+/** Whether a role may open a page (the API still decides what it may read). */
+export function canOpen(role: Role, name: RouteName): boolean {
+  if (name === 'home' || name === 'notFound') return true;
+  if (role === 'admin') return true;
+  if (role === 'navigator') return NAVIGATOR_ROUTES.includes(name);
+  if (role === 'manager') return MANAGER_ROUTES.includes(name) || name === 'patient';
+  return false;
+}
+
+export interface NavLink {
+  label: string;
+  href: string;
+  /** Routes that count as "this section" for aria-current. */
+  matches: readonly RouteName[];
+}
+
+const NAVIGATOR_LINKS: NavLink[] = [
+  { label: 'Caseload', href: href.caseload(), matches: ['caseload', 'patient'] },
+  { label: 'Referrals', href: href.referrals(), matches: ['referrals'] },
+  { label: 'New referral', href: href.newReferral(), matches: ['newReferral'] },
+  { label: 'Follow-ups', href: href.followups(), matches: ['followups'] },
+];
+
+const MANAGER_LINKS: NavLink[] = [
+  { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'provider'] },
+  { label: 'Reports', href: href.reports(), matches: ['reports'] },
+];
+
+export function navLinks(role: Role): NavLink[] {
+  if (role === 'navigator') return NAVIGATOR_LINKS;
+  if (role === 'manager') return MANAGER_LINKS;
+  if (role === 'admin') return [...NAVIGATOR_LINKS, ...MANAGER_LINKS];
+  return [];
+}
+
+/** Where `#/` takes each role. */
+export function homeRoute(role: Role): Route {
+  return role === 'manager' ? { name: 'providers' } : { name: 'caseload' };
+}

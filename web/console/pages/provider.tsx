@@ -1,0 +1,367 @@
+import { useState } from 'preact/hooks';
+import { accreditationState } from '../lib/accreditation';
+import { formatDate } from '../lib/dates';
+import { CATEGORIES, CATEGORY_LABELS } from '../lib/format';
+import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
+import {
+  ACCREDITATION_FIELDS,
+  ACCREDITATION_STATUSES,
+  ACTIVITY_FIELDS,
+  VENUE_FIELDS,
+  toAccreditationInput,
+  toCreateActivity,
+  toCreateVenue,
+  validateAccreditation,
+  validateActivity,
+  validateVenue,
+  type AccreditationForm,
+  type ActivityForm,
+  type VenueForm,
+} from '../lib/registry';
+import { href } from '../lib/routes';
+import type { Activity, Category, Provider, Venue } from '../lib/types';
+import { Button, ErrorNotice, ErrorSummary, Loading, SelectField, Success, SummaryList, Tag, TextField } from '../ui/components';
+import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
+
+const DAY_NAMES: Record<string, string> = {
+  monday: 'Mondays',
+  tuesday: 'Tuesdays',
+  wednesday: 'Wednesdays',
+  thursday: 'Thursdays',
+  friday: 'Fridays',
+  saturday: 'Saturdays',
+  sunday: 'Sundays',
+};
+
+/** A provider: accreditation (and changing it), venues and activities, and forms to add them. */
+export function ProviderPage({ providerId }: { providerId: string }) {
+  const { api, today, session } = useServices();
+  const path = { providerId };
+  const data = useLoad(async () => {
+    const [provider, venues, activities] = await Promise.all([
+      api.GET('/v1/providers/{providerId}', { params: { path } }).then(must),
+      listAll(async (cursor) => must(await api.GET('/v1/providers/{providerId}/venues', { params: { path, query: { limit: 100, ...(cursor ? { cursor } : {}) } } }))),
+      listAll(async (cursor) =>
+        must(await api.GET('/v1/providers/{providerId}/activities', { params: { path, query: { limit: 100, ...(cursor ? { cursor } : {}) } } })),
+      ),
+    ]);
+    return { provider, venues, activities };
+  }, [providerId]);
+  const [saved, setSaved] = useState<string>();
+  const name = data.state === 'ready' ? data.data.provider.name : 'Provider';
+  useTitle(name);
+  const canChange = session.role === 'manager' || session.role === 'admin';
+  const changed = async (message: string) => {
+    await data.reload();
+    setSaved(message);
+  };
+
+  return (
+    <>
+      <p class="back">
+        <a href={href.providers()} class="back-link">
+          Back
+        </a>
+      </p>
+      <h1 class="heading-xl">{name}</h1>
+      {saved && <Success>{saved}</Success>}
+      {data.state === 'loading' && <Loading what="Loading the provider" />}
+      {data.state === 'error' && <ErrorNotice>{data.error}</ErrorNotice>}
+      {data.state === 'ready' && (
+        <>
+          <ProviderSummary provider={data.data.provider} today={today()} />
+          {canChange && <AccreditationFormView provider={data.data.provider} onSaved={() => changed('Accreditation updated.')} />}
+          <Venues venues={data.data.venues} />
+          {canChange && <VenueFormView providerId={providerId} onSaved={(venue) => changed(`Venue “${venue.name}” added.`)} />}
+          <Activities activities={data.data.activities} venues={data.data.venues} />
+          {canChange && (
+            <ActivityFormView
+              key={data.data.venues.length}
+              providerId={providerId}
+              venues={data.data.venues}
+              categories={data.data.provider.categories}
+              onSaved={(activity) => changed(`Activity “${activity.name}” added.`)}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function ProviderSummary({ provider, today }: { provider: Provider; today: string }) {
+  const view = accreditationState(provider.accreditation, today);
+  return (
+    <SummaryList
+      rows={[
+        { key: 'Categories', value: provider.categories.map((c) => CATEGORY_LABELS[c]).join(', ') },
+        {
+          key: 'Accreditation',
+          value: (
+            <>
+              <Tag tone={view.tone}>{view.label}</Tag> <span class="body">{view.description}</span>
+            </>
+          ),
+        },
+        { key: 'Valid until', value: formatDate(provider.accreditation.validUntil) },
+      ]}
+    />
+  );
+}
+
+function AccreditationFormView({ provider, onSaved }: { provider: Provider; onSaved: () => Promise<void> }) {
+  const { api } = useServices();
+  const [form, setForm] = useState<AccreditationForm>({ status: provider.accreditation.status, validUntil: provider.accreditation.validUntil });
+  const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found = validateAccreditation(form);
+    setProblems(found);
+    if (hasProblems(found)) return;
+    setBusy(true);
+    const { data, error, response } = await api.PUT('/v1/providers/{providerId}/accreditation', {
+      params: { path: { providerId: provider.providerId } },
+      body: toAccreditationInput(form),
+    });
+    if (!data) {
+      setBusy(false);
+      setProblems(problemsFromError(error, ACCREDITATION_FIELDS, '', `The accreditation was not changed (HTTP ${response.status}).`));
+      return;
+    }
+    await onSaved();
+    setBusy(false);
+  };
+  return (
+    <section>
+      <h2 class="heading-l" id="accreditation-heading">
+        Change accreditation
+      </h2>
+      <ErrorSummary problems={problems} order={['changeStatus', 'changeValidUntil']} />
+      <form onSubmit={submit} noValidate class="form">
+        <SelectField
+          id="changeStatus"
+          label="Accreditation status"
+          value={form.status}
+          onValue={(value) => setForm((f) => ({ ...f, status: value as AccreditationForm['status'] }))}
+          options={ACCREDITATION_STATUSES}
+          error={problems.fields.changeStatus}
+        />
+        <TextField
+          id="changeValidUntil"
+          label="Valid until"
+          type="date"
+          hint="The last day the accreditation covers"
+          value={form.validUntil}
+          onValue={(validUntil) => setForm((f) => ({ ...f, validUntil }))}
+          error={problems.fields.changeValidUntil}
+          width="10"
+        />
+        <Button type="submit" disabled={busy}>
+          Save accreditation
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function Venues({ venues }: { venues: Venue[] }) {
+  return (
+    <section>
+      <h2 class="heading-l" id="venues-heading">
+        Venues
+      </h2>
+      {venues.length === 0 ? (
+        <p class="body">No venues yet. Add one below before adding activities.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Venue</th>
+                <th scope="col">Postcode</th>
+              </tr>
+            </thead>
+            <tbody>
+              {venues.map((venue) => (
+                <tr key={venue.venueId}>
+                  <th scope="row">{venue.name}</th>
+                  <td>{venue.postcode}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function VenueFormView({ providerId, onSaved }: { providerId: string; onSaved: (venue: Venue) => Promise<void> }) {
+  const { api } = useServices();
+  const empty: VenueForm = { name: '', postcode: '' };
+  const [form, setForm] = useState<VenueForm>(empty);
+  const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found = validateVenue(form);
+    setProblems(found);
+    if (hasProblems(found)) return;
+    setBusy(true);
+    const { data, error, response } = await api.POST('/v1/providers/{providerId}/venues', {
+      params: { path: { providerId } },
+      body: toCreateVenue(form),
+    });
+    if (!data) {
+      setBusy(false);
+      setProblems(problemsFromError(error, VENUE_FIELDS, '', `The venue was not added (HTTP ${response.status}).`));
+      return;
+    }
+    setForm(empty);
+    await onSaved(data);
+    setBusy(false);
+  };
+  return (
+    <div class="panel">
+      <h3 class="heading-m" id="venue-form-heading">
+        Add a venue
+      </h3>
+      <ErrorSummary problems={problems} order={['venueName', 'venuePostcode']} />
+      <form onSubmit={submit} noValidate class="form">
+        <TextField id="venueName" label="Venue name" value={form.name} onValue={(name) => setForm((f) => ({ ...f, name }))} error={problems.fields.venueName} />
+        <TextField
+          id="venuePostcode"
+          label="Postcode"
+          value={form.postcode}
+          onValue={(postcode) => setForm((f) => ({ ...f, postcode }))}
+          error={problems.fields.venuePostcode}
+          width="10"
+          spellcheck={false}
+        />
+        <Button type="submit" disabled={busy}>
+          Add venue
+        </Button>
+      </form>
+    </div>
+  );
+}
+
+function Activities({ activities, venues }: { activities: Activity[]; venues: Venue[] }) {
+  const venueName = (id: string) => venues.find((v) => v.venueId === id)?.name ?? 'Unknown venue';
+  return (
+    <section>
+      <h2 class="heading-l" id="activities-heading">
+        Activities
+      </h2>
+      {activities.length === 0 ? (
+        <p class="body">No activities yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Activity</th>
+                <th scope="col">Venue</th>
+                <th scope="col">Category</th>
+                <th scope="col">When</th>
+                <th scope="col">Capacity</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activities.map((activity) => (
+                <tr key={activity.activityId}>
+                  <th scope="row">{activity.name}</th>
+                  <td>{venueName(activity.venueId)}</td>
+                  <td>{CATEGORY_LABELS[activity.category]}</td>
+                  <td>
+                    {activity.schedule?.length
+                      ? activity.schedule.map((s) => `${DAY_NAMES[s.day] ?? s.day} ${s.startTime}–${s.endTime}`).join('; ')
+                      : '–'}
+                  </td>
+                  <td>{activity.capacity ?? '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ActivityFormView(props: { providerId: string; venues: Venue[]; categories: Category[]; onSaved: (activity: Activity) => Promise<void> }) {
+  const { api } = useServices();
+  const empty = (): ActivityForm => ({
+    venueId: props.venues.length === 1 ? props.venues[0]!.venueId : '',
+    name: '',
+    category: props.categories.length === 1 ? props.categories[0]! : '',
+    capacity: '',
+  });
+  const [form, setForm] = useState<ActivityForm>(empty);
+  const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found = validateActivity(form);
+    setProblems(found);
+    if (hasProblems(found)) return;
+    setBusy(true);
+    const { data, error, response } = await api.POST('/v1/providers/{providerId}/activities', {
+      params: { path: { providerId: props.providerId } },
+      body: toCreateActivity(form),
+    });
+    if (!data) {
+      setBusy(false);
+      setProblems(problemsFromError(error, ACTIVITY_FIELDS, '', `The activity was not added (HTTP ${response.status}).`));
+      return;
+    }
+    setForm(empty());
+    await props.onSaved(data);
+    setBusy(false);
+  };
+  if (props.venues.length === 0) return null;
+  return (
+    <div class="panel">
+      <h3 class="heading-m" id="activity-form-heading">
+        Add an activity
+      </h3>
+      <ErrorSummary problems={problems} order={['activityVenue', 'activityName', 'activityCategory', 'activityCapacity']} />
+      <form onSubmit={submit} noValidate class="form">
+        <SelectField
+          id="activityVenue"
+          label="Venue"
+          value={form.venueId}
+          onValue={(venueId) => setForm((f) => ({ ...f, venueId }))}
+          options={props.venues.map((v) => ({ value: v.venueId, label: v.name }))}
+          placeholder="Choose a venue"
+          error={problems.fields.activityVenue}
+        />
+        <TextField id="activityName" label="Activity name" value={form.name} onValue={(name) => setForm((f) => ({ ...f, name }))} error={problems.fields.activityName} />
+        <SelectField
+          id="activityCategory"
+          label="Category"
+          hint="Usually one the provider is accredited for"
+          value={form.category}
+          onValue={(category) => setForm((f) => ({ ...f, category: category as ActivityForm['category'] }))}
+          options={CATEGORIES.map((c) => ({ value: c, label: `${CATEGORY_LABELS[c]}${props.categories.includes(c) ? '' : ' (not accredited)'}` }))}
+          placeholder="Choose a category"
+          error={problems.fields.activityCategory}
+        />
+        <TextField
+          id="activityCapacity"
+          label="Capacity (optional)"
+          hint="The most people at one session"
+          value={form.capacity}
+          onValue={(capacity) => setForm((f) => ({ ...f, capacity }))}
+          error={problems.fields.activityCapacity}
+          inputMode="numeric"
+          width="3"
+        />
+        <Button type="submit" disabled={busy}>
+          Add activity
+        </Button>
+      </form>
+    </div>
+  );
+}
