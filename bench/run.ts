@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleLambda } from '../infra/bundling';
+import { bundleLambda, coldStartBytes } from '../infra/bundling';
 import { createDocumentClient } from '../shared/platform/dynamo';
 import { DevClock } from '../local/dev-clock';
 import { loadDevIssuer } from '../local/dev-issuer';
@@ -110,7 +110,8 @@ async function benchBundle() {
 
 async function bundleAndLoad(outdir: string) {
   const result = await bundleLambda('functions/api.ts', outdir);
-  const bytes = Object.values(result.metafile.outputs).find((output) => output.entryPoint)!.bytes;
+  // What a cold start loads: index.mjs and the chunks it imports statically (reports' chunks load on first use).
+  const bytes = coldStartBytes(result.metafile, 'functions/api.ts');
   // Cold init as Lambda pays it: a fresh process importing the bundled handler (config, clients, app).
   const env = {
     ...process.env,
@@ -123,6 +124,8 @@ async function bundleAndLoad(outdir: string) {
     FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-bench-followup',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-bench-scheduler',
     FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-bench-followup-dlq',
+    PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:waymark-bench-pseudonym-AbCdEf',
+    PROGRAMME_ID: 'bench',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const script = `const t=performance.now();await import(${JSON.stringify(join(outdir, 'index.mjs'))});console.log(performance.now()-t)`;
@@ -348,7 +351,7 @@ ${row('POST /v1/providers, invalid body → 400 (no DynamoDB call)', api.rejecte
 
 | measure | value |
 |---|---|
-| bundle size (minified ESM, AWS SDK included) | ${bundle.bytes.toLocaleString('en-GB')} bytes (${(bundle.bytes / 1024).toFixed(0)} KiB) |
+| loaded at a cold start (index.mjs and its static chunks; minified ESM, AWS SDK included) | ${bundle.bytes.toLocaleString('en-GB')} bytes (${(bundle.bytes / 1024).toFixed(0)} KiB) |
 | module init, fresh Node process, median of ${bundle.init.length} | ${ms(median(bundle.init))} |
 
 Module init is the part of a cold start our code controls (config check, clients, app

@@ -1,10 +1,11 @@
 import { streamHandle } from 'hono/aws-lambda';
-import { createApp } from '../shared/platform/app';
+import { createExportsApp } from '../shared/platform/app';
 import { awsDependencies } from './runtime';
 
 // The same app as functions/api.ts, deployed a second time behind a Lambda function URL in
 // RESPONSE_STREAM mode (infra/waymark-stack.ts, `Exports`). A buffered Lambda response behind API
 // Gateway is capped at 6 MB; a streamed one is not, so a large evaluator CSV export streams through
-// here. The app verifies the Cognito JWT on every /v1 route itself, exactly as on the API, and this
-// function's role may only read the table. Built once per container, at init, like the API's.
-export const handler = streamHandle(createApp(awsDependencies()));
+// here, and only the exports: any other route is a 404 here. The app verifies the Cognito JWT itself,
+// exactly as on the API, and this function's role may only read the table. Built once per
+// container, at init, like the API's.
+export const handler = streamHandle(createExportsApp(awsDependencies()));

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 
 /**
@@ -106,3 +106,24 @@ export async function bundleLambda(entry: string, outdir: string, options: { wri
 }
 
 const projectRootDir = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/**
+ * The bytes a cold start loads: the entry's output and every chunk it reaches through static
+ * imports (the dynamically imported chunks load only when a request needs them).
+ */
+export function coldStartFiles(metafile: Metafile, entry: string): string[] {
+  const start = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entry)?.[0];
+  const seen = new Set<string>();
+  const visit = (file: string | undefined) => {
+    if (!file || seen.has(file) || !file.endsWith('.mjs')) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(start);
+  return [...seen];
+}
+
+export const coldStartBytes = (metafile: Metafile, entry: string) =>
+  coldStartFiles(metafile, entry).reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0);

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { assessmentsApp } from '../assessments/routes';
@@ -94,6 +94,27 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', 'No such route.')), 404));
   app.onError((error, c) => errorResponse(error, c, deps));
   return app;
+}
+
+/** The evaluator exports: the only requests the streaming exports function answers. */
+export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+\.csv$/;
+
+/**
+ * The app as the streaming exports function serves it: the CSV exports only (anything else is a
+ * 404 there — the API function serves it), with the same auth, validation and errors, because it
+ * is the same app behind a guard.
+ */
+export function createExportsApp(deps: AppDependencies) {
+  const app = createApp(deps);
+  const exportsOnly = new Hono();
+  exportsOnly.use('*', async (c, next) => {
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !EXPORT_ROUTE.test(c.req.path)) {
+      return c.json(errorBody(new ApiError(404, 'not_found', 'No such route here: this address serves the CSV exports only.')), 404);
+    }
+    await next();
+  });
+  exportsOnly.route('/', app);
+  return exportsOnly;
 }
 
 /** DynamoDB errors that mean "too much at once", not "you made a mistake" or "we broke". */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE, bundleLambda, lambdaEsbuildOptions } from '../../infra/bundling';
+import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '../../infra/bundling';
 
 /**
  * The bundles of the two functions that serve the Hono app (the API behind API Gateway, and the
@@ -29,21 +29,6 @@ const maxBundleBytes = 1_000_000;
  */
 const awslambdaShim =
   'globalThis.awslambda = { streamifyResponse: (fn) => fn, HttpResponseStream: { from: (stream) => stream } };';
-
-/** The output files a cold start loads: the entry's output and every chunk reached by static imports (not dynamic ones). */
-function staticClosure(metafile: Metafile, entry: string): string[] {
-  const start = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entry)?.[0];
-  const seen = new Set<string>();
-  const visit = (file: string | undefined) => {
-    if (!file || seen.has(file) || !file.endsWith('.mjs')) return;
-    seen.add(file);
-    for (const imported of metafile.outputs[file]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    }
-  };
-  visit(start);
-  return [...seen];
-}
 
 describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry }) => {
   let metafile: Metafile;
@@ -96,9 +81,9 @@ describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry }) => {
   });
 
   it(`loads at most ${maxBundleBytes / 1_000_000} MB at a cold start (index.mjs and the chunks it imports statically)`, () => {
-    const coldStartBytes = staticClosure(metafile, entry).reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0);
-    expect(coldStartBytes).toBeGreaterThan(js.contents.byteLength);
-    expect(coldStartBytes).toBeLessThanOrEqual(maxBundleBytes);
+    const loaded = coldStartBytes(metafile, entry);
+    expect(loaded).toBeGreaterThan(js.contents.byteLength);
+    expect(loaded).toBeLessThanOrEqual(maxBundleBytes);
   });
 
   it('leaves the reports\' statistics, CSV writer and Secrets Manager client to lazily loaded chunks', () => {
