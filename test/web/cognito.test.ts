@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { authorizeUrl, logoutUrl, sessionFromIdToken, type CognitoConfig } from '../../web/shared/cognito-rules';
 
 const config: CognitoConfig = {
-  mode: 'cognito',
   region: 'eu-west-2',
   userPoolId: 'eu-west-2_abc',
   clientId: 'client-123',

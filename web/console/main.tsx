@@ -14,7 +14,8 @@ import { Providers } from './pages/providers';
 import { Referrals } from './pages/referrals';
 import { Reports } from './pages/reports';
 import { SignIn } from './pages/sign-in';
-import { loadConfig, returnFromOrganisation, type ConsoleConfig } from './ui/auth';
+import { returnFromOrganisation } from './ui/auth';
+import { loadConfig, type AppConfig } from '../shared/cognito';
 import { Loading, NotAllowed } from './ui/components';
 import { ServicesContext, type Services } from './ui/services';
 import { Shell } from './ui/shell';
@@ -47,7 +48,7 @@ async function clockOffset(api: Api): Promise<number> {
 function App() {
   const [session, setSession] = useState<Session | undefined>(() => store.load());
   const [notice, setNotice] = useState<string>();
-  const [config, setConfig] = useState<ConsoleConfig>();
+  const [config, setConfig] = useState<AppConfig>();
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const offset = useRef(0);
@@ -74,7 +75,7 @@ function App() {
   }, []);
 
   useEffect(() => {
-    loadConfig(async () => (await api.GET('/v1/dev/clock')).response.ok).then(async (loaded) => {
+    loadConfig().then(async (loaded) => {
       setConfig(loaded);
       if (loaded.mode !== 'organisation') return;
       try {

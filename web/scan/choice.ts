@@ -54,27 +54,3 @@ export function activitiesAt<T extends { venueId: string; name: string }>(activi
 export function activityLabel(choice: ScanChoice): string {
   return choice.activityId ? choice.activityName || 'Activity' : 'No particular activity';
 }
-
-/**
- * What `/config.json` says about how this deployment signs devices in: `{mode: 'local'}` on
- * `npm start` (the dev token issuer); in AWS the deployment writes the Cognito settings there.
- */
-export type AppConfig =
-  | { mode: 'local' }
-  | {
-      mode: 'organisation';
-      /** The Cognito user pool and hosted sign-in domain, when the deployment gives them. */
-      cognito?: { region: string; userPoolId: string; clientId: string; domain: string };
-    };
-
-/** Anything but `{mode: 'local'}` (or no file at all) means: sign in through the organisation. */
-export function parseConfig(body: unknown): AppConfig {
-  if (!body || typeof body !== 'object') return { mode: 'organisation' };
-  const config = body as Record<string, unknown>;
-  if (config.mode === 'local') return { mode: 'local' };
-  const { region, userPoolId, clientId, domain } = config;
-  if (typeof region === 'string' && typeof userPoolId === 'string' && typeof clientId === 'string' && typeof domain === 'string') {
-    return { mode: 'organisation', cognito: { region, userPoolId, clientId, domain } };
-  }
-  return { mode: 'organisation' };
-}

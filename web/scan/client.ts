@@ -1,6 +1,5 @@
 import { createApi, type Api, type paths } from '../shared/api';
 import { devSignIn } from '../shared/session';
-import { parseConfig, type AppConfig } from './choice';
 import type { ScanInput } from './queue-logic';
 import { answerOf, type Answer } from './result';
 import type { BatchAnswer, DeviceLock } from './sync';
@@ -37,15 +36,6 @@ export class UnavailableError extends Error {}
  * How this deployment signs devices in: `/config.json` (a static file, not the API) says
  * `{mode: 'local'}` in local mode; anything else, or no file, means the organisation's sign-in.
  */
-export async function loadConfig(): Promise<AppConfig> {
-  try {
-    const response = await fetch('/config.json', { cache: 'no-store' });
-    return parseConfig(response.ok ? await response.json() : undefined);
-  } catch {
-    return parseConfig(undefined);
-  }
-}
-
 /**
  * Local mode's provider list: a short-lived manager token, minted only to read the list and then
  * dropped (it is never stored, and nothing else is done with it).

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
 import { QueueLines, useFocusOnMount, type Shared } from './parts';
-import type { AppConfig } from './choice';
-import { listProvidersForSignIn, loadConfig, signInAsProvider, type Provider } from './client';
-import { completeCognitoSignIn, startCognitoSignIn } from '../shared/cognito';
+import { listProvidersForSignIn, signInAsProvider, type Provider } from './client';
+import { completeCognitoSignIn, loadConfig, startCognitoSignIn, type AppConfig } from '../shared/cognito';
 
 /**
  * Sign in this device. Local mode lists the providers and mints a provider token for the one
@@ -130,13 +129,13 @@ function LocalSignIn({ shared, onSignedIn }: { shared: Shared; onSignedIn: (sess
  */
 export async function signInWithOrganisation(config: Extract<AppConfig, { mode: 'organisation' }>): Promise<void> {
   if (!config.cognito) throw new Error('Signing in with an organisation account is not set up for this scanner yet. Ask your programme manager.');
-  await startCognitoSignIn({ mode: 'cognito', ...config.cognito }, `${location.origin}/scan/`);
+  await startCognitoSignIn(config.cognito, `${location.origin}/scan/`);
 }
 
 /** Back from the hosted sign-in (`?code=…`): the device's session, if this load is that return. */
 async function returnFromOrganisation(config: Extract<AppConfig, { mode: 'organisation' }>): Promise<Session | undefined> {
   if (!config.cognito) return undefined;
-  const session = await completeCognitoSignIn({ mode: 'cognito', ...config.cognito });
+  const session = await completeCognitoSignIn(config.cognito);
   if (session && session.role !== 'provider') throw new Error('This account is not a provider device. Sign in with the device’s account.');
   return session;
 }

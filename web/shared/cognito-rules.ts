@@ -3,7 +3,6 @@ import type { Session } from './types';
 
 /** The pure parts of Cognito's hosted sign-in (see cognito.ts): URLs and the session an ID token gives. */
 export interface CognitoConfig {
-  mode: 'cognito';
   region: string;
   userPoolId: string;
   clientId: string;
@@ -11,7 +10,23 @@ export interface CognitoConfig {
   domain: string;
 }
 
-export type AppConfig = { mode: 'local' } | CognitoConfig;
+/**
+ * What `/config.json` says about how this deployment signs people in: `{mode: 'local'}` on
+ * `npm start` (the dev token issuer); in AWS the stack writes the Cognito settings there.
+ */
+export type AppConfig = { mode: 'local' } | { mode: 'organisation'; cognito?: CognitoConfig };
+
+/** Anything but `{mode: 'local'}` (or no file at all) means: sign in through the organisation. */
+export function parseConfig(body: unknown): AppConfig {
+  if (!body || typeof body !== 'object') return { mode: 'organisation' };
+  const config = body as Record<string, unknown>;
+  if (config.mode === 'local') return { mode: 'local' };
+  const { region, userPoolId, clientId, domain } = config;
+  if (typeof region === 'string' && typeof userPoolId === 'string' && typeof clientId === 'string' && typeof domain === 'string') {
+    return { mode: 'organisation', cognito: { region, userPoolId, clientId, domain } };
+  }
+  return { mode: 'organisation' };
+}
 
 export function authorizeUrl(config: CognitoConfig, redirectUri: string, state: string, codeChallenge: string): string {
   const query = new URLSearchParams({

@@ -1,5 +1,5 @@
 import type { Session } from './types';
-import { authorizeUrl, sessionFromIdToken, type AppConfig, type CognitoConfig } from './cognito-rules';
+import { authorizeUrl, parseConfig, sessionFromIdToken, type AppConfig, type CognitoConfig } from './cognito-rules';
 
 export { logoutUrl, type AppConfig, type CognitoConfig } from './cognito-rules';
 
@@ -9,15 +9,13 @@ export { logoutUrl, type AppConfig, type CognitoConfig } from './cognito-rules';
  * The pure parts (URLs, claims → session) are in cognito-rules.ts, for testing.
  */
 
-/** Reads `/config.json`; local mode when it is missing (an old server) or unreadable. */
+/** Reads `/config.json` (both apps): how this deployment signs people in. */
 export async function loadConfig(): Promise<AppConfig> {
   try {
     const response = await fetch('/config.json', { cache: 'no-store' });
-    if (!response.ok) return { mode: 'local' };
-    const config = (await response.json()) as AppConfig;
-    return config.mode === 'cognito' ? config : { mode: 'local' };
+    return parseConfig(response.ok ? await response.json() : undefined);
   } catch {
-    return { mode: 'local' };
+    return parseConfig(undefined);
   }
 }
 

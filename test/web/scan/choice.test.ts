@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activitiesAt, activityLabel, choiceForToday, localDay, parseConfig } from '../../../web/scan/choice';
+import { activitiesAt, activityLabel, choiceForToday, localDay } from '../../../web/scan/choice';
+import { parseConfig } from '../../../web/shared/cognito-rules';
 
 const stored = { day: '2026-11-23', providerId: 'P1', venueId: 'V1', venueName: 'Futures House', activityId: 'A1', activityName: 'Friday lunch club' };
 

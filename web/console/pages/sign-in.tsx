@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import type { Api } from '../../shared/api';
 import { devSignIn, type Session } from '../../shared/session';
 import { ROLE_LABELS } from '../lib/format';
-import { signInWithOrganisation, type ConsoleConfig } from '../ui/auth';
+import { signInWithOrganisation } from '../ui/auth';
+import type { AppConfig } from '../../shared/cognito';
 import { Button, ErrorNotice, SelectField, Success } from '../ui/components';
 import { errorText, useTitle } from '../ui/services';
 
@@ -17,7 +18,7 @@ const ROLES: { value: ConsoleRole; label: string }[] = [
 /** The demo caseload belongs to this navigator, so a local navigator sees it at once. */
 const LOCAL_SUBJECTS: Partial<Record<ConsoleRole, string>> = { navigator: 'local-navigator' };
 
-export function SignIn(props: { api: Api; config: ConsoleConfig; notice?: string; onSignedIn: (session: Session) => void }) {
+export function SignIn(props: { api: Api; config: AppConfig; notice?: string; onSignedIn: (session: Session) => void }) {
   useTitle('Sign in');
   const [role, setRole] = useState<ConsoleRole>('navigator');
   const [busy, setBusy] = useState(false);
