@@ -9,8 +9,9 @@ import { newAssessment } from '../shared/assessments/rules';
 import { newCardIssue } from '../shared/cards/rules';
 import type { Principal } from '../shared/platform/auth';
 import { newReferral } from '../shared/patients/rules';
-import { applyChange, followUpChange, newPrescription, type PrescriptionRecord } from '../shared/prescriptions/rules';
-import { applyPrescriptionChange, complete, newFollowUp, type FollowUpRecord } from '../shared/followups/rules';
+import { applyChange, categoriesOf, followUpChange, newPrescription } from '../shared/prescriptions/rules';
+import { applyPrescriptionChange, newFollowUp } from '../shared/followups/rules';
+import { completeFollowUp } from '../shared/followups/completion';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../shared/platform/clock';
 import { LONDON } from '../shared/platform/london';
@@ -209,7 +210,6 @@ function demoNhsNumber(index: number): string {
 
 async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<void> {
   const { patients, assessments, prescriptions, cards, followUps, followUpService, clock, ids } = services;
-  const activityIds = activities.map((activity) => activity.activityId);
   const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   const daysAgo = (days: number) => today.subtract({ days }).toString();
@@ -251,13 +251,14 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
 
     const stage = demo.stage;
     const startedDaysAgo = stage.startedDaysAgo;
+    const prescribed = [activities[index % activities.length]!, activities[(index + 3) % activities.length]!];
     const prescription = newPrescription(
       {
         patientId: patient.patientId,
         startDate: daysAgo(startedDaysAgo),
         weeks: stage.kind === 'prescribed' ? (stage.weeks ?? 12) : 12,
         goals: ['Get out of the house twice a week', 'Meet people with shared interests'],
-        activityIds: [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!],
+        activityIds: prescribed.map((activity) => activity.activityId),
       },
       {
         prescriptionId: ids.next(),
@@ -265,7 +266,7 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
         createdBy: DEMO_NAVIGATOR,
         hasBaseline: true,
         baselineAssessmentId: baseline.assessmentId,
-        categories: categoriesOf(activities, [activityIds[index % activityIds.length]!, activityIds[(index + 3) % activityIds.length]!]),
+        categories: categoriesOf(prescribed),
         followUpId: ids.next(),
       },
     );
@@ -289,42 +290,18 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     }
     if (stage.kind === 'completed') {
       await seedScans(services, cardId, prescription.activityIds, activities, index, stage.startedDaysAgo - 1, stage.startedDaysAgo - 7 * 12 + 1);
-      await seedFollowUpDone(services, { patient, prescription, followUp, baselineId: baseline.assessmentId, at: at(stage.followedUpDaysAgo), answers: stage.followUp });
+      // Held on the day, through the same completion the inbox uses.
+      const [satisfied, worthwhile, happy, anxious] = stage.followUp.ons4;
+      await completeFollowUp(
+        services,
+        navigator,
+        followUp,
+        { baselineAssessmentId: baseline.assessmentId },
+        { ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: stage.followUp.swemwbs },
+        fixedClock(at(stage.followedUpDaysAgo)),
+      );
     }
   }
-}
-
-const categoriesOf = (activities: ActivityRecord[], ids: string[]) => [
-  ...new Set(activities.filter((activity) => ids.includes(activity.activityId)).map((activity) => activity.category)),
-];
-
-/** The follow-up held on the day, as the navigator's inbox would record it: assessment, follow-up and prescription together. */
-async function seedFollowUpDone(
-  services: Services,
-  done: {
-    patient: { patientId: string };
-    prescription: PrescriptionRecord;
-    followUp: FollowUpRecord;
-    baselineId: string;
-    at: Date;
-    answers: { ons4: [number, number, number, number]; swemwbs: number[] };
-  },
-) {
-  const { assessments, followUps, followUpService, prescriptions, ids } = services;
-  const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
-  const [satisfied, worthwhile, happy, anxious] = done.answers.ons4;
-  const assessment = newAssessment(
-    { kind: 'follow_up', ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: done.answers.swemwbs },
-    { patientId: done.patient.patientId, recordedBy: DEMO_NAVIGATOR },
-    { clock: fixedClock(done.at), ids },
-  );
-  const completed = complete(done.followUp, assessment.assessmentId, done.at, done.baselineId);
-  const current = (await prescriptions.get(done.prescription.prescriptionId))!;
-  await prescriptions.update(current, applyChange(current, { status: 'completed' }, londonDate(done.at), done.at), [
-    ...assessments.recordItems(assessment, navigator, { checkPatient: false }),
-    followUps.replaceItem(done.followUp, completed),
-  ]);
-  await followUpService.remind(done.followUp, completed);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { newAssessment } from '../assessments/rules';
 import { auditPatientAccess } from '../platform/audit';
 import { keys } from '../platform/keys';
 import { batchGetItems } from '../platform/dynamo';
@@ -17,14 +16,12 @@ import {
   validationHook,
   type AppEnv,
 } from '../platform/http';
-import { londonDate } from '../platform/london';
 import type { Services } from '../platform/services';
 import { caseloadFilter, visiblePatient } from '../patients/rules';
-import { applyChange, type PrescriptionStatus } from '../prescriptions/rules';
-import { transact } from '../platform/transactions';
-import { complete, isOverdue, type FollowUpRecord } from './rules';
+import type { PrescriptionStatus } from '../prescriptions/rules';
+import { completeFollowUp } from './completion';
+import { isOverdue, type FollowUpRecord } from './rules';
 import { CompleteFollowUpBody, FollowUp, FollowUpQuery, type FollowUpView } from './schema';
-import { followUpChanged } from './store';
 
 const tags = ['Follow-ups'];
 
@@ -51,7 +48,7 @@ export const followUpRoutes = {
 };
 
 export function followUpsApp(services: Services) {
-  const { followUps, followUpService, patients, prescriptions, assessments, clock, ids, logger, db } = services;
+  const { followUps, patients, clock, logger, db } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   /** Inbox rows: the follow-ups with the patient's name and their prescription's dates and attendance. */
@@ -104,26 +101,7 @@ export function followUpsApp(services: Services) {
     if (followUp.status === 'completed') throw conflict('follow_up_completed', 'This follow-up is already completed.');
     if (followUp.status === 'cancelled') throw conflict('follow_up_cancelled', 'This follow-up was cancelled: its prescription was withdrawn.');
 
-    const now = clock.now();
-    const assessment = newAssessment(
-      { ...c.req.valid('json').assessment, kind: 'follow_up' },
-      { patientId: followUp.patientId, recordedBy: principal.sub },
-      { clock, ids },
-    );
-    const completed = complete(followUp, assessment.assessmentId, now, patient.baselineAssessmentId);
-    // The prescription is completed with it, in the same transaction, unless it already ended.
-    const prescription = await prescriptions.get(followUp.prescriptionId);
-    const endsPrescription = prescription !== undefined && (prescription.status === 'active' || prescription.status === 'paused');
-    const together = [
-      ...assessments.recordItems(assessment, principal, { checkPatient: !endsPrescription }),
-      followUps.replaceItem(followUp, completed),
-    ];
-    if (endsPrescription) {
-      await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), together);
-    } else {
-      await transact(db, together, () => followUpChanged());
-    }
-    await followUpService.remind(followUp, completed);
+    const completed = await completeFollowUp(services, principal, followUp, patient, c.req.valid('json').assessment, clock);
     auditPatientAccess(logger, principal, 'complete_followup', followUp.patientId, { followUpId });
     const [view] = await views([completed]);
     return c.json(view!, 200);

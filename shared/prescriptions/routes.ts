@@ -20,7 +20,7 @@ import type { Services } from '../platform/services';
 import { visiblePatient } from '../patients/rules';
 import { isAccreditedOn } from '../registry/rules';
 import { applyPrescriptionChange, newFollowUp } from '../followups/rules';
-import { applyChange, followUpChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
+import { applyChange, categoriesOf, followUpChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
 import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
 
 const tags = ['Prescriptions'];
@@ -162,7 +162,7 @@ export function prescriptionsApp(services: Services) {
       createdBy: principal.sub,
       hasBaseline: patient.baselineAssessmentId !== undefined,
       baselineAssessmentId: patient.baselineAssessmentId,
-      categories: [...new Set([...found.values()].map((entry) => entry.activity.category))],
+      categories: categoriesOf([...found.values()].map((entry) => entry.activity)),
       followUpId,
     });
     // The follow-up is written with its prescription; its reminder is made after (see FollowUpService).

@@ -70,6 +70,11 @@ export interface PrescriptionRecord {
   version: number;
 }
 
+/** The distinct categories of a prescription's activities, as reports break it down. */
+export const categoriesOf = (activities: readonly { category: CategoryName }[]): CategoryName[] => [
+  ...new Set(activities.map((activity) => activity.category)),
+];
+
 export interface NewPrescriptionInput {
   patientId: string;
   startDate: string;
