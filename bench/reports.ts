@@ -31,13 +31,13 @@ import { FollowUpStore } from '../shared/followups/store';
 import type { Principal } from '../shared/platform/auth';
 import { fixedClock } from '../shared/platform/clock';
 import { createDocumentClient, type Db } from '../shared/platform/dynamo';
-import { collections, keys, membership, referralCollections, reportIndex } from '../shared/platform/keys';
+import { collections, keys, membership } from '../shared/platform/keys';
 import { LONDON, londonDate } from '../shared/platform/london';
 import { newReferral, type PatientRecord, type ReferralRecord } from '../shared/patients/rules';
 import { REFERRAL_SOURCES } from '../shared/patients/schema';
 import { PatientStore } from '../shared/patients/store';
 import { applyChange, followUpChange, newPrescription, type PrescriptionRecord, type PrescriptionStatus } from '../shared/prescriptions/rules';
-import { counterOf } from '../shared/prescriptions/store';
+import { PrescriptionStore } from '../shared/prescriptions/store';
 import { newActivity, newProvider, newVenue, type ActivityRecord, type ProviderRecord, type RuleContext, type VenueRecord } from '../shared/registry/rules';
 import { CATEGORIES, WEEKDAYS, type CategoryName } from '../shared/registry/schema';
 import { ATTENDANCE_COLUMNS } from '../shared/reports/exports';
@@ -901,22 +901,10 @@ function attendanceDayItem(aggregate: DayAggregate): Item {
   };
 }
 
-/** The referral item, as PatientStore's (private) referralItem builds it. */
-function referralItem(referral: ReferralRecord): Item {
-  const memberId = `${referral.referralId}#${referral.patientId}`;
-  return {
-    ...keys.referral(referral.patientId, referral.referralId),
-    ...membership(referralCollections.ofNavigator(referral.navigator), memberId),
-    ...membership(referralCollections.all(), memberId),
-    ...reportIndex.entry('REFERRALS', londonDate(new Date(referral.createdAt)), referral.referralId),
-    type: 'referral',
-    ...referral,
-  };
-}
-
 /** Everything but the scans and attendance days: registry, patients, records, prescriptions. */
 function entityItems(db: Db, generated: Generated): Item[] {
   const patientStore = new PatientStore(db);
+  const prescriptionStore = new PrescriptionStore(db);
   const followUpStore = new FollowUpStore(db);
   const items: Item[] = [];
   for (const { record, venues, activities } of generated.providers) {
@@ -934,7 +922,7 @@ function entityItems(db: Db, generated: Generated): Item[] {
     }
   }
   for (const { patient, referral, baseline, card, prescriptions } of generated.patients) {
-    items.push(patientStore.patientItem(patient), referralItem(referral));
+    items.push(patientStore.patientItem(patient), patientStore.referralItem(referral));
     if (patient.nhsNumber) items.push({ ...keys.nhsNumber(patient.nhsNumber), type: 'nhsNumber', patientId: patient.patientId });
     if (baseline) items.push({ ...keys.assessment(patient.patientId, baseline.assessmentId), type: 'assessment', ...baseline });
     if (card) {
@@ -942,12 +930,11 @@ function entityItems(db: Db, generated: Generated): Item[] {
       items.push({ ...keys.cardIssue(card.patientId, card.issueId), type: 'cardIssue', ...card });
     }
     for (const { record, followUp, followUpAssessment, attendances } of prescriptions) {
-      const { patientId, prescriptionId } = record;
-      const { sessionsAttended: _counted, ...stored } = record;
+      const { patientId } = record;
       items.push(
-        { ...keys.prescription(patientId, prescriptionId), ...reportIndex.entry('PRESCRIPTIONS', record.startDate, prescriptionId), type: 'prescription', ...stored },
-        { ...keys.prescriptionAttendance(patientId, prescriptionId), type: 'attendanceCounter', ...counterOf({ ...record, sessionsAttended: attendances.length }) },
-        { ...keys.prescriptionOwner(prescriptionId), type: 'prescriptionOwner', prescriptionId, patientId },
+        prescriptionStore.prescriptionItem(record),
+        prescriptionStore.counterItem({ ...record, sessionsAttended: attendances.length }),
+        prescriptionStore.ownerItem(record),
         followUpStore.item(followUp),
         { ...keys.followUpOwner(followUp.followUpId), type: 'followUpOwner', followUpId: followUp.followUpId, patientId },
       );

@@ -1,18 +1,6 @@
 import { Hono } from 'hono';
+import { getMimeType } from 'hono/utils/mime';
 import type { WebFile } from '../web/build';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-const typeOf = (urlPath: string) => CONTENT_TYPES[urlPath.slice(urlPath.lastIndexOf('.'))] ?? 'application/octet-stream';
 
 /**
  * Serves the built web apps from memory: the console at `/`, the scanner at `/scan/`. The apps
@@ -26,7 +14,7 @@ export function webApp(files: WebFile[]) {
     if (!file) return undefined;
     return new Response(file.contents, {
       headers: {
-        'content-type': typeOf(urlPath),
+        'content-type': getMimeType(urlPath) ?? 'application/octet-stream',
         // Local mode rebuilds at every start: never let a browser keep an old build.
         'cache-control': 'no-cache',
         ...(urlPath.endsWith('/sw.js') ? { 'service-worker-allowed': '/scan/' } : {}),

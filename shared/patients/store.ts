@@ -208,7 +208,7 @@ export class PatientStore {
     };
   }
 
-  private referralItem(referral: ReferralRecord): Record<string, unknown> {
+  referralItem(referral: ReferralRecord): Record<string, unknown> {
     const memberId = `${referral.referralId}#${referral.patientId}`;
     return {
       ...keys.referral(referral.patientId, referral.referralId),

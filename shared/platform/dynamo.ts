@@ -200,4 +200,4 @@ export async function* queryPages(
 }
 
 /** Key strings of an item, for matching BatchGetItem answers back to their keys. */
-export const keyString = (key: { PK: unknown; SK: unknown }) => `${String(key.PK)}|${String(key.SK)}`;
+export const keyString = (key: { PK?: unknown; SK?: unknown }) => `${String(key.PK)}|${String(key.SK)}`;

@@ -38,19 +38,13 @@ export class PrescriptionStore {
    */
   async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
     const { patientId, prescriptionId } = prescription;
-    const { sessionsAttended: _counted, ...stored } = prescription;
     await transact(
       this.db,
       [
         {
           Put: {
             TableName: this.db.tableName,
-            Item: {
-              ...keys.prescription(patientId, prescriptionId),
-              ...reportIndex.entry('PRESCRIPTIONS', prescription.startDate, prescriptionId),
-              type: 'prescription',
-              ...stored,
-            },
+            Item: this.prescriptionItem(prescription),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -67,13 +61,13 @@ export class PrescriptionStore {
         {
           Put: {
             TableName: this.db.tableName,
-            Item: { ...keys.prescriptionAttendance(patientId, prescriptionId), type: 'attendanceCounter', ...counterOf(prescription) },
+            Item: this.counterItem(prescription),
           },
         },
         {
           Put: {
             TableName: this.db.tableName,
-            Item: { ...keys.prescriptionOwner(prescriptionId), type: 'prescriptionOwner', prescriptionId, patientId },
+            Item: this.ownerItem(prescription),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -84,6 +78,25 @@ export class PrescriptionStore {
           ? conflict('prescription_exists', 'This patient already has an active or paused prescription.')
           : conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
     );
+  }
+
+  /** The prescription itself (on the reporting index by start date); its count lives in the counter item. */
+  prescriptionItem(prescription: PrescriptionRecord): Record<string, unknown> {
+    const { sessionsAttended: _counted, ...stored } = prescription;
+    return {
+      ...keys.prescription(prescription.patientId, prescription.prescriptionId),
+      ...reportIndex.entry('PRESCRIPTIONS', prescription.startDate, prescription.prescriptionId),
+      type: 'prescription',
+      ...stored,
+    };
+  }
+
+  counterItem(prescription: PrescriptionRecord): Record<string, unknown> {
+    return { ...keys.prescriptionAttendance(prescription.patientId, prescription.prescriptionId), type: 'attendanceCounter', ...counterOf(prescription) };
+  }
+
+  ownerItem({ prescriptionId, patientId }: PrescriptionRecord): Record<string, unknown> {
+    return { ...keys.prescriptionOwner(prescriptionId), type: 'prescriptionOwner', prescriptionId, patientId };
   }
 
   /** By id alone: the owner item names the patient, then one consistent Query reads it with its count. */
@@ -189,7 +202,7 @@ export class PrescriptionStore {
   }
 }
 
-export function counterOf(prescription: PrescriptionRecord): AttendanceCounter {
+function counterOf(prescription: PrescriptionRecord): AttendanceCounter {
   const { prescriptionId, patientId, status, startDate, endDate, sessionsAttended } = prescription;
   return { prescriptionId, patientId, status, startDate, endDate, sessionsAttended };
 }

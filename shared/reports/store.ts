@@ -161,7 +161,7 @@ export class ReportStore {
 
 async function byKey(db: Db, itemKeys: ItemKey[]): Promise<Map<string, Record<string, unknown>>> {
   if (itemKeys.length === 0) return new Map();
-  return new Map((await batchGetAll(db, itemKeys)).map((item) => [keyString(item as { PK: unknown; SK: unknown }), item]));
+  return new Map((await batchGetAll(db, itemKeys)).map((item) => [keyString(item), item]));
 }
 
 function attendanceDayOf(item: Record<string, unknown>): AttendanceDay {

@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '../cards/rules';
-import { batchGetItems, type Db } from '../platform/dynamo';
+import { batchGetItems, keyString, type Db } from '../platform/dynamo';
 import { keys, type ItemKey } from '../platform/keys';
 import { cancellationCodes, type TransactItem } from '../platform/transactions';
 import { entityOf } from '../patients/store';
@@ -64,10 +64,10 @@ export class ScanStore {
       provider: keys.provider(request.providerId),
       ...(request.activityId ? { activity: keys.activity(request.activityId) } : {}),
     };
-    const found = new Map((await batchGetItems(this.db, Object.values(wanted))).map((item) => [`${item.PK}|${item.SK}`, item]));
+    const found = new Map((await batchGetItems(this.db, Object.values(wanted))).map((item) => [keyString(item), item]));
     const reads: ScanReads = {};
     for (const [name, key] of Object.entries(wanted)) {
-      const item = found.get(`${key.PK}|${key.SK}`);
+      const item = found.get(keyString(key));
       if (item) (reads as Record<string, unknown>)[name] = entityOf(item);
     }
     return reads;
