@@ -168,6 +168,14 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.getByText(PROVIDER).first().waitFor(WAIT);
     await screenshot(page, 'console-providers');
     await expectAccessible(page, 'providers');
+
+    // The manager suspends the provider's accreditation; the API then says so.
+    await page.getByRole('link', { name: PROVIDER }).click();
+    await page.getByLabel('Accreditation status').selectOption({ label: 'Suspended' });
+    await page.getByRole('button', { name: 'Save accreditation' }).click();
+    await page.getByText('Accreditation updated.').waitFor(WAIT);
+    const providers = (await api('/v1/providers?limit=100')).items as { name: string; accreditation: { status: string } }[];
+    expect(providers.find((p) => p.name === PROVIDER)?.accreditation.status).toBe('suspended');
     await page.close();
   });
 

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { CATEGORIES, CATEGORY_LABELS } from '../lib/format';
 import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
-import { ACCREDITATION_STATUSES, PROVIDER_FIELDS, emptyProviderForm, toCreateProvider, validateProvider, type ProviderForm } from '../lib/registry';
+import { PROVIDER_FIELDS, emptyProviderForm, toCreateProvider, validateProvider, type ProviderForm } from '../lib/registry';
 import { href } from '../lib/routes';
 import type { Category } from '../lib/types';
-import { Button, Checkboxes, ErrorSummary, SelectField, TextField } from '../ui/components';
+import { AccreditationFields } from '../ui/accreditation-fields';
+import { Button, Checkboxes, ErrorSummary, TextField } from '../ui/components';
 import { useServices, useTitle } from '../ui/services';
 
 const ORDER = ['providerName', 'categories', 'accreditationStatus', 'validUntil'];
@@ -53,23 +54,11 @@ export function NewProvider() {
           onValues={(values) => setForm((f) => ({ ...f, categories: values as Category[] }))}
           error={problems.fields.categories}
         />
-        <SelectField
-          id="accreditationStatus"
-          label="Accreditation status"
-          value={form.status}
-          onValue={(value) => setForm((f) => ({ ...f, status: value as ProviderForm['status'] }))}
-          options={ACCREDITATION_STATUSES}
-          error={problems.fields.accreditationStatus}
-        />
-        <TextField
-          id="validUntil"
-          label="Valid until"
-          type="date"
-          hint="The last day the accreditation covers"
-          value={form.validUntil}
-          onValue={(validUntil) => setForm((f) => ({ ...f, validUntil }))}
-          error={problems.fields.validUntil}
-          width="10"
+        <AccreditationFields
+          ids={{ status: 'accreditationStatus', validUntil: 'validUntil' }}
+          value={form}
+          onChange={(change) => setForm((f) => ({ ...f, ...change }))}
+          errors={problems.fields}
         />
         <Button type="submit" disabled={busy}>
           Add provider

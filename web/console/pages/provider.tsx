@@ -5,7 +5,6 @@ import { CATEGORIES, CATEGORY_LABELS } from '../lib/format';
 import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
 import {
   ACCREDITATION_FIELDS,
-  ACCREDITATION_STATUSES,
   ACTIVITY_FIELDS,
   VENUE_FIELDS,
   toAccreditationInput,
@@ -20,6 +19,7 @@ import {
 } from '../lib/registry';
 import { href } from '../lib/routes';
 import type { Activity, Category, Provider, Venue } from '../lib/types';
+import { AccreditationFields } from '../ui/accreditation-fields';
 import { Button, ErrorNotice, ErrorSummary, Loading, SelectField, Success, SummaryList, Tag, TextField } from '../ui/components';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 
@@ -139,23 +139,11 @@ function AccreditationFormView({ provider, onSaved }: { provider: Provider; onSa
       </h2>
       <ErrorSummary problems={problems} order={['changeStatus', 'changeValidUntil']} />
       <form onSubmit={submit} noValidate class="form">
-        <SelectField
-          id="changeStatus"
-          label="Accreditation status"
-          value={form.status}
-          onValue={(value) => setForm((f) => ({ ...f, status: value as AccreditationForm['status'] }))}
-          options={ACCREDITATION_STATUSES}
-          error={problems.fields.changeStatus}
-        />
-        <TextField
-          id="changeValidUntil"
-          label="Valid until"
-          type="date"
-          hint="The last day the accreditation covers"
-          value={form.validUntil}
-          onValue={(validUntil) => setForm((f) => ({ ...f, validUntil }))}
-          error={problems.fields.changeValidUntil}
-          width="10"
+        <AccreditationFields
+          ids={{ status: 'changeStatus', validUntil: 'changeValidUntil' }}
+          value={form}
+          onChange={(change) => setForm((f) => ({ ...f, ...change }))}
+          errors={problems.fields}
         />
         <Button type="submit" disabled={busy}>
           Save accreditation

@@ -27,6 +27,27 @@ function ErrorText({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
+/** A labelled field: the label, its hint and its error above the control, as every input has them. */
+function Field(props: { id: string; label: ComponentChildren; hint?: ComponentChildren; error?: string; labelClass?: string; children: ComponentChildren }) {
+  const { id, hint, error } = props;
+  return (
+    <div class={`form-group${error ? ' form-group--error' : ''}`}>
+      <label class={`label ${props.labelClass ?? ''}`} for={id}>
+        {props.label}
+      </label>
+      <Hint id={id} hint={hint} />
+      <ErrorText id={id} error={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** What every control says to assistive technology about its hint and error. */
+const described = (id: string, hint?: ComponentChildren, error?: string) => ({
+  'aria-describedby': describedBy(id, hint, error),
+  'aria-invalid': error ? ('true' as const) : undefined,
+});
+
 interface TextFieldProps {
   id: string;
   label: ComponentChildren;
@@ -48,12 +69,7 @@ interface TextFieldProps {
 export function TextField(props: TextFieldProps) {
   const { id, label, value, onValue, hint, error, type = 'text', width = 'full' } = props;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class={`label ${props.labelClass ?? ''}`} for={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
+    <Field id={id} label={label} hint={hint} error={error} labelClass={props.labelClass}>
       <input
         id={id}
         name={id}
@@ -61,8 +77,7 @@ export function TextField(props: TextFieldProps) {
         type={type}
         value={value}
         onInput={(event) => onValue(event.currentTarget.value)}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? 'true' : undefined}
+        {...described(id, hint, error)}
         autocomplete={props.autocomplete}
         inputMode={props.inputMode}
         min={props.min}
@@ -70,7 +85,7 @@ export function TextField(props: TextFieldProps) {
         list={props.list}
         spellcheck={props.spellcheck}
       />
-    </div>
+    </Field>
   );
 }
 
@@ -85,12 +100,7 @@ export function TextArea(props: {
 }) {
   const { id, label, value, onValue, hint, error } = props;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
+    <Field id={id} label={label} hint={hint} error={error}>
       <textarea
         id={id}
         name={id}
@@ -98,10 +108,9 @@ export function TextArea(props: {
         rows={props.rows ?? 4}
         value={value}
         onInput={(event) => onValue(event.currentTarget.value)}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? 'true' : undefined}
+        {...described(id, hint, error)}
       />
-    </div>
+    </Field>
   );
 }
 
@@ -124,20 +133,14 @@ export function SelectField(props: {
 }) {
   const { id, label, value, onValue, options, hint, error } = props;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorText id={id} error={error} />
+    <Field id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         name={id}
         class={`select${error ? ' input--error' : ''}`}
         value={value}
         onChange={(event) => onValue(event.currentTarget.value)}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? 'true' : undefined}
+        {...described(id, hint, error)}
       >
         {props.placeholder !== undefined && <option value="">{props.placeholder}</option>}
         {options.map((option) => (
@@ -146,7 +149,7 @@ export function SelectField(props: {
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }
 
