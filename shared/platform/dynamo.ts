@@ -199,5 +199,17 @@ export async function* queryPages(
   } while (startKey);
 }
 
+/** Every member of a collection, a page at a time (reports read whole collections; the API pages them). */
+export function collectionPages(db: Db, of: Collection, options: { projection?: string } = {}): AsyncGenerator<Record<string, unknown>[]> {
+  const pk = of.indexName === 'GSI1' ? 'GSI1PK' : 'GSI2PK';
+  return queryPages(db, {
+    IndexName: of.indexName,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': pk },
+    ExpressionAttributeValues: { ':pk': of.partition },
+    ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+  });
+}
+
 /** Key strings of an item, for matching BatchGetItem answers back to their keys. */
 export const keyString = (key: { PK?: unknown; SK?: unknown }) => `${String(key.PK)}|${String(key.SK)}`;

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems, queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
+import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
 import { ApiError, conflict, notFound } from '../platform/errors';
 import { collections, keys, membership, type Collection } from '../platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
@@ -30,6 +30,13 @@ export class RegistryStore {
 
   listProviders(page: PageRequest): Promise<Page<ProviderRecord>> {
     return this.list(collections.providers(), page, toProvider);
+  }
+
+  /** Every provider, whatever its accreditation now (a suspended one still has its history): for reports. */
+  async allProviders(): Promise<ProviderRecord[]> {
+    const providers: ProviderRecord[] = [];
+    for await (const page of collectionPages(this.db, collections.providers())) providers.push(...page.map(toProvider));
+    return providers;
   }
 
   /** Replaces the accreditation; 404 if the provider does not exist. Returns the updated provider. */

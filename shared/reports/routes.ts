@@ -77,7 +77,7 @@ export function reportsApp(services: Services) {
     const principal = c.get('principal');
     const { from, to, groupBy } = checked(c.req.valid('query'));
     const providers: ProviderRecord[] =
-      principal.role === 'provider' ? [await registry.getProvider(principal.providerId)].filter((p) => p !== undefined) : await reports.providers();
+      principal.role === 'provider' ? [await registry.getProvider(principal.providerId)].filter((p) => p !== undefined) : await registry.allProviders();
     const include = await scopeOf(principal);
     const names = new Map(providers.map((p) => [p.providerId, p.name]));
     const tally = new AttendanceTally(groupBy, (id) => names.get(id) ?? id, include);
@@ -113,7 +113,7 @@ export function reportsApp(services: Services) {
     const { from, to } = checked(c.req.valid('query'));
     const [key, providers, { ATTENDANCE_COLUMNS, attendanceRows, csvStream }] = await Promise.all([
       services.pseudonymKey(),
-      reports.providers(),
+      registry.allProviders(),
       import('./exports'),
     ]);
     auditPatientAccess(logger, principal, 'export_attendance', undefined, { from, to });

@@ -1,11 +1,10 @@
 import type { AssessmentRecord } from '../assessments/rules';
 import type { FollowUpRecord } from '../followups/rules';
-import { batchGetAll, keyString, queryPages, type Db } from '../platform/dynamo';
+import { batchGetAll, collectionPages, keyString, queryPages, type Db } from '../platform/dynamo';
 import { attendanceDayRange, collections, keys, reportIndex, type ItemKey } from '../platform/keys';
 import type { PatientRecord } from '../patients/rules';
 import { entityOf } from '../patients/store';
 import type { PrescriptionRecord } from '../prescriptions/rules';
-import type { ProviderRecord } from '../registry/rules';
 import type { AttendanceDay } from './rules';
 import type { CohortPrescription, ReferralSource, WellbeingScores } from './programme';
 
@@ -34,30 +33,11 @@ export class ReportStore {
     }
   }
 
-  /** Every provider, whatever its accreditation now (a suspended one still has its history). */
-  async providers(): Promise<ProviderRecord[]> {
-    const of = collections.providers();
-    const providers: ProviderRecord[] = [];
-    for await (const page of queryPages(this.db, {
-      IndexName: of.indexName,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': of.partition },
-    })) {
-      providers.push(...page.map((item) => entityOf<ProviderRecord>(item)));
-    }
-    return providers;
-  }
-
   /** The ids of a navigator's caseload (GSI1, keys only). */
   async caseload(navigator: string): Promise<Set<string>> {
     const of = collections.caseload(navigator);
     const ids = new Set<string>();
-    for await (const page of queryPages(this.db, {
-      IndexName: of.indexName,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': of.partition },
-      ProjectionExpression: 'GSI1SK',
-    })) {
+    for await (const page of collectionPages(this.db, of, { projection: 'GSI1SK' })) {
       for (const item of page) ids.add(of.memberId(String(item.GSI1SK)));
     }
     return ids;
