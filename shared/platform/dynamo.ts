@@ -135,8 +135,24 @@ export async function queryPatientRecords(
 }
 
 /**
- * Items by key in one BatchGetItem (up to 100 keys), retrying whatever DynamoDB leaves in
- * UnprocessedKeys. Missing items are simply absent; order is not kept.
+ * Each key once, first occurrence kept: BatchGetItem rejects a request whose keys repeat
+ * (`ValidationException`), and ordinary histories repeat them (two prescriptions sharing one
+ * baseline assessment).
+ */
+export function distinctKeys(itemKeys: readonly ItemKey[]): ItemKey[] {
+  const seen = new Set<string>();
+  return itemKeys.filter((key) => {
+    const id = keyString(key);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * Items by key in one BatchGetItem (up to 100 distinct keys), retrying whatever DynamoDB leaves
+ * in UnprocessedKeys. Repeated keys are read once; missing items are simply absent; order is not
+ * kept.
  */
 export async function batchGetItems(
   db: Db,
@@ -144,7 +160,7 @@ export async function batchGetItems(
   options: { projection?: string; consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let pending: Record<string, unknown>[] = itemKeys.map((key) => ({ ...key }));
+  let pending: Record<string, unknown>[] = distinctKeys(itemKeys).map((key) => ({ ...key }));
   while (pending.length > 0) {
     const result = await db.client.send(
       new BatchGetCommand({
@@ -167,16 +183,17 @@ export async function batchGetItems(
 const BATCH_GET_CONCURRENCY = 4;
 
 /**
- * Items by key, any number of them: 100 keys to a BatchGetItem, a few requests in flight at once.
- * Missing items are absent; order is not kept.
+ * Items by key, any number of them: 100 distinct keys to a BatchGetItem, a few requests in flight
+ * at once. Repeated keys are read once; missing items are absent; order is not kept.
  */
 export async function batchGetAll(
   db: Db,
   itemKeys: ItemKey[],
   options: { projection?: string; consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
+  const distinct = distinctKeys(itemKeys);
   const chunks: ItemKey[][] = [];
-  for (let i = 0; i < itemKeys.length; i += 100) chunks.push(itemKeys.slice(i, i + 100));
+  for (let i = 0; i < distinct.length; i += 100) chunks.push(distinct.slice(i, i + 100));
   const items: Record<string, unknown>[] = [];
   await inParallel(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
     items.push(...(await batchGetItems(db, chunk, options)));

@@ -172,21 +172,33 @@ function outcomeRow(member: CohortMember, person: Person, key: PseudonymKey): Ro
   } as Row<typeof OUTCOME_COLUMNS>;
 }
 
+/** The last row of an export that failed part way, so a short file never passes for a whole one. */
+export const EXPORT_FAILED_MARKER = 'EXPORT FAILED: this file is incomplete. Download it again.';
+
 /**
  * Rows to a CSV byte stream with a header, pulled as the client reads (backpressure), so an
- * export of any size holds one page of rows at a time.
+ * export of any size holds one page of rows at a time. The first row is read before the answer
+ * starts, so a failure there is an ordinary error answer; once bytes are sent the status cannot
+ * change, so a later failure ends the file with a row that says it is incomplete.
  */
-export function csvStream<C extends readonly string[]>(
+export async function csvStream<C extends readonly string[]>(
   columns: C,
   rows: AsyncIterable<Row<C>>,
   onError: (error: unknown) => void,
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  async function* guarded(): AsyncGenerator<Record<string, string | number>> {
+    if (first.done) return;
+    yield first.value;
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } catch (error) {
+      onError(error);
+      yield { [columns[0] as string]: EXPORT_FAILED_MARKER };
+    }
+  }
   const csv = stringify({ header: true, columns: [...columns] });
-  const source = Readable.from(rows);
-  source.on('error', (error) => {
-    onError(error);
-    csv.destroy(error);
-  });
-  source.pipe(csv);
+  Readable.from(guarded()).pipe(csv);
   return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
 }

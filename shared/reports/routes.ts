@@ -117,7 +117,7 @@ export function reportsApp(services: Services) {
       import('./exports'),
     ]);
     auditPatientAccess(logger, principal, 'export_attendance', undefined, { from, to });
-    const body = csvStream(ATTENDANCE_COLUMNS, attendanceRows(reports, key, providers, from, to), exportFailed(services, 'attendance'));
+    const body = await csvStream(ATTENDANCE_COLUMNS, attendanceRows(reports, key, providers, from, to), exportFailed(services, 'attendance'));
     return c.body(body, 200, csvHeaders(`waymark-attendance-${from}-to-${to}.csv`)) as never;
   });
 
@@ -129,7 +129,7 @@ export function reportsApp(services: Services) {
     checked({ from, to });
     const [key, { OUTCOME_COLUMNS, outcomeRows, csvStream }] = await Promise.all([services.pseudonymKey(), import('./exports')]);
     auditPatientAccess(logger, principal, 'export_outcomes', undefined, { from, to });
-    const body = csvStream(OUTCOME_COLUMNS, outcomeRows(reports, key, from, to), exportFailed(services, 'outcomes'));
+    const body = await csvStream(OUTCOME_COLUMNS, outcomeRows(reports, key, from, to), exportFailed(services, 'outcomes'));
     return c.body(body, 200, csvHeaders(`waymark-outcomes-${from}-to-${to}.csv`)) as never;
   });
 
@@ -147,7 +147,7 @@ function csvHeaders(filename: string) {
   return { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' };
 }
 
-/** Once a CSV has begun the status is sent: a failure can only cut the stream short (and is logged, without data). */
+/** Once a CSV has begun the status is sent: a later failure ends the file with a marker row (and is logged, without data). */
 function exportFailed(services: Services, kind: string) {
   return (error: unknown) => services.logger.error('export failed', { kind, name: error instanceof Error ? error.name : 'unknown' });
 }
