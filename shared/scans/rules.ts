@@ -12,6 +12,7 @@ import { isAccreditedOn } from '../registry/rules';
 export const REJECTION_REASONS = [
   'unknown_card',
   'card_revoked',
+  'card_not_yet_issued',
   'no_active_prescription',
   'provider_not_accredited',
   'venue_not_yours',
@@ -54,31 +55,43 @@ export type ScanDecision =
 const reject = (reason: RejectionReason): ScanDecision => ({ outcome: 'rejected', reason });
 
 /**
- * The checks run in this order, so the person at the door hears about their own set-up
- * (clock, venue, activity, accreditation) before anything about the card in their hand.
+ * The checks every scan gets, new or repeated, in this order, so the person at the door hears
+ * about their own set-up (clock, venue, activity, accreditation) before anything about the card
+ * in their hand. Only a scan that passes them may hear whether the person was already recorded:
+ * a duplicate answer to anyone else would tell them who attended where.
  */
-export function decideScan(facts: ScanFacts): ScanDecision {
+export function doorRejection(facts: Omit<ScanFacts, 'prescription'>): RejectionReason | undefined {
   const { scannedAt, now } = facts;
   const age = now.getTime() - scannedAt.getTime();
-  if (-age > MAX_CLOCK_AHEAD_MS || age > OFFLINE_WINDOW_MS) return reject('scanned_at_out_of_range');
+  if (-age > MAX_CLOCK_AHEAD_MS || age > OFFLINE_WINDOW_MS) return 'scanned_at_out_of_range';
 
   const { venue, activity } = facts;
-  if (!venue || venue.providerId !== facts.providerId) return reject('venue_not_yours');
-  if (facts.activityRequested && (!activity || activity.venueId !== venue.venueId)) return reject('activity_not_at_venue');
+  if (!venue || venue.providerId !== facts.providerId) return 'venue_not_yours';
+  if (facts.activityRequested && (!activity || activity.venueId !== venue.venueId)) return 'activity_not_at_venue';
 
   const day = londonDate(scannedAt);
-  if (!facts.provider || !isAccreditedOn(facts.provider.accreditation, day)) return reject('provider_not_accredited');
+  if (!facts.provider || !isAccreditedOn(facts.provider.accreditation, day)) return 'provider_not_accredited';
 
   const { card } = facts;
-  if (!card) return reject('unknown_card');
-  // A scan made before the card was revoked (and synced later from an offline device) still
-  // counts: it happened. A scan made before the card's current issue belongs to an earlier
-  // holder we cannot name here, so it is refused as made with a revoked card.
+  if (!card) return 'unknown_card';
+  // A door device's clock may run as slow as it may run fast, so a scan a moment before the card's
+  // issue is allowed as much leeway as one a moment after our now. A scan made well before the
+  // current issue is refused as such (never as "revoked": the card may never have been revoked).
   const scannedMs = scannedAt.getTime();
-  if (scannedMs < Date.parse(card.issuedAt)) return reject('card_revoked');
-  if (card.status === 'revoked' && (!card.revokedAt || scannedMs >= Date.parse(card.revokedAt))) return reject('card_revoked');
+  if (scannedMs < Date.parse(card.issuedAt) - MAX_CLOCK_AHEAD_MS) return 'card_not_yet_issued';
+  // A scan made before the card was revoked (and synced later from an offline device) still
+  // counts: it happened.
+  if (card.status === 'revoked' && (!card.revokedAt || scannedMs >= Date.parse(card.revokedAt))) return 'card_revoked';
+  return undefined;
+}
 
-  const { prescription } = facts;
+/** Whether a new scan counts: the door's checks, then the card holder's prescription on the day. */
+export function decideScan(facts: ScanFacts): ScanDecision {
+  const reason = doorRejection(facts);
+  if (reason) return reject(reason);
+  const card = facts.card!;
+  const day = londonDate(facts.scannedAt);
+  const { prescription, activity } = facts;
   if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription');
 
   return {
@@ -115,6 +128,8 @@ export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord
       const what = why === 'withdrawn' ? 'was handed back' : why ? `was reported ${why}` : 'is no longer valid';
       return `This card ${what}. Ask the person to contact their navigator for a new one.`;
     }
+    case 'card_not_yet_issued':
+      return 'This card was not in use yet at the time of this scan. Check the device’s date and time, or ask the person to contact their navigator.';
     case 'no_active_prescription':
       return 'This person has no active prescription today, so the session cannot be counted. Ask them to contact their navigator.';
     case 'provider_not_accredited':

@@ -3,7 +3,7 @@ import type { Principal } from '../platform/auth';
 import type { Clock } from '../platform/clock';
 import { ApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import { decideScan, doorCounts, rejectionMessage, type RejectionReason } from './rules';
+import { decideScan, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
 import type { ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
 import { londonDate } from '../platform/london';
@@ -37,22 +37,30 @@ export class ScanService {
     for (let attempt = 1; attempt <= SCAN_ATTEMPTS; attempt++) {
       const reads = await this.store.read({ cardId, venueId: input.venueId, activityId: input.activityId, providerId: principal.providerId });
       const holder = reads.card ? await this.store.readHolder(reads.card.patientId, place, day) : {};
-      // Already recorded for this person, place and day: a retry gets its original answer, a
-      // second scan the current counts — either way a duplicate, never counted again.
-      if (holder.recorded) return this.duplicate(holder.recorded, input.scanId, holder.prescription);
-
       const now = this.clock.now();
-      const decision = decideScan({
+      const facts = {
         providerId: principal.providerId,
         provider: reads.provider,
         venue: reads.venue,
         activityRequested: input.activityId !== undefined,
         activity: reads.activity,
         card: reads.card,
-        prescription: holder.prescription,
         scannedAt,
         now,
-      });
+      };
+      // A scan that fails the door's checks is refused before anything is said about what was
+      // recorded, so no provider learns of another's attendance from a duplicate answer.
+      const refused = doorRejection(facts);
+      if (refused) return this.rejected(input.scanId, refused, reads.card);
+      // Already recorded for this person, place and day: a retry gets its original answer, a
+      // second scan the current counts — either way a duplicate, never counted again. (The
+      // recorded attendance proves the prescription was active then, so it is not re-checked.)
+      if (holder.recorded) {
+        if (holder.recorded.providerId !== principal.providerId) return this.rejected(input.scanId, 'venue_not_yours', reads.card);
+        return this.duplicate(holder.recorded, input.scanId, holder.prescription);
+      }
+
+      const decision = decideScan({ ...facts, prescription: holder.prescription });
       if (decision.outcome === 'rejected') return this.rejected(input.scanId, decision.reason, reads.card);
 
       const { prescription } = decision;

@@ -3232,12 +3232,12 @@ export interface components {
             status: "rejected";
             scanId: string;
             /** @enum {string} */
-            reason: "unknown_card" | "card_revoked" | "no_active_prescription" | "provider_not_accredited" | "venue_not_yours" | "activity_not_at_venue" | "scanned_at_out_of_range";
+            reason: "unknown_card" | "card_revoked" | "card_not_yet_issued" | "no_active_prescription" | "provider_not_accredited" | "venue_not_yours" | "activity_not_at_venue" | "scanned_at_out_of_range";
             /** @description What to tell the person at the door. */
             message: string;
             error: {
                 /** @enum {string} */
-                code: "unknown_card" | "card_revoked" | "no_active_prescription" | "provider_not_accredited" | "venue_not_yours" | "activity_not_at_venue" | "scanned_at_out_of_range";
+                code: "unknown_card" | "card_revoked" | "card_not_yet_issued" | "no_active_prescription" | "provider_not_accredited" | "venue_not_yours" | "activity_not_at_venue" | "scanned_at_out_of_range";
                 message: string;
             };
         };

@@ -132,11 +132,12 @@ const rejected = (reason: RejectionReason): ScanDecision => ({ outcome: 'rejecte
 // ---------------------------------------------------------------------------------------------
 
 describe('constants', () => {
-  it('the reasons are exactly the seven the API documents', () => {
+  it('the reasons are exactly the eight the API documents', () => {
     expect([...REJECTION_REASONS].sort()).toEqual(
       [
         'unknown_card',
         'card_revoked',
+        'card_not_yet_issued',
         'no_active_prescription',
         'provider_not_accredited',
         'venue_not_yours',
@@ -188,7 +189,7 @@ describe('decideScan: every reason with a minimal fact set', () => {
     ['no card with that number', { card: undefined }, 'unknown_card'],
     ['the card was revoked before the scan', { card: revokedCard('2026-07-01T00:00:00.000Z') }, 'card_revoked'],
     ['the card is revoked with no revokedAt', { card: revokedCard(undefined) }, 'card_revoked'],
-    ['the card was issued (to its current holder) after the scan', { card: card({ issuedAt: '2026-07-15T10:00:00.001Z' }) }, 'card_revoked'],
+    ['the card was issued (to its current holder) well after the scan', { card: card({ issuedAt: '2026-07-15T10:05:00.001Z' }) }, 'card_not_yet_issued'],
     ['no prescription', { prescription: undefined }, 'no_active_prescription'],
     ['the prescription is paused', { prescription: prescription({ status: 'paused', pausedOn: '2026-07-01' }) }, 'no_active_prescription'],
     ['the prescription is withdrawn', { prescription: prescription({ status: 'withdrawn' }) }, 'no_active_prescription'],
@@ -320,12 +321,15 @@ describe('decideScan: the card at the moment of the scan', () => {
 
   it.each<[string, CardRecord, ScanDecision | { outcome: 'accepted' }]>([
     ['active, issued exactly at scannedAt', card({ issuedAt: at }), { outcome: 'accepted' }],
-    ['active, issued 1 ms after scannedAt (a new holder)', card({ issuedAt: ms(1) }), rejected('card_revoked')],
+    ['active, issued 1 ms after scannedAt (a door clock a little slow)', card({ issuedAt: ms(1) }), { outcome: 'accepted' }],
+    ['active, issued 5 minutes after scannedAt (the same leeway as a fast clock)', card({ issuedAt: ms(MAX_CLOCK_AHEAD_MS) }), { outcome: 'accepted' }],
+    ['active, issued 5 minutes and 1 ms after scannedAt', card({ issuedAt: ms(MAX_CLOCK_AHEAD_MS + 1) }), rejected('card_not_yet_issued')],
+    ['never revoked, issued a day after scannedAt: not called revoked', card({ issuedAt: ms(DAY) }), rejected('card_not_yet_issued')],
     ['revoked exactly at scannedAt', revokedCard(at), rejected('card_revoked')],
     ['revoked 1 ms before scannedAt', revokedCard(ms(-1)), rejected('card_revoked')],
     ['revoked 1 ms after scannedAt (an offline scan synced later)', revokedCard(ms(1)), { outcome: 'accepted' }],
     ['revoked with no revokedAt', revokedCard(undefined), rejected('card_revoked')],
-    ['revoked after scannedAt but issued after it too', revokedCard(ms(2 * HOUR), { issuedAt: ms(HOUR) }), rejected('card_revoked')],
+    ['revoked after scannedAt but issued after it too', revokedCard(ms(2 * HOUR), { issuedAt: ms(HOUR) }), rejected('card_not_yet_issued')],
   ])('%s', (_, c, expected) => {
     const decision = decideScan(facts({ card: c }));
     expect(decision).toEqual(expected.outcome === 'accepted' ? expect.objectContaining(expected) : expected);

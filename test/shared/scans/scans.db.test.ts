@@ -185,6 +185,50 @@ describe('POST /v1/scans', () => {
       expect((await scan(scanBody(cardId, { activityId: other.activityIds[0] }))).body.reason).toBe('activity_not_at_venue');
     });
 
+    it("another provider learns nothing of an attendance: its own venue with the first provider's activity is refused, never a duplicate", async () => {
+      const { cardId } = await patientWithCard();
+      const attended = scanBody(cardId);
+      expect((await scan(attended)).status).toBe(201);
+      const otherToken = (await t.issuer.mint({ role: 'provider', providerId: other.providerId, sub: 'door-device-b' }, t.clock.now())).token;
+      // The same card, the other provider's own venue, the first provider's activity, the same day.
+      const probe = scanBody(cardId, { venueId: other.venueId, activityId: provider.activityIds[0] });
+      const answer = await scan(probe, otherToken);
+      expect(answer.status).toBe(422);
+      expect(answer.body).toEqual({
+        status: 'rejected',
+        scanId: probe.scanId,
+        reason: 'activity_not_at_venue',
+        message: expect.any(String),
+        error: { code: 'activity_not_at_venue', message: expect.any(String) },
+      });
+      // ...and the same answer as for a day the person did not attend, so the answer is no oracle.
+      const notAttended = await scan({ ...probe, scanId: randomUUID(), activityId: provider.activityIds[1] }, otherToken);
+      expect(notAttended.body.reason).toBe(answer.body.reason);
+      // A retry of the first provider's own scanId from the other provider is refused the same way.
+      const replay = await scan({ ...attended, venueId: other.venueId }, otherToken);
+      expect(replay.status).toBe(422);
+      expect(replay.body.reason).toBe('activity_not_at_venue');
+    });
+
+    it('a card scanned moments after issue by a door clock running slow counts; one scanned well before its issue is card_not_yet_issued, not revoked', async () => {
+      const patientId = await referPatient(t);
+      await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: baselineBody });
+      const prescription = await t.call('POST', '/v1/prescriptions', {
+        as: 'navigator',
+        body: { patientId, startDate: '2026-03-02', goals: ['g'], activityIds: [provider.activityIds[0]] },
+      });
+      const cardId = `SCANTEST-NEW-${++cardSeq}`;
+      expect((await t.call('POST', '/v1/cards', { as: 'navigator', body: { cardId, patientId } })).status).toBe(201);
+      const now = t.clock.now().getTime();
+      const wellBefore = await scan(scanBody(cardId, { scannedAt: new Date(now - 10 * 60_000).toISOString() }));
+      expect(wellBefore.status).toBe(422);
+      expect(wellBefore.body.reason).toBe('card_not_yet_issued');
+      expect(wellBefore.body.message).not.toMatch(/revoked|reported|handed back/);
+      const slowClock = await scan(scanBody(cardId, { scannedAt: new Date(now - 90_000).toISOString() }));
+      expect(slowClock.status).toBe(201);
+      expect(await sessions(prescription.body.prescriptionId)).toBe(1);
+    });
+
     it('scanned_at_out_of_range: a fast device clock, or older than 14 days', async () => {
       const { cardId } = await patientWithCard();
       const now = t.clock.now().getTime();
