@@ -103,11 +103,20 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.getByLabel('Activity').selectOption({ label: ACTIVITY });
     await page.getByRole('button', { name: 'Start scanning' }).click();
 
+    // A double tap on Record, as a hurried volunteer does: one scan, and the answer stays "Accepted".
     await page.getByLabel('Card number').fill(CARD);
-    await page.getByRole('button', { name: 'Record' }).click();
+    await page.getByRole('button', { name: 'Record' }).dblclick();
     const status = page.getByRole('status');
     await status.getByText('Accepted', { exact: true }).waitFor(WAIT);
     await status.getByText('1 session attended').waitFor(WAIT);
+    expect(await page.getByLabel('Card number').inputValue()).toBe('');
+    // ...and a barcode reader that sends Enter twice more changes nothing either.
+    await page.getByLabel('Card number').press('Enter');
+    await page.getByLabel('Card number').press('Enter');
+    await page.waitForTimeout(300);
+    await expect(status.getByText('Accepted', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Check the card number').count()).resolves.toBe(0);
+    expect(await page.getByRole('listitem').filter({ hasText: CARD }).count()).toBe(1);
     await screenshot(page, 'scanner-accepted');
     await expectAccessible(page, 'scanner');
 

@@ -9,6 +9,7 @@ import { hasNfc, readCardByNfc } from './nfc';
 import { QueueLines, SignedOutNotice, SignOutButton, type Shared } from './parts';
 import { uuidV4FromBytes, type ScanInput } from './queue-logic';
 import { enqueue } from './queue-store';
+import { isEcho, type LastSubmission } from './repeat';
 import { display, type ScanOutcome } from './result';
 
 /** Where focus goes back to after a reader has read a card. */
@@ -50,6 +51,7 @@ export function ScannerScreen(props: {
   const [nfcOn, setNfcOn] = useState(false);
   const [nfcAvailable] = useState(hasNfc);
   const latest = useRef(0);
+  const lastSubmission = useRef<LastSubmission | undefined>(undefined);
   const focusAfter = useRef<Reader | undefined>(undefined);
 
   useEffect(() => {
@@ -80,6 +82,8 @@ export function ScannerScreen(props: {
       shared.addRecent([{ cardId, scannedAt: scan.scannedAt, outcome }]);
       return;
     }
+    const submission: LastSubmission = { cardId, at: Date.now(), answered: false };
+    lastSubmission.current = submission;
     show('checking');
     const answer = navigator.onLine ? await sendScan(api, scan) : undefined;
     let outcome: ScanOutcome;
@@ -101,6 +105,7 @@ export function ScannerScreen(props: {
       }
       void shared.queueChanged();
     }
+    submission.answered = true;
     show(outcome);
     shared.addRecent([{ cardId, scannedAt: scan.scannedAt, outcome }]);
   };
@@ -108,10 +113,16 @@ export function ScannerScreen(props: {
   const submitTyped = (event: Event) => {
     event.preventDefault();
     // Read the field itself: a keyboard-wedge scanner types and presses Enter faster than a render.
-    const typed = inputRef.current?.value ?? cardNumber;
-    setCardNumber('');
-    if (inputRef.current) inputRef.current.value = '';
+    const typed = normaliseTyped(inputRef.current?.value ?? cardNumber);
     inputRef.current?.focus();
+    // A double tap or a second Enter is not a new scan: the first answer stays on screen.
+    if (isEcho(lastSubmission.current, typed, Date.now())) return;
+    // A number that will be sent is cleared at once, ready for the next card; one that is not a
+    // card number stays, so it can be corrected.
+    if (isCardId(typed)) {
+      setCardNumber('');
+      if (inputRef.current) inputRef.current.value = '';
+    }
     void record(typed);
   };
 
