@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { londonDate } from '../shared/platform/london';
+import { londonDate } from '#shared/platform/london';
 import type { Scan } from './combos';
 import { median, summarise, type Summary } from './stats';
 

@@ -1,5 +1,5 @@
 /**
- * The reports benchmark (issue 7): a year of one programme's data, generated from a seed and
+ * The reports benchmark: a year of one programme's data, generated from a seed and
  * written straight into its own in-memory DynamoDB Local in the exact shapes the stores write —
  * 20 providers, 1,000 patients with referrals and baselines, about 1,100 prescriptions with their
  * counters and follow-ups, and exactly 100,000 accepted scans with the attendance days the scan
@@ -22,34 +22,34 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import type { AssessmentRecord } from '../shared/assessments/rules';
-import { newAssessment } from '../shared/assessments/rules';
-import type { Ons4 } from '../shared/assessments/scoring';
-import { newCardIssue, type CardRecord } from '../shared/cards/rules';
-import { applyPrescriptionChange, complete, markDue, newFollowUp, type FollowUpRecord } from '../shared/followups/rules';
-import { FollowUpStore } from '../shared/followups/store';
-import type { Principal } from '../shared/platform/auth';
-import { fixedClock } from '../shared/platform/clock';
-import { createDocumentClient, type Db } from '../shared/platform/dynamo';
-import { collections, keys, membership } from '../shared/platform/keys';
-import { LONDON, londonDate } from '../shared/platform/london';
-import { newReferral, type PatientRecord, type ReferralRecord } from '../shared/patients/rules';
-import { REFERRAL_SOURCES } from '../shared/patients/schema';
-import { PatientStore } from '../shared/patients/store';
-import { applyChange, followUpChange, newPrescription, type PrescriptionRecord, type PrescriptionStatus } from '../shared/prescriptions/rules';
-import { PrescriptionStore } from '../shared/prescriptions/store';
-import { newActivity, newProvider, newVenue, type ActivityRecord, type ProviderRecord, type RuleContext, type VenueRecord } from '../shared/registry/rules';
-import { CATEGORIES, WEEKDAYS, type CategoryName } from '../shared/registry/schema';
-import { ATTENDANCE_COLUMNS } from '../shared/reports/exports';
-import { programmeReport, type CohortPrescription, type ReferralSource, type WellbeingScores } from '../shared/reports/programme';
-import type { PseudonymKey } from '../shared/reports/pseudonym';
-import { ATTENDANCE_GROUPS, AttendanceTally, type AttendanceDay, type AttendanceGroup } from '../shared/reports/rules';
-import type { ScanRecord } from '../shared/scans/store';
-import { DevClock } from '../local/dev-clock';
-import { loadDevIssuer } from '../local/dev-issuer';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { ensureTable } from '../local/ensure-table';
-import { createLocalApp, localDependencies } from '../local/wiring';
+import type { AssessmentRecord } from '#shared/assessments/rules';
+import { newAssessment } from '#shared/assessments/rules';
+import type { Ons4 } from '#shared/assessments/scoring';
+import { newCardIssue, type CardRecord } from '#shared/cards/rules';
+import { applyPrescriptionChange, complete, markDue, newFollowUp, type FollowUpRecord } from '#shared/followups/rules';
+import { FollowUpStore } from '#shared/followups/store';
+import type { Principal } from '#shared/platform/auth';
+import { fixedClock } from '#shared/platform/clock';
+import { createDocumentClient, type Db } from '#shared/platform/dynamo';
+import { collections, keys, membership } from '#shared/platform/keys';
+import { LONDON, londonDate } from '#shared/platform/london';
+import { newReferral, type PatientRecord, type ReferralRecord } from '#shared/patients/rules';
+import { REFERRAL_SOURCES } from '#shared/patients/schema';
+import { PatientStore } from '#shared/patients/store';
+import { applyChange, followUpChange, newPrescription, type PrescriptionRecord, type PrescriptionStatus } from '#shared/prescriptions/rules';
+import { PrescriptionStore } from '#shared/prescriptions/store';
+import { newActivity, newProvider, newVenue, type ActivityRecord, type ProviderRecord, type RuleContext, type VenueRecord } from '#shared/registry/rules';
+import { CATEGORIES, WEEKDAYS, type CategoryName } from '#shared/registry/schema';
+import { ATTENDANCE_COLUMNS } from '#shared/reports/exports';
+import { programmeReport, type CohortPrescription, type ReferralSource, type WellbeingScores } from '#shared/reports/programme';
+import type { PseudonymKey } from '#shared/reports/pseudonym';
+import { ATTENDANCE_GROUPS, AttendanceTally, type AttendanceDay, type AttendanceGroup } from '#shared/reports/rules';
+import type { ScanRecord } from '#shared/scans/store';
+import { DevClock } from '#local/dev-clock';
+import { loadDevIssuer } from '#local/dev-issuer';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
+import { ensureTable } from '#local/ensure-table';
+import { createLocalApp, localDependencies } from '#local/wiring';
 import { median, quantile } from './stats';
 
 // ---------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ const WRITES_IN_FLIGHT = 6;
 /** Report runs: the first of each is a warm-up and is not counted. */
 const REPORT_RUNS = 8;
 const OUTCOME_RUNS = 4;
-/** The issue's target for a report over a year of data. */
+/** The target for a report over a year of data. */
 const LATENCY_TARGET_MS = 1000;
 /** The CSV export range that should hold about this many rows (the full year holds SCANS). */
 const SMALL_EXPORT_ROWS = 10_000;

@@ -1,4 +1,4 @@
-import { followUpReminderHandler } from '../shared/followups/handlers';
+import { followUpReminderHandler } from '#shared/followups/handlers';
 import { awsFollowUpDueMarker } from './runtime';
 
 const { marker, logger } = awsFollowUpDueMarker();

@@ -1,17 +1,17 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createRemoteJWKSet } from 'jose';
 import { z } from 'zod';
-import { createTokenVerifier } from '../shared/platform/auth';
-import { systemClock } from '../shared/platform/clock';
-import { loadAwsConfig } from '../shared/platform/config';
-import { createDocumentClient } from '../shared/platform/dynamo';
-import { ulidSource } from '../shared/platform/ids';
-import { createLogger } from '../shared/platform/logger';
-import type { AppDependencies } from '../shared/platform/services';
-import { AwsFollowUpScheduler, awsSchedulerSettingsFromEnv } from '../shared/followups/aws-scheduler';
-import { FollowUpDueMarker } from '../shared/followups/service';
-import { FollowUpStore } from '../shared/followups/store';
-import { onceKeySource, type PseudonymKeySource } from '../shared/reports/pseudonym';
+import { createTokenVerifier } from '#shared/platform/auth';
+import { systemClock } from '#shared/platform/clock';
+import { loadAwsConfig } from '#shared/platform/config';
+import { createDocumentClient } from '#shared/platform/dynamo';
+import { ulidSource } from '#shared/platform/ids';
+import { createLogger } from '#shared/platform/logger';
+import type { AppDependencies } from '#shared/platform/services';
+import { AwsFollowUpScheduler, awsSchedulerSettingsFromEnv } from '#shared/followups/aws-scheduler';
+import { FollowUpDueMarker } from '#shared/followups/service';
+import { FollowUpStore } from '#shared/followups/store';
+import { onceKeySource, type PseudonymKeySource } from '#shared/reports/pseudonym';
 
 /**
  * The AWS adapters, built once per Lambda container from its checked environment: the DynamoDB

@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
-import { systemClock, type Clock } from '../shared/platform/clock';
-import { LONDON } from '../shared/platform/london';
+import { systemClock, type Clock } from '#shared/platform/clock';
+import { LONDON } from '#shared/platform/london';
 
 /** True for an ISO-8601 duration Temporal understands, e.g. P84D, PT2H, -P1W. */
 export function isIsoDuration(value: string): boolean {

@@ -9,7 +9,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import { CLAIMS, type Role } from '../shared/platform/auth';
+import { CLAIMS, type Role } from '#shared/platform/auth';
 
 /**
  * Local mode's stand-in for Cognito: an ES256 key pair made on first start (kept in

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ROLES } from '../shared/platform/auth';
-import { ULID_PATTERN } from '../shared/platform/ids';
+import { ROLES } from '#shared/platform/auth';
+import { ULID_PATTERN } from '#shared/platform/ids';
 import {
   commonErrors,
   defineRoute,
@@ -9,7 +9,7 @@ import {
   publicAccess,
   validationHook,
   type AppEnv,
-} from '../shared/platform/http';
+} from '#shared/platform/http';
 import type { DevClock } from './dev-clock';
 import { isIsoDuration } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';

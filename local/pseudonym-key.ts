@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PseudonymKey } from '../shared/reports/pseudonym';
+import type { PseudonymKey } from '#shared/reports/pseudonym';
 
 const SECRET_FILE = 'pseudonym-secret';
 

@@ -1,9 +1,9 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from '../shared/platform/dynamo';
-import { keys } from '../shared/platform/keys';
-import type { Logger } from '../shared/platform/logger';
-import { scheduleName, type FollowUpEvent } from '../shared/followups/rules';
-import type { FollowUpScheduler } from '../shared/followups/scheduler';
+import type { Db } from '#shared/platform/dynamo';
+import { keys } from '#shared/platform/keys';
+import type { Logger } from '#shared/platform/logger';
+import { scheduleName, type FollowUpEvent } from '#shared/followups/rules';
+import type { FollowUpScheduler } from '#shared/followups/scheduler';
 import type { DevClock } from './dev-clock';
 
 /**

@@ -1,14 +1,14 @@
-import { createTokenVerifier } from '../shared/platform/auth';
-import { createApp } from '../shared/platform/app';
-import type { Db } from '../shared/platform/dynamo';
-import { ulidSource } from '../shared/platform/ids';
-import { createLogger } from '../shared/platform/logger';
-import type { AppDependencies } from '../shared/platform/services';
+import { createTokenVerifier } from '#shared/platform/auth';
+import { createApp } from '#shared/platform/app';
+import type { Db } from '#shared/platform/dynamo';
+import { ulidSource } from '#shared/platform/ids';
+import { createLogger } from '#shared/platform/logger';
+import type { AppDependencies } from '#shared/platform/services';
 import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';
 import { LocalFollowUpScheduler } from './scheduler';
-import type { PseudonymKey } from '../shared/reports/pseudonym';
+import type { PseudonymKey } from '#shared/reports/pseudonym';
 import { loadLocalPseudonymKey } from './pseudonym-key';
 
 /** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock, a local pseudonym key. */

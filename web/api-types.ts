@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { OPENAPI_PATH } from '../shared/platform/app';
-import { createDocumentClient } from '../shared/platform/dynamo';
-import { DevClock } from '../local/dev-clock';
-import { loadDevIssuer } from '../local/dev-issuer';
-import { createLocalApp, localDependencies } from '../local/wiring';
+import { OPENAPI_PATH } from '#shared/platform/app';
+import { createDocumentClient } from '#shared/platform/dynamo';
+import { DevClock } from '#local/dev-clock';
+import { loadDevIssuer } from '#local/dev-issuer';
+import { createLocalApp, localDependencies } from '#local/wiring';
 
 /**
  * The web apps' API types, generated from the OpenAPI document the server itself serves (local

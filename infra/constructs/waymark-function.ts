@@ -7,7 +7,7 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Architecture, Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaRuntime } from '../bundling';
+import { lambdaRuntime } from '#infra/bundling';
 
 /** The repository root: entries and the lock file are resolved from here. */
 export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));

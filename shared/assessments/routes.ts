@@ -1,21 +1,20 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '../platform/audit';
+import { auditPatientAccess } from '#shared/platform/audit';
 import {
   anyRole,
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   idParam,
   jsonBody,
   jsonResponse,
   notFoundError,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
-import { visiblePatient } from '../patients/rules';
-import { newAssessment } from './rules';
-import { Assessment, CreateAssessmentBody } from './schema';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
+import { AmendAssessmentBody, Assessment, CreateAssessmentBody, RecordedAssessment } from './schema';
 
 const tags = ['Assessments'];
 const PatientPath = z.object({ patientId: idParam('patientId') });
@@ -26,9 +25,12 @@ export const assessmentRoutes = {
     path: '/v1/patients/{patientId}/assessments',
     tags,
     summary: 'Record a baseline or follow-up assessment (ONS4, SWEMWBS, activity, self-care)',
+    description:
+      'A follow_up assessment completes the patient’s due follow-up and its prescription, exactly as completing it ' +
+      'from the inbox does; `attachedTo` says what it attached to (or why it stands alone).',
     request: { params: PatientPath, body: jsonBody(CreateAssessmentBody) },
     responses: {
-      201: jsonResponse('The assessment, scored', Assessment),
+      201: jsonResponse('The assessment, scored (for a follow-up, with what it attached to)', RecordedAssessment),
       ...commonErrors,
       ...notFoundError,
       ...conflictError,
@@ -42,31 +44,61 @@ export const assessmentRoutes = {
     request: { params: PatientPath },
     responses: { 200: jsonResponse('The assessments', z.object({ items: z.array(Assessment) })), ...commonErrors, ...notFoundError },
   }),
+  amendAssessment: defineRoute(anyRole('navigator', 'admin'), {
+    method: 'post',
+    path: '/v1/patients/{patientId}/assessments/{assessmentId}/amendments',
+    tags,
+    summary: 'Correct a mistaken assessment, saying why; the answers it replaces are kept',
+    description:
+      'Send the corrected answers in full with a reason. The assessment is re-scored; `amendments` keeps each earlier ' +
+      'set of answers with who changed it, when and why. 409 if it was amended meanwhile.',
+    request: {
+      params: z.object({ patientId: idParam('patientId'), assessmentId: idParam('assessmentId') }),
+      body: jsonBody(AmendAssessmentBody),
+    },
+    responses: {
+      200: jsonResponse('The corrected assessment', Assessment),
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
+  }),
 };
 
 export function assessmentsApp(services: Services) {
-  const { patients, assessments, clock, ids, logger } = services;
+  const { assessmentService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(assessmentRoutes.recordAssessment, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const patient = visiblePatient(principal, await patients.getPatient(patientId));
-    const assessment = newAssessment(c.req.valid('json'), { patientId, recordedBy: principal.sub }, { clock, ids });
-    // A first baseline moves the referral on from "new".
-    const referral = assessment.kind === 'baseline' ? await patients.getReferral(patientId, patient.openReferralId) : undefined;
-    const advance = referral ? patients.advanceReferral(referral, 'assessed') : undefined;
-    await assessments.record(assessment, principal, advance ? [advance] : []);
-    auditPatientAccess(logger, principal, 'record_assessment', patientId);
+    const outcome = await assessmentService.record(principal, patientId, c.req.valid('json'));
+    if (outcome.kind !== 'recorded') return failWith({ kind: 'not_found', what: 'Patient' });
+    const { assessment } = outcome;
+    auditPatientAccess(logger, principal, 'record_assessment', patientId, {
+      assessmentId: assessment.assessmentId,
+      ...(assessment.attachedTo?.kind === 'follow_up' ? { followUpId: assessment.attachedTo.followUpId } : {}),
+    });
     return c.json(assessment, 201);
   });
 
   app.openapi(assessmentRoutes.listAssessments, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    visiblePatient(principal, await patients.getPatient(patientId));
+    const outcome = await assessmentService.list(principal, patientId);
+    if (outcome.kind !== 'listed') return failWith({ kind: 'not_found', what: 'Patient' });
     auditPatientAccess(logger, principal, 'read_assessments', patientId);
-    return c.json({ items: await assessments.listForPatient(patientId) }, 200);
+    return c.json({ items: outcome.items }, 200);
+  });
+
+  app.openapi(assessmentRoutes.amendAssessment, async (c) => {
+    const principal = c.get('principal');
+    const { patientId, assessmentId } = c.req.valid('param');
+    const outcome = await assessmentService.amend(principal, patientId, assessmentId, c.req.valid('json'));
+    if (outcome.kind !== 'amended') return failWith(outcome);
+    // The reason is free text and the answers are health data: neither is logged, only the ids.
+    auditPatientAccess(logger, principal, 'amend_assessment', patientId, { assessmentId, revision: outcome.assessment.revision ?? 0 });
+    return c.json(outcome.assessment, 200);
   });
 
   return app;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ULID_PATTERN } from '../platform/ids';
+import { ULID_PATTERN } from '#shared/platform/ids';
 import { ANXIETY_BANDS, ONS4_BANDS, SWEMWBS_ITEMS, SWEMWBS_RESPONSES } from './scoring';
 
 export const ASSESSMENT_KINDS = ['baseline', 'follow_up'] as const;
@@ -105,11 +105,62 @@ export const Assessment = z
     notes: z.string().optional(),
     recordedAt: Instant,
     recordedBy: z.string().openapi({ description: 'The user (token subject) who recorded the assessment.' }),
+    followUpId: Id.optional().openapi({ description: 'For a follow-up assessment: the follow-up it completed.' }),
+    prescriptionId: Id.optional().openapi({ description: 'For a follow-up assessment: the prescription whose follow-up it completed.' }),
+    revision: z.number().int().min(1).optional().openapi({ description: 'How many times it was amended; absent if never.' }),
+    amendments: z
+      .array(
+        z.object({
+          amendedAt: Instant,
+          amendedBy: z.string(),
+          reason: z.string(),
+          previous: z.object({
+            ons4: Ons4Input,
+            swemwbs: SwemwbsScoreView.optional(),
+            activeDays: z.number().int().optional(),
+            selfCareConfidence: z.number().int().optional(),
+          }),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Each correction, oldest first, with the answers it replaced: the original is never lost.' }),
   })
   .openapi('Assessment');
+
+/** What recording an assessment answers: the assessment, and for a follow-up what it attached to. */
+export const RecordedAssessment = Assessment.extend({
+  attachedTo: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('follow_up'), followUpId: Id, prescriptionId: Id }),
+      z.object({
+        kind: z.literal('none'),
+        reason: z.enum(['none_open', 'not_yet_due']),
+        followUpId: Id.optional(),
+        dueAt: Instant.optional(),
+      }),
+    ])
+    .optional()
+    .openapi({
+      description:
+        'For a follow_up assessment: `follow_up` when it completed the patient’s due follow-up (and so its prescription), ' +
+        'exactly as completing it from the inbox does; `none` when it stands alone and is not paired with a baseline in ' +
+        'the reports — because no follow-up is open (`none_open`), or the open one is not due until `dueAt` ' +
+        '(`not_yet_due`: complete that from the inbox if this was it).',
+    }),
+}).openapi('RecordedAssessment');
+
+export const AmendAssessmentBody = AssessmentInput.omit({ notes: true })
+  .extend({
+    reason: z.string().trim().min(1, 'say why it is being corrected').max(500),
+  })
+  .openapi('AmendAssessment', {
+    description: 'The corrected answers, in full, and why. The answers they replace are kept in `amendments`.',
+  });
 
 export type AssessmentKind = (typeof ASSESSMENT_KINDS)[number];
 export type Ons4InputT = z.infer<typeof Ons4Input>;
 export type AssessmentInputT = z.infer<typeof AssessmentInput>;
 export type CreateAssessmentInput = z.infer<typeof CreateAssessmentBody>;
 export type AssessmentView = z.infer<typeof Assessment>;
+export type RecordedAssessmentView = z.infer<typeof RecordedAssessment>;
+export type AmendAssessmentInput = z.infer<typeof AmendAssessmentBody>;

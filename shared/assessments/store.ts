@@ -1,10 +1,11 @@
-import type { Principal } from '../platform/auth';
-import { queryPatientRecords, type Db } from '../platform/dynamo';
-import { conflict } from '../platform/errors';
-import { keys, patientRecordPrefix } from '../platform/keys';
-import { transact, type TransactItem } from '../platform/transactions';
-import { caseloadCondition } from '../patients/rules';
-import { entityOf, patientCondition } from '../patients/store';
+import type { Principal } from '#shared/platform/auth';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { conflict } from '#shared/platform/errors';
+import { keys, patientRecordPrefix } from '#shared/platform/keys';
+import { transact, type TransactItem } from '#shared/platform/transactions';
+import { caseloadCondition } from '#shared/patients/rules';
+import { entityOf, patientCondition } from '#shared/patients/store';
 import type { AssessmentRecord } from './rules';
 
 /** Assessments live in the patient's partition, in the order they were recorded. */
@@ -55,8 +56,50 @@ export class AssessmentStore {
     ];
   }
 
+  async get(patientId: string, assessmentId: string): Promise<AssessmentRecord | undefined> {
+    const result = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.assessment(patientId, assessmentId), ConsistentRead: true }),
+    );
+    return result.Item ? entityOf<AssessmentRecord>(result.Item) : undefined;
+  }
+
+  /**
+   * Replaces an assessment with its amended self, only if it is still the revision that was read
+   * and the patient is still in the caller's caseload; `changed` if either moved meanwhile.
+   */
+  async amend(before: AssessmentRecord, after: AssessmentRecord, principal: Principal): Promise<'amended' | 'changed'> {
+    const changed = new AmendedMeanwhile();
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.db.tableName,
+          Item: { ...keys.assessment(after.patientId, after.assessmentId), type: 'assessment', ...after },
+          ConditionExpression:
+            before.revision === undefined ? 'attribute_exists(PK) AND attribute_not_exists(revision)' : 'attribute_exists(PK) AND revision = :revision',
+          ...(before.revision === undefined ? {} : { ExpressionAttributeValues: { ':revision': before.revision } }),
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: this.db.tableName,
+          Key: keys.patient(after.patientId),
+          ...patientCondition('attribute_exists(PK)', caseloadCondition(principal)),
+        },
+      },
+    ];
+    try {
+      await transact(this.db, items, () => changed);
+      return 'amended';
+    } catch (error) {
+      if (error === changed) return 'changed';
+      throw error;
+    }
+  }
+
   async listForPatient(patientId: string): Promise<AssessmentRecord[]> {
     const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.assessments);
     return items.map((item) => entityOf<AssessmentRecord>(item));
   }
 }
+
+class AmendedMeanwhile extends Error {}

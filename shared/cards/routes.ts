@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '../platform/auth';
-import { auditPatientAccess } from '../platform/audit';
-import { notFound } from '../platform/errors';
+import type { Principal } from '#shared/platform/auth';
+import { auditPatientAccess } from '#shared/platform/audit';
+import { notFound } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
@@ -13,9 +13,9 @@ import {
   notFoundError,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
-import { maySeePatient, visiblePatient } from '../patients/rules';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
+import { maySeePatient, visiblePatient } from '#shared/patients/rules';
 import { caseloadCondition, newCardIssue, normaliseCardId, revokeCard, type CardRecord } from './rules';
 import { Card, CardHistory, CardIdInput, IssueCardBody, RevokeCardBody } from './schema';
 

@@ -1,6 +1,6 @@
-import type { Principal } from '../platform/auth';
-import { conflict, type ApiError } from '../platform/errors';
-import type { RuleContext } from '../registry/rules';
+import type { Principal } from '#shared/platform/auth';
+import { conflict, type ApiError } from '#shared/platform/errors';
+import type { RuleContext } from '#shared/registry/rules';
 import type { CardView, IssueCardInput, RevokeReason } from './schema';
 
 /**
@@ -71,4 +71,4 @@ export function revokeCard(card: CardRecord, reason: RevokeReason, principal: Pr
 }
 
 /** Card writes check the caseload as every patient write does. */
-export { caseloadCondition } from '../patients/rules';
+export { caseloadCondition } from '#shared/patients/rules';

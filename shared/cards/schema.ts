@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ULID_PATTERN } from '../platform/ids';
+import { ULID_PATTERN } from '#shared/platform/ids';
 import { CARD_ID_PATTERN, isValidCardId } from './rules';
 
 /** active: scans count; revoked: the card no longer works (see REVOKE_REASONS for whether it may again). */

@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPatientRecords, type Db } from '../platform/dynamo';
-import { conflict, notFound } from '../platform/errors';
-import { keys, patientRecordPrefix } from '../platform/keys';
-import { patientCondition } from '../patients/store';
-import { transact, type TransactItem } from '../platform/transactions';
+import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { conflict, notFound } from '#shared/platform/errors';
+import { keys, patientRecordPrefix } from '#shared/platform/keys';
+import { patientCondition } from '#shared/patients/store';
+import { transact, type TransactItem } from '#shared/platform/transactions';
 import { mayIssue, type CardRecord } from './rules';
 
 export interface CardWriteOptions {

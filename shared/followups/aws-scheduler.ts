@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import type { Clock } from '../platform/clock';
-import { LONDON } from '../platform/london';
+import type { Clock } from '#shared/platform/clock';
+import { LONDON } from '#shared/platform/london';
 import { type FollowUpEvent, type FollowUpRecord, londonWallClock, scheduleName } from './rules';
 import type { FollowUpScheduler } from './scheduler';
 

@@ -1,8 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '../platform/audit';
-import { keys } from '../platform/keys';
-import { batchGetItems } from '../platform/dynamo';
-import { conflict, notFound } from '../platform/errors';
+import { auditPatientAccess } from '#shared/platform/audit';
+import { keys } from '#shared/platform/keys';
+import { batchGetItems } from '#shared/platform/dynamo';
+import { conflict, notFound } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
@@ -15,10 +15,10 @@ import {
   pageOf,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
-import { caseloadFilter, visiblePatient } from '../patients/rules';
-import type { PrescriptionStatus } from '../prescriptions/rules';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
+import { caseloadFilter, visiblePatient } from '#shared/patients/rules';
+import type { PrescriptionStatus } from '#shared/prescriptions/rules';
 import { completeFollowUp } from './completion';
 import { isOverdue, type FollowUpRecord } from './rules';
 import { CompleteFollowUpBody, FollowUp, FollowUpQuery, type FollowUpView } from './schema';
@@ -101,7 +101,7 @@ export function followUpsApp(services: Services) {
     if (followUp.status === 'completed') throw conflict('follow_up_completed', 'This follow-up is already completed.');
     if (followUp.status === 'cancelled') throw conflict('follow_up_cancelled', 'This follow-up was cancelled: its prescription was withdrawn.');
 
-    const completed = await completeFollowUp(services, principal, followUp, patient, c.req.valid('json').assessment, clock);
+    const { followUp: completed } = await completeFollowUp(services, principal, followUp, patient, c.req.valid('json').assessment, clock);
     auditPatientAccess(logger, principal, 'complete_followup', followUp.patientId, { followUpId });
     const [view] = await views([completed]);
     return c.json(view!, 200);

@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
-import { LONDON } from '../platform/london';
-import type { FollowUpChange, PrescriptionRecord } from '../prescriptions/rules';
+import { LONDON } from '#shared/platform/london';
+import type { FollowUpChange, PrescriptionRecord } from '#shared/prescriptions/rules';
 
 /**
  * The 12-week follow-up: when a prescription ends its navigator must hold a follow-up

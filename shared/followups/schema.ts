@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { AssessmentInput } from '../assessments/schema';
-import { ULID_PATTERN } from '../platform/ids';
-import { PRESCRIPTION_STATUSES } from '../prescriptions/rules';
+import { AssessmentInput } from '#shared/assessments/schema';
+import { ULID_PATTERN } from '#shared/platform/ids';
+import { PRESCRIPTION_STATUSES } from '#shared/prescriptions/rules';
 import { FOLLOW_UP_STATUSES } from './rules';
 
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');

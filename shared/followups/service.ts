@@ -1,5 +1,5 @@
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
+import type { Clock } from '#shared/platform/clock';
+import type { Logger } from '#shared/platform/logger';
 import { markDue, type FollowUpEvent, type FollowUpRecord } from './rules';
 import type { FollowUpScheduler } from './scheduler';
 import type { FollowUpStore } from './store';

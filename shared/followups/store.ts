@@ -1,15 +1,18 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { Db } from '../platform/dynamo';
-import { conflict, invalidRequest } from '../platform/errors';
-import { followUpLists, keys } from '../platform/keys';
-import { transact, type TransactItem } from '../platform/transactions';
-import { entityOf } from '../patients/store';
+import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { conflict, invalidRequest } from '#shared/platform/errors';
+import { followUpLists, keys, patientRecordPrefix } from '#shared/platform/keys';
+import { transact, type TransactItem } from '#shared/platform/transactions';
+import { entityOf } from '#shared/patients/store';
 import type { FollowUpRecord, FollowUpStatus } from './rules';
 
 const CursorSchema = z.object({ dueAt: z.string().min(1), followUpId: z.string().min(1), patientId: z.string().min(1) });
 
 /** The follow-ups capability's DynamoDB access. */
+/** The statuses in which a follow-up is still waiting for its assessment. */
+const OPEN_STATUSES: readonly FollowUpRecord['status'][] = ['scheduled', 'held', 'due'];
+
 export class FollowUpStore {
   constructor(private readonly db: Db) {}
 
@@ -56,6 +59,15 @@ export class FollowUpStore {
       new GetCommand({ TableName: this.db.tableName, Key: keys.followUp(patientId, followUpId), ConsistentRead: true }),
     );
     return result.Item ? entityOf<FollowUpRecord>(result.Item) : undefined;
+  }
+
+  /**
+   * The patient's open follow-up (scheduled, held or due), newest first: at most one is open at a
+   * time, since a patient has at most one current prescription.
+   */
+  async openForPatient(patientId: string): Promise<FollowUpRecord | undefined> {
+    const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.followUps, 'newest first');
+    return items.map((item) => entityOf<FollowUpRecord>(item)).find((followUp) => OPEN_STATUSES.includes(followUp.status));
   }
 
   async getById(followUpId: string): Promise<FollowUpRecord | undefined> {

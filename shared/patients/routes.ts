@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '../platform/audit';
+import { auditPatientAccess } from '#shared/platform/audit';
 import {
   PageQuery,
   anyRole,
@@ -13,8 +13,8 @@ import {
   pageOf,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
 import { caseloadFilter, newReferral, patientView, visiblePatient } from './rules';
 import { CreateReferralBody, CreatedReferral, Patient, REFERRAL_STATUSES, ReassignBody, ReferralListItem } from './schema';
 

@@ -1,8 +1,8 @@
-import type { Principal } from '../platform/auth';
-import { forbidden, invalidRequest, notFound } from '../platform/errors';
-import { londonDate } from '../platform/london';
-import type { RuleContext } from '../registry/rules';
-import { normalisePostcode } from '../registry/rules';
+import type { Principal } from '#shared/platform/auth';
+import { forbidden, invalidRequest, notFound } from '#shared/platform/errors';
+import { londonDate } from '#shared/platform/london';
+import type { RuleContext } from '#shared/registry/rules';
+import { normalisePostcode } from '#shared/registry/rules';
 import {
   SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
   type CreateReferralInput,

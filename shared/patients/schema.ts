@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CalendarDate, Postcode } from '../registry/schema';
+import { CalendarDate, Postcode } from '#shared/registry/schema';
 import { isValidNhsNumber, normaliseUkPhone } from './validation';
 
 export const REFERRAL_SOURCES = ['gp', 'nurse', 'pharmacist', 'social_care', 'self', 'other'] as const;

@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '../platform/dynamo';
-import { conflict } from '../platform/errors';
-import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '../platform/keys';
-import { londonDate } from '../platform/london';
-import { transact, type TransactItem } from '../platform/transactions';
+import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
+import { conflict } from '#shared/platform/errors';
+import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
+import { londonDate } from '#shared/platform/london';
+import { transact, type TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
 import type { ReferralStatus } from './schema';
 

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { isCalendarDate } from '../platform/london';
+import { isCalendarDate } from '#shared/platform/london';
 
 /**
  * Pure checks and normalisers for the patient fields of a referral. The referral schema calls

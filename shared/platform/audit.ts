@@ -8,6 +8,7 @@ export type PatientAction =
   | 'list_patients'
   | 'record_assessment'
   | 'read_assessments'
+  | 'amend_assessment'
   | 'create_prescription'
   | 'read_prescription'
   | 'change_prescription'

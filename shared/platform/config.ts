@@ -13,7 +13,7 @@ const awsEnvironmentSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1),
   /** Defaults to the issuer's well-known JWKS. */
   AUTH_JWKS_URL: z.url().optional(),
-  /** Used by the follow-up scheduling (issue 6); present in the stack from the start. */
+  /** Used by the follow-up scheduling. */
   SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   FOLLOWUP_DLQ_ARN: z.string().min(1).optional(),

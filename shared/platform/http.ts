@@ -2,7 +2,7 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
 import type { Principal, Role, TokenVerifier } from './auth';
-import { ApiError, forbidden, invalidRequest, unauthenticated, type FieldIssue, type IssueLocation } from './errors';
+import { ApiError, conflict, forbidden, invalidRequest, notFound, unauthenticated, type FieldIssue, type IssueLocation } from './errors';
 import { ULID_PATTERN } from './ids';
 
 export interface AppEnv {
@@ -133,4 +133,25 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 /** Lets a handler reject a request it cannot serve for a reason the schema cannot express. */
 export function bodyIssue(path: string, code: string, message: string): ApiError {
   return invalidRequest([{ in: 'body', path, code, message }]);
+}
+
+/** The failures use cases share; each capability's outcomes include whichever of these apply. */
+export type CommonFailure =
+  | { kind: 'not_found'; what?: string }
+  | { kind: 'conflict'; code: string; message: string }
+  | { kind: 'changed' };
+
+/**
+ * Ends a request with the one error shape for a shared failure. It throws (to the app's error
+ * handler) so that each route's own `c.json` answers stay typed against its success responses.
+ */
+export function failWith(outcome: CommonFailure): never {
+  switch (outcome.kind) {
+    case 'not_found':
+      throw notFound(outcome.what ?? 'The resource');
+    case 'conflict':
+      throw conflict(outcome.code, outcome.message);
+    case 'changed':
+      throw conflict('changed_meanwhile', 'It changed while this request ran; read it again and retry.');
+  }
 }

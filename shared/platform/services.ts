@@ -3,17 +3,20 @@ import type { Clock } from './clock';
 import type { Db } from './dynamo';
 import type { IdSource } from './ids';
 import type { Logger } from './logger';
-import type { FollowUpScheduler } from '../followups/scheduler';
-import { FollowUpDueMarker, FollowUpService } from '../followups/service';
-import { FollowUpStore } from '../followups/store';
-import { AssessmentStore } from '../assessments/store';
-import { CardStore } from '../cards/store';
-import { PatientStore } from '../patients/store';
-import { PrescriptionStore } from '../prescriptions/store';
-import { RegistryStore } from '../registry/store';
-import { ScanStore } from '../scans/store';
-import type { PseudonymKeySource } from '../reports/pseudonym';
-import { ReportStore } from '../reports/store';
+import type { FollowUpScheduler } from '#shared/followups/scheduler';
+import { FollowUpDueMarker, FollowUpService } from '#shared/followups/service';
+import { FollowUpStore } from '#shared/followups/store';
+import { AssessmentService } from '#shared/assessments/service';
+import { AssessmentStore } from '#shared/assessments/store';
+import { openFollowUpCompletion } from '#shared/followups/completion';
+import { CardStore } from '#shared/cards/store';
+import { PatientStore } from '#shared/patients/store';
+import { PrescriptionStore } from '#shared/prescriptions/store';
+import { RegistryStore } from '#shared/registry/store';
+import { ScanService } from '#shared/scans/service';
+import { ScanStore } from '#shared/scans/store';
+import type { PseudonymKeySource } from '#shared/reports/pseudonym';
+import { ReportStore } from '#shared/reports/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
 export interface AppDependencies {
@@ -33,9 +36,11 @@ export interface Services extends AppDependencies {
   registry: RegistryStore;
   patients: PatientStore;
   assessments: AssessmentStore;
+  assessmentService: AssessmentService;
   prescriptions: PrescriptionStore;
   cards: CardStore;
   scans: ScanStore;
+  scanService: ScanService;
   followUps: FollowUpStore;
   followUpService: FollowUpService;
   followUpDue: FollowUpDueMarker;
@@ -45,17 +50,29 @@ export interface Services extends AppDependencies {
 export function createServices(deps: AppDependencies): Services {
   const prescriptions = new PrescriptionStore(deps.db);
   const followUps = new FollowUpStore(deps.db);
+  const patients = new PatientStore(deps.db);
+  const scans = new ScanStore(deps.db, prescriptions);
+  const registry = new RegistryStore(deps.db);
+  const reports = new ReportStore(deps.db);
+  const assessments = new AssessmentStore(deps.db);
+  const followUpService = new FollowUpService(deps.scheduler, deps.logger);
+  const completion = openFollowUpCompletion({ db: deps.db, ids: deps.ids, assessments, followUps, prescriptions, followUpService }, deps.clock);
   return {
     ...deps,
-    registry: new RegistryStore(deps.db),
-    patients: new PatientStore(deps.db),
-    assessments: new AssessmentStore(deps.db),
+    registry,
+    patients,
+    assessments,
+    assessmentService: new AssessmentService({ patients, assessments, followUps: completion, clock: deps.clock, ids: deps.ids }),
     prescriptions,
     cards: new CardStore(deps.db),
-    scans: new ScanStore(deps.db, prescriptions),
+    scans,
+    scanService: new ScanService(scans, deps.clock, deps.logger, {
+      providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined,
+      attendanceDays: (providerId, from, to) => reports.attendanceDays(providerId, from, to),
+    }),
     followUps,
-    followUpService: new FollowUpService(deps.scheduler, deps.logger),
+    followUpService,
     followUpDue: new FollowUpDueMarker(followUps, deps.clock, deps.logger),
-    reports: new ReportStore(deps.db),
+    reports,
   };
 }

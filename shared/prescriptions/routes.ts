@@ -1,8 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Temporal } from 'temporal-polyfill';
-import { auditPatientAccess } from '../platform/audit';
-import type { Principal } from '../platform/auth';
-import { conflict, invalidRequest, notFound, type FieldIssue } from '../platform/errors';
+import { auditPatientAccess } from '#shared/platform/audit';
+import type { Principal } from '#shared/platform/auth';
+import { conflict, invalidRequest, notFound, type FieldIssue } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
@@ -14,12 +14,12 @@ import {
   notFoundError,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import { londonDate } from '../platform/london';
-import type { Services } from '../platform/services';
-import { visiblePatient } from '../patients/rules';
-import { isAccreditedOn } from '../registry/rules';
-import { applyPrescriptionChange, newFollowUp } from '../followups/rules';
+} from '#shared/platform/http';
+import { londonDate } from '#shared/platform/london';
+import type { Services } from '#shared/platform/services';
+import { visiblePatient } from '#shared/patients/rules';
+import { isAccreditedOn } from '#shared/registry/rules';
+import { applyPrescriptionChange, newFollowUp } from '#shared/followups/rules';
 import { applyChange, categoriesOf, followUpChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
 import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
 

@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
-import { conflict } from '../platform/errors';
-import { LONDON } from '../platform/london';
-import type { CategoryName } from '../registry/schema';
+import { conflict } from '#shared/platform/errors';
+import { LONDON } from '#shared/platform/london';
+import type { CategoryName } from '#shared/registry/schema';
 
 /**
  * Prescription dates and states, as pure functions over Europe/London calendar dates.
@@ -180,8 +180,8 @@ export type FollowUpChange =
   | { action: 'none' };
 
 /**
- * The one place that decides how a prescription change moves its follow-up (the scheduler,
- * issue 6, carries it out). Paused: held until resumed, when it is rescheduled to the moved
+ * The one place that decides how a prescription change moves its follow-up (the scheduler
+ * carries it out). Paused: held until resumed, when it is rescheduled to the moved
  * time. Withdrawn: cancelled. Completed early: rescheduled to the morning after it ended — the
  * follow-up assessment is still owed, and is what closes the loop.
  */

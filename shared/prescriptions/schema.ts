@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ULID_PATTERN } from '../platform/ids';
-import { CalendarDate, Category } from '../registry/schema';
+import { ULID_PATTERN } from '#shared/platform/ids';
+import { CalendarDate, Category } from '#shared/registry/schema';
 import { DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS, PRESCRIPTION_STATUSES } from './rules';
 
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');

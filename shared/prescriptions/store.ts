@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Principal } from '../platform/auth';
-import { queryPatientRecords, type Db } from '../platform/dynamo';
-import { conflict } from '../platform/errors';
-import { keys, patientRecordPrefix, reportIndex } from '../platform/keys';
-import { transact, type TransactItem } from '../platform/transactions';
-import { caseloadCondition } from '../patients/rules';
-import { entityOf, patientCondition } from '../patients/store';
+import type { Principal } from '#shared/platform/auth';
+import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { conflict } from '#shared/platform/errors';
+import { keys, patientRecordPrefix, reportIndex } from '#shared/platform/keys';
+import { transact, type TransactItem } from '#shared/platform/transactions';
+import { caseloadCondition } from '#shared/patients/rules';
+import { entityOf, patientCondition } from '#shared/patients/store';
 import type { PrescriptionRecord } from './rules';
 
 /**

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '../platform/auth';
-import { forbidden, invalidRequest, notFound } from '../platform/errors';
+import type { Principal } from '#shared/platform/auth';
+import { forbidden, invalidRequest, notFound } from '#shared/platform/errors';
 import {
   PageQuery,
   anyRole,
@@ -14,8 +14,8 @@ import {
   pageOf,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
 import { activityProblems, isAccreditedAt, newActivity, newProvider, newVenue, type ProviderRecord } from './rules';
 import {
   AccreditationInput,

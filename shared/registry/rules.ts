@@ -1,7 +1,7 @@
 import { isValid as postcodeIsValid, toNormalised } from 'postcode';
-import type { Clock } from '../platform/clock';
-import type { IdSource } from '../platform/ids';
-import { londonDate } from '../platform/london';
+import type { Clock } from '#shared/platform/clock';
+import type { IdSource } from '#shared/platform/ids';
+import { londonDate } from '#shared/platform/london';
 import type {
   AccreditationInputT,
   CategoryName,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { isCalendarDate } from '../platform/london';
-import { ULID_PATTERN } from '../platform/ids';
+import { isCalendarDate } from '#shared/platform/london';
+import { ULID_PATTERN } from '#shared/platform/ids';
 import { isValidPostcode } from './rules';
 
 /** The five areas a provider can be accredited for. */

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '../platform/dynamo';
-import { ApiError, conflict, notFound } from '../platform/errors';
-import { collections, keys, membership, type Collection } from '../platform/keys';
+import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
+import { ApiError, conflict, notFound } from '#shared/platform/errors';
+import { collections, keys, membership, type Collection } from '#shared/platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
 
 /** The registry's DynamoDB access: providers, venues and activities. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ProviderRecord } from '../registry/rules';
-import { londonDate } from '../platform/london';
+import type { ProviderRecord } from '#shared/registry/rules';
+import { londonDate } from '#shared/platform/london';
 import { pseudonymFor, type PseudonymKey } from './pseudonym';
 import { ageBand, postcodeDistrict, weekCommencing, type AttendanceDay } from './rules';
 import type { CohortMember, ReportStore } from './store';

@@ -23,10 +23,10 @@
  */
 import quantileT from '@stdlib/stats-base-dists-t-quantile';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
-import { FOLLOW_UP_STATUSES, type FollowUpStatus, OVERDUE_AFTER_DAYS, isOverdue } from '../followups/rules';
-import { REFERRAL_SOURCES } from '../patients/schema';
-import { PRESCRIPTION_STATUSES, type PrescriptionStatus } from '../prescriptions/rules';
-import { CATEGORIES } from '../registry/schema';
+import { FOLLOW_UP_STATUSES, type FollowUpStatus, OVERDUE_AFTER_DAYS, isOverdue } from '#shared/followups/rules';
+import { REFERRAL_SOURCES } from '#shared/patients/schema';
+import { PRESCRIPTION_STATUSES, type PrescriptionStatus } from '#shared/prescriptions/rules';
+import { CATEGORIES } from '#shared/registry/schema';
 
 export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
 export type Category = (typeof CATEGORIES)[number];

@@ -1,7 +1,7 @@
 import { toOutcode } from 'postcode';
 import { Temporal } from 'temporal-polyfill';
-import type { FieldIssue } from '../platform/errors';
-import type { CategoryName as Category } from '../registry/schema';
+import type { FieldIssue } from '#shared/platform/errors';
+import type { CategoryName as Category } from '#shared/registry/schema';
 
 /**
  * Reporting rules as pure functions: date ranges, London calendar weeks, the coarsened

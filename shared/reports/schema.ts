@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { REFERRAL_SOURCES } from '../patients/schema';
-import { PRESCRIPTION_STATUSES } from '../prescriptions/rules';
-import { CATEGORIES } from '../registry/schema';
+import { REFERRAL_SOURCES } from '#shared/patients/schema';
+import { PRESCRIPTION_STATUSES } from '#shared/prescriptions/rules';
+import { CATEGORIES } from '#shared/registry/schema';
 import { ATTENDANCE_GROUPS, MAX_REPORT_YEARS } from './rules';
 
 export const ReportRange = z.object({

@@ -1,10 +1,10 @@
-import type { AssessmentRecord } from '../assessments/rules';
-import type { FollowUpRecord } from '../followups/rules';
-import { batchGetAll, collectionPages, keyString, queryPages, type Db } from '../platform/dynamo';
-import { attendanceDayRange, collections, keys, reportIndex, type ItemKey } from '../platform/keys';
-import type { PatientRecord } from '../patients/rules';
-import { entityOf } from '../patients/store';
-import type { PrescriptionRecord } from '../prescriptions/rules';
+import type { AssessmentRecord } from '#shared/assessments/rules';
+import type { FollowUpRecord } from '#shared/followups/rules';
+import { batchGetAll, collectionPages, keyString, queryPages, type Db } from '#shared/platform/dynamo';
+import { attendanceDayRange, collections, keys, reportIndex, type ItemKey } from '#shared/platform/keys';
+import type { PatientRecord } from '#shared/patients/rules';
+import { entityOf } from '#shared/patients/store';
+import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { AttendanceDay } from './rules';
 import type { CohortPrescription, ReferralSource, WellbeingScores } from './programme';
 

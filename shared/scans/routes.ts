@@ -1,10 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Temporal } from 'temporal-polyfill';
-import { forbidden, invalidRequest, ApiError, errorBody } from '../platform/errors';
+import { forbidden, invalidRequest, ApiError, errorBody } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
   defineRoute,
+  failWith,
   idParam,
   issuesFromZod,
   jsonBody,
@@ -12,9 +13,9 @@ import {
   notFoundError,
   validationHook,
   type AppEnv,
-} from '../platform/http';
-import type { Services } from '../platform/services';
-import { ScanService } from './service';
+} from '#shared/platform/http';
+import type { Services } from '#shared/platform/services';
+import type { ScanOutcome } from './service';
 import { AcceptedScan, AttendanceQuery, BatchBody, BatchResult, DuplicateScan, ProviderAttendance, RejectedScan, ScanBody } from './schema';
 
 const tags = ['Scans'];
@@ -60,8 +61,25 @@ export const scanRoutes = {
   }),
 };
 
+/** How a busy answer reads, for one scan or one item of a batch: nothing was recorded. */
+const BUSY = { error: { code: 'busy', message: 'The scan could not be recorded just now; it was not counted. Send it again.' } };
+
+/** One scan's outcome as POST /v1/scans would answer it: the batch's result for that item. */
+function batchResult(outcome: ScanOutcome): { httpStatus: number; body: Record<string, unknown> } {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { httpStatus: 201, body: outcome.answer };
+    case 'duplicate':
+      return { httpStatus: 200, body: outcome.answer };
+    case 'rejected':
+      return { httpStatus: 422, body: outcome.answer };
+    case 'busy':
+      return { httpStatus: 503, body: BUSY };
+  }
+}
+
 export function scansApp(services: Services) {
-  const service = new ScanService(services.scans, services.clock, services.logger);
+  const service = services.scanService;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   const devicePrincipal = (principal: AppEnv['Variables']['principal']) => {
@@ -70,34 +88,43 @@ export function scansApp(services: Services) {
   };
 
   app.openapi(scanRoutes.scan, async (c) => {
-    const answer = await service.recordScan(devicePrincipal(c.get('principal')), c.req.valid('json'));
-    return c.json(answer.body as never, answer.httpStatus as 201);
+    const outcome = await service.recordScan(devicePrincipal(c.get('principal')), c.req.valid('json'));
+    switch (outcome.kind) {
+      case 'accepted':
+        return c.json(outcome.answer, 201);
+      case 'duplicate':
+        return c.json(outcome.answer, 200);
+      case 'rejected':
+        return c.json(outcome.answer, 422);
+      case 'busy':
+        return c.json(BUSY, 503, { 'Retry-After': '1' });
+    }
   });
 
   app.openapi(scanRoutes.batch, async (c) => {
     const principal = devicePrincipal(c.get('principal'));
-    const results: { httpStatus: number; body: object }[] = [];
+    const results: { httpStatus: number; body: Record<string, unknown> }[] = [];
     // In order, one after another: a scanId repeated inside the batch is then a duplicate.
     for (const [index, raw] of c.req.valid('json').scans.entries()) {
       const parsed = ScanBody.safeParse(raw);
       if (!parsed.success) {
         const issues = issuesFromZod(parsed.error, 'body').map((issue) => ({ ...issue, path: `scans.${index}${issue.path ? `.${issue.path}` : ''}` }));
-        results.push({ httpStatus: 400, body: errorBody(invalidRequest(issues)) });
+        results.push({ httpStatus: 400, body: { ...errorBody(invalidRequest(issues)) } });
         continue;
       }
       try {
-        results.push(await service.recordScan(principal, parsed.data));
+        results.push(batchResult(await service.recordScan(principal, parsed.data)));
       } catch (error) {
         if (error instanceof ApiError) {
-          results.push({ httpStatus: error.status, body: errorBody(error) });
+          results.push({ httpStatus: error.status, body: { ...errorBody(error) } });
         } else {
           // One item's server fault must not lose the others: the device keeps this one and sends it again.
           services.logger.error('batch scan failed', { index, name: error instanceof Error ? error.name : 'unknown' });
-          results.push({ httpStatus: 503, body: errorBody(new ApiError(503, 'busy', 'Not recorded; send it again.')) });
+          results.push({ httpStatus: 503, body: { ...errorBody(new ApiError(503, 'busy', 'Not recorded; send it again.')) } });
         }
       }
     }
-    return c.json({ results: results.map((r) => ({ httpStatus: r.httpStatus, body: r.body as Record<string, unknown> })) }, 200);
+    return c.json({ results }, 200);
   });
 
   app.openapi(scanRoutes.attendance, async (c) => {
@@ -112,25 +139,9 @@ export function scansApp(services: Services) {
     if (days >= MAX_ATTENDANCE_DAYS) {
       throw invalidRequest([{ in: 'query', path: 'to', code: 'range_too_long', message: `at most ${MAX_ATTENDANCE_DAYS} days` }]);
     }
-    if (!(await services.registry.getProvider(providerId))) throw new ApiError(404, 'not_found', 'Provider was not found.');
-
-    const rows: { day: string; activityId?: string; activityName?: string; venueId: string; attendances: number; onPrescription: number }[] = [];
-    for await (const page of services.reports.attendanceDays(providerId, from, to)) {
-      for (const day of page) {
-        if (activityId && day.activityId !== activityId) continue;
-        const attendances = day.patients.size;
-        rows.push({
-          day: day.day,
-          venueId: day.venueId,
-          ...(day.activityId ? { activityId: day.activityId } : {}),
-          ...(day.activityName ? { activityName: day.activityName } : {}),
-          attendances,
-          onPrescription: attendances - (day.offPrescription?.size ?? 0),
-        });
-      }
-    }
-    const total = rows.reduce((sum, row) => sum + row.attendances, 0);
-    return c.json({ providerId, from, to, total, rows }, 200);
+    const outcome = await service.providerAttendance(providerId, from, to, activityId);
+    if (outcome.kind !== 'counted') return failWith({ kind: 'not_found', what: 'Provider' });
+    return c.json(outcome.attendance, 200);
   });
 
   return app;

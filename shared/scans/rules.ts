@@ -1,9 +1,9 @@
-import { londonDate } from '../platform/london';
-import type { CardRecord } from '../cards/rules';
-import type { PrescriptionRecord } from '../prescriptions/rules';
-import { weeksRemaining } from '../prescriptions/rules';
-import type { ActivityRecord, ProviderRecord, VenueRecord } from '../registry/rules';
-import { isAccreditedOn } from '../registry/rules';
+import { londonDate } from '#shared/platform/london';
+import type { CardRecord } from '#shared/cards/rules';
+import type { PrescriptionRecord } from '#shared/prescriptions/rules';
+import { weeksRemaining } from '#shared/prescriptions/rules';
+import type { ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
+import { isAccreditedOn } from '#shared/registry/rules';
 
 /**
  * Whether a card scan at a venue door counts as attendance: one pure function over what the

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { CARD_ID_PATTERN } from '../cards/rules';
-import { ULID_PATTERN } from '../platform/ids';
-import { Category } from '../registry/schema';
+import { CARD_ID_PATTERN } from '#shared/cards/rules';
+import { ULID_PATTERN } from '#shared/platform/ids';
+import { Category } from '#shared/registry/schema';
 import { REJECTION_REASONS } from './rules';
 
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
@@ -87,3 +87,6 @@ export const ProviderAttendance = z
 
 export type ScanInput = z.infer<typeof ScanBody>;
 export type AcceptedScanView = z.infer<typeof AcceptedScan>;
+export type DuplicateScanView = z.infer<typeof DuplicateScan>;
+export type RejectedScanView = z.infer<typeof RejectedScan>;
+export type ProviderAttendanceView = z.infer<typeof ProviderAttendance>;

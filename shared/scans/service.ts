@@ -1,21 +1,37 @@
-import { normaliseCardId } from '../cards/rules';
-import type { Principal } from '../platform/auth';
-import type { Clock } from '../platform/clock';
-import { ApiError } from '../platform/errors';
-import type { Logger } from '../platform/logger';
+import { normaliseCardId } from '#shared/cards/rules';
+import type { Principal } from '#shared/platform/auth';
+import type { Clock } from '#shared/platform/clock';
+import type { Logger } from '#shared/platform/logger';
 import { decideScan, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
-import type { ScanInput } from './schema';
+import type { AcceptedScanView, DuplicateScanView, ProviderAttendanceView, RejectedScanView, ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
-import { londonDate } from '../platform/london';
-import type { PrescriptionRecord } from '../prescriptions/rules';
+import { londonDate } from '#shared/platform/london';
+import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 
 type ProviderPrincipal = Extract<Principal, { role: 'provider' }>;
 
-/** What POST /v1/scans answers: the HTTP status and its body. The batch route gives one per scan. */
-export interface ScanAnswer {
-  httpStatus: 200 | 201 | 422;
-  body: object;
+/** What a scan came to. The routes turn it into an HTTP answer; the batch route gives one per scan. */
+export type ScanOutcome =
+  | { kind: 'accepted'; answer: AcceptedScanView }
+  | { kind: 'duplicate'; answer: DuplicateScanView }
+  | { kind: 'rejected'; answer: RejectedScanView }
+  /** Every attempt met a concurrent change: nothing was recorded; the device sends it again. */
+  | { kind: 'busy' };
+
+/**
+ * What provider attendance reads, from the registry and the attendance days the scans write
+ * (the reports capability reads the same items): passed in, so scans import neither.
+ */
+export interface ProviderSessions {
+  providerExists(providerId: string): Promise<boolean>;
+  attendanceDays(
+    providerId: string,
+    from: string,
+    to: string,
+  ): AsyncIterable<{ day: string; venueId: string; activityId?: string; activityName?: string; patients: ReadonlySet<string>; offPrescription?: ReadonlySet<string> }[]>;
 }
+
+export type AttendanceOutcome = { kind: 'not_found' } | { kind: 'counted'; attendance: ProviderAttendanceView };
 
 /** How often a scan is re-read and re-decided when its write met a concurrent change. */
 export const SCAN_ATTEMPTS = 3;
@@ -27,9 +43,37 @@ export const SCAN_ATTEMPTS = 3;
  * counted twice, never an error.
  */
 export class ScanService {
-  constructor(private readonly store: ScanStore, private readonly clock: Clock, private readonly logger: Logger) {}
+  constructor(
+    private readonly store: ScanStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly sessions?: ProviderSessions,
+  ) {}
 
-  async recordScan(principal: ProviderPrincipal, input: ScanInput): Promise<ScanAnswer> {
+  /** A provider's sessions from..to (London days), as counts by day and place: never who came. */
+  async providerAttendance(providerId: string, from: string, to: string, activityId?: string): Promise<AttendanceOutcome> {
+    if (!this.sessions) throw new Error('ScanService was built without the provider sessions it needs for attendance');
+    if (!(await this.sessions.providerExists(providerId))) return { kind: 'not_found' };
+    const rows: ProviderAttendanceView['rows'] = [];
+    for await (const page of this.sessions.attendanceDays(providerId, from, to)) {
+      for (const day of page) {
+        if (activityId && day.activityId !== activityId) continue;
+        const attendances = day.patients.size;
+        rows.push({
+          day: day.day,
+          venueId: day.venueId,
+          ...(day.activityId ? { activityId: day.activityId } : {}),
+          ...(day.activityName ? { activityName: day.activityName } : {}),
+          attendances,
+          onPrescription: attendances - (day.offPrescription?.size ?? 0),
+        });
+      }
+    }
+    const total = rows.reduce((sum, row) => sum + row.attendances, 0);
+    return { kind: 'counted', attendance: { providerId, from, to, total, rows } };
+  }
+
+  async recordScan(principal: ProviderPrincipal, input: ScanInput): Promise<ScanOutcome> {
     const cardId = normaliseCardId(input.cardId);
     const scannedAt = new Date(input.scannedAt);
     const day = londonDate(scannedAt);
@@ -81,28 +125,28 @@ export class ScanService {
       const outcome = await this.store.record(scan, place);
       if (outcome.kind === 'recorded') {
         this.logger.info('scan', { scanId: scan.scanId, providerId: scan.providerId, outcome: 'accepted' });
-        return { httpStatus: 201, body: { status: 'accepted', ...doorView(scan) } };
+        return { kind: 'accepted', answer: { status: 'accepted', ...doorView(scan) } };
       }
       // Recorded meanwhile (a concurrent duplicate), or the prescription changed, or another
       // transaction held the items: read again and answer from what is there now.
     }
-    throw new ApiError(503, 'busy', 'The scan could not be recorded just now; it was not counted. Send it again.');
+    return { kind: 'busy' };
   }
 
   /** The answer to a scan whose person, place and day are already recorded. */
-  private duplicate(recorded: ScanRecord, scanId: string, prescription: PrescriptionRecord | undefined): ScanAnswer {
+  private duplicate(recorded: ScanRecord, scanId: string, prescription: PrescriptionRecord | undefined): ScanOutcome {
     this.logger.info('scan', { scanId, providerId: recorded.providerId, outcome: 'duplicate' });
     const counts =
       recorded.scanId === scanId || !prescription
         ? recorded
         : { ...recorded, ...doorCounts(prescription, prescription.sessionsAttended, recorded.day) };
-    return { httpStatus: 200, body: { status: 'duplicate', ...doorView({ ...counts, scanId }) } };
+    return { kind: 'duplicate', answer: { status: 'duplicate', ...doorView({ ...counts, scanId }) } };
   }
 
-  private rejected(scanId: string, reason: RejectionReason, card: ScanRecordCard): ScanAnswer {
+  private rejected(scanId: string, reason: RejectionReason, card: ScanRecordCard): ScanOutcome {
     const message = rejectionMessage(reason, card);
     this.logger.info('scan', { scanId, outcome: 'rejected', reason });
-    return { httpStatus: 422, body: { status: 'rejected', scanId, reason, message, error: { code: reason, message } } };
+    return { kind: 'rejected', answer: { status: 'rejected', scanId, reason, message, error: { code: reason, message } } };
   }
 }
 

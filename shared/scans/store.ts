@@ -1,12 +1,12 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardRecord } from '../cards/rules';
-import { batchGetItems, keyString, type Db } from '../platform/dynamo';
-import { keys, type ItemKey } from '../platform/keys';
-import { cancellationCodes, type TransactItem } from '../platform/transactions';
-import { entityOf } from '../patients/store';
-import type { PrescriptionRecord } from '../prescriptions/rules';
-import type { PrescriptionStore } from '../prescriptions/store';
-import type { ActivityRecord, ProviderRecord, VenueRecord } from '../registry/rules';
+import type { CardRecord } from '#shared/cards/rules';
+import { batchGetItems, keyString, type Db } from '#shared/platform/dynamo';
+import { keys, type ItemKey } from '#shared/platform/keys';
+import { cancellationCodes, type TransactItem } from '#shared/platform/transactions';
+import { entityOf } from '#shared/patients/store';
+import type { PrescriptionRecord } from '#shared/prescriptions/rules';
+import type { PrescriptionStore } from '#shared/prescriptions/store';
+import type { ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
 
 /** An accepted scan as stored. The patient id is kept for reports; no answer to a provider carries it. */
 export interface ScanRecord {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { LocalSystem } from '../../local/server';
+import type { LocalSystem } from '#local/server';
 import { accessibilityViolations, haveChromium, launchChromium, qrVideo, screenshot, startSystem } from './support';
 
 /**
@@ -17,6 +17,8 @@ const ACTIVITY = 'Nordic walking for beginners';
 /** Demo patients with an active prescription (any activity at an accredited provider is accepted). */
 const OFFLINE_CARDS = ['LUTON-DEMO-04', 'LUTON-DEMO-05', 'LUTON-DEMO-06'];
 const WAIT = { timeout: 15_000 };
+/** A demo patient whose twelve weeks have ended, so their follow-up is due. */
+const DUE_PERSON = 'Michael O’Brien';
 
 describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
   let system: LocalSystem;
@@ -88,6 +90,41 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.getByRole('button', { name: 'Print card' }).waitFor(WAIT);
     await screenshot(page, 'console-patient');
     await expectAccessible(page, 'patient page');
+    await page.close();
+  });
+
+  it('a follow-up recorded from the patient page completes the due follow-up, and it leaves the inbox', async () => {
+    const page = await consoleContext.newPage();
+    page.setDefaultTimeout(15_000);
+    track(page);
+    await page.goto(`${url}/`);
+    const role = page.getByLabel('Role');
+    await role.or(page.getByRole('button', { name: 'Sign out' })).first().waitFor(WAIT);
+    if (await role.isVisible()) {
+      await role.selectOption('navigator');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByRole('link', { name: 'Follow-ups' }).click();
+    // Michael O’Brien's twelve weeks ended four days ago: his follow-up is due.
+    await page.getByRole('link', { name: DUE_PERSON }).first().waitFor(WAIT);
+    await page.getByRole('link', { name: DUE_PERSON }).first().click();
+    await page.getByRole('heading', { name: DUE_PERSON }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Record an assessment' }).click();
+    await page.getByLabel('Follow-up (at the end of a prescription)').check();
+    const ons4 = ['how satisfied are you', 'things you do in your life are worthwhile', 'how happy did you feel', 'how anxious did you feel'];
+    for (const [index, words] of ons4.entries()) {
+      await page.getByRole('group', { name: new RegExp(words) }).getByLabel(String([7, 7, 6, 3][index]), { exact: true }).check();
+    }
+    await page.getByRole('button', { name: 'Save assessment' }).click();
+    await page.getByText(/completed this person’s follow-up and their prescription/).waitFor(WAIT);
+    await expectAccessible(page, 'patient page after a follow-up');
+
+    await page.getByRole('link', { name: 'Follow-ups' }).click();
+    await page.getByRole('heading', { name: 'Due', exact: true }).waitFor(WAIT);
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('link', { name: DUE_PERSON }).count()).toBe(0);
+    const completed = (await api('/v1/followups?status=completed&limit=100', 'navigator')).items as { patientName?: string; patient?: { name?: string } }[];
+    expect(JSON.stringify(completed)).toContain('O’Brien');
     await page.close();
   });
 

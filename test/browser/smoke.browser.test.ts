@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { LocalSystem } from '../../local/server';
+import type { LocalSystem } from '#local/server';
 import { haveChromium, launchChromium, startSystem } from './support';
 
 describe.skipIf(!haveChromium)('the web apps in Chromium (served by local mode)', () => {

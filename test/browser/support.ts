@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startLocal, type LocalSystem } from '../../local/server';
+import { startLocal, type LocalSystem } from '#local/server';
 
 /** Debian's Chromium (CI installs it); the browser tests are skipped, saying so, where there is none. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -74,7 +74,7 @@ describe('functions/api.ts on an HTTP API v2 event', () => {
 
 describe('loadAwsConfig', () => {
   it('fails the cold start naming each missing variable', async () => {
-    const { loadAwsConfig } = await import('../../shared/platform/config');
+    const { loadAwsConfig } = await import('#shared/platform/config');
     expect(() => loadAwsConfig({ AUTH_ISSUER: 'not a url' })).toThrow(/TABLE_NAME.*AUTH_ISSUER.*AUTH_AUDIENCE|TABLE_NAME, AUTH_ISSUER, AUTH_AUDIENCE/);
     expect(loadAwsConfig(env).auth.jwksUrl).toBe(`${env.AUTH_ISSUER}/.well-known/jwks.json`);
   });

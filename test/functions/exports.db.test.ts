@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createExportsApp } from '../../shared/platform/app';
-import { DevClock } from '../../local/dev-clock';
-import { loadDevIssuer } from '../../local/dev-issuer';
-import { localDependencies } from '../../local/wiring';
+import { createExportsApp } from '#shared/platform/app';
+import { DevClock } from '#local/dev-clock';
+import { loadDevIssuer } from '#local/dev-issuer';
+import { localDependencies } from '#local/wiring';
 import { createTestDb } from '../support/db';
 
 describe('the exports function’s app', () => {

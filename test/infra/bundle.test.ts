@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '../../infra/bundling';
+import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '#infra/bundling';
 
 /**
  * The bundles of the two functions that serve the Hono app (the API behind API Gateway, and the

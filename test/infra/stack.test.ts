@@ -11,20 +11,20 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UserPoolClientOAuth } from '../../infra/constructs/user-pool-client-oauth';
-import { projectRoot } from '../../infra/constructs/waymark-function';
+import { UserPoolClientOAuth } from '#infra/constructs/user-pool-client-oauth';
+import { projectRoot } from '#infra/constructs/waymark-function';
 import {
   apiPathPatterns,
   contentSecurityPolicy,
   hstsMaxAge,
   indexRewriteCode,
   permissionsPolicy,
-} from '../../infra/constructs/web-apps';
-import { apiThrottle, defaultAuthDomainPrefix, defaultProgrammeId, webSignInScopes } from '../../infra/waymark-stack';
-import type { WaymarkStack } from '../../infra/waymark-stack';
-import { createWaymarkApp } from '../../infra/waymark-app';
-import { CLAIMS, ROLES } from '../../shared/platform/auth';
-import { tableDeclaration } from '../../shared/platform/table';
+} from '#infra/constructs/web-apps';
+import { apiThrottle, defaultAuthDomainPrefix, defaultProgrammeId, webSignInScopes } from '#infra/waymark-stack';
+import type { WaymarkStack } from '#infra/waymark-stack';
+import { createWaymarkApp } from '#infra/waymark-app';
+import { CLAIMS, ROLES } from '#shared/platform/auth';
+import { tableDeclaration } from '#shared/platform/table';
 
 /** The same feature flags `cdk synth` gets from cdk.json. */
 const cdkContext = (JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -1333,8 +1333,8 @@ describe('Waymark stack', () => {
 describe('Table from tableDeclaration', () => {
   it('gains a GSI added to the declaration without any change to the stack', async () => {
     vi.resetModules();
-    vi.doMock('../../shared/platform/table', async (importOriginal) => {
-      const actual = await importOriginal<typeof import('../../shared/platform/table')>();
+    vi.doMock('#shared/platform/table', async (importOriginal) => {
+      const actual = await importOriginal<typeof import('#shared/platform/table')>();
       return {
         ...actual,
         tableDeclaration: {
@@ -1347,7 +1347,7 @@ describe('Table from tableDeclaration', () => {
       };
     });
     try {
-      const fresh = await import('../../infra/waymark-app');
+      const fresh = await import('#infra/waymark-app');
       // No bundling: only the table matters here.
       const { stack } = fresh.createWaymarkApp({
         outdir: newOutdir(),

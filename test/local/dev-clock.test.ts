@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../shared/platform/clock';
-import { DevClock, isIsoDuration } from '../../local/dev-clock';
+import { fixedClock } from '#shared/platform/clock';
+import { DevClock, isIsoDuration } from '#local/dev-clock';
 
 describe('DevClock', () => {
   it('runs on real time until moved', () => {

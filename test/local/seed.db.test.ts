@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { londonDate } from '../../shared/platform/london';
-import { DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '../../local/seed';
+import { londonDate } from '#shared/platform/london';
+import { DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '#local/seed';
 import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;

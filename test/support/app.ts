@@ -1,11 +1,11 @@
-import type { Role } from '../../shared/platform/auth';
-import type { Db } from '../../shared/platform/dynamo';
-import { createServices } from '../../shared/platform/services';
-import { DevClock } from '../../local/dev-clock';
-import { loadDevIssuer } from '../../local/dev-issuer';
-import { createLocalApp, localDependencies } from '../../local/wiring';
+import type { Role } from '#shared/platform/auth';
+import type { Db } from '#shared/platform/dynamo';
+import { createServices } from '#shared/platform/services';
+import { DevClock } from '#local/dev-clock';
+import { loadDevIssuer } from '#local/dev-issuer';
+import { createLocalApp, localDependencies } from '#local/wiring';
 import { createTestDb } from './db';
-import type { PseudonymKey } from '../../shared/reports/pseudonym';
+import type { PseudonymKey } from '#shared/reports/pseudonym';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 

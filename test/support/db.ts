@@ -1,7 +1,7 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, inject } from 'vitest';
-import { createDocumentClient, type Db } from '../../shared/platform/dynamo';
-import { ensureTable } from '../../local/ensure-table';
+import { createDocumentClient, type Db } from '#shared/platform/dynamo';
+import { ensureTable } from '#local/ensure-table';
 
 /**
  * A fresh table in the run's DynamoDB Local, private to the calling test file

@@ -1194,7 +1194,9 @@ export interface paths {
         put?: never;
         /**
          * Record a baseline or follow-up assessment (ONS4, SWEMWBS, activity, self-care)
-         * @description Roles: navigator, admin.
+         * @description A follow_up assessment completes the patient’s due follow-up and its prescription, exactly as completing it from the inbox does; `attachedTo` says what it attached to (or why it stands alone).
+         *
+         *     Roles: navigator, admin.
          */
         post: {
             parameters: {
@@ -1211,8 +1213,101 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The assessment, scored */
+                /** @description The assessment, scored (for a follow-up, with what it attached to) */
                 201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordedAssessment"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/{patientId}/assessments/{assessmentId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a mistaken assessment, saying why; the answers it replaces are kept
+         * @description Send the corrected answers in full with a reason. The assessment is re-scored; `amendments` keeps each earlier set of answers with who changed it, when and why. 409 if it was amended meanwhile.
+         *
+         *     Roles: navigator, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                    assessmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AmendAssessment"];
+                };
+            };
+            responses: {
+                /** @description The corrected assessment */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2992,24 +3087,25 @@ export interface components {
             /** @description The navigator who takes it on. */
             to: string;
         };
-        Assessment: {
-            assessmentId: string;
-            patientId: string;
-            /** @enum {string} */
-            kind: "baseline" | "follow_up";
-            ons4: components["schemas"]["Ons4Input"];
-            ons4Bands: components["schemas"]["Ons4Bands"];
-            swemwbs?: components["schemas"]["SwemwbsScore"];
-            activeDays?: number;
-            selfCareConfidence?: number;
-            notes?: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-23T09:00:00.000Z
-             */
-            recordedAt: string;
-            /** @description The user (token subject) who recorded the assessment. */
-            recordedBy: string;
+        RecordedAssessment: components["schemas"]["Assessment"] & {
+            /** @description For a follow_up assessment: `follow_up` when it completed the patient’s due follow-up (and so its prescription), exactly as completing it from the inbox does; `none` when it stands alone and is not paired with a baseline in the reports — because no follow-up is open (`none_open`), or the open one is not due until `dueAt` (`not_yet_due`: complete that from the inbox if this was it). */
+            attachedTo?: {
+                /** @enum {string} */
+                kind: "follow_up";
+                followUpId: string;
+                prescriptionId: string;
+            } | {
+                /** @enum {string} */
+                kind: "none";
+                /** @enum {string} */
+                reason: "none_open" | "not_yet_due";
+                followUpId?: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T09:00:00.000Z
+                 */
+                dueAt?: string;
+            };
         };
         /** @description ONS personal wellbeing (ONS4), each answered 0–10 where 0 is 'not at all' and 10 is 'completely'. The four answers are reported separately and never summed. */
         Ons4Input: {
@@ -3052,6 +3148,47 @@ export interface components {
             /** @description The published raw-to-metric conversion of rawTotal; compare scores on this scale. */
             metricScore: number;
         };
+        Assessment: {
+            assessmentId: string;
+            patientId: string;
+            /** @enum {string} */
+            kind: "baseline" | "follow_up";
+            ons4: components["schemas"]["Ons4Input"];
+            ons4Bands: components["schemas"]["Ons4Bands"];
+            swemwbs?: components["schemas"]["SwemwbsScore"];
+            activeDays?: number;
+            selfCareConfidence?: number;
+            notes?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            recordedAt: string;
+            /** @description The user (token subject) who recorded the assessment. */
+            recordedBy: string;
+            /** @description For a follow-up assessment: the follow-up it completed. */
+            followUpId?: string;
+            /** @description For a follow-up assessment: the prescription whose follow-up it completed. */
+            prescriptionId?: string;
+            /** @description How many times it was amended; absent if never. */
+            revision?: number;
+            /** @description Each correction, oldest first, with the answers it replaced: the original is never lost. */
+            amendments?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T09:00:00.000Z
+                 */
+                amendedAt: string;
+                amendedBy: string;
+                reason: string;
+                previous: {
+                    ons4: components["schemas"]["Ons4Input"];
+                    swemwbs?: components["schemas"]["SwemwbsScore"];
+                    activeDays?: number;
+                    selfCareConfidence?: number;
+                };
+            }[];
+        };
         CreateAssessment: components["schemas"]["AssessmentInput"] & {
             /**
              * @description baseline (before a prescription) or follow_up (after it); wellbeing change is measured between the two.
@@ -3093,6 +3230,42 @@ export interface components {
              */
             selfCareConfidence?: number;
             notes?: string;
+        };
+        /** @description The corrected answers, in full, and why. The answers they replace are kept in `amendments`. */
+        AmendAssessment: {
+            ons4: components["schemas"]["Ons4Input"];
+            /**
+             * @description SWEMWBS: seven scores, in this order, for how often over the last two weeks:
+             *     1. I've been feeling optimistic about the future
+             *     2. I've been feeling useful
+             *     3. I've been feeling relaxed
+             *     4. I've been dealing with problems well
+             *     5. I've been thinking clearly
+             *     6. I've been feeling close to other people
+             *     7. I've been able to make up my own mind about things
+             *     Each is 1 None of the time, 2 Rarely, 3 Some of the time, 4 Often, 5 All of the time.
+             * @example [
+             *       3,
+             *       4,
+             *       3,
+             *       3,
+             *       4,
+             *       3,
+             *       4
+             *     ]
+             */
+            swemwbs?: number[];
+            /**
+             * @description Days in the past week with at least 30 minutes of physical activity.
+             * @example 2
+             */
+            activeDays?: number;
+            /**
+             * @description Self-rated confidence in looking after their own health and wellbeing, 0 (not at all confident) to 10 (completely confident).
+             * @example 6
+             */
+            selfCareConfidence?: number;
+            reason: string;
         };
         Prescription: {
             prescriptionId: string;

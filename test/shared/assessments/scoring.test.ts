@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as scoring from '../../../shared/assessments/scoring';
+import * as scoring from '#shared/assessments/scoring';
 import {
   MEANINGFUL_SWEMWBS_CHANGE,
   ONS4_ITEMS,
@@ -10,8 +10,8 @@ import {
   scoreSwemwbs,
   swemwbsMetricScore,
   swemwbsRawTotal,
-} from '../../../shared/assessments/scoring';
-import type { Ons4 } from '../../../shared/assessments/scoring';
+} from '#shared/assessments/scoring';
+import type { Ons4 } from '#shared/assessments/scoring';
 
 /** The published table, byte for byte as in shared/reference/swemwbs-metric.csv. */
 function publishedTable(): Array<{ raw: number; metric: number }> {

@@ -2,9 +2,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { newCardIssue, revokeCard } from '../../../shared/cards/rules';
-import { CardStore } from '../../../shared/cards/store';
-import { createDocumentClient } from '../../../shared/platform/dynamo';
+import { newCardIssue, revokeCard } from '#shared/cards/rules';
+import { CardStore } from '#shared/cards/store';
+import { createDocumentClient } from '#shared/platform/dynamo';
 import { createTestApp, type TestApp } from '../../support/app';
 
 let t: TestApp;

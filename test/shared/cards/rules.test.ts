@@ -6,10 +6,10 @@ import {
   newCardIssue,
   normaliseCardId,
   revokeCard,
-} from '../../../shared/cards/rules';
-import type { Principal } from '../../../shared/platform/auth';
-import { fixedClock } from '../../../shared/platform/clock';
-import { ApiError } from '../../../shared/platform/errors';
+} from '#shared/cards/rules';
+import type { Principal } from '#shared/platform/auth';
+import { fixedClock } from '#shared/platform/clock';
+import { ApiError } from '#shared/platform/errors';
 
 const clock = fixedClock('2026-11-23T10:00:00Z');
 const ids = (() => {

@@ -15,9 +15,9 @@ import {
   type AwsSchedulerSettings,
   awsSchedulerSettingsFromEnv,
   fireTime,
-} from '../../../shared/followups/aws-scheduler';
-import type { FollowUpEvent } from '../../../shared/followups/rules';
-import { fixedClock } from '../../../shared/platform/clock';
+} from '#shared/followups/aws-scheduler';
+import type { FollowUpEvent } from '#shared/followups/rules';
+import { fixedClock } from '#shared/platform/clock';
 
 /**
  * EventBridge Scheduler has no local engine: the adapter is tested against aws-sdk-client-mock,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { followUpReminderHandler } from '../../../shared/followups/handlers';
-import { LocalFollowUpScheduler } from '../../../local/scheduler';
+import { followUpReminderHandler } from '#shared/followups/handlers';
+import { LocalFollowUpScheduler } from '#local/scheduler';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
 

@@ -12,13 +12,13 @@ import {
   scheduleName,
   type FollowUpRecord,
   type FollowUpStatus,
-} from '../../../shared/followups/rules';
+} from '#shared/followups/rules';
 import {
   applyChange,
   followUpChange,
   newPrescription,
   type FollowUpChange,
-} from '../../../shared/prescriptions/rules';
+} from '#shared/prescriptions/rules';
 
 const DAY_MS = 86_400_000;
 const created = new Date('2026-03-02T10:00:00Z');

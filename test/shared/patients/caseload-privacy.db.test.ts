@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
-import { londonDate } from '../../../shared/platform/london';
+import { londonDate } from '#shared/platform/london';
 
 /**
  * Every patient-scoped route, asked by a navigator whose caseload the patient is not in,

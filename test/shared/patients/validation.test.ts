@@ -5,7 +5,7 @@ import {
   normaliseEmail,
   normaliseNhsNumber,
   normaliseUkPhone,
-} from '../../../shared/patients/validation';
+} from '#shared/patients/validation';
 
 describe('NHS numbers', () => {
   /*

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../../shared/platform/auth';
+import { ROLES, type Role } from '#shared/platform/auth';
 import { randomUUID } from 'node:crypto';
-import { londonDate } from '../../../shared/platform/london';
+import { londonDate } from '#shared/platform/london';
 import { createTestApp, type TestApp } from '../../support/app';
 import { referralBody } from '../../support/fixtures';
 
@@ -29,6 +29,7 @@ interface Ids {
   prescriptionId: string;
   cardId: string;
   followUpId: string;
+  assessmentId: string;
 }
 
 const everyone = ROLES;
@@ -55,6 +56,12 @@ const MATRIX: Row[] = [
   { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
   { method: 'post', path: '/v1/patients/{patientId}/assessments', allowed: caseWorkers, body: () => ({ kind: 'follow_up', ons4 }) },
   { method: 'get', path: '/v1/patients/{patientId}/assessments', allowed: caseReaders },
+  {
+    method: 'post',
+    path: '/v1/patients/{patientId}/assessments/{assessmentId}/amendments',
+    allowed: caseWorkers,
+    body: () => ({ reason: 'typed wrongly', ons4 }),
+  },
   // The matrix patient already has a prescription: an allowed caller gets past authorization to the 409.
   { method: 'post', path: '/v1/prescriptions', allowed: caseWorkers, allowedStatus: 409, body: (ids) => ({ patientId: ids.patientId, startDate: todayInLondon(), goals: ['g'], activityIds: [ids.activityId] }) },
   { method: 'get', path: '/v1/prescriptions/{prescriptionId}', allowed: caseReaders },
@@ -114,7 +121,9 @@ beforeAll(async () => {
     body: { patientId: other.body.patientId, startDate: todayInLondon(), goals: ['g'], activityIds: [activity.body.activityId] },
   });
   await t.call('POST', `/v1/followups/${otherPrescription.body.followUpId}/complete`, { as: 'navigator', body: { assessment: { ons4 } } });
+  const baseline = await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: { kind: 'baseline', ons4 } });
   ids = {
+    assessmentId: baseline.body.assessmentId,
     followUpId: otherPrescription.body.followUpId,
     cardId,
     providerId: provider.body.providerId,

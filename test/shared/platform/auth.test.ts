@@ -1,9 +1,9 @@
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, principalFromClaims, type TokenVerifier } from '../../../shared/platform/auth';
-import { fixedClock } from '../../../shared/platform/clock';
-import { ApiError } from '../../../shared/platform/errors';
-import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer, type DevIssuer } from '../../../local/dev-issuer';
+import { createTokenVerifier, principalFromClaims, type TokenVerifier } from '#shared/platform/auth';
+import { fixedClock } from '#shared/platform/clock';
+import { ApiError } from '#shared/platform/errors';
+import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer, type DevIssuer } from '#local/dev-issuer';
 
 const PROVIDER_ID = '01J00000000000000000000001';
 const now = new Date('2026-11-23T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, londonDate } from '../../../shared/platform/london';
+import { isCalendarDate, londonDate } from '#shared/platform/london';
 
 describe('londonDate', () => {
   it.each([

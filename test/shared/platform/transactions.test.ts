@@ -1,8 +1,8 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { CONFLICT_ATTEMPTS, transact } from '../../../shared/platform/transactions';
+import { CONFLICT_ATTEMPTS, transact } from '#shared/platform/transactions';
 import { createTestApp } from '../../support/app';
 
 /** What DynamoDB Local never does — cancel a transaction for a concurrent one — for every writer. */
@@ -46,6 +46,8 @@ describe('a request whose transaction keeps meeting concurrent ones', () => {
     const { mock, db } = mockedDb();
     mock.on(GetCommand).resolves({ Item: { PK: 'x', SK: 'x', patientId: '01J00000000000000000000001', navigator: 'local-navigator', openReferralId: '01J00000000000000000000002' } });
     mock.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    // A follow-up assessment first looks for the patient's open follow-up: there is none.
+    mock.on(QueryCommand).resolves({ Items: [] });
     const t = await createTestApp({ db });
     const res = await t.call('POST', '/v1/patients/01J00000000000000000000001/assessments', {
       as: 'navigator',

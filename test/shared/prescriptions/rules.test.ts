@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../shared/platform/errors';
+import { ApiError } from '#shared/platform/errors';
 import {
   applyChange,
   daysBetween,
@@ -10,7 +10,7 @@ import {
   weekOf,
   weeksRemaining,
   type PrescriptionRecord,
-} from '../../../shared/prescriptions/rules';
+} from '#shared/prescriptions/rules';
 
 const now = new Date('2026-03-02T10:00:00Z');
 const make = (startDate: string, weeks = 12) =>

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../../shared/platform/app';
+import { MAX_BODY_BYTES } from '#shared/platform/app';
 import { createTestApp, type TestApp } from '../../support/app';
 
 let t: TestApp;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/platform/clock';
+import { fixedClock } from '#shared/platform/clock';
 import {
   activityProblems,
   isAccreditedAt,
@@ -9,7 +9,7 @@ import {
   newProvider,
   newVenue,
   normalisePostcode,
-} from '../../../shared/registry/rules';
+} from '#shared/registry/rules';
 
 const clock = fixedClock('2026-06-01T12:00:00Z');
 const ids = (() => {

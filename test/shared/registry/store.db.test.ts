@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/platform/clock';
-import type { Db } from '../../../shared/platform/dynamo';
-import { ApiError } from '../../../shared/platform/errors';
-import { ulidSource } from '../../../shared/platform/ids';
-import { keys } from '../../../shared/platform/keys';
-import { newActivity, newProvider, newVenue } from '../../../shared/registry/rules';
-import { RegistryStore } from '../../../shared/registry/store';
+import { fixedClock } from '#shared/platform/clock';
+import type { Db } from '#shared/platform/dynamo';
+import { ApiError } from '#shared/platform/errors';
+import { ulidSource } from '#shared/platform/ids';
+import { keys } from '#shared/platform/keys';
+import { newActivity, newProvider, newVenue } from '#shared/registry/rules';
+import { RegistryStore } from '#shared/registry/store';
 import { createTestDb } from '../../support/db';
 
 let db: Db;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { csvStream, EXPORT_FAILED_MARKER } from '../../../shared/reports/exports';
+import { csvStream, EXPORT_FAILED_MARKER } from '#shared/reports/exports';
 
 const columns = ['a', 'b'] as const;
 

@@ -4,7 +4,7 @@ import {
   type ProgrammeData,
   type WellbeingScores,
   programmeReport,
-} from '../../../shared/reports/programme';
+} from '#shared/reports/programme';
 
 /**
  * Plain unit tests over small hand-made datasets. Every expected number is worked out by hand in the

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { type PseudonymKey, onceKeySource, pseudonymFor } from '../../../shared/reports/pseudonym';
+import { type PseudonymKey, onceKeySource, pseudonymFor } from '#shared/reports/pseudonym';
 
 /** Plain unit tests of export pseudonyms and the memoised key source. */
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OUTCOME_COLUMNS } from '../../../shared/reports/exports';
+import { OUTCOME_COLUMNS } from '#shared/reports/exports';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, referPatient } from '../../support/fixtures';
 

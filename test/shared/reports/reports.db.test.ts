@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ATTENDANCE_COLUMNS, OUTCOME_COLUMNS } from '../../../shared/reports/exports';
+import { ATTENDANCE_COLUMNS, OUTCOME_COLUMNS } from '#shared/reports/exports';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
 

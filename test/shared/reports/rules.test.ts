@@ -8,7 +8,7 @@ import {
   rangeIssues,
   weekCommencing,
   weekLabel,
-} from '../../../shared/reports/rules';
+} from '#shared/reports/rules';
 
 /** Plain unit tests of the reporting rules: no database, no clock. */
 

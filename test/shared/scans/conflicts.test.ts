@@ -3,7 +3,7 @@ import { DynamoDBClient, ThrottlingException, TransactionCanceledException } fro
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../../shared/platform/keys';
+import { keys } from '#shared/platform/keys';
 import { createTestApp, type TestApp } from '../../support/app';
 
 /**

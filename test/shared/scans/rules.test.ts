@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CardRecord } from '../../../shared/cards/rules';
-import { newPrescription, type PrescriptionRecord } from '../../../shared/prescriptions/rules';
-import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from '../../../shared/registry/rules';
+import type { CardRecord } from '#shared/cards/rules';
+import { newPrescription, type PrescriptionRecord } from '#shared/prescriptions/rules';
+import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
 import {
   MAX_CLOCK_AHEAD_MS,
   OFFLINE_WINDOW_MS,
@@ -13,7 +13,7 @@ import {
   type RejectionReason,
   type ScanDecision,
   type ScanFacts,
-} from '../../../shared/scans/rules';
+} from '#shared/scans/rules';
 
 // ---------------------------------------------------------------------------------------------
 // Facts: one provider with one venue and two activities there; one patient with an active card

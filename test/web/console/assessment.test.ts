@@ -5,6 +5,7 @@ import {
   SWEMWBS_ITEMS,
   SWEMWBS_RESPONSES,
   emptyAssessmentForm,
+  savedAssessmentMessage,
   ons4FieldId,
   swemwbsFieldId,
   toAssessmentInput,
@@ -80,5 +81,27 @@ describe('the wellbeing assessment', () => {
       notes: 'Better',
     });
     expect(toCreateAssessment({ ...answered(), kind: 'follow_up' }).kind).toBe('follow_up');
+  });
+});
+
+describe('savedAssessmentMessage', () => {
+  const date = (instant: string) => instant.slice(0, 10);
+  it('a baseline is simply saved', () => {
+    expect(savedAssessmentMessage({ kind: 'baseline' }, date)).toBe('Baseline assessment saved.');
+  });
+  it('a follow-up says it completed the follow-up and the prescription', () => {
+    const message = savedAssessmentMessage({ kind: 'follow_up', attachedTo: { kind: 'follow_up', followUpId: 'F', prescriptionId: 'P' } }, date);
+    expect(message).toMatch(/completed this person’s follow-up and their prescription/);
+  });
+  it('one not yet due says when it is due and where to complete it instead', () => {
+    const message = savedAssessmentMessage(
+      { kind: 'follow_up', attachedTo: { kind: 'none', reason: 'not_yet_due', followUpId: 'F', dueAt: '2026-05-25T08:00:00Z' } },
+      date,
+    );
+    expect(message).toMatch(/not due until 2026-05-25/);
+    expect(message).toMatch(/Follow-ups inbox/);
+  });
+  it('one with nothing open says it stands alone', () => {
+    expect(savedAssessmentMessage({ kind: 'follow_up', attachedTo: { kind: 'none', reason: 'none_open' } }, date)).toMatch(/on its own: no follow-up is open/);
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldMap, FormProblems } from './issues';
-import type { AssessmentInput, CreateAssessment, Ons4Input } from './types';
+import type { AssessmentInput, CreateAssessment, Ons4Input, RecordedAssessment } from './types';
 
 /**
  * The wellbeing assessment: ONS4 personal wellbeing and SWEMWBS, worded exactly as their owners
@@ -163,3 +163,22 @@ export const ONS4_BAND_LABELS: Record<string, string> = {
   high: 'high',
   very_high: 'very high',
 };
+
+/**
+ * What the navigator is told once an assessment is saved: for a follow-up, whether it completed
+ * the person's follow-up (and so their prescription) or stands alone, and why.
+ */
+export function savedAssessmentMessage(saved: Pick<RecordedAssessment, 'kind' | 'attachedTo'>, formatDate: (instant: string) => string): string {
+  if (saved.kind === 'baseline') return 'Baseline assessment saved.';
+  const attached = saved.attachedTo;
+  if (attached?.kind === 'follow_up') {
+    return 'Follow-up assessment saved. It completed this person’s follow-up and their prescription, and is paired with their baseline in the reports.';
+  }
+  if (attached?.reason === 'not_yet_due' && attached.dueAt) {
+    return (
+      `Follow-up assessment saved on its own: this person’s follow-up is not due until ${formatDate(attached.dueAt)}, so their ` +
+      'prescription carries on. If this was their follow-up, complete it from the Follow-ups inbox instead.'
+    );
+  }
+  return 'Follow-up assessment saved on its own: no follow-up is open for this person, so it is not paired with a baseline in the reports.';
+}

@@ -18,6 +18,7 @@ export type ReferralListItem = Schemas['ReferralListItem'];
 export type CreateReferral = Schemas['CreateReferral'];
 export type ReferralSource = CreateReferral['source'];
 export type Assessment = Schemas['Assessment'];
+export type RecordedAssessment = Schemas['RecordedAssessment'];
 export type AssessmentInput = Schemas['AssessmentInput'];
 export type CreateAssessment = Schemas['CreateAssessment'];
 export type Ons4Input = Schemas['Ons4Input'];

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ASSESSMENT_FIELDS, ASSESSMENT_KIND_LABELS, ONS4_BAND_LABELS, toCreateAssessment } from '../lib/assessment';
+import { ASSESSMENT_FIELDS, ASSESSMENT_KIND_LABELS, ONS4_BAND_LABELS, savedAssessmentMessage, toCreateAssessment } from '../lib/assessment';
 import { chronological, wellbeingChartData, wellbeingSummary } from '../lib/charts';
 import { formatInstantDate } from '../lib/dates';
 import { formatNumber } from '../lib/format';
@@ -91,7 +91,7 @@ export function AssessmentsSection(props: { patient: Patient; canChange: boolean
             setOpen(true);
           }}
         >
-          Record baseline assessment
+          {props.patient.baselineAssessmentId ? 'Record an assessment' : 'Record baseline assessment'}
         </Button>
       )}
       {open && (
@@ -101,7 +101,7 @@ export function AssessmentsSection(props: { patient: Patient; canChange: boolean
           </h3>
           <AssessmentFormView
             withKind
-            initialKind="baseline"
+            initialKind={props.patient.baselineAssessmentId ? 'follow_up' : 'baseline'}
             onCancel={() => setOpen(false)}
             save={async (form) => {
               const { data, error, response } = await api.POST('/v1/patients/{patientId}/assessments', {
@@ -111,7 +111,7 @@ export function AssessmentsSection(props: { patient: Patient; canChange: boolean
               if (!data) return problemsFromError(error, ASSESSMENT_FIELDS, '', `The assessment was not saved (HTTP ${response.status}).`);
               await Promise.all([assessments.reload(), props.onChanged()]);
               setOpen(false);
-              setSaved(`${ASSESSMENT_KIND_LABELS[data.kind]} assessment saved.`);
+              setSaved(savedAssessmentMessage(data, (instant) => formatInstantDate(instant)));
               return undefined;
             }}
           />
