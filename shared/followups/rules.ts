@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { LONDON } from '#shared/platform/london';
-import type { FollowUpChange, PrescriptionRecord } from '#shared/prescriptions/rules';
+import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 
 /**
  * The 12-week follow-up: when a prescription ends its navigator must hold a follow-up
@@ -66,6 +66,30 @@ export function newFollowUp(
   };
 }
 
+/** What must happen to the follow-up reminder when a prescription is created or changes. */
+export type FollowUpChange =
+  | { action: 'schedule'; dueAt: string }
+  | { action: 'reschedule'; dueAt: string }
+  | { action: 'hold' }
+  | { action: 'cancel' }
+  | { action: 'none' };
+
+/**
+ * The one place that decides how a prescription change moves its follow-up, from the prescription
+ * before and after (the reminders then follow the follow-up). Paused: held until resumed, when it is rescheduled to the moved
+ * time. Withdrawn: cancelled. Completed early: rescheduled to the morning after it ended — the
+ * follow-up assessment is still owed, and is what closes the loop.
+ */
+export function followUpChange(before: PrescriptionRecord | undefined, after: PrescriptionRecord): FollowUpChange {
+  if (before === undefined) return { action: 'schedule', dueAt: after.followUpDueAt };
+  if (after.status === 'withdrawn') return before.status === 'withdrawn' ? { action: 'none' } : { action: 'cancel' };
+  if (after.status === 'paused') return before.status === 'paused' ? { action: 'none' } : { action: 'hold' };
+  if (before.status === 'paused' || before.followUpDueAt !== after.followUpDueAt) {
+    return { action: 'reschedule', dueAt: after.followUpDueAt };
+  }
+  return { action: 'none' };
+}
+
 /**
  * The follow-up after its prescription changed, as `followUpChange` decided (undefined when it
  * does not change). A completed or cancelled follow-up never changes again.
@@ -93,6 +117,16 @@ export function applyPrescriptionChange(followUp: FollowUpRecord, change: Follow
       return { ...rest, status: 'scheduled', dueAt: change.dueAt, version: followUp.version + 1, updatedAt: now.toISOString() };
     }
   }
+}
+
+/** The follow-up once its prescription went from `before` to `after` (undefined when it does not move). */
+export function followUpAfterPrescriptionChange(
+  followUp: FollowUpRecord,
+  before: PrescriptionRecord,
+  after: PrescriptionRecord,
+  now: Date,
+): FollowUpRecord | undefined {
+  return applyPrescriptionChange(followUp, followUpChange(before, after), now);
 }
 
 /**

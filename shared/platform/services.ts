@@ -9,6 +9,8 @@ import { FollowUpStore } from '#shared/followups/store';
 import { AssessmentService } from '#shared/assessments/service';
 import { AssessmentStore } from '#shared/assessments/store';
 import { openFollowUpCompletion } from '#shared/followups/completion';
+import { prescriptionFollowUps } from '#shared/followups/prescription-follow-ups';
+import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
 import { CardStore } from '#shared/cards/store';
 import { PatientStore } from '#shared/patients/store';
 import { PrescriptionStore } from '#shared/prescriptions/store';
@@ -38,6 +40,7 @@ export interface Services extends AppDependencies {
   assessments: AssessmentStore;
   assessmentService: AssessmentService;
   prescriptions: PrescriptionStore;
+  prescriptionFollowUps: PrescriptionFollowUps;
   cards: CardStore;
   scans: ScanStore;
   scanService: ScanService;
@@ -64,6 +67,7 @@ export function createServices(deps: AppDependencies): Services {
     assessments,
     assessmentService: new AssessmentService({ patients, assessments, followUps: completion, clock: deps.clock, ids: deps.ids }),
     prescriptions,
+    prescriptionFollowUps: prescriptionFollowUps(followUps, followUpService, deps.clock),
     cards: new CardStore(deps.db),
     scans,
     scanService: new ScanService(scans, deps.clock, deps.logger, {

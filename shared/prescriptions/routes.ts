@@ -19,8 +19,7 @@ import { londonDate } from '#shared/platform/london';
 import type { Services } from '#shared/platform/services';
 import { visiblePatient } from '#shared/patients/rules';
 import { isAccreditedOn } from '#shared/registry/rules';
-import { applyPrescriptionChange, newFollowUp } from '#shared/followups/rules';
-import { applyChange, categoriesOf, followUpChange, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
+import { applyChange, categoriesOf, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
 import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
 
 const tags = ['Prescriptions'];
@@ -86,7 +85,7 @@ export const prescriptionRoutes = {
 };
 
 export function prescriptionsApp(services: Services) {
-  const { patients, prescriptions, registry, followUps, followUpService, clock, ids, logger } = services;
+  const { patients, prescriptions, registry, prescriptionFollowUps, clock, ids, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   /** The prescription and its patient, if the caller may see that patient; 404 otherwise. */
@@ -165,12 +164,12 @@ export function prescriptionsApp(services: Services) {
       categories: categoriesOf([...found.values()].map((entry) => entry.activity)),
       followUpId,
     });
-    // The follow-up is written with its prescription; its reminder is made after (see FollowUpService).
-    const followUp = newFollowUp(prescription, { followUpId, navigator: patient.navigator, now: clock.now() });
+    // The follow-up is written with its prescription; its reminder is made after.
+    const followUp = prescriptionFollowUps.created(prescription, patient.navigator);
     const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
     const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
-    await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUps.createItems(followUp)]);
-    await followUpService.remind(undefined, followUp);
+    await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUp.items]);
+    await followUp.afterCommit();
     auditPatientAccess(logger, principal, 'create_prescription', patient.patientId, { prescriptionId: prescription.prescriptionId });
     // The activities were read to validate the request: the answer is built from the same read.
     return c.json(view(prescription, prescribedActivities(found)(prescription)), 201);
@@ -189,10 +188,9 @@ export function prescriptionsApp(services: Services) {
     const after = applyChange(before, c.req.valid('json'), londonDate(clock.now()), clock.now());
     if (after !== before) {
       // The follow-up moves with its prescription, in the same transaction; then its reminder.
-      const followUp = before.followUpId ? await followUps.get(before.patientId, before.followUpId) : undefined;
-      const movedFollowUp = followUp ? applyPrescriptionChange(followUp, followUpChange(before, after), clock.now()) : undefined;
-      await prescriptions.update(before, after, followUp && movedFollowUp ? [followUps.replaceItem(followUp, movedFollowUp)] : []);
-      if (movedFollowUp) await followUpService.remind(followUp, movedFollowUp);
+      const followUp = await prescriptionFollowUps.changed(before, after);
+      await prescriptions.update(before, after, followUp.items);
+      await followUp.afterCommit();
     }
     auditPatientAccess(logger, principal, 'change_prescription', after.patientId, { prescriptionId: after.prescriptionId });
     return c.json(view(after, (await activitiesOf([after]))(after)), 200);

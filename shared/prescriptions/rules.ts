@@ -171,30 +171,6 @@ export function applyChange(record: PrescriptionRecord, change: PrescriptionChan
   return next;
 }
 
-/** What must happen to the follow-up reminder when a prescription is created or changes. */
-export type FollowUpChange =
-  | { action: 'schedule'; dueAt: string }
-  | { action: 'reschedule'; dueAt: string }
-  | { action: 'hold' }
-  | { action: 'cancel' }
-  | { action: 'none' };
-
-/**
- * The one place that decides how a prescription change moves its follow-up (the scheduler
- * carries it out). Paused: held until resumed, when it is rescheduled to the moved
- * time. Withdrawn: cancelled. Completed early: rescheduled to the morning after it ended — the
- * follow-up assessment is still owed, and is what closes the loop.
- */
-export function followUpChange(before: PrescriptionRecord | undefined, after: PrescriptionRecord): FollowUpChange {
-  if (before === undefined) return { action: 'schedule', dueAt: after.followUpDueAt };
-  if (after.status === 'withdrawn') return before.status === 'withdrawn' ? { action: 'none' } : { action: 'cancel' };
-  if (after.status === 'paused') return before.status === 'paused' ? { action: 'none' } : { action: 'hold' };
-  if (before.status === 'paused' || before.followUpDueAt !== after.followUpDueAt) {
-    return { action: 'reschedule', dueAt: after.followUpDueAt };
-  }
-  return { action: 'none' };
-}
-
 /** Which week of the prescription `today` falls in (1-based), or undefined outside it. */
 export function weekOf(record: Pick<PrescriptionRecord, 'startDate' | 'endDate'>, today: string): number | undefined {
   if (today < record.startDate || today > record.endDate) return undefined;

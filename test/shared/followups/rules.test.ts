@@ -8,17 +8,14 @@ import {
   londonWallClock,
   markDue,
   newFollowUp,
+  followUpChange,
+  type FollowUpChange,
   OVERDUE_AFTER_DAYS,
   scheduleName,
   type FollowUpRecord,
   type FollowUpStatus,
 } from '#shared/followups/rules';
-import {
-  applyChange,
-  followUpChange,
-  newPrescription,
-  type FollowUpChange,
-} from '#shared/prescriptions/rules';
+import { applyChange, newPrescription } from '#shared/prescriptions/rules';
 
 const DAY_MS = 86_400_000;
 const created = new Date('2026-03-02T10:00:00Z');
@@ -363,5 +360,36 @@ describe('end to end: a paused and resumed prescription moves its follow-up', ()
     expect(isOverdue(done, new Date('2026-07-01T08:00:00Z'))).toBe(false);
     // Closed: nothing moves it again.
     expect(applyPrescriptionChange(done, { action: 'cancel' }, new Date('2026-06-06T10:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe('followUpChange — the one place the follow-up moves', () => {
+  const now = new Date('2026-03-02T10:00:00Z');
+  const make = (startDate: string, weeks = 12) =>
+    newPrescription(
+      { patientId: 'P', startDate, weeks, goals: ['walk'], activityIds: ['A'] },
+      { prescriptionId: 'X', now, createdBy: 'nav', hasBaseline: true },
+    );
+  const active = make('2026-03-02');
+  it('schedules a new prescription at its followUpDueAt', () => {
+    expect(followUpChange(undefined, active)).toEqual({ action: 'schedule', dueAt: '2026-05-25T08:00:00Z' });
+  });
+  it('holds on pause, reschedules on resume to the moved time, cancels on withdraw', () => {
+    const paused = applyChange(active, { status: 'paused' }, '2026-03-20', now);
+    expect(followUpChange(active, paused)).toEqual({ action: 'hold' });
+    const resumed = applyChange(paused, { status: 'active' }, '2026-03-27', now);
+    expect(followUpChange(paused, resumed)).toEqual({ action: 'reschedule', dueAt: '2026-06-01T08:00:00Z' });
+    expect(followUpChange(resumed, applyChange(resumed, { status: 'withdrawn' }, '2026-03-28', now))).toEqual({ action: 'cancel' });
+  });
+  it('reschedules a weeks change and an early completion; nothing for a no-op', () => {
+    expect(followUpChange(active, applyChange(active, { weeks: 6 }, '2026-03-05', now))).toEqual({
+      action: 'reschedule',
+      dueAt: '2026-04-13T08:00:00Z',
+    });
+    expect(followUpChange(active, applyChange(active, { status: 'completed' }, '2026-03-05', now))).toEqual({
+      action: 'reschedule',
+      dueAt: '2026-03-06T09:00:00Z',
+    });
+    expect(followUpChange(active, active)).toEqual({ action: 'none' });
   });
 });

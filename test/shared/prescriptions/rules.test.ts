@@ -4,7 +4,6 @@ import {
   applyChange,
   daysBetween,
   endDateOf,
-  followUpChange,
   followUpDueAtOf,
   newPrescription,
   weekOf,
@@ -119,31 +118,6 @@ describe('status changes', () => {
   ])('a %s prescription refuses %j with 409', (status, change, code) => {
     const closed = { ...make('2026-03-02'), status } as PrescriptionRecord;
     expect(conflictCode(() => applyChange(closed, change, '2026-03-05', now))).toBe(code);
-  });
-});
-
-describe('followUpChange — the one place the follow-up moves', () => {
-  const active = make('2026-03-02');
-  it('schedules a new prescription at its followUpDueAt', () => {
-    expect(followUpChange(undefined, active)).toEqual({ action: 'schedule', dueAt: '2026-05-25T08:00:00Z' });
-  });
-  it('holds on pause, reschedules on resume to the moved time, cancels on withdraw', () => {
-    const paused = applyChange(active, { status: 'paused' }, '2026-03-20', now);
-    expect(followUpChange(active, paused)).toEqual({ action: 'hold' });
-    const resumed = applyChange(paused, { status: 'active' }, '2026-03-27', now);
-    expect(followUpChange(paused, resumed)).toEqual({ action: 'reschedule', dueAt: '2026-06-01T08:00:00Z' });
-    expect(followUpChange(resumed, applyChange(resumed, { status: 'withdrawn' }, '2026-03-28', now))).toEqual({ action: 'cancel' });
-  });
-  it('reschedules a weeks change and an early completion; nothing for a no-op', () => {
-    expect(followUpChange(active, applyChange(active, { weeks: 6 }, '2026-03-05', now))).toEqual({
-      action: 'reschedule',
-      dueAt: '2026-04-13T08:00:00Z',
-    });
-    expect(followUpChange(active, applyChange(active, { status: 'completed' }, '2026-03-05', now))).toEqual({
-      action: 'reschedule',
-      dueAt: '2026-03-06T09:00:00Z',
-    });
-    expect(followUpChange(active, active)).toEqual({ action: 'none' });
   });
 });
 
