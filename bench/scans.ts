@@ -25,7 +25,7 @@ import { newCardIssue } from '#shared/cards/rules';
 import type { Principal } from '#shared/platform/auth';
 import { fixedClock } from '#shared/platform/clock';
 import { londonDate } from '#shared/platform/london';
-import { createServices, type Services } from '#shared/platform/services';
+import { createServices, type Services } from '#shared/app/services';
 import { newReferral } from '#shared/patients/rules';
 import { newPrescription } from '#shared/prescriptions/rules';
 import { newActivity, newProvider, newVenue } from '#shared/registry/rules';

@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '#shared/platform/app';
+import { createApp } from '#shared/app/app';
 import { awsDependencies } from './runtime';
 
 // Built once per container, at init: configuration checked, clients and the JWKS cache reused across invocations.

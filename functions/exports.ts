@@ -1,5 +1,5 @@
 import { streamHandle } from 'hono/aws-lambda';
-import { createExportsApp } from '#shared/platform/app';
+import { createExportsApp } from '#shared/app/app';
 import { awsDependencies } from './runtime';
 
 // The same app as functions/api.ts, deployed a second time behind a Lambda function URL in

@@ -7,7 +7,7 @@ import { loadAwsConfig } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
 import { createLogger } from '#shared/platform/logger';
-import type { AppDependencies } from '#shared/platform/services';
+import type { AppDependencies } from '#shared/app/services';
 import { AwsFollowUpScheduler, awsSchedulerSettingsFromEnv } from '#shared/followups/aws-scheduler';
 import { FollowUpDueMarker } from '#shared/followups/service';
 import { FollowUpStore } from '#shared/followups/store';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import type { Services } from '#shared/platform/services';
+import type { Services } from '#shared/app/services';
 import { keys } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
 import { newActivity, newProvider, newVenue } from '#shared/registry/rules';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createDocumentClient, type Db } from '#shared/platform/dynamo';
-import { createServices } from '#shared/platform/services';
+import { createServices } from '#shared/app/services';
 import { DevClock } from './dev-clock';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';

@@ -1,9 +1,9 @@
 import { createTokenVerifier } from '#shared/platform/auth';
-import { createApp } from '#shared/platform/app';
+import { createApp } from '#shared/app/app';
 import type { Db } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
 import { createLogger } from '#shared/platform/logger';
-import type { AppDependencies } from '#shared/platform/services';
+import type { AppDependencies } from '#shared/app/services';
 import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';

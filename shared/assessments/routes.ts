@@ -13,8 +13,9 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
 import { AmendAssessmentBody, Assessment, CreateAssessmentBody, RecordedAssessment } from './schema';
+import type { AssessmentService } from './service';
+import type { Logger } from '#shared/platform/logger';
 
 const tags = ['Assessments'];
 const PatientPath = z.object({ patientId: idParam('patientId') });
@@ -65,7 +66,13 @@ export const assessmentRoutes = {
   }),
 };
 
-export function assessmentsApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface AssessmentRoutesDeps {
+  assessmentService: AssessmentService;
+  logger: Logger;
+}
+
+export function assessmentsApp(services: AssessmentRoutesDeps) {
   const { assessmentService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

@@ -14,10 +14,14 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
 import { maySeePatient, visiblePatient } from '#shared/patients/rules';
 import { caseloadCondition, newCardIssue, normaliseCardId, revokeCard, type CardRecord } from './rules';
 import { Card, CardHistory, CardIdInput, IssueCardBody, RevokeCardBody } from './schema';
+import type { CardStore } from './store';
+import type { Clock } from '#shared/platform/clock';
+import type { IdSource } from '#shared/platform/ids';
+import type { Logger } from '#shared/platform/logger';
+import type { PatientStore } from '#shared/patients/store';
 
 const tags = ['Cards'];
 /** Navigators issue and revoke cards for their own caseload; admins for anyone. */
@@ -70,7 +74,16 @@ export const cardRoutes = {
   }),
 };
 
-export function cardsApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface CardRoutesDeps {
+  cards: CardStore;
+  patients: PatientStore;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+}
+
+export function cardsApp(services: CardRoutesDeps) {
   const { cards, patients, clock, ids, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

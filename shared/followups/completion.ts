@@ -4,14 +4,26 @@ import type { CreateAssessmentInput } from '#shared/assessments/schema';
 import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import { londonDate } from '#shared/platform/london';
-import type { Services } from '#shared/platform/services';
+import type { AssessmentStore } from '#shared/assessments/store';
+import type { Db } from '#shared/platform/dynamo';
+import type { IdSource } from '#shared/platform/ids';
+import type { PrescriptionStore } from '#shared/prescriptions/store';
 import { transact } from '#shared/platform/transactions';
 import type { PatientRecord } from '#shared/patients/rules';
 import { applyChange } from '#shared/prescriptions/rules';
 import { complete, type FollowUpRecord } from './rules';
-import { followUpChanged } from './store';
+import type { FollowUpService } from './service';
+import { followUpChanged, type FollowUpStore } from './store';
 
-type CompletionServices = Pick<Services, 'db' | 'ids' | 'assessments' | 'followUps' | 'prescriptions' | 'followUpService'>;
+/** What completing a follow-up writes through. */
+export interface CompletionServices {
+  db: Db;
+  ids: IdSource;
+  assessments: AssessmentStore;
+  followUps: FollowUpStore;
+  prescriptions: PrescriptionStore;
+  followUpService: FollowUpService;
+}
 
 /**
  * Holds a follow-up: records the follow-up assessment, completes the follow-up (paired with the

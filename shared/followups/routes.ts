@@ -16,10 +16,12 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
+import type { Clock } from '#shared/platform/clock';
+import type { Logger } from '#shared/platform/logger';
+import type { PatientStore } from '#shared/patients/store';
 import { caseloadFilter, visiblePatient } from '#shared/patients/rules';
 import type { PrescriptionStatus } from '#shared/prescriptions/rules';
-import { completeFollowUp } from './completion';
+import { completeFollowUp, type CompletionServices } from './completion';
 import { isOverdue, type FollowUpRecord } from './rules';
 import { CompleteFollowUpBody, FollowUp, FollowUpQuery, type FollowUpView } from './schema';
 
@@ -47,7 +49,14 @@ export const followUpRoutes = {
   }),
 };
 
-export function followUpsApp(services: Services) {
+/** What these routes need: the completion's stores, the patients for names, a clock and a logger. */
+export interface FollowUpRoutesDeps extends CompletionServices {
+  patients: PatientStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function followUpsApp(services: FollowUpRoutesDeps) {
   const { followUps, patients, clock, logger, db } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

@@ -14,9 +14,12 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
 import { caseloadFilter, newReferral, patientView, visiblePatient } from './rules';
 import { CreateReferralBody, CreatedReferral, Patient, REFERRAL_STATUSES, ReassignBody, ReferralListItem } from './schema';
+import type { Clock } from '#shared/platform/clock';
+import type { IdSource } from '#shared/platform/ids';
+import type { Logger } from '#shared/platform/logger';
+import type { PatientStore } from './store';
 
 const tags = ['Referrals and patients'];
 /** Navigators work their own caseload; admins can do everything; managers read. */
@@ -77,7 +80,15 @@ export const patientRoutes = {
   }),
 };
 
-export function patientsApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface PatientRoutesDeps {
+  patients: PatientStore;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+}
+
+export function patientsApp(services: PatientRoutesDeps) {
   const { patients, clock, ids, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

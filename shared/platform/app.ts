@@ -3,18 +3,11 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { assessmentsApp } from '#shared/assessments/routes';
-import { cardsApp } from '#shared/cards/routes';
-import { patientsApp } from '#shared/patients/routes';
-import { prescriptionsApp } from '#shared/prescriptions/routes';
-import { followUpsApp } from '#shared/followups/routes';
-import { registryApp } from '#shared/registry/routes';
-import { scansApp } from '#shared/scans/routes';
-import { reportsApp } from '#shared/reports/routes';
 import { ApiError, errorBody } from './errors';
 import { isTransactionConflict } from './transactions';
 import { validationHook, type AppEnv } from './http';
-import { createServices, type AppDependencies } from './services';
+import type { Logger } from './logger';
+import type { TokenVerifier } from './auth';
 
 /** Request bodies are small JSON documents; a batch of 100 scans is about 20 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -26,12 +19,19 @@ export interface AppOptions {
   docsAssetBaseUrl?: string;
 }
 
+/** What the HTTP layer itself needs: how to verify a token, and where to log. */
+export interface HttpDependencies {
+  verifyToken: TokenVerifier;
+  logger: Logger;
+}
+
 /**
- * The one Hono app. The Lambda serves it through `hono/aws-lambda`, local mode
- * through `@hono/node-server`; it knows nothing of either.
+ * The HTTP shell every route is mounted in: request logging, body limits, the OpenAPI document,
+ * the API reference page and the one error shape. It knows no capability (the composition root,
+ * `shared/app/`, mounts them) and nothing of its runtime: the Lambda serves it through
+ * `hono/aws-lambda`, local mode through `@hono/node-server`.
  */
-export function createApp(deps: AppDependencies, options: AppOptions = {}) {
-  const services = createServices(deps);
+export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<AppEnv>) => void, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', async (c, next) => {
@@ -57,14 +57,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
     }),
   );
 
-  app.route('/', registryApp(services));
-  app.route('/', patientsApp(services));
-  app.route('/', assessmentsApp(services));
-  app.route('/', prescriptionsApp(services));
-  app.route('/', cardsApp(services));
-  app.route('/', scansApp(services));
-  app.route('/', followUpsApp(services));
-  app.route('/', reportsApp(services));
+  mount(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -100,21 +93,20 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
 export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+\.csv$/;
 
 /**
- * The app as the streaming exports function serves it: the CSV exports only (anything else is a
+ * An app as the streaming exports function serves it: the CSV exports only (anything else is a
  * 404 there — the API function serves it), with the same auth, validation and errors, because it
  * is the same app behind a guard.
  */
-export function createExportsApp(deps: AppDependencies) {
-  const app = createApp(deps);
-  const exportsOnly = new Hono();
-  exportsOnly.use('*', async (c, next) => {
+export function exportsOnly(app: OpenAPIHono<AppEnv>) {
+  const guarded = new Hono();
+  guarded.use('*', async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !EXPORT_ROUTE.test(c.req.path)) {
       return c.json(errorBody(new ApiError(404, 'not_found', 'No such route here: this address serves the CSV exports only.')), 404);
     }
     await next();
   });
-  exportsOnly.route('/', app);
-  return exportsOnly;
+  guarded.route('/', app);
+  return guarded;
 }
 
 /** DynamoDB errors that mean "too much at once", not "you made a mistake" or "we broke". */
@@ -126,7 +118,7 @@ const RETRYABLE_AWS_ERRORS = new Set([
   'TransactionInProgressException',
 ]);
 
-function errorResponse(error: Error, c: Context, deps: AppDependencies) {
+function errorResponse(error: Error, c: Context, deps: HttpDependencies) {
   if (error instanceof ApiError) {
     if (error.status === 503) c.header('Retry-After', '1');
     return c.json(errorBody(error), error.status);

@@ -16,11 +16,17 @@ import {
   type AppEnv,
 } from '#shared/platform/http';
 import { londonDate } from '#shared/platform/london';
-import type { Services } from '#shared/platform/services';
 import { visiblePatient } from '#shared/patients/rules';
 import { isAccreditedOn } from '#shared/registry/rules';
 import { applyChange, categoriesOf, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
 import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
+import type { Clock } from '#shared/platform/clock';
+import type { IdSource } from '#shared/platform/ids';
+import type { Logger } from '#shared/platform/logger';
+import type { PatientStore } from '#shared/patients/store';
+import type { PrescriptionFollowUps } from './follow-ups';
+import type { PrescriptionStore } from './store';
+import type { RegistryStore } from '#shared/registry/store';
 
 const tags = ['Prescriptions'];
 const PrescriptionPath = z.object({ prescriptionId: idParam('prescriptionId') });
@@ -84,7 +90,18 @@ export const prescriptionRoutes = {
   }),
 };
 
-export function prescriptionsApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface PrescriptionRoutesDeps {
+  patients: PatientStore;
+  prescriptions: PrescriptionStore;
+  registry: RegistryStore;
+  prescriptionFollowUps: PrescriptionFollowUps;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+}
+
+export function prescriptionsApp(services: PrescriptionRoutesDeps) {
   const { patients, prescriptions, registry, prescriptionFollowUps, clock, ids, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

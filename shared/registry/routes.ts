@@ -15,7 +15,6 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
 import { activityProblems, isAccreditedAt, newActivity, newProvider, newVenue, type ProviderRecord } from './rules';
 import {
   AccreditationInput,
@@ -27,6 +26,9 @@ import {
   Venue,
   type ProviderView,
 } from './schema';
+import type { Clock } from '#shared/platform/clock';
+import type { IdSource } from '#shared/platform/ids';
+import type { RegistryStore } from './store';
 
 const tags = ['Registry'];
 const managers = anyRole('manager', 'admin');
@@ -132,7 +134,14 @@ function assertMayRead(principal: Principal, providerId: string): void {
   }
 }
 
-export function registryApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface RegistryRoutesDeps {
+  registry: RegistryStore;
+  clock: Clock;
+  ids: IdSource;
+}
+
+export function registryApp(services: RegistryRoutesDeps) {
   const { registry, clock, ids } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

@@ -6,11 +6,15 @@ import { invalidRequest } from '#shared/platform/errors';
 import { anyRole, commonErrors, defineRoute, jsonResponse, validationHook, type AppEnv } from '#shared/platform/http';
 import { londonDate } from '#shared/platform/london';
 import { inParallel } from '#shared/platform/parallel';
-import type { Services } from '#shared/platform/services';
 import type { ProviderRecord } from '#shared/registry/rules';
 import { AttendanceTally, rangeIssues } from './rules';
 import { AttendanceReport, AttendanceReportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
 import type { CohortMember } from './store';
+import type { Clock } from '#shared/platform/clock';
+import type { Logger } from '#shared/platform/logger';
+import type { PseudonymKeySource } from './pseudonym';
+import type { RegistryStore } from '#shared/registry/store';
+import type { ReportStore } from './store';
 
 const tags = ['Reports'];
 const evaluatorExports = anyRole('manager', 'admin');
@@ -62,7 +66,16 @@ export const reportRoutes = {
   }),
 };
 
-export function reportsApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface ReportRoutesDeps {
+  reports: ReportStore;
+  registry: RegistryStore;
+  clock: Clock;
+  logger: Logger;
+  pseudonymKey: PseudonymKeySource;
+}
+
+export function reportsApp(services: ReportRoutesDeps) {
   const { reports, registry, clock, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -148,7 +161,7 @@ function csvHeaders(filename: string) {
 }
 
 /** Once a CSV has begun the status is sent: a later failure ends the file with a marker row (and is logged, without data). */
-function exportFailed(services: Services, kind: string) {
+function exportFailed(services: Pick<ReportRoutesDeps, 'logger'>, kind: string) {
   return (error: unknown) => services.logger.error('export failed', { kind, name: error instanceof Error ? error.name : 'unknown' });
 }
 

@@ -14,9 +14,10 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Services } from '#shared/platform/services';
 import type { ScanOutcome } from './service';
 import { AcceptedScan, AttendanceQuery, BatchBody, BatchResult, DuplicateScan, ProviderAttendance, RejectedScan, ScanBody } from './schema';
+import type { Logger } from '#shared/platform/logger';
+import type { ScanService } from './service';
 
 const tags = ['Scans'];
 const devices = anyRole('provider');
@@ -78,7 +79,13 @@ function batchResult(outcome: ScanOutcome): { httpStatus: number; body: Record<s
   }
 }
 
-export function scansApp(services: Services) {
+/** What these routes need, and no more: the composition root passes them in. */
+export interface ScanRoutesDeps {
+  scanService: ScanService;
+  logger: Logger;
+}
+
+export function scansApp(services: ScanRoutesDeps) {
   const service = services.scanService;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

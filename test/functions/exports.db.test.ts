@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExportsApp } from '#shared/platform/app';
+import { createExportsApp } from '#shared/app/app';
 import { DevClock } from '#local/dev-clock';
 import { loadDevIssuer } from '#local/dev-issuer';
 import { localDependencies } from '#local/wiring';

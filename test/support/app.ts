@@ -1,6 +1,6 @@
 import type { Role } from '#shared/platform/auth';
 import type { Db } from '#shared/platform/dynamo';
-import { createServices } from '#shared/platform/services';
+import { createServices } from '#shared/app/services';
 import { DevClock } from '#local/dev-clock';
 import { loadDevIssuer } from '#local/dev-issuer';
 import { createLocalApp, localDependencies } from '#local/wiring';

@@ -1,8 +1,8 @@
-import type { TokenVerifier } from './auth';
-import type { Clock } from './clock';
-import type { Db } from './dynamo';
-import type { IdSource } from './ids';
-import type { Logger } from './logger';
+import type { TokenVerifier } from '#shared/platform/auth';
+import type { Clock } from '#shared/platform/clock';
+import type { Db } from '#shared/platform/dynamo';
+import type { IdSource } from '#shared/platform/ids';
+import type { Logger } from '#shared/platform/logger';
 import type { FollowUpScheduler } from '#shared/followups/scheduler';
 import { FollowUpDueMarker, FollowUpService } from '#shared/followups/service';
 import { FollowUpStore } from '#shared/followups/store';

@@ -1,0 +1,38 @@
+import { assessmentsApp } from '#shared/assessments/routes';
+import { cardsApp } from '#shared/cards/routes';
+import { followUpsApp } from '#shared/followups/routes';
+import { patientsApp } from '#shared/patients/routes';
+import { createHttpApp, exportsOnly, type AppOptions } from '#shared/platform/app';
+import { prescriptionsApp } from '#shared/prescriptions/routes';
+import { registryApp } from '#shared/registry/routes';
+import { reportsApp } from '#shared/reports/routes';
+import { scansApp } from '#shared/scans/routes';
+import { createServices, type AppDependencies } from './services';
+
+/**
+ * The composition root: builds every capability's services from the adapters and mounts every
+ * capability's routes in the HTTP shell. The Lambda entries and local mode call this, and only
+ * the adapters they pass differ.
+ */
+export function createApp(deps: AppDependencies, options: AppOptions = {}) {
+  const services = createServices(deps);
+  return createHttpApp(
+    deps,
+    (app) => {
+      app.route('/', registryApp(services));
+      app.route('/', patientsApp(services));
+      app.route('/', assessmentsApp(services));
+      app.route('/', prescriptionsApp(services));
+      app.route('/', cardsApp(services));
+      app.route('/', scansApp(services));
+      app.route('/', followUpsApp(services));
+      app.route('/', reportsApp(services));
+    },
+    options,
+  );
+}
+
+/** The same app as the streaming exports function serves it: the CSV exports only. */
+export function createExportsApp(deps: AppDependencies) {
+  return exportsOnly(createApp(deps));
+}
