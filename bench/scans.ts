@@ -167,7 +167,8 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
       { prescriptionId: ids.next(), now: past.clock.now(), createdBy: NAVIGATOR.sub, hasBaseline: false },
     );
     await services.prescriptions.create(prescription, NAVIGATOR);
-    await services.cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, NAVIGATOR, past));
+    const issued = await services.cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, NAVIGATOR, past));
+    if (issued.kind !== 'written') throw new Error(`bench card ${cardId} was not issued: ${issued.kind}`);
     holders.set(cardId, { patientId: patient.patientId, prescriptionId: prescription.prescriptionId });
   });
   return { providerId: provider.providerId, space: { venueId: venue.venueId, activityIds, cardIds, anchorDay }, holders };

@@ -236,7 +236,8 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     // The card was handed over at the first meeting, a week before the prescription started.
     const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
     const cardId = `LUTON-DEMO-${String(index + 1).padStart(2, '0')}`;
-    await cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, navigator, { clock: fixedClock(at(metDaysAgo)), ids }));
+    const issued = await cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, navigator, { clock: fixedClock(at(metDaysAgo)), ids }));
+    if (issued.kind !== 'written') throw new Error(`demo card ${cardId} was not issued: ${issued.kind}`);
     if (demo.stage.kind === 'referred') continue;
 
     const [satisfied, worthwhile, happy, anxious] = demo.wellbeing.ons4;

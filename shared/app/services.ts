@@ -11,6 +11,7 @@ import { AssessmentStore } from '#shared/assessments/store';
 import { openFollowUpCompletion } from '#shared/followups/completion';
 import { prescriptionFollowUps } from '#shared/followups/prescription-follow-ups';
 import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
+import { CardService } from '#shared/cards/service';
 import { CardStore } from '#shared/cards/store';
 import { PatientStore } from '#shared/patients/store';
 import { PrescriptionStore } from '#shared/prescriptions/store';
@@ -42,6 +43,7 @@ export interface Services extends AppDependencies {
   prescriptions: PrescriptionStore;
   prescriptionFollowUps: PrescriptionFollowUps;
   cards: CardStore;
+  cardService: CardService;
   scans: ScanStore;
   scanService: ScanService;
   followUps: FollowUpStore;
@@ -55,6 +57,7 @@ export function createServices(deps: AppDependencies): Services {
   const followUps = new FollowUpStore(deps.db);
   const patients = new PatientStore(deps.db);
   const scans = new ScanStore(deps.db, prescriptions);
+  const cards = new CardStore(deps.db);
   const registry = new RegistryStore(deps.db);
   const reports = new ReportStore(deps.db);
   const assessments = new AssessmentStore(deps.db);
@@ -68,7 +71,8 @@ export function createServices(deps: AppDependencies): Services {
     assessmentService: new AssessmentService({ patients, assessments, followUps: completion, clock: deps.clock, ids: deps.ids }),
     prescriptions,
     prescriptionFollowUps: prescriptionFollowUps(followUps, followUpService, deps.clock),
-    cards: new CardStore(deps.db),
+    cards,
+    cardService: new CardService({ cards, patients, clock: deps.clock, ids: deps.ids }),
     scans,
     scanService: new ScanService(scans, deps.clock, deps.logger, {
       providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined,

@@ -1,12 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '#shared/platform/auth';
 import { auditPatientAccess } from '#shared/platform/audit';
-import { notFound } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   idParam,
   jsonBody,
   jsonResponse,
@@ -14,14 +13,9 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import { maySeePatient, visiblePatient } from '#shared/patients/rules';
-import { caseloadCondition, newCardIssue, normaliseCardId, revokeCard, type CardRecord } from './rules';
-import { Card, CardHistory, CardIdInput, IssueCardBody, RevokeCardBody } from './schema';
-import type { CardStore } from './store';
-import type { Clock } from '#shared/platform/clock';
-import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
-import type { PatientStore } from '#shared/patients/store';
+import { Card, CardHistory, CardIdInput, IssueCardBody, RevokeCardBody } from './schema';
+import type { CardService } from './service';
 
 const tags = ['Cards'];
 /** Navigators issue and revoke cards for their own caseload; admins for anyone. */
@@ -76,61 +70,45 @@ export const cardRoutes = {
 
 /** What these routes need, and no more: the composition root passes them in. */
 export interface CardRoutesDeps {
-  cards: CardStore;
-  patients: PatientStore;
-  clock: Clock;
-  ids: IdSource;
+  cardService: CardService;
   logger: Logger;
 }
 
 export function cardsApp(services: CardRoutesDeps) {
-  const { cards, patients, clock, ids, logger } = services;
+  const { cardService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
-  /**
-   * The card if the caller may see its patient. An unknown card and a card of someone outside
-   * the caller's caseload get the same 404, so nobody learns which cards are in use.
-   */
-  const visibleCard = async (principal: Principal, cardId: string): Promise<CardRecord> => {
-    const card = await cards.getCard(normaliseCardId(cardId));
-    const patient = card ? await patients.getPatient(card.patientId) : undefined;
-    if (!card || !patient || !maySeePatient(principal, patient)) throw notFound('Card');
-    return card;
-  };
 
   app.openapi(cardRoutes.issueCard, async (c) => {
     const principal = c.get('principal');
-    const input = c.req.valid('json');
-    visiblePatient(principal, await patients.getPatient(input.patientId));
-    const card = newCardIssue(input, principal, { clock, ids });
-    await cards.issue(card, { caseload: caseloadCondition(principal) });
-    auditPatientAccess(logger, principal, 'issue_card', card.patientId);
-    return c.json(card, 201);
+    const outcome = await cardService.issue(principal, c.req.valid('json'));
+    if (outcome.kind !== 'done') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'issue_card', outcome.card.patientId);
+    return c.json(outcome.card, 201);
   });
 
   app.openapi(cardRoutes.revokeCard, async (c) => {
     const principal = c.get('principal');
-    const card = await visibleCard(principal, c.req.valid('param').cardId);
-    const revoked = revokeCard(card, c.req.valid('json').reason, principal, clock.now());
-    await cards.revoke(revoked, { caseload: caseloadCondition(principal) });
-    auditPatientAccess(logger, principal, 'revoke_card', card.patientId);
-    return c.json(revoked, 200);
+    const outcome = await cardService.revoke(principal, c.req.valid('param').cardId, c.req.valid('json').reason);
+    if (outcome.kind !== 'done') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'revoke_card', outcome.card.patientId);
+    return c.json(outcome.card, 200);
   });
 
   app.openapi(cardRoutes.getCard, async (c) => {
     const principal = c.get('principal');
-    const card = await visibleCard(principal, c.req.valid('param').cardId);
-    auditPatientAccess(logger, principal, 'read_cards', card.patientId);
-    return c.json(card, 200);
+    const outcome = await cardService.get(principal, c.req.valid('param').cardId);
+    if (outcome.kind !== 'done') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'read_cards', outcome.card.patientId);
+    return c.json(outcome.card, 200);
   });
 
   app.openapi(cardRoutes.patientCards, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    visiblePatient(principal, await patients.getPatient(patientId));
-    const items = await cards.history(patientId);
+    const outcome = await cardService.history(principal, patientId);
+    if (outcome.kind !== 'listed') return failWith(outcome);
     auditPatientAccess(logger, principal, 'read_cards', patientId);
-    return c.json({ items }, 200);
+    return c.json({ items: outcome.items }, 200);
   });
 
   return app;

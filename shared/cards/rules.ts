@@ -1,5 +1,4 @@
 import type { Principal } from '#shared/platform/auth';
-import { conflict, type ApiError } from '#shared/platform/errors';
 import type { RuleContext } from '#shared/registry/rules';
 import type { CardView, IssueCardInput, RevokeReason } from './schema';
 
@@ -31,7 +30,21 @@ export function isValidCardId(value: string): boolean {
   return CARD_ID_PATTERN.test(value.trim());
 }
 
-export type IssueDecision = { ok: true } | { ok: false; error: ApiError };
+/** Why a card cannot be issued, with what to tell the navigator. */
+export interface CardConflict {
+  code: 'card_active' | 'card_retired' | 'card_revoked' | 'patient_has_card' | 'card_changed';
+  message: string;
+}
+
+export const CARD_CONFLICTS = {
+  card_active: { code: 'card_active', message: 'This card is already active; revoke it before issuing it again.' },
+  card_retired: { code: 'card_retired', message: 'This card was revoked as lost, stolen or damaged and can never be issued again.' },
+  card_revoked: { code: 'card_revoked', message: 'This card is already revoked.' },
+  patient_has_card: { code: 'patient_has_card', message: 'This patient already has an active card; revoke it before issuing another.' },
+  card_changed: { code: 'card_changed', message: 'The card changed while this request ran; read it again.' },
+} as const satisfies Record<CardConflict['code'], CardConflict>;
+
+export type IssueDecision = { ok: true } | { ok: false; conflict: CardConflict };
 
 /**
  * Whether a card may be issued, given its current binding (undefined for a card never issued):
@@ -40,14 +53,9 @@ export type IssueDecision = { ok: true } | { ok: false; error: ApiError };
  */
 export function mayIssue(existing: Pick<CardRecord, 'status' | 'revokeReason'> | undefined): IssueDecision {
   if (!existing) return { ok: true };
-  if (existing.status === 'active') {
-    return { ok: false, error: conflict('card_active', 'This card is already active; revoke it before issuing it again.') };
-  }
+  if (existing.status === 'active') return { ok: false, conflict: CARD_CONFLICTS.card_active };
   if (existing.revokeReason === undefined || RETIRING_REASONS.includes(existing.revokeReason)) {
-    return {
-      ok: false,
-      error: conflict('card_retired', 'This card was revoked as lost, stolen or damaged and can never be issued again.'),
-    };
+    return { ok: false, conflict: CARD_CONFLICTS.card_retired };
   }
   return { ok: true };
 }
@@ -64,10 +72,15 @@ export function newCardIssue(input: IssueCardInput, principal: Principal, { cloc
   };
 }
 
-/** The card after revocation; a card already revoked is a 409 `card_revoked`. */
-export function revokeCard(card: CardRecord, reason: RevokeReason, principal: Principal, now: Date): CardRecord {
-  if (card.status !== 'active') throw conflict('card_revoked', 'This card is already revoked.');
-  return { ...card, status: 'revoked', revokedAt: now.toISOString(), revokedBy: principal.sub, revokeReason: reason };
+/** The card after revocation, or the conflict `card_revoked` for a card already revoked. */
+export function revokeCard(
+  card: CardRecord,
+  reason: RevokeReason,
+  principal: Principal,
+  now: Date,
+): { ok: true; card: CardRecord } | { ok: false; conflict: CardConflict } {
+  if (card.status !== 'active') return { ok: false, conflict: CARD_CONFLICTS.card_revoked };
+  return { ok: true, card: { ...card, status: 'revoked', revokedAt: now.toISOString(), revokedBy: principal.sub, revokeReason: reason } };
 }
 
 /** Card writes check the caseload as every patient write does. */

@@ -1,10 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
-import { conflict, notFound } from '#shared/platform/errors';
 import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { patientCondition } from '#shared/patients/store';
 import { transact, type TransactItem } from '#shared/platform/transactions';
-import { mayIssue, type CardRecord } from './rules';
+import { CARD_CONFLICTS, mayIssue, type CardConflict, type CardRecord } from './rules';
+
+/** What a card write came to: done, the patient or card gone (or out of the caseload), or a conflict. */
+export type CardWrite = { kind: 'written' } | { kind: 'not_found'; what: 'Patient' | 'Card' } | { kind: 'conflict'; conflict: CardConflict };
+
+const written: CardWrite = { kind: 'written' };
+const conflictOf = (conflict: CardConflict): CardWrite => ({ kind: 'conflict', conflict });
 
 export interface CardWriteOptions {
   /** The navigator whose caseload the patient must still be in when the write lands (none for an admin). */
@@ -29,9 +34,10 @@ export class CardStore {
   /**
    * Binds the card to the patient, in one transaction: the card must be new or handed back
    * (withdrawn); the patient must exist, have no active card and (for a navigator) still be in
-   * their caseload. 409 `card_active`, `card_retired` or `patient_has_card`, 404 for the patient.
+   * their caseload. Otherwise the conflict `card_active`, `card_retired` or `patient_has_card`,
+   * or the patient not found.
    */
-  async issue(card: CardRecord, options: CardWriteOptions = {}): Promise<void> {
+  async issue(card: CardRecord, options: CardWriteOptions = {}): Promise<CardWrite> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -61,26 +67,24 @@ export class CardStore {
       },
     ];
     const failed = await this.run(items);
-    if (!failed) return;
+    if (!failed) return written;
     // Which condition failed says what went wrong; the items are read again only to say it precisely.
-    if (failed.includes(1) && !(await this.patientInCaseload(card.patientId, options))) throw notFound('Patient');
+    if (failed.includes(1) && !(await this.patientInCaseload(card.patientId, options))) return { kind: 'not_found', what: 'Patient' };
     if (failed.includes(0)) {
       const decision = mayIssue(await this.getCard(card.cardId));
       // Allowed now means it was active when the transaction ran, and has been handed back since.
-      throw decision.ok ? conflict('card_active', 'This card is already active; revoke it before issuing it again.') : decision.error;
+      return conflictOf(decision.ok ? CARD_CONFLICTS.card_active : decision.conflict);
     }
-    if (failed.includes(1)) {
-      throw conflict('patient_has_card', 'This patient already has an active card; revoke it before issuing another.');
-    }
-    throw conflict('card_changed', 'The card changed while this request ran; read it again.');
+    if (failed.includes(1)) return conflictOf(CARD_CONFLICTS.patient_has_card);
+    return conflictOf(CARD_CONFLICTS.card_changed);
   }
 
   /**
    * Revokes the card's current issuance, in one transaction: the card (still active, still the
-   * same issuance), its issue record, and the patient's `activeCardId`. 409 `card_revoked` if it
-   * was revoked meanwhile; 404 if the card is gone or its patient left the caller's caseload.
+   * same issuance), its issue record, and the patient's `activeCardId`. The conflict `card_revoked`
+   * if it was revoked meanwhile; not found if the card is gone or its patient left the caseload.
    */
-  async revoke(revoked: CardRecord, options: CardWriteOptions = {}): Promise<void> {
+  async revoke(revoked: CardRecord, options: CardWriteOptions = {}): Promise<CardWrite> {
     const change = {
       UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by, revokeReason = :reason',
       ConditionExpression: '#status = :active AND issueId = :issueId',
@@ -107,16 +111,14 @@ export class CardStore {
       },
     ];
     const failed = await this.run(items);
-    if (!failed) return;
+    if (!failed) return written;
     if (failed.includes(0)) {
       const current = await this.getCard(revoked.cardId);
-      if (!current) throw notFound('Card');
-      if (current.issueId === revoked.issueId && current.status === 'revoked') {
-        throw conflict('card_revoked', 'This card is already revoked.');
-      }
+      if (!current) return { kind: 'not_found', what: 'Card' };
+      if (current.issueId === revoked.issueId && current.status === 'revoked') return conflictOf(CARD_CONFLICTS.card_revoked);
     }
-    if (failed.includes(2) && !(await this.patientInCaseload(revoked.patientId, options))) throw notFound('Card');
-    throw conflict('card_changed', 'The card changed while this request ran; read it again.');
+    if (failed.includes(2) && !(await this.patientInCaseload(revoked.patientId, options))) return { kind: 'not_found', what: 'Card' };
+    return conflictOf(CARD_CONFLICTS.card_changed);
   }
 
   /** The card's current binding. Strongly consistent: it decides what a write may do. */

@@ -327,7 +327,7 @@ describe('the caseload is checked again when the write lands', () => {
     const patientId = await makePatient();
     // As if the handler's caseload check had passed for "someone-else" and the patient was then moved.
     const card = newCardIssue({ cardId: newCardId(), patientId }, { sub: 'someone-else', role: 'navigator' }, t.services);
-    await expect(t.services.cards.issue(card, { caseload: 'someone-else' })).rejects.toMatchObject({ status: 404 });
+    await expect(t.services.cards.issue(card, { caseload: 'someone-else' })).resolves.toEqual({ kind: 'not_found', what: 'Patient' });
     expect(await t.services.cards.getCard(card.cardId)).toBeUndefined();
     expect(await activeCardOf(patientId)).toBeUndefined();
     expect(await historyOf(patientId)).toEqual([]);
@@ -338,11 +338,18 @@ describe('the caseload is checked again when the write lands', () => {
     const cardId = newCardId();
     const issued = (await issue(cardId, patientId)).body;
     const revoked = { ...issued, status: 'revoked' as const, revokedAt: t.clock.now().toISOString(), revokedBy: 'someone-else', revokeReason: 'lost' as const };
-    await expect(t.services.cards.revoke(revoked, { caseload: 'someone-else' })).rejects.toMatchObject({ status: 404 });
+    await expect(t.services.cards.revoke(revoked, { caseload: 'someone-else' })).resolves.toEqual({ kind: 'not_found', what: 'Card' });
     expect(await t.services.cards.getCard(issued.cardId)).toEqual(issued);
     expect(await activeCardOf(patientId)).toBe(issued.cardId);
   });
 });
+
+/** The revoked card the rule makes of an active one. */
+function revokeOf(card: Parameters<typeof revokeCard>[0], principal: Parameters<typeof revokeCard>[2]) {
+  const decision = revokeCard(card, 'stolen', principal, t.clock.now());
+  if (!decision.ok) throw new Error('expected an active card');
+  return decision.card;
+}
 
 describe('a revoke of an issuance that has been replaced meanwhile', () => {
   it('never revokes the new holder’s card: 409 card_changed, nothing changed', async () => {
@@ -354,8 +361,8 @@ describe('a revoke of an issuance that has been replaced meanwhile', () => {
     const current = (await issue(cardId, second)).body;
     const principal = { sub: 'local-navigator', role: 'navigator' as const };
     await expect(
-      t.services.cards.revoke(revokeCard(stale, 'stolen', principal, t.clock.now()), { caseload: 'local-navigator' }),
-    ).rejects.toMatchObject({ status: 409, code: 'card_changed' });
+      t.services.cards.revoke(revokeOf(stale, principal), { caseload: 'local-navigator' }),
+    ).resolves.toMatchObject({ kind: 'conflict', conflict: { code: 'card_changed' } });
     expect(await t.services.cards.getCard(current.cardId)).toEqual(current);
     expect(await activeCardOf(second)).toBe(current.cardId);
   });
