@@ -131,7 +131,7 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
   );
   await registry.createProvider(provider);
   const venue = newVenue(provider.providerId, { name: 'Bench Community Centre', postcode: 'LU1 2AF' }, past);
-  await registry.createVenue(venue);
+  if ((await registry.createVenue(venue)) !== 'created') throw new Error('venue not created: its provider is missing');
   const activityIds: string[] = [];
   for (const activity of ACTIVITIES) {
     const record = newActivity(
@@ -139,7 +139,7 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
       { ...activity, venueId: venue.venueId, capacity: 30, schedule: [{ day: 'tuesday', startTime: '10:00', endTime: '12:00' }] },
       past,
     );
-    await registry.createActivity(record);
+    if ((await registry.createActivity(record)) !== 'created') throw new Error('activity not created: its provider or venue changed');
     activityIds.push(record.activityId);
   }
 

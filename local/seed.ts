@@ -149,10 +149,10 @@ async function seedRegistry(services: Services): Promise<ActivityRecord[]> {
     await registry.createProvider(provider);
     for (const demoVenue of demo.venues) {
       const venue = newVenue(provider.providerId, demoVenue, { clock, ids });
-      await registry.createVenue(venue);
+      if ((await registry.createVenue(venue)) !== 'created') throw new Error('venue not created: its provider is missing');
       for (const activity of demoVenue.activities) {
         const record = newActivity(provider.providerId, { ...activity, venueId: venue.venueId }, { clock, ids });
-        await registry.createActivity(record);
+        if ((await registry.createActivity(record)) !== 'created') throw new Error('activity not created: its provider or venue changed');
         if (status === 'accredited') accreditedActivities.push(record);
       }
     }

@@ -15,6 +15,7 @@ import { CardService } from '#shared/cards/service';
 import { CardStore } from '#shared/cards/store';
 import { PatientStore } from '#shared/patients/store';
 import { PrescriptionStore } from '#shared/prescriptions/store';
+import { RegistryService } from '#shared/registry/service';
 import { RegistryStore } from '#shared/registry/store';
 import { ScanService } from '#shared/scans/service';
 import { ScanStore } from '#shared/scans/store';
@@ -37,6 +38,7 @@ export interface AppDependencies {
 /** The dependencies plus every capability's store, built once per process. */
 export interface Services extends AppDependencies {
   registry: RegistryStore;
+  registryService: RegistryService;
   patients: PatientStore;
   assessments: AssessmentStore;
   assessmentService: AssessmentService;
@@ -66,6 +68,7 @@ export function createServices(deps: AppDependencies): Services {
   return {
     ...deps,
     registry,
+    registryService: new RegistryService({ registry, clock: deps.clock, ids: deps.ids }),
     patients,
     assessments,
     assessmentService: new AssessmentService({ patients, assessments, followUps: completion, clock: deps.clock, ids: deps.ids }),

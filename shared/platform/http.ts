@@ -138,8 +138,10 @@ export function bodyIssue(path: string, code: string, message: string): ApiError
 /** The failures use cases share; each capability's outcomes include whichever of these apply. */
 export type CommonFailure =
   | { kind: 'not_found'; what?: string }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'invalid'; issues: FieldIssue[] }
   | { kind: 'conflict'; code: string; message: string }
-  | { kind: 'changed' };
+  | { kind: 'changed'; code?: string; message?: string };
 
 /**
  * Ends a request with the one error shape for a shared failure. It throws (to the app's error
@@ -149,9 +151,13 @@ export function failWith(outcome: CommonFailure): never {
   switch (outcome.kind) {
     case 'not_found':
       throw notFound(outcome.what ?? 'The resource');
+    case 'forbidden':
+      throw forbidden(outcome.message);
+    case 'invalid':
+      throw invalidRequest(outcome.issues);
     case 'conflict':
       throw conflict(outcome.code, outcome.message);
     case 'changed':
-      throw conflict('changed_meanwhile', 'It changed while this request ran; read it again and retry.');
+      throw conflict(outcome.code ?? 'changed_meanwhile', outcome.message ?? 'It changed while this request ran; read it again and retry.');
   }
 }

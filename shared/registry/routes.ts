@@ -1,12 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '#shared/platform/auth';
-import { forbidden, invalidRequest, notFound } from '#shared/platform/errors';
 import {
   PageQuery,
   anyRole,
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   idParam,
   jsonBody,
   jsonResponse,
@@ -15,7 +14,6 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import { activityProblems, isAccreditedAt, newActivity, newProvider, newVenue, type ProviderRecord } from './rules';
 import {
   AccreditationInput,
   Activity,
@@ -24,11 +22,8 @@ import {
   CreateVenueBody,
   Provider,
   Venue,
-  type ProviderView,
 } from './schema';
-import type { Clock } from '#shared/platform/clock';
-import type { IdSource } from '#shared/platform/ids';
-import type { RegistryStore } from './store';
+import type { RegistryService } from './service';
 
 const tags = ['Registry'];
 const managers = anyRole('manager', 'admin');
@@ -127,110 +122,62 @@ export const registryRoutes = {
   }),
 };
 
-/** A provider's token opens its own registry entries only. */
-function assertMayRead(principal: Principal, providerId: string): void {
-  if (principal.role === 'provider' && principal.providerId !== providerId) {
-    throw forbidden('A provider may only read its own registry entries.');
-  }
-}
-
 /** What these routes need, and no more: the composition root passes them in. */
 export interface RegistryRoutesDeps {
-  registry: RegistryStore;
-  clock: Clock;
-  ids: IdSource;
+  registryService: RegistryService;
 }
 
-export function registryApp(services: RegistryRoutesDeps) {
-  const { registry, clock, ids } = services;
+/** A concurrent change to the provider or venue while an activity was being added. */
+const REGISTRY_CHANGED = { code: 'registry_changed', message: 'The provider or venue changed while this request ran; try again.' };
+
+export function registryApp({ registryService: registry }: RegistryRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  const view = (provider: ProviderRecord): ProviderView => ({
-    ...provider,
-    accreditation: {
-      ...provider.accreditation,
-      currentlyAccredited: isAccreditedAt(provider.accreditation, clock.now()),
-    },
-  });
+  app.openapi(registryRoutes.createProvider, async (c) => c.json(await registry.createProvider(c.req.valid('json')), 201));
 
-  const existingProvider = async (providerId: string) => {
-    const provider = await registry.getProvider(providerId);
-    if (!provider) throw notFound('Provider');
-    return provider;
-  };
-
-  app.openapi(registryRoutes.createProvider, async (c) => {
-    const provider = newProvider(c.req.valid('json'), { clock, ids });
-    await registry.createProvider(provider);
-    return c.json(view(provider), 201);
-  });
-
-  app.openapi(registryRoutes.listProviders, async (c) => {
-    const page = await registry.listProviders(c.req.valid('query'));
-    return c.json({ ...page, items: page.items.map(view) }, 200);
-  });
+  app.openapi(registryRoutes.listProviders, async (c) => c.json(await registry.listProviders(c.req.valid('query')), 200));
 
   app.openapi(registryRoutes.getProvider, async (c) => {
-    const { providerId } = c.req.valid('param');
-    assertMayRead(c.get('principal'), providerId);
-    return c.json(view(await existingProvider(providerId)), 200);
+    const outcome = await registry.getProvider(c.get('principal'), c.req.valid('param').providerId);
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.setAccreditation, async (c) => {
-    const { providerId } = c.req.valid('param');
-    const accreditation = { ...c.req.valid('json'), updatedAt: clock.now().toISOString() };
-    return c.json(view(await registry.setAccreditation(providerId, accreditation)), 200);
+    const outcome = await registry.setAccreditation(c.req.valid('param').providerId, c.req.valid('json'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.createVenue, async (c) => {
-    const { providerId } = c.req.valid('param');
-    const venue = newVenue(providerId, c.req.valid('json'), { clock, ids });
-    await registry.createVenue(venue);
-    return c.json(venue, 201);
+    const outcome = await registry.createVenue(c.req.valid('param').providerId, c.req.valid('json'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 201) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.listVenues, async (c) => {
-    const { providerId } = c.req.valid('param');
-    assertMayRead(c.get('principal'), providerId);
-    await existingProvider(providerId);
-    return c.json(await registry.listVenues(providerId, c.req.valid('query')), 200);
+    const outcome = await registry.listVenues(c.get('principal'), c.req.valid('param').providerId, c.req.valid('query'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.getVenue, async (c) => {
     const { providerId, venueId } = c.req.valid('param');
-    assertMayRead(c.get('principal'), providerId);
-    const venue = await registry.getVenue(venueId);
-    if (!venue || venue.providerId !== providerId) throw notFound('Venue');
-    return c.json(venue, 200);
+    const outcome = await registry.getVenue(c.get('principal'), providerId, venueId);
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.createActivity, async (c) => {
-    const { providerId } = c.req.valid('param');
-    const input = c.req.valid('json');
-    const { provider, venue } = await registry.getProviderAndVenue(providerId, input.venueId);
-    if (!provider) throw notFound('Provider');
-    const problems = activityProblems(provider, venue, input.category);
-    if (problems.length > 0) {
-      throw invalidRequest(problems.map(({ field, code, message }) => ({ in: 'body', path: field, code, message })));
-    }
-    const activity = newActivity(providerId, input, { clock, ids });
-    await registry.createActivity(activity);
-    return c.json(activity, 201);
+    const outcome = await registry.createActivity(c.req.valid('param').providerId, c.req.valid('json'));
+    if (outcome.kind === 'changed') return failWith({ kind: 'conflict', ...REGISTRY_CHANGED });
+    return outcome.kind === 'found' ? c.json(outcome.value, 201) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.listActivities, async (c) => {
-    const { providerId } = c.req.valid('param');
-    assertMayRead(c.get('principal'), providerId);
-    await existingProvider(providerId);
-    return c.json(await registry.listActivities(providerId, c.req.valid('query')), 200);
+    const outcome = await registry.listActivities(c.get('principal'), c.req.valid('param').providerId, c.req.valid('query'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   app.openapi(registryRoutes.getActivity, async (c) => {
     const { providerId, activityId } = c.req.valid('param');
-    assertMayRead(c.get('principal'), providerId);
-    const activity = await registry.getActivity(activityId);
-    if (!activity || activity.providerId !== providerId) throw notFound('Activity');
-    return c.json(activity, 200);
+    const outcome = await registry.getActivity(c.get('principal'), providerId, activityId);
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
   return app;

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
-import { ApiError, conflict, notFound } from '#shared/platform/errors';
 import { collections, keys, membership, type Collection } from '#shared/platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
 
@@ -39,8 +38,8 @@ export class RegistryStore {
     return providers;
   }
 
-  /** Replaces the accreditation; 404 if the provider does not exist. Returns the updated provider. */
-  async setAccreditation(providerId: string, accreditation: AccreditationRecord): Promise<ProviderRecord> {
+  /** Replaces the accreditation; the updated provider, or undefined if there is no such provider. */
+  async setAccreditation(providerId: string, accreditation: AccreditationRecord): Promise<ProviderRecord | undefined> {
     try {
       const result = await this.db.client.send(
         new UpdateCommand({
@@ -54,14 +53,14 @@ export class RegistryStore {
       );
       return toProvider(result.Attributes!);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound('Provider');
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
 
   /** Adds a venue to an existing provider, atomically: a venue is never written for a missing provider. */
-  async createVenue(venue: VenueRecord): Promise<void> {
-    await this.transact(notFound('Provider'), [
+  async createVenue(venue: VenueRecord): Promise<'created' | 'no_provider'> {
+    return (await this.transact([
       {
         ConditionCheck: {
           TableName: this.db.tableName,
@@ -81,7 +80,9 @@ export class RegistryStore {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-    ]);
+    ])) === 'written'
+      ? 'created'
+      : 'no_provider';
   }
 
   async getVenue(venueId: string): Promise<VenueRecord | undefined> {
@@ -111,9 +112,9 @@ export class RegistryStore {
    * the provider is still accredited for the category: the checks the handler made are
    * repeated as conditions, so a concurrent change cannot slip between read and write.
    */
-  async createActivity(activity: ActivityRecord): Promise<void> {
-    // The handler checked both first, so a failed condition here is a concurrent change.
-    await this.transact(conflict('registry_changed', 'The provider or venue changed while this request ran; try again.'), [
+  async createActivity(activity: ActivityRecord): Promise<'created' | 'changed'> {
+    // The use case checked both first, so a failed condition here is a concurrent change.
+    const written = await this.transact([
       {
         ConditionCheck: {
           TableName: this.db.tableName,
@@ -143,6 +144,7 @@ export class RegistryStore {
         },
       },
     ]);
+    return written === 'written' ? 'created' : 'changed';
   }
 
   /**
@@ -187,16 +189,16 @@ export class RegistryStore {
     return { ...result, items: result.items.map(map) };
   }
 
-  /** A transaction whose failed conditions mean the client's request no longer fits: `failure` says how. */
+  /** A transaction; `condition_failed` when a condition no longer held (the caller says what that means). */
   private async transact(
-    failure: ApiError,
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-  ): Promise<void> {
+  ): Promise<'written' | 'condition_failed'> {
     try {
       await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'written';
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) throw failure;
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'condition_failed';
       throw error;
     }
   }
