@@ -527,7 +527,7 @@ function generate(seed: number): Generated {
       while (nhsNumbers.has(nhs));
       nhsNumbers.add(nhs);
     }
-    const { patient, referral } = newReferral(
+    const made = newReferral(
       {
         patient: {
           givenName,
@@ -546,6 +546,8 @@ function generate(seed: number): Generated {
       principal,
       context(referredAt),
     );
+    if (!made.ok) throw new Error(`the generated referral is invalid: ${made.issues.map((issue) => issue.path).join(', ')}`);
+    const { patient, referral } = made;
     const data: PatientData = { patient, referral, prescriptions: [] };
     patients.push(data);
 

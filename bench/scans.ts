@@ -146,7 +146,7 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
   const cardIds = Array.from({ length: patients }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
   const holders = new Map<string, Holder>();
   await pool(cardIds, 8, async (cardId, i) => {
-    const { patient, referral } = newReferral(
+    const made = newReferral(
       {
         patient: { givenName: 'Bench', familyName: `Patient ${i + 1}`, dateOfBirth: '1960-01-01', postcode: 'LU1 3JH' },
         source: 'gp',
@@ -155,6 +155,8 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
       NAVIGATOR,
       past,
     );
+    if (!made.ok) throw new Error(`the generated referral is invalid: ${made.issues.map((issue) => issue.path).join(', ')}`);
+    const { patient, referral } = made;
     await services.patients.createReferral(patient, referral);
     const prescription = newPrescription(
       {
@@ -166,7 +168,8 @@ async function buildFixture(services: Services, patients: number): Promise<Fixtu
       },
       { prescriptionId: ids.next(), now: past.clock.now(), createdBy: NAVIGATOR.sub, hasBaseline: false },
     );
-    await services.prescriptions.create(prescription, NAVIGATOR);
+    const refused = await services.prescriptions.create(prescription, NAVIGATOR);
+    if (refused) throw new Error(`bench prescription not written: ${refused.code}`);
     const issued = await services.cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, NAVIGATOR, past));
     if (issued.kind !== 'written') throw new Error(`bench card ${cardId} was not issued: ${issued.kind}`);
     holders.set(cardId, { patientId: patient.patientId, prescriptionId: prescription.prescriptionId });

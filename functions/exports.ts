@@ -1,11 +1,12 @@
 import { streamHandle } from 'hono/aws-lambda';
 import { createExportsApp } from '#shared/app/app';
-import { awsDependencies } from './runtime';
+import { exportsEnvironment } from './env';
+import { awsExportsDependencies } from './runtime';
 
 // The same app as functions/api.ts, deployed a second time behind a Lambda function URL in
-// RESPONSE_STREAM mode (infra/waymark-stack.ts, `Exports`). A buffered Lambda response behind API
+// RESPONSE_STREAM mode (infra/constructs/streamed-exports.ts). A buffered Lambda response behind API
 // Gateway is capped at 6 MB; a streamed one is not, so a large evaluator CSV export streams through
 // here, and only the exports: any other route is a 404 here. The app verifies the Cognito JWT itself,
 // exactly as on the API, and this function's role may only read the table. Built once per
-// container, at init, like the API's.
-export const handler = streamHandle(createExportsApp(awsDependencies()));
+// container, at init, like the API's, from its own environment (no scheduler settings).
+export const handler = streamHandle(createExportsApp(awsExportsDependencies(exportsEnvironment.parse(process.env))));

@@ -1,49 +1,67 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createRemoteJWKSet } from 'jose';
-import { z } from 'zod';
 import { createTokenVerifier } from '#shared/platform/auth';
 import { systemClock } from '#shared/platform/clock';
-import { loadAwsConfig } from '#shared/platform/config';
+import { authSettings } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
 import { createLogger } from '#shared/platform/logger';
 import type { AppDependencies } from '#shared/app/services';
-import { AwsFollowUpScheduler, awsSchedulerSettingsFromEnv } from '#shared/followups/aws-scheduler';
-import { FollowUpDueMarker } from '#shared/followups/service';
+import { AwsFollowUpScheduler, awsSchedulerSettings } from '#shared/followups/aws-scheduler';
+import type { FollowUpScheduler } from '#shared/followups/scheduler';
+import { FollowUpDueMarker } from '#shared/followups/reminders';
 import { FollowUpStore } from '#shared/followups/store';
 import { onceKeySource, type PseudonymKeySource } from '#shared/reports/pseudonym';
+import type { ApiEnvironment, ExportsEnvironment, TableEnvironment } from './env';
 
 /**
- * The AWS adapters, built once per Lambda container from its checked environment: the DynamoDB
- * document client, Cognito's JWKS, EventBridge Scheduler, the system clock.
+ * The AWS adapters, built once per Lambda container from its environment, which the entry has
+ * already parsed (functions/env.ts): the DynamoDB document client, Cognito's JWKS, EventBridge
+ * Scheduler, the system clock.
  */
-export function awsDependencies(env: Record<string, string | undefined> = process.env): AppDependencies {
-  const config = loadAwsConfig(env);
-  const schedulerSettings = awsSchedulerSettingsFromEnv(env);
-  if (!schedulerSettings) throw new Error('Invalid function environment: the follow-up scheduler settings are missing');
-  return {
-    db: { client: createDocumentClient(), tableName: config.tableName },
-    clock: systemClock,
-    ids: ulidSource(systemClock),
-    verifyToken: createTokenVerifier({
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-      keys: createRemoteJWKSet(new URL(config.auth.jwksUrl)),
-      clock: systemClock,
-    }),
-    logger: createLogger(),
-    scheduler: new AwsFollowUpScheduler(new SchedulerClient({}), schedulerSettings),
-    pseudonymKey: secretsManagerPseudonymKey(config.pseudonym),
-  };
+export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
+  return appDependencies(env, new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)));
+}
+
+/**
+ * The exports function serves only the CSV exports, which read: it has no scheduler settings and
+ * no scheduler permissions, so a follow-up change reaching it is a bug, and says so.
+ */
+export function awsExportsDependencies(env: ExportsEnvironment): AppDependencies {
+  return appDependencies(env, schedulesNothing('the exports function'));
 }
 
 /** The follow-up functions need only the table: no tokens to verify, no schedules to make. */
-export function awsFollowUpDueMarker(env: Record<string, string | undefined> = process.env) {
-  const parsed = z.object({ TABLE_NAME: z.string().min(1) }).safeParse(env);
-  if (!parsed.success) throw new Error('Invalid function environment: check TABLE_NAME');
+export function awsFollowUpDueMarker(env: TableEnvironment) {
   const logger = createLogger();
-  const followUps = new FollowUpStore({ client: createDocumentClient(), tableName: parsed.data.TABLE_NAME });
+  const followUps = new FollowUpStore({ client: createDocumentClient(), tableName: env.TABLE_NAME });
   return { marker: new FollowUpDueMarker(followUps, systemClock, logger), logger };
+}
+
+function appDependencies(env: ExportsEnvironment, scheduler: FollowUpScheduler): AppDependencies {
+  const auth = authSettings(env);
+  return {
+    db: { client: createDocumentClient(), tableName: env.TABLE_NAME },
+    clock: systemClock,
+    ids: ulidSource(systemClock),
+    verifyToken: createTokenVerifier({
+      issuer: auth.issuer,
+      audience: auth.audience,
+      keys: createRemoteJWKSet(new URL(auth.jwksUrl)),
+      clock: systemClock,
+    }),
+    logger: createLogger(),
+    scheduler,
+    pseudonymKey: secretsManagerPseudonymKey({ secretArn: env.PSEUDONYM_SECRET_ARN, programmeId: env.PROGRAMME_ID }),
+  };
+}
+
+/** A scheduler for a function that must never schedule: every call fails, naming the function. */
+export function schedulesNothing(owner: string): FollowUpScheduler {
+  const refuse = async (): Promise<never> => {
+    throw new Error(`Follow-ups are not scheduled by ${owner}`);
+  };
+  return { schedule: refuse, unschedule: refuse };
 }
 
 /**

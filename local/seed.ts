@@ -11,7 +11,6 @@ import type { Principal } from '#shared/platform/auth';
 import { newReferral } from '#shared/patients/rules';
 import { applyChange, categoriesOf, newPrescription } from '#shared/prescriptions/rules';
 import { applyPrescriptionChange, followUpChange, newFollowUp } from '#shared/followups/rules';
-import { completeFollowUp } from '#shared/followups/completion';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '#shared/platform/clock';
 import { LONDON } from '#shared/platform/london';
@@ -209,14 +208,14 @@ function demoNhsNumber(index: number): string {
 }
 
 async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<void> {
-  const { patients, assessments, prescriptions, cards, followUps, followUpService, clock, ids } = services;
+  const { patients, assessments, prescriptions, cards, followUps, followUpReminders, clock, ids } = services;
   const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   const daysAgo = (days: number) => today.subtract({ days }).toString();
   const at = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
 
   for (const [index, demo] of DEMO_PATIENTS.entries()) {
-    const { patient, referral } = newReferral(
+    const made = newReferral(
       {
         patient: {
           givenName: demo.givenName,
@@ -232,6 +231,8 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
       navigator,
       { clock, ids },
     );
+    if (!made.ok) throw new Error(`the generated referral is invalid: ${made.issues.map((issue) => issue.path).join(', ')}`);
+    const { patient, referral } = made;
     await patients.createReferral(patient, referral);
     // The card was handed over at the first meeting, a week before the prescription started.
     const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
@@ -274,17 +275,19 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     // Its follow-up, with a reminder: the finished prescription's falls due as soon as the scheduler runs.
     const followUp = newFollowUp(prescription, { followUpId: prescription.followUpId!, navigator: DEMO_NAVIGATOR, now: at(startedDaysAgo) });
     const prescribedReferral = (await patients.getReferral(patient.patientId, referral.referralId))!;
-    await prescriptions.create(prescription, navigator, [
+    const refused = await prescriptions.create(prescription, navigator, [
       patients.advanceReferral(prescribedReferral, 'prescribed')!,
       ...followUps.createItems(followUp),
     ]);
-    await followUpService.remind(undefined, followUp);
+    if (refused) throw new Error(`demo prescription not written: ${refused.code}`);
+    await followUpReminders.remind(undefined, followUp);
     if (stage.kind === 'paused' || stage.kind === 'withdrawn') {
       const daysAgoChanged = stage.kind === 'paused' ? stage.pausedDaysAgo : stage.withdrawnDaysAgo;
       const changed = applyChange(prescription, { status: stage.kind }, daysAgo(daysAgoChanged), at(daysAgoChanged));
       const movedFollowUp = applyPrescriptionChange(followUp, followUpChange(prescription, changed), at(daysAgoChanged))!;
-      await prescriptions.update(prescription, changed, [followUps.replaceItem(followUp, movedFollowUp)]);
-      await followUpService.remind(followUp, movedFollowUp);
+      const changeRefused = await prescriptions.update(prescription, changed, [followUps.replaceItem(followUp, movedFollowUp)]);
+      if (changeRefused) throw new Error(`demo prescription not changed: ${changeRefused.code}`);
+      await followUpReminders.remind(followUp, movedFollowUp);
     }
     if (stage.kind === 'prescribed') {
       await seedPastWeekOfScans(services, cardId, prescription.activityIds, activities, index);
@@ -293,14 +296,14 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
       await seedScans(services, cardId, prescription.activityIds, activities, index, stage.startedDaysAgo - 1, stage.startedDaysAgo - 7 * 12 + 1);
       // Held on the day, through the same completion the inbox uses.
       const [satisfied, worthwhile, happy, anxious] = stage.followUp.ons4;
-      await completeFollowUp(
-        services,
+      const done = await services.followUpService.completeWith(
         navigator,
         followUp,
         { baselineAssessmentId: baseline.assessmentId },
         { ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: stage.followUp.swemwbs },
         fixedClock(at(stage.followedUpDaysAgo)),
       );
+      if (done.kind !== 'completed') throw new Error(`demo follow-up not completed: ${done.code}`);
     }
   }
 }

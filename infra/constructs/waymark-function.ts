@@ -8,6 +8,8 @@ import { Architecture, Code, Function as LambdaFunction, Tracing } from 'aws-cdk
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lambdaRuntime } from '#infra/bundling';
+import type { FunctionEnvironment, VariableShape, VariableValues } from '#shared/platform/config';
+import { pathOutsideSections } from './section';
 
 /** The repository root: entries and the lock file are resolved from here. */
 export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -54,14 +56,58 @@ function bundledCode(entry: string): Code {
   });
 }
 
+/** Set on every function by {@link WaymarkFunction}, read by Powertools and Node; no function declares them. */
+const defaultVariables: Readonly<Record<string, string>> = {
+  POWERTOOLS_SERVICE_NAME: 'waymark',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  // The bundle ships a source map (see infra/bundling.ts); this makes stack traces use it.
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+/**
+ * A function's environment as the stack sets it: exactly the variables the function declares in
+ * functions/env.ts and parses at init. The private constructor makes {@link DeclaredEnvironment.of}
+ * the only way to get one, so no function's environment bypasses its declaration.
+ */
+export class DeclaredEnvironment {
+  private constructor(
+    readonly functionName: string,
+    readonly variables: Readonly<Record<string, string>>,
+  ) {}
+
+  /**
+   * The values of a function's declared variables. A variable of the declaration left out, or one
+   * it does not declare, is a type error here (and, should a cast get past the compiler, a synth
+   * error): the names the function parses and the names the stack sets come from one declaration.
+   */
+  static of<Shape extends VariableShape, Values extends VariableValues<Shape>>(
+    declaration: FunctionEnvironment<Shape>,
+    values: Values & { readonly [Name in Exclude<keyof Values, keyof Shape>]: never },
+  ): DeclaredEnvironment {
+    const given = Object.keys(values);
+    const missing = declaration.variables.filter((variable) => !given.includes(variable));
+    const undeclared = given.filter((variable) => !(declaration.variables as readonly string[]).includes(variable));
+    const reserved = given.filter((variable) => variable in defaultVariables);
+    if (missing.length > 0 || undeclared.length > 0 || reserved.length > 0) {
+      throw new Error(
+        `The ${declaration.functionName} function's environment does not match its declaration (functions/env.ts): ` +
+          `missing [${missing.join(', ')}], undeclared [${undeclared.join(', ')}], reserved [${reserved.join(', ')}]`,
+      );
+    }
+    const variables: Record<string, string> = {};
+    for (const variable of declaration.variables) variables[variable] = values[variable];
+    return new DeclaredEnvironment(declaration.functionName, variables);
+  }
+}
+
 export interface WaymarkFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/api.ts`. */
   readonly entry: string;
   /** The exported handler's name. @default 'handler' */
   readonly handler?: string;
   readonly description: string;
-  /** Added to the defaults (service name, log level, source maps). */
-  readonly environment?: Readonly<Record<string, string>>;
+  /** The function's own variables, added to the defaults (service name, log level, source maps). */
+  readonly environment: DeclaredEnvironment;
   /** @default 10 seconds */
   readonly timeout?: Duration;
   /** @default 1024 MB */
@@ -91,7 +137,8 @@ export class WaymarkFunction extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group), write to this group only.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}`,
+      // Named as outside the stack's sections, so regrouping the stack's code never updates the role.
+      description: `Execution role of ${pathOutsideSections(this)}`,
     });
     this.logGroup.grantWrite(this.role);
 
@@ -106,13 +153,7 @@ export class WaymarkFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       description: props.description,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'waymark',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        // The bundle ships a source map (see infra/bundling.ts); this makes stack traces use it.
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      environment: { ...defaultVariables, ...props.environment.variables },
     });
 
     // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role.

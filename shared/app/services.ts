@@ -4,22 +4,25 @@ import type { Db } from '#shared/platform/dynamo';
 import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
 import type { FollowUpScheduler } from '#shared/followups/scheduler';
-import { FollowUpDueMarker, FollowUpService } from '#shared/followups/service';
+import { FollowUpDueMarker, FollowUpReminders } from '#shared/followups/reminders';
 import { FollowUpStore } from '#shared/followups/store';
 import { AssessmentService } from '#shared/assessments/service';
 import { AssessmentStore } from '#shared/assessments/store';
-import { openFollowUpCompletion } from '#shared/followups/completion';
+import { FollowUpService } from '#shared/followups/service';
 import { prescriptionFollowUps } from '#shared/followups/prescription-follow-ups';
 import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
 import { CardService } from '#shared/cards/service';
 import { CardStore } from '#shared/cards/store';
+import { PatientService } from '#shared/patients/service';
 import { PatientStore } from '#shared/patients/store';
+import { PrescriptionService } from '#shared/prescriptions/service';
 import { PrescriptionStore } from '#shared/prescriptions/store';
 import { RegistryService } from '#shared/registry/service';
 import { RegistryStore } from '#shared/registry/store';
 import { ScanService } from '#shared/scans/service';
 import { ScanStore } from '#shared/scans/store';
 import type { PseudonymKeySource } from '#shared/reports/pseudonym';
+import { ReportService } from '#shared/reports/service';
 import { ReportStore } from '#shared/reports/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
@@ -40,18 +43,22 @@ export interface Services extends AppDependencies {
   registry: RegistryStore;
   registryService: RegistryService;
   patients: PatientStore;
+  patientService: PatientService;
   assessments: AssessmentStore;
   assessmentService: AssessmentService;
   prescriptions: PrescriptionStore;
   prescriptionFollowUps: PrescriptionFollowUps;
+  prescriptionService: PrescriptionService;
   cards: CardStore;
   cardService: CardService;
   scans: ScanStore;
   scanService: ScanService;
   followUps: FollowUpStore;
+  followUpReminders: FollowUpReminders;
   followUpService: FollowUpService;
   followUpDue: FollowUpDueMarker;
   reports: ReportStore;
+  reportService: ReportService;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -61,29 +68,42 @@ export function createServices(deps: AppDependencies): Services {
   const scans = new ScanStore(deps.db, prescriptions);
   const cards = new CardStore(deps.db);
   const registry = new RegistryStore(deps.db);
-  const reports = new ReportStore(deps.db);
   const assessments = new AssessmentStore(deps.db);
-  const followUpService = new FollowUpService(deps.scheduler, deps.logger);
-  const completion = openFollowUpCompletion({ db: deps.db, ids: deps.ids, assessments, followUps, prescriptions, followUpService }, deps.clock);
+  const reports = new ReportStore({ scans, patients, prescriptions, followUps, assessments });
+  const followUpReminders = new FollowUpReminders(deps.scheduler, deps.logger);
+  const prescriptionFollows = prescriptionFollowUps(followUps, followUpReminders, deps.clock);
+  const followUpService = new FollowUpService({
+    db: deps.db,
+    ids: deps.ids,
+    clock: deps.clock,
+    patients,
+    assessments,
+    followUps,
+    prescriptions,
+    reminders: followUpReminders,
+  });
   return {
     ...deps,
     registry,
     registryService: new RegistryService({ registry, clock: deps.clock, ids: deps.ids }),
     patients,
+    patientService: new PatientService({ patients, clock: deps.clock, ids: deps.ids }),
     assessments,
-    assessmentService: new AssessmentService({ patients, assessments, followUps: completion, clock: deps.clock, ids: deps.ids }),
+    assessmentService: new AssessmentService({ patients, assessments, followUps: followUpService, clock: deps.clock, ids: deps.ids }),
     prescriptions,
-    prescriptionFollowUps: prescriptionFollowUps(followUps, followUpService, deps.clock),
+    prescriptionFollowUps: prescriptionFollows,
+    prescriptionService: new PrescriptionService({ patients, prescriptions, registry, followUps: prescriptionFollows, clock: deps.clock, ids: deps.ids }),
     cards,
     cardService: new CardService({ cards, patients, clock: deps.clock, ids: deps.ids }),
     scans,
     scanService: new ScanService(scans, deps.clock, deps.logger, {
       providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined,
-      attendanceDays: (providerId, from, to) => reports.attendanceDays(providerId, from, to),
     }),
     followUps,
+    followUpReminders,
     followUpService,
     followUpDue: new FollowUpDueMarker(followUps, deps.clock, deps.logger),
     reports,
+    reportService: new ReportService({ reports, registry, clock: deps.clock, logger: deps.logger, pseudonymKey: deps.pseudonymKey }),
   };
 }

@@ -80,7 +80,8 @@ export function assessmentsApp(services: AssessmentRoutesDeps) {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
     const outcome = await assessmentService.record(principal, patientId, c.req.valid('json'));
-    if (outcome.kind !== 'recorded') return failWith({ kind: 'not_found', what: 'Patient' });
+    if (outcome.kind === 'not_found') return failWith({ kind: 'not_found', what: 'Patient' });
+    if (outcome.kind !== 'recorded') return failWith(outcome);
     const { assessment } = outcome;
     auditPatientAccess(logger, principal, 'record_assessment', patientId, {
       assessmentId: assessment.assessmentId,

@@ -21,10 +21,15 @@ export interface OpenFollowUpCompletion {
     | { kind: 'completed'; assessment: AssessmentRecord; followUpId: string; prescriptionId: string }
     | { kind: 'not_yet_due'; followUpId: string; dueAt: string }
     | { kind: 'none_open' }
+    /** The follow-up or its prescription changed while this ran: nothing was written. */
+    | { kind: 'conflict'; code: string; message: string }
   >;
 }
 
-export type RecordOutcome = { kind: 'not_found' } | { kind: 'recorded'; assessment: RecordedAssessmentView };
+export type RecordOutcome =
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; code: string; message: string }
+  | { kind: 'recorded'; assessment: RecordedAssessmentView };
 export type ListOutcome = { kind: 'not_found' } | { kind: 'listed'; items: AssessmentRecord[] };
 export type AmendOutcome =
   | { kind: 'not_found'; what: 'Patient' | 'Assessment' }
@@ -56,6 +61,7 @@ export class AssessmentService {
     if (input.kind === 'follow_up') {
       const { kind: _kind, ...answers } = input;
       const completion = await followUps.completeOpenFollowUp(principal, patient, answers);
+      if (completion.kind === 'conflict') return completion;
       if (completion.kind === 'completed') {
         const { assessment, followUpId, prescriptionId } = completion;
         return { kind: 'recorded', assessment: { ...assessment, attachedTo: { kind: 'follow_up', followUpId, prescriptionId } } };

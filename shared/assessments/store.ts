@@ -1,11 +1,12 @@
 import type { Principal } from '#shared/platform/auth';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { batchGetAll, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { conflict } from '#shared/platform/errors';
 import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
-import { entityOf, patientCondition } from '#shared/patients/store';
+import { patientCondition } from '#shared/patients/store';
+import { entityOf } from '#shared/platform/table';
 import type { AssessmentRecord } from './rules';
 
 /** Assessments live in the patient's partition, in the order they were recorded. */
@@ -94,6 +95,13 @@ export class AssessmentStore {
       if (error === changed) return 'changed';
       throw error;
     }
+  }
+
+  /** Several assessments by id (with their patients), in BatchGetItem rounds; missing ones are absent. */
+  async many(refs: readonly { patientId: string; assessmentId: string }[]): Promise<Map<string, AssessmentRecord>> {
+    if (refs.length === 0) return new Map();
+    const items = await batchGetAll(this.db, refs.map((ref) => keys.assessment(ref.patientId, ref.assessmentId)));
+    return new Map(items.map((item) => entityOf<AssessmentRecord>(item)).map((assessment) => [assessment.assessmentId, assessment]));
   }
 
   async listForPatient(patientId: string): Promise<AssessmentRecord[]> {

@@ -184,13 +184,14 @@ function isAwsError(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
 
-// ---- Settings from the function's environment.
+// ---- The variables a function that schedules follow-ups declares (see functions/env.ts).
 
 const PARTITION = 'arn:aws[a-z-]*';
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
 const ACCOUNT = '\\d{12}';
 
-const settingsSchema = z.object({
+/** What this adapter needs from the function's environment; parsed with the rest of it, once, at init. */
+export const schedulerVariables = {
   SCHEDULE_GROUP_NAME: z.string().regex(NAME_PATTERN, 'expected a schedule group name: 1–64 of [0-9a-zA-Z-_.]'),
   FOLLOWUP_FUNCTION_ARN: z
     .string()
@@ -205,34 +206,14 @@ const settingsSchema = z.object({
   FOLLOWUP_DLQ_ARN: z
     .string()
     .regex(new RegExp(`^${PARTITION}:sqs:${REGION}:${ACCOUNT}:[a-zA-Z0-9\\-_]{1,80}$`), 'expected a standard (not FIFO) SQS queue ARN'),
-});
+};
 
-type SettingsVariable = keyof z.infer<typeof settingsSchema>;
-const SETTINGS_VARIABLES = Object.keys(settingsSchema.shape) as SettingsVariable[];
-
-/**
- * The scheduler settings from a deployed function's environment; undefined when none of its
- * variables is set (local mode, or a function that schedules nothing). Some but not all set, or
- * one malformed, is a broken deployment: it throws, naming the variables, at cold start.
- * An empty value counts as unset.
- */
-export function awsSchedulerSettingsFromEnv(env: Record<string, string | undefined>): AwsSchedulerSettings | undefined {
-  const present = SETTINGS_VARIABLES.filter((variable) => (env[variable] ?? '') !== '');
-  if (present.length === 0) return undefined;
-  const missing = SETTINGS_VARIABLES.filter((variable) => !present.includes(variable));
-  if (missing.length > 0) {
-    throw new Error(`Invalid follow-up scheduler environment: missing ${missing.join(', ')} (set all of ${SETTINGS_VARIABLES.join(', ')}, or none)`);
-  }
-  const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    // Variable names and what was expected; never the values.
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`).join(', ');
-    throw new Error(`Invalid follow-up scheduler environment: invalid ${problems}`);
-  }
+/** The adapter's settings from those variables, once they are checked. */
+export function awsSchedulerSettings(env: { readonly [Name in keyof typeof schedulerVariables]: string }): AwsSchedulerSettings {
   return {
-    groupName: parsed.data.SCHEDULE_GROUP_NAME,
-    targetArn: parsed.data.FOLLOWUP_FUNCTION_ARN,
-    roleArn: parsed.data.SCHEDULER_ROLE_ARN,
-    deadLetterArn: parsed.data.FOLLOWUP_DLQ_ARN,
+    groupName: env.SCHEDULE_GROUP_NAME,
+    targetArn: env.FOLLOWUP_FUNCTION_ARN,
+    roleArn: env.SCHEDULER_ROLE_ARN,
+    deadLetterArn: env.FOLLOWUP_DLQ_ARN,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FollowUpEvent } from './rules';
-import type { FollowUpDueMarker } from './service';
+import type { FollowUpDueMarker } from './reminders';
 
 const EventSchema = z.object({
   followUpId: z.string().min(1),

@@ -1,14 +1,14 @@
 import type { Clock } from '#shared/platform/clock';
 import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
 import { followUpAfterPrescriptionChange, newFollowUp } from './rules';
-import type { FollowUpService } from './service';
+import type { FollowUpReminders } from './reminders';
 import type { FollowUpStore } from './store';
 
 /**
  * The follow-ups side of a prescription's life: created with it, moved with it, in its
- * transaction; the reminder is made or dropped after (see FollowUpService).
+ * transaction; the reminder is made or dropped after (see FollowUpReminders).
  */
-export function prescriptionFollowUps(followUps: FollowUpStore, reminders: FollowUpService, clock: Clock): PrescriptionFollowUps {
+export function prescriptionFollowUps(followUps: FollowUpStore, reminders: FollowUpReminders, clock: Clock): PrescriptionFollowUps {
   return {
     created(prescription, navigator) {
       if (!prescription.followUpId) throw new Error('a new prescription carries the id of its follow-up');

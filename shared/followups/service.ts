@@ -1,83 +1,165 @@
+import { newAssessment, type AssessmentRecord } from '#shared/assessments/rules';
+import type { CreateAssessmentInput } from '#shared/assessments/schema';
+import type { OpenFollowUpCompletion } from '#shared/assessments/service';
+import type { AssessmentStore } from '#shared/assessments/store';
+import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
-import type { Logger } from '#shared/platform/logger';
-import { markDue, type FollowUpEvent, type FollowUpRecord } from './rules';
-import type { FollowUpScheduler } from './scheduler';
+import type { Db } from '#shared/platform/dynamo';
+import type { IdSource } from '#shared/platform/ids';
+import { londonDate } from '#shared/platform/london';
+import { transact } from '#shared/platform/transactions';
+import { caseloadFilter, visiblePatient, type PatientRecord } from '#shared/patients/rules';
+import type { PatientStore } from '#shared/patients/store';
+import { applyChange } from '#shared/prescriptions/rules';
+import type { PrescriptionStore } from '#shared/prescriptions/store';
+import type { FollowUpReminders } from './reminders';
+import { complete, isOverdue, type FollowUpRecord, type FollowUpStatus } from './rules';
+import type { FollowUpView } from './schema';
 import type { FollowUpStore } from './store';
 
-/**
- * Keeps the reminders in step with the follow-ups. The database is the truth; a reminder is
- * only a nudge:
- *  - the follow-up is written first, in the prescription's transaction; its reminder after.
- *    If creating the reminder fails, the request still succeeds and the daily sweep makes the
- *    follow-up due (at most a day late, never skipped);
- *  - a reminder carries the version it was made for, so a stale one changes nothing.
- */
-export class FollowUpService {
-  constructor(
-    private readonly scheduler: FollowUpScheduler,
-    private readonly logger: Logger,
-  ) {}
+type Conflict = { kind: 'conflict'; code: string; message: string };
 
-  /** After a follow-up was created or changed: schedule its new version, drop the old one's reminder. */
-  async remind(before: FollowUpRecord | undefined, after: FollowUpRecord | undefined): Promise<void> {
-    const target = after ?? before;
-    if (!target) return;
-    if (after && after.status === 'scheduled' && (!before || before.version !== after.version || before.status !== 'scheduled')) {
-      await this.attempt('schedule', after, () => this.scheduler.schedule(after));
-    }
-    if (before && after && before.version !== after.version && (before.status === 'scheduled' || before.status === 'held')) {
-      await this.attempt('unschedule', before, () => this.scheduler.unschedule(before));
-    }
-  }
+export type CompleteOutcome = { kind: 'completed'; followUp: FollowUpView } | { kind: 'not_found'; what: 'Follow-up' } | Conflict;
+export type InboxOutcome = { kind: 'listed'; page: { items: FollowUpView[]; nextCursor?: string } } | { kind: 'forbidden'; message: string };
 
-  private async attempt(action: string, followUp: FollowUpRecord, run: () => Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      // Logged with ids only. A missing reminder is caught by the sweep; a stale one is ignored.
-      this.logger.error('follow-up reminder could not be changed; the daily sweep covers it', {
-        action,
-        followUpId: followUp.followUpId,
-        version: followUp.version,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-    }
-  }
-}
+const FOLLOW_UP_CHANGED: Conflict = {
+  kind: 'conflict',
+  code: 'follow_up_changed',
+  message: 'The follow-up changed while this request ran; read it again and retry.',
+};
 
 /**
- * Turns a reminder, or the daily sweep, into a due follow-up. Needs only the table and a clock:
- * the follow-up functions run it without the API's token or scheduler settings.
+ * The follow-ups capability's use cases: the inbox, and completing a follow-up — from the inbox,
+ * or by a follow-up assessment entered on the patient page (as `OpenFollowUpCompletion`).
  */
-export class FollowUpDueMarker {
+export class FollowUpService implements OpenFollowUpCompletion {
   constructor(
-    private readonly followUps: FollowUpStore,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
+    private readonly deps: {
+      db: Db;
+      ids: IdSource;
+      clock: Clock;
+      patients: PatientStore;
+      assessments: AssessmentStore;
+      followUps: FollowUpStore;
+      prescriptions: PrescriptionStore;
+      reminders: FollowUpReminders;
+    },
   ) {}
 
-  /** What the follow-up function does with a reminder: mark it due if it still is what the reminder was for. */
-  async onReminder(event: FollowUpEvent): Promise<'due' | 'ignored'> {
-    const followUp = await this.followUps.get(event.patientId, event.followUpId);
-    const due = followUp ? markDue(followUp, event.version, this.clock.now()) : undefined;
-    if (!followUp || !due || !(await this.followUps.replace(followUp, due))) {
-      // Redelivered, stale (the prescription moved), early, or already handled: nothing to do.
-      this.logger.info('follow-up reminder ignored', { followUpId: event.followUpId, version: event.version, status: followUp?.status ?? 'missing' });
-      return 'ignored';
-    }
-    this.logger.info('follow-up due', { followUpId: event.followUpId, version: event.version });
-    return 'due';
+  /** One page of the caller's caseload's follow-ups in one status (everyone's for a manager), earliest due first. */
+  async inbox(
+    principal: Principal,
+    query: { status: FollowUpStatus; navigator?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<InboxOutcome> {
+    const { status, navigator, ...page } = query;
+    const filter = caseloadFilter(principal, navigator);
+    if (!filter.ok) return filter;
+    const result = await this.deps.followUps.list({ navigator: filter.navigator, status }, page);
+    return { kind: 'listed', page: { ...result, items: await this.views(result.items) } };
   }
 
-  /** The safety net: every follow-up still scheduled whose time has passed becomes due. */
-  async sweep(): Promise<number> {
-    const now = this.clock.now();
-    let marked = 0;
-    for (const followUp of await this.followUps.scheduledDueBy(now)) {
-      const due = markDue(followUp, followUp.version, now);
-      if (due && (await this.followUps.replace(followUp, due))) marked++;
+  /** Completes a follow-up from the inbox (early is allowed, and flagged); twice, or a cancelled one, is a conflict. */
+  async complete(principal: Principal, followUpId: string, answers: Omit<CreateAssessmentInput, 'kind'>): Promise<CompleteOutcome> {
+    const followUp = await this.deps.followUps.getById(followUpId);
+    const patient = followUp ? visiblePatient(principal, await this.deps.patients.getPatient(followUp.patientId)) : undefined;
+    if (!followUp || !patient) return { kind: 'not_found', what: 'Follow-up' };
+    if (followUp.status === 'completed') return { kind: 'conflict', code: 'follow_up_completed', message: 'This follow-up is already completed.' };
+    if (followUp.status === 'cancelled') {
+      return { kind: 'conflict', code: 'follow_up_cancelled', message: 'This follow-up was cancelled: its prescription was withdrawn.' };
     }
-    this.logger.info('follow-up sweep', { marked });
-    return marked;
+    const done = await this.completeWith(principal, followUp, patient, answers);
+    if (done.kind !== 'completed') return done;
+    const [view] = await this.views([done.followUp]);
+    return { kind: 'completed', followUp: view! };
+  }
+
+  /**
+   * A follow-up assessment entered anywhere completes the patient's due follow-up, if they have
+   * one. One not yet due is left alone (completing it would end the prescription early); the
+   * inbox can still complete it early, deliberately.
+   */
+  async completeOpenFollowUp(
+    principal: Principal,
+    patient: PatientRecord,
+    answers: Omit<CreateAssessmentInput, 'kind'>,
+  ): ReturnType<OpenFollowUpCompletion['completeOpenFollowUp']> {
+    const open = await this.deps.followUps.openForPatient(patient.patientId);
+    if (!open) return { kind: 'none_open' };
+    if (open.status !== 'due') return { kind: 'not_yet_due', followUpId: open.followUpId, dueAt: open.dueAt };
+    const done = await this.completeWith(principal, open, patient, answers);
+    if (done.kind !== 'completed') return done;
+    return { kind: 'completed', assessment: done.assessment, followUpId: open.followUpId, prescriptionId: open.prescriptionId };
+  }
+
+  /**
+   * Records the follow-up assessment, completes the follow-up (paired with the patient's latest
+   * baseline) and — unless it already ended — its prescription, all in one transaction; then
+   * drops the reminder. The inbox, the patient page and the demo data all come here.
+   */
+  async completeWith(
+    principal: Principal,
+    followUp: FollowUpRecord,
+    patient: Pick<PatientRecord, 'baselineAssessmentId'>,
+    answers: Omit<CreateAssessmentInput, 'kind'>,
+    clock: Clock = this.deps.clock,
+  ): Promise<{ kind: 'completed'; followUp: FollowUpRecord; assessment: AssessmentRecord } | Conflict> {
+    const { db, ids, assessments, followUps, prescriptions, reminders } = this.deps;
+    const now = clock.now();
+    const assessment: AssessmentRecord = {
+      ...newAssessment({ ...answers, kind: 'follow_up' }, { patientId: followUp.patientId, recordedBy: principal.sub }, { clock, ids }),
+      followUpId: followUp.followUpId,
+      prescriptionId: followUp.prescriptionId,
+    };
+    const completed = complete(followUp, assessment.assessmentId, now, patient.baselineAssessmentId);
+    const prescription = await prescriptions.get(followUp.prescriptionId);
+    const endsPrescription = prescription !== undefined && (prescription.status === 'active' || prescription.status === 'paused');
+    const together = [
+      // A transaction touches an item once: when the prescription's update checks the patient, the assessment does not.
+      ...assessments.recordItems(assessment, principal, { checkPatient: !endsPrescription }),
+      followUps.replaceItem(followUp, completed),
+    ];
+    if (endsPrescription) {
+      const refused = await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), together);
+      if (refused) return { kind: 'conflict', ...refused };
+    } else {
+      const changed = new Error('follow-up changed');
+      try {
+        await transact(db, together, () => changed);
+      } catch (error) {
+        if (error === changed) return FOLLOW_UP_CHANGED;
+        throw error;
+      }
+    }
+    await reminders.remind(followUp, completed);
+    return { kind: 'completed', followUp: completed, assessment };
+  }
+
+  /** Inbox rows: the follow-ups with the patient's name and their prescription's dates and attendance. */
+  private async views(records: FollowUpRecord[]): Promise<FollowUpView[]> {
+    const [names, prescriptions] = await Promise.all([
+      this.deps.patients.patientNames([...new Set(records.map((r) => r.patientId))]),
+      this.deps.prescriptions.many(records),
+    ]);
+    const now = this.deps.clock.now();
+    return records.map((record) => {
+      const prescription = prescriptions.get(record.prescriptionId);
+      const name = names.get(record.patientId);
+      const { version: _version, createdAt: _created, updatedAt: _updated, ...fields } = record;
+      return {
+        ...fields,
+        ...(name ? { patient: name } : {}),
+        overdue: isOverdue(record, now),
+        ...(prescription
+          ? {
+              prescription: {
+                status: prescription.status,
+                startDate: prescription.startDate,
+                endDate: prescription.endDate,
+                sessionsAttended: prescription.sessionsAttended,
+              },
+            }
+          : {}),
+      };
+    });
   }
 }

@@ -1,13 +1,19 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
+import { batchGetAll, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { conflict, invalidRequest } from '#shared/platform/errors';
+import { ULID_PATTERN } from '#shared/platform/ids';
+import { entityOf, indexAttributes } from '#shared/platform/table';
 import { followUpLists, keys, patientRecordPrefix } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
-import { entityOf } from '#shared/patients/store';
 import type { FollowUpRecord, FollowUpStatus } from './rules';
 
-const CursorSchema = z.object({ dueAt: z.string().min(1), followUpId: z.string().min(1), patientId: z.string().min(1) });
+/** A follow-up list's cursor, checked in full on the way back: a forged one is a 400, never a fault. */
+const CursorSchema = z.object({
+  dueAt: z.iso.datetime({ offset: true }),
+  followUpId: z.string().regex(ULID_PATTERN),
+  patientId: z.string().regex(ULID_PATTERN),
+});
 
 /** The follow-ups capability's DynamoDB access. */
 /** The statuses in which a follow-up is still waiting for its assessment. */
@@ -70,6 +76,13 @@ export class FollowUpStore {
     return items.map((item) => entityOf<FollowUpRecord>(item)).find((followUp) => OPEN_STATUSES.includes(followUp.status));
   }
 
+  /** Several follow-ups by id (with their patients), in BatchGetItem rounds; missing ones are absent. */
+  async many(refs: readonly { patientId: string; followUpId: string }[]): Promise<Map<string, FollowUpRecord>> {
+    if (refs.length === 0) return new Map();
+    const items = await batchGetAll(this.db, refs.map((ref) => keys.followUp(ref.patientId, ref.followUpId)));
+    return new Map(items.map((item) => entityOf<FollowUpRecord>(item)).map((followUp) => [followUp.followUpId, followUp]));
+  }
+
   async getById(followUpId: string): Promise<FollowUpRecord | undefined> {
     const owner = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.followUpOwner(followUpId), ConsistentRead: true }),
@@ -84,7 +97,7 @@ export class FollowUpStore {
     page: { limit: number; cursor?: string | undefined },
   ): Promise<{ items: FollowUpRecord[]; nextCursor?: string }> {
     const list = filter.navigator === undefined ? followUpLists.all(filter.status) : followUpLists.ofNavigator(filter.navigator, filter.status);
-    const [pk, sk] = list.indexName === 'GSI1' ? ['GSI1PK', 'GSI1SK'] : ['GSI2PK', 'GSI2SK'];
+    const { partitionKey: pk, sortKey: sk } = indexAttributes(list.indexName);
     const after = page.cursor === undefined ? undefined : decodeFollowUpCursor(page.cursor);
     const result = await this.db.client.send(
       new QueryCommand({

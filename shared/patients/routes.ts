@@ -6,6 +6,7 @@ import {
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   idParam,
   jsonBody,
   jsonResponse,
@@ -14,12 +15,9 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import { caseloadFilter, newReferral, patientView, visiblePatient } from './rules';
-import { CreateReferralBody, CreatedReferral, Patient, REFERRAL_STATUSES, ReassignBody, ReferralListItem } from './schema';
-import type { Clock } from '#shared/platform/clock';
-import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
-import type { PatientStore } from './store';
+import { CreateReferralBody, CreatedReferral, Patient, REFERRAL_STATUSES, ReassignBody, ReferralListItem } from './schema';
+import type { PatientService } from './service';
 
 const tags = ['Referrals and patients'];
 /** Navigators work their own caseload; admins can do everything; managers read. */
@@ -82,52 +80,52 @@ export const patientRoutes = {
 
 /** What these routes need, and no more: the composition root passes them in. */
 export interface PatientRoutesDeps {
-  patients: PatientStore;
-  clock: Clock;
-  ids: IdSource;
+  patientService: PatientService;
   logger: Logger;
 }
 
 export function patientsApp(services: PatientRoutesDeps) {
-  const { patients, clock, ids, logger } = services;
+  const { patientService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(patientRoutes.createReferral, async (c) => {
     const principal = c.get('principal');
-    const { patient, referral } = newReferral(c.req.valid('json'), principal, { clock, ids });
-    await patients.createReferral(patient, referral);
+    const outcome = await patientService.refer(principal, c.req.valid('json'));
+    if (outcome.kind !== 'created') return failWith(outcome);
+    const { referral, patient } = outcome;
     auditPatientAccess(logger, principal, 'create_referral', patient.patientId);
-    return c.json({ referralId: referral.referralId, patientId: patient.patientId, referral, patient: patientView(patient) }, 201);
+    return c.json({ referralId: referral.referralId, patientId: patient.patientId, referral, patient }, 201);
   });
 
   app.openapi(patientRoutes.listReferrals, async (c) => {
     const principal = c.get('principal');
-    const { navigator, status, ...page } = c.req.valid('query');
-    const result = await patients.listReferrals({ navigator: caseloadFilter(principal, navigator), status }, page);
-    auditPatientAccess(logger, principal, 'list_referrals', undefined, { count: result.items.length });
-    return c.json(result, 200);
+    const outcome = await patientService.listReferrals(principal, c.req.valid('query'));
+    if (outcome.kind !== 'listed') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'list_referrals', undefined, { count: outcome.page.items.length });
+    return c.json(outcome.page, 200);
   });
 
   app.openapi(patientRoutes.listPatients, async (c) => {
     const principal = c.get('principal');
-    const { navigator, ...page } = c.req.valid('query');
-    const result = await patients.listPatients(caseloadFilter(principal, navigator), page);
-    auditPatientAccess(logger, principal, 'list_patients', undefined, { count: result.items.length });
-    return c.json({ ...result, items: result.items.map(patientView) }, 200);
+    const outcome = await patientService.listPatients(principal, c.req.valid('query'));
+    if (outcome.kind !== 'listed') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'list_patients', undefined, { count: outcome.page.items.length });
+    return c.json(outcome.page, 200);
   });
 
   app.openapi(patientRoutes.getPatient, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const patient = visiblePatient(principal, await patients.getPatient(patientId));
+    const outcome = await patientService.getPatient(principal, patientId);
+    if (outcome.kind !== 'found') return failWith(outcome);
     auditPatientAccess(logger, principal, 'read_patient', patientId);
-    return c.json(patientView(patient), 200);
+    return c.json(outcome.patient, 200);
   });
 
   app.openapi(patientRoutes.reassignCaseload, async (c) => {
     const principal = c.get('principal');
     const { from, to } = c.req.valid('json');
-    const moved = await patients.reassignCaseload(from, to);
+    const moved = await patientService.reassignCaseload(from, to);
     auditPatientAccess(logger, principal, 'reassign_caseload', undefined, { moved });
     return c.json({ moved }, 200);
   });

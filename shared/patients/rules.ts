@@ -1,5 +1,5 @@
 import type { Principal } from '#shared/platform/auth';
-import { forbidden, invalidRequest, notFound } from '#shared/platform/errors';
+import type { FieldIssue } from '#shared/platform/errors';
 import { londonDate } from '#shared/platform/london';
 import type { RuleContext } from '#shared/registry/rules';
 import { normalisePostcode } from '#shared/registry/rules';
@@ -15,22 +15,30 @@ import { isPlausibleDateOfBirth, normaliseEmail, normaliseNhsNumber, normaliseUk
 export type PatientRecord = PatientView & { openReferralId: string };
 export type ReferralRecord = ReferralView;
 
+export type NewReferral = { ok: true; patient: PatientRecord; referral: ReferralRecord } | { ok: false; issues: FieldIssue[] };
+
 /**
- * Makes the patient and their referral from a validated request. The one rule the schema
- * cannot check (a date of birth in the past, by the London calendar) is checked here.
+ * Makes the patient and their referral from a validated request, or says which fields are wrong:
+ * the rules the schema cannot check (a date of birth in the past, by the London calendar; whose
+ * caseload it joins) are checked here.
  */
-export function newReferral(
-  input: CreateReferralInput,
-  principal: Principal,
-  { clock, ids }: RuleContext,
-): { patient: PatientRecord; referral: ReferralRecord } {
+export function newReferral(input: CreateReferralInput, principal: Principal, { clock, ids }: RuleContext): NewReferral {
   const today = londonDate(clock.now());
   if (!isPlausibleDateOfBirth(input.patient.dateOfBirth, today)) {
-    throw invalidRequest([
-      { in: 'body', path: 'patient.dateOfBirth', code: 'implausible_date_of_birth', message: 'must be before today and within 120 years' },
-    ]);
+    return {
+      ok: false,
+      issues: [
+        { in: 'body', path: 'patient.dateOfBirth', code: 'implausible_date_of_birth', message: 'must be before today and within 120 years' },
+      ],
+    };
   }
   const navigator = caseloadOwnerFor(input, principal);
+  if (navigator === undefined) {
+    return {
+      ok: false,
+      issues: [{ in: 'body', path: 'navigator', code: 'not_allowed', message: 'a navigator’s referrals join their own caseload' }],
+    };
+  }
   const now = clock.now().toISOString();
   const patientId = ids.next();
   const referralId = ids.next();
@@ -60,18 +68,13 @@ export function newReferral(
     snomedCode: SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     createdAt: now,
   };
-  return { patient, referral };
+  return { ok: true, patient, referral };
 }
 
-/** A navigator's referrals join their own caseload; an admin may place one in anyone's. */
-function caseloadOwnerFor(input: CreateReferralInput, principal: Principal): string {
+/** A navigator's referrals join their own caseload; an admin may place one in anyone's (undefined: not allowed). */
+function caseloadOwnerFor(input: CreateReferralInput, principal: Principal): string | undefined {
   if (input.navigator === undefined || input.navigator === principal.sub) return principal.sub;
-  if (principal.role !== 'admin') {
-    throw invalidRequest([
-      { in: 'body', path: 'navigator', code: 'not_allowed', message: 'a navigator’s referrals join their own caseload' },
-    ]);
-  }
-  return input.navigator;
+  return principal.role === 'admin' ? input.navigator : undefined;
 }
 
 /**
@@ -84,17 +87,12 @@ export function maySeePatient(principal: Principal, patient: Pick<PatientRecord,
 }
 
 /**
- * The patient if the caller may see them. Outside the caller's caseload the answer is the
- * same 404 as for an id that does not exist, so nobody learns who else is in the scheme.
+ * The patient if the caller may see them, else undefined. Outside the caller's caseload the
+ * answer is the same "not found" as for an id that does not exist, so nobody learns who else is
+ * in the scheme.
  */
-export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(
-  principal: Principal,
-  patient: T | undefined,
-  /** What the 404 names: the patient, or the record of theirs that was asked for. */
-  what = 'Patient',
-): T {
-  if (!patient || !maySeePatient(principal, patient)) throw notFound(what);
-  return patient;
+export function visiblePatient<T extends Pick<PatientRecord, 'navigator'>>(principal: Principal, patient: T | undefined): T | undefined {
+  return patient && maySeePatient(principal, patient) ? patient : undefined;
 }
 
 /**
@@ -106,13 +104,17 @@ export function caseloadCondition(principal: Principal): string | undefined {
   return principal.role === 'navigator' ? principal.sub : undefined;
 }
 
+export type CaseloadFilter = { ok: true; navigator: string | undefined } | { ok: false; kind: 'forbidden'; message: string };
+
 /** Whose caseload a list shows: a navigator sees only their own; managers and admins choose or see all. */
-export function caseloadFilter(principal: Principal, requested: string | undefined): string | undefined {
+export function caseloadFilter(principal: Principal, requested: string | undefined): CaseloadFilter {
   if (principal.role === 'navigator') {
-    if (requested !== undefined && requested !== principal.sub) throw forbidden('A navigator sees their own caseload only.');
-    return principal.sub;
+    if (requested !== undefined && requested !== principal.sub) {
+      return { ok: false, kind: 'forbidden', message: 'A navigator sees their own caseload only.' };
+    }
+    return { ok: true, navigator: principal.sub };
   }
-  return requested;
+  return { ok: true, navigator: requested };
 }
 
 /** The patient view: the stored record without internal bookkeeping. */

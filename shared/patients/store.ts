@@ -1,18 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems, queryCollection, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
-import { conflict } from '#shared/platform/errors';
+import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPages, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
+import { entityOf, indexAttributes } from '#shared/platform/table';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
 import type { ReferralStatus } from './schema';
-
-const ITEM_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type']);
-
-/** An item without its key attributes and type tag: the entity's own fields. */
-export function entityOf<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !ITEM_ATTRIBUTES.has(name))) as T;
-}
 
 /**
  * A condition on the patient item, plus — for a navigator's write — that the patient is still in
@@ -33,8 +26,8 @@ const REFERRAL_PROGRESS: ReferralStatus[] = ['new', 'assessed', 'prescribed'];
 export class PatientStore {
   constructor(private readonly db: Db) {}
 
-  /** Creates the patient and their referral together; an NHS number already in the scheme is a 409. */
-  async createReferral(patient: PatientRecord, referral: ReferralRecord): Promise<void> {
+  /** Creates the patient and their referral together, unless their NHS number is already in the scheme. */
+  async createReferral(patient: PatientRecord, referral: ReferralRecord): Promise<'created' | 'nhs_number_registered'> {
     const items: TransactItem[] = [
       { Put: { TableName: this.db.tableName, Item: this.patientItem(patient), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.db.tableName, Item: this.referralItem(referral), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -48,10 +41,55 @@ export class PatientStore {
         },
       });
     }
-    await transact(this.db, items, (failed) =>
-      failed.includes(2)
-        ? conflict('nhs_number_registered', 'A patient with this NHS number is already registered in the scheme.')
-        : undefined,
+    const registered = new NhsNumberRegistered();
+    try {
+      await transact(this.db, items, (failed) => (failed.includes(2) ? registered : undefined));
+      return 'created';
+    } catch (error) {
+      if (error === registered) return 'nhs_number_registered';
+      throw error;
+    }
+  }
+
+  /** The ids of a navigator's caseload (GSI1, keys only): what a navigator's reports are narrowed to. */
+  async caseloadIds(navigator: string): Promise<Set<string>> {
+    const of = collections.caseload(navigator);
+    const { sortKey } = indexAttributes(of.indexName);
+    const ids = new Set<string>();
+    for await (const page of collectionPages(this.db, of, { projection: sortKey })) {
+      for (const item of page) ids.add(of.memberId(String(item[sortKey])));
+    }
+    return ids;
+  }
+
+  /** Referrals received on London days from..to (the reporting index): their source and patient, nothing else. */
+  async referralsReceived(from: string, to: string): Promise<{ patientId: string; source: ReferralRecord['source'] }[]> {
+    const found: { patientId: string; source: ReferralRecord['source'] }[] = [];
+    for (const query of reportIndex.queries('REFERRALS', from, to)) {
+      for await (const page of queryPages(this.db, {
+        IndexName: reportIndex.indexName,
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': query.partition, ':low': query.low, ':high': query.high },
+        ProjectionExpression: 'patientId, #source',
+        ExpressionAttributeNames: { '#source': 'source' },
+      })) {
+        for (const item of page) found.push({ patientId: String(item.patientId), source: item.source as ReferralRecord['source'] });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * What a pseudonymised export needs of each patient — date of birth and postcode, nothing else:
+   * names, NHS numbers and contact details are never even read for it.
+   */
+  async demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode'>>> {
+    const items = await batchGetAll(this.db, patientIds.map(keys.patient), { projection: 'patientId, dateOfBirth, postcode' });
+    return new Map(
+      items.map((item) => [
+        String(item.patientId),
+        { dateOfBirth: String(item.dateOfBirth), ...(typeof item.postcode === 'string' ? { postcode: item.postcode } : {}) },
+      ]),
     );
   }
 
@@ -222,3 +260,5 @@ export class PatientStore {
 }
 
 class PatientMovedElsewhere extends Error {}
+
+class NhsNumberRegistered extends Error {}

@@ -5,6 +5,7 @@ import { invalidRequest } from './errors';
 import { ULID_PATTERN } from './ids';
 import { keys, type Collection, type ItemKey } from './keys';
 import { inParallel } from './parallel';
+import { indexAttributes } from './table';
 
 /** The table and the client every store uses. Built once per process (per Lambda container). */
 export interface Db {
@@ -83,7 +84,7 @@ export async function queryCollection(
   page: PageRequest,
   options: CollectionQuery = {},
 ): Promise<Page<Record<string, unknown>>> {
-  const [pk, sk] = of.indexName === 'GSI1' ? ['GSI1PK', 'GSI1SK'] : ['GSI2PK', 'GSI2SK'];
+  const { partitionKey: pk, sortKey: sk } = indexAttributes(of.indexName);
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const result = await db.client.send(
     new QueryCommand({
@@ -218,7 +219,7 @@ export async function* queryPages(
 
 /** Every member of a collection, a page at a time (reports read whole collections; the API pages them). */
 export function collectionPages(db: Db, of: Collection, options: { projection?: string } = {}): AsyncGenerator<Record<string, unknown>[]> {
-  const pk = of.indexName === 'GSI1' ? 'GSI1PK' : 'GSI2PK';
+  const pk = indexAttributes(of.indexName).partitionKey;
   return queryPages(db, {
     IndexName: of.indexName,
     KeyConditionExpression: '#pk = :pk',

@@ -1,3 +1,4 @@
+import { indexAttributes } from './table';
 /**
  * Every DynamoDB key Waymark writes or reads is built here, and nowhere else.
  *
@@ -177,6 +178,6 @@ export type ReportKind = 'REFERRALS' | 'PRESCRIPTIONS';
 
 /** The index attributes that put an item into a collection. */
 export function membership(of: Collection, memberId: string): Record<string, string> {
-  const [pk, sk] = of.indexName === 'GSI1' ? ['GSI1PK', 'GSI1SK'] : ['GSI2PK', 'GSI2SK'];
-  return { [pk]: of.partition, [sk]: of.sortKey(memberId) };
+  const { partitionKey, sortKey } = indexAttributes(of.indexName);
+  return { [partitionKey]: of.partition, [sortKey]: of.sortKey(memberId) };
 }

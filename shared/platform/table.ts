@@ -24,3 +24,22 @@ export const tableDeclaration = {
 } as const;
 
 export type IndexName = (typeof tableDeclaration.globalSecondaryIndexes)[number]['indexName'];
+
+/** The key attributes of an index, from the declaration above: the one place their names are written. */
+export function indexAttributes(indexName: IndexName): { partitionKey: string; sortKey: string } {
+  const index = tableDeclaration.globalSecondaryIndexes.find((candidate) => candidate.indexName === indexName)!;
+  return { partitionKey: index.partitionKey, sortKey: index.sortKey };
+}
+
+/** Every attribute that places an item in the table (its keys and index keys), and its type tag. */
+export const ITEM_BOOKKEEPING: ReadonlySet<string> = new Set([
+  tableDeclaration.partitionKey,
+  tableDeclaration.sortKey,
+  ...tableDeclaration.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  'type',
+]);
+
+/** An item without its keys and type tag: the entity's own fields. */
+export function entityOf<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !ITEM_BOOKKEEPING.has(name))) as T;
+}

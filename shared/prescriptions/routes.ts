@@ -1,13 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { Temporal } from 'temporal-polyfill';
 import { auditPatientAccess } from '#shared/platform/audit';
-import type { Principal } from '#shared/platform/auth';
-import { conflict, invalidRequest, notFound, type FieldIssue } from '#shared/platform/errors';
 import {
   anyRole,
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   idParam,
   jsonBody,
   jsonResponse,
@@ -15,24 +13,12 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import { londonDate } from '#shared/platform/london';
-import { visiblePatient } from '#shared/patients/rules';
-import { isAccreditedOn } from '#shared/registry/rules';
-import { applyChange, categoriesOf, newPrescription, weekOf, weeksRemaining, type PrescriptionRecord } from './rules';
-import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription, type PrescribedActivityView, type PrescriptionView } from './schema';
-import type { Clock } from '#shared/platform/clock';
-import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
-import type { PatientStore } from '#shared/patients/store';
-import type { PrescriptionFollowUps } from './follow-ups';
-import type { PrescriptionStore } from './store';
-import type { RegistryStore } from '#shared/registry/store';
+import { ChangePrescriptionBody, CreatePrescriptionBody, Prescription } from './schema';
+import type { PrescriptionService } from './service';
 
 const tags = ['Prescriptions'];
 const PrescriptionPath = z.object({ prescriptionId: idParam('prescriptionId') });
-
-/** How far from today a start date may be: recording one that began last month is normal; years are a typo. */
-export const START_DATE_WINDOW = { pastDays: 90, futureDays: 180 } as const;
 
 export const prescriptionRoutes = {
   createPrescription: defineRoute(anyRole('navigator', 'admin'), {
@@ -92,135 +78,48 @@ export const prescriptionRoutes = {
 
 /** What these routes need, and no more: the composition root passes them in. */
 export interface PrescriptionRoutesDeps {
-  patients: PatientStore;
-  prescriptions: PrescriptionStore;
-  registry: RegistryStore;
-  prescriptionFollowUps: PrescriptionFollowUps;
-  clock: Clock;
-  ids: IdSource;
+  prescriptionService: PrescriptionService;
   logger: Logger;
 }
 
 export function prescriptionsApp(services: PrescriptionRoutesDeps) {
-  const { patients, prescriptions, registry, prescriptionFollowUps, clock, ids, logger } = services;
+  const { prescriptionService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
-  /** The prescription and its patient, if the caller may see that patient; 404 otherwise. */
-  const visiblePrescription = async (principal: Principal, prescriptionId: string) => {
-    const prescription = await prescriptions.get(prescriptionId);
-    if (!prescription) throw notFound('Prescription');
-    const patient = visiblePatient(principal, await patients.getPatient(prescription.patientId), 'Prescription');
-    return { prescription, patient };
-  };
-
-  /** The prescribed activities as a view shows them, from activities already read. */
-  const prescribedActivities = (found: Awaited<ReturnType<typeof registry.getActivitiesWithProviders>>) =>
-    (record: PrescriptionRecord): PrescribedActivityView[] =>
-      record.activityIds.flatMap((activityId) => {
-        const entry = found.get(activityId);
-        if (!entry) return [];
-        const { activity, provider } = entry;
-        return [{ activityId, name: activity.name, category: activity.category, providerId: provider.providerId, providerName: provider.name, venueId: activity.venueId }];
-      });
-
-  const activitiesOf = async (records: PrescriptionRecord[]) =>
-    prescribedActivities(await registry.getActivitiesWithProviders([...new Set(records.flatMap((r) => r.activityIds))]));
-
-  const view = (record: PrescriptionRecord, activities: PrescribedActivityView[]): PrescriptionView => {
-    const today = londonDate(clock.now());
-    const { version: _version, createdBy: _createdBy, ...fields } = record;
-    const week = record.status === 'active' ? weekOf(record, today) : undefined;
-    return { ...fields, activities, ...(week !== undefined ? { currentWeek: week } : {}), weeksRemaining: weeksRemaining(record, today) };
-  };
 
   app.openapi(prescriptionRoutes.createPrescription, async (c) => {
     const principal = c.get('principal');
-    const input = c.req.valid('json');
-    const patient = visiblePatient(principal, await patients.getPatient(input.patientId));
-
-    const today = Temporal.PlainDate.from(londonDate(clock.now()));
-    const issues: FieldIssue[] = [];
-    const start = Temporal.PlainDate.from(input.startDate);
-    if (
-      Temporal.PlainDate.compare(start, today.subtract({ days: START_DATE_WINDOW.pastDays })) < 0 ||
-      Temporal.PlainDate.compare(start, today.add({ days: START_DATE_WINDOW.futureDays })) > 0
-    ) {
-      issues.push({
-        in: 'body',
-        path: 'startDate',
-        code: 'start_date_out_of_range',
-        message: `must be within ${START_DATE_WINDOW.pastDays} days before and ${START_DATE_WINDOW.futureDays} days after today`,
-      });
-    }
-    const found = await registry.getActivitiesWithProviders(input.activityIds);
-    input.activityIds.forEach((activityId, index) => {
-      const entry = found.get(activityId);
-      if (!entry) {
-        issues.push({ in: 'body', path: `activityIds.${index}`, code: 'unknown_activity', message: `no activity ${activityId}` });
-      } else if (!isAccreditedOn(entry.provider.accreditation, input.startDate)) {
-        issues.push({
-          in: 'body',
-          path: `activityIds.${index}`,
-          code: 'provider_not_accredited',
-          message: `${entry.provider.name} is not accredited on ${input.startDate}`,
-        });
-      }
-    });
-    if (issues.length > 0) throw invalidRequest(issues);
-    if (patient.currentPrescriptionId) {
-      throw conflict('prescription_exists', 'This patient already has an active or paused prescription.');
-    }
-
-    const followUpId = ids.next();
-    const prescription = newPrescription(input, {
-      prescriptionId: ids.next(),
-      now: clock.now(),
-      createdBy: principal.sub,
-      hasBaseline: patient.baselineAssessmentId !== undefined,
-      baselineAssessmentId: patient.baselineAssessmentId,
-      categories: categoriesOf([...found.values()].map((entry) => entry.activity)),
-      followUpId,
-    });
-    // The follow-up is written with its prescription; its reminder is made after.
-    const followUp = prescriptionFollowUps.created(prescription, patient.navigator);
-    const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
-    const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
-    await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUp.items]);
-    await followUp.afterCommit();
-    auditPatientAccess(logger, principal, 'create_prescription', patient.patientId, { prescriptionId: prescription.prescriptionId });
-    // The activities were read to validate the request: the answer is built from the same read.
-    return c.json(view(prescription, prescribedActivities(found)(prescription)), 201);
+    const outcome = await prescriptionService.create(principal, c.req.valid('json'));
+    if (outcome.kind !== 'done') return failWith(outcome);
+    const { prescription } = outcome;
+    auditPatientAccess(logger, principal, 'create_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
+    return c.json(prescription, 201);
   });
 
   app.openapi(prescriptionRoutes.getPrescription, async (c) => {
     const principal = c.get('principal');
-    const { prescription } = await visiblePrescription(principal, c.req.valid('param').prescriptionId);
+    const outcome = await prescriptionService.get(principal, c.req.valid('param').prescriptionId);
+    if (outcome.kind !== 'done') return failWith(outcome);
+    const { prescription } = outcome;
     auditPatientAccess(logger, principal, 'read_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
-    return c.json(view(prescription, (await activitiesOf([prescription]))(prescription)), 200);
+    return c.json(prescription, 200);
   });
 
   app.openapi(prescriptionRoutes.changePrescription, async (c) => {
     const principal = c.get('principal');
-    const { prescription: before } = await visiblePrescription(principal, c.req.valid('param').prescriptionId);
-    const after = applyChange(before, c.req.valid('json'), londonDate(clock.now()), clock.now());
-    if (after !== before) {
-      // The follow-up moves with its prescription, in the same transaction; then its reminder.
-      const followUp = await prescriptionFollowUps.changed(before, after);
-      await prescriptions.update(before, after, followUp.items);
-      await followUp.afterCommit();
-    }
-    auditPatientAccess(logger, principal, 'change_prescription', after.patientId, { prescriptionId: after.prescriptionId });
-    return c.json(view(after, (await activitiesOf([after]))(after)), 200);
+    const outcome = await prescriptionService.change(principal, c.req.valid('param').prescriptionId, c.req.valid('json'));
+    if (outcome.kind !== 'done') return failWith(outcome);
+    const { prescription } = outcome;
+    auditPatientAccess(logger, principal, 'change_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
+    return c.json(prescription, 200);
   });
 
   app.openapi(prescriptionRoutes.listPatientPrescriptions, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    visiblePatient(principal, await patients.getPatient(patientId));
-    const records = await prescriptions.listForPatient(patientId);
-    const activities = await activitiesOf(records);
-    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: records.length });
-    return c.json({ items: records.map((record) => view(record, activities(record))) }, 200);
+    const outcome = await prescriptionService.listForPatient(principal, patientId);
+    if (outcome.kind !== 'listed') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: outcome.items.length });
+    return c.json({ items: outcome.items }, 200);
   });
 
   return app;

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
-import { conflict } from '#shared/platform/errors';
+import type { FieldIssue } from '#shared/platform/errors';
 import { LONDON } from '#shared/platform/london';
+import { isAccreditedOn } from '#shared/registry/rules';
 import type { CategoryName } from '#shared/registry/schema';
 
 /**
@@ -133,24 +134,42 @@ export interface PrescriptionChange {
   weeks?: number | undefined;
 }
 
+/** Why a change cannot be made, with what to tell the navigator. */
+export interface PrescriptionConflict {
+  code: 'prescription_closed' | 'illegal_transition' | 'prescription_exists' | 'patient_changed' | 'prescription_changed';
+  message: string;
+}
+
 /**
- * Applies a change requested on London date `today`, returning the new record. A status the
- * record already has is no change (a retried request succeeds); a transition not in
- * TRANSITIONS is a 409, as is any change to a withdrawn or completed prescription.
+ * Why this change may not be made, or undefined if it may: any change to a withdrawn or
+ * completed prescription, or a transition not in TRANSITIONS. (A status the record already has
+ * is allowed: it is no change, so a retried request succeeds.)
+ */
+export function changeRefusal(record: Pick<PrescriptionRecord, 'status'>, change: PrescriptionChange): PrescriptionConflict | undefined {
+  if (record.status === 'withdrawn' || record.status === 'completed') {
+    return { code: 'prescription_closed', message: `This prescription is ${record.status}; it cannot change.` };
+  }
+  const target = change.status;
+  if (target !== undefined && target !== record.status && !TRANSITIONS[record.status].includes(target)) {
+    return { code: 'illegal_transition', message: `A prescription cannot go from ${record.status} to ${target}.` };
+  }
+  return undefined;
+}
+
+/**
+ * Applies a change requested on London date `today`, returning the new record (the same record
+ * when nothing changes). Only for a change `changeRefusal` allows: anything else is a caller's
+ * bug, not a client's mistake.
  *
  * Pausing records the day it began; resuming adds the days paused to `pausedDays`, which moves
  * endDate and followUpDueAt by the pause. Withdrawing or completing early ends it today.
  */
 export function applyChange(record: PrescriptionRecord, change: PrescriptionChange, today: string, now: Date): PrescriptionRecord {
-  if (record.status === 'withdrawn' || record.status === 'completed') {
-    throw conflict('prescription_closed', `This prescription is ${record.status}; it cannot change.`);
-  }
+  const refusal = changeRefusal(record, change);
+  if (refusal) throw new Error(`applyChange called with a refused change: ${refusal.code}`);
   let next: PrescriptionRecord = { ...record };
   const target = change.status;
   if (target !== undefined && target !== record.status) {
-    if (!TRANSITIONS[record.status].includes(target)) {
-      throw conflict('illegal_transition', `A prescription cannot go from ${record.status} to ${target}.`);
-    }
     next.status = target;
     if (record.status === 'paused' && record.pausedOn !== undefined) {
       // Resuming, withdrawing or completing ends the pause: count its days.
@@ -180,4 +199,47 @@ export function weekOf(record: Pick<PrescriptionRecord, 'startDate' | 'endDate'>
 /** Whole weeks left after `today` until endDate (0 in the last week). */
 export function weeksRemaining(record: Pick<PrescriptionRecord, 'endDate'>, today: string): number {
   return Math.max(0, Math.floor(daysBetween(today, record.endDate) / 7));
+}
+
+/** How far from today a start date may be: recording one that began last month is normal; years are a typo. */
+export const START_DATE_WINDOW = { pastDays: 90, futureDays: 180 } as const;
+
+/**
+ * What is wrong with a new prescription that its schema cannot see: a start date too far from
+ * `today` (London), and activities that do not exist or whose provider is not accredited on the
+ * start date. `found` holds the activities read, each with its provider.
+ */
+export function prescriptionIssues(
+  input: { startDate: string; activityIds: readonly string[] },
+  today: string,
+  found: ReadonlyMap<string, { provider: { name: string; accreditation: Parameters<typeof isAccreditedOn>[0] } }>,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const start = Temporal.PlainDate.from(input.startDate);
+  const day = Temporal.PlainDate.from(today);
+  if (
+    Temporal.PlainDate.compare(start, day.subtract({ days: START_DATE_WINDOW.pastDays })) < 0 ||
+    Temporal.PlainDate.compare(start, day.add({ days: START_DATE_WINDOW.futureDays })) > 0
+  ) {
+    issues.push({
+      in: 'body',
+      path: 'startDate',
+      code: 'start_date_out_of_range',
+      message: `must be within ${START_DATE_WINDOW.pastDays} days before and ${START_DATE_WINDOW.futureDays} days after today`,
+    });
+  }
+  input.activityIds.forEach((activityId, index) => {
+    const entry = found.get(activityId);
+    if (!entry) {
+      issues.push({ in: 'body', path: `activityIds.${index}`, code: 'unknown_activity', message: `no activity ${activityId}` });
+    } else if (!isAccreditedOn(entry.provider.accreditation, input.startDate)) {
+      issues.push({
+        in: 'body',
+        path: `activityIds.${index}`,
+        code: 'provider_not_accredited',
+        message: `${entry.provider.name} is not accredited on ${input.startDate}`,
+      });
+    }
+  });
+  return issues;
 }

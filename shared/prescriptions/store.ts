@@ -1,12 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#shared/platform/auth';
-import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
-import { conflict } from '#shared/platform/errors';
+import { batchGetAll, batchGetItems, queryPages, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { keys, patientRecordPrefix, reportIndex } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
-import { entityOf, patientCondition } from '#shared/patients/store';
-import type { PrescriptionRecord } from './rules';
+import { patientCondition } from '#shared/patients/store';
+import { entityOf } from '#shared/platform/table';
+import type { PrescriptionConflict, PrescriptionRecord } from './rules';
 
 /**
  * What a scan's write checks and counts, kept apart from the prescription so that write stays
@@ -36,10 +36,9 @@ export class PrescriptionStore {
    * prescription, and — for a navigator — still be in their caseload. `alsoWrite` carries the
    * referral's move forward.
    */
-  async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
+  async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<PrescriptionConflict | undefined> {
     const { patientId, prescriptionId } = prescription;
-    await transact(
-      this.db,
+    return this.write(
       [
         {
           Put: {
@@ -75,9 +74,25 @@ export class PrescriptionStore {
       ],
       (failed) =>
         failed.includes(1)
-          ? conflict('prescription_exists', 'This patient already has an active or paused prescription.')
-          : conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
+          ? { code: 'prescription_exists', message: 'This patient already has an active or paused prescription.' }
+          : { code: 'patient_changed', message: 'The patient’s record changed while this request ran; try again.' },
     );
+  }
+
+  /** Runs a transaction; the conflict its failed conditions mean, or undefined when it committed. */
+  private async write(items: TransactItem[], conflictOf: (failed: number[]) => PrescriptionConflict): Promise<PrescriptionConflict | undefined> {
+    let refused: PrescriptionConflict | undefined;
+    const sentinel = new Error('conditions failed');
+    try {
+      await transact(this.db, items, (failed) => {
+        refused = conflictOf(failed);
+        return sentinel;
+      });
+      return undefined;
+    } catch (error) {
+      if (error === sentinel && refused) return refused;
+      throw error;
+    }
   }
 
   /** The prescription itself (on the reporting index by start date); its count lives in the counter item. */
@@ -100,6 +115,59 @@ export class PrescriptionStore {
   }
 
   /** By id alone: the owner item names the patient, then one consistent Query reads it with its count. */
+  /**
+   * The write that counts one accepted scan, for the scan's own transaction: one more on the
+   * counter, only if the prescription is still active with `day` inside its dates. Only this
+   * store writes the counter; the scan transaction carries this item.
+   */
+  attendanceCountItem(patientId: string, prescriptionId: string, day: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.prescriptionAttendance(patientId, prescriptionId),
+        UpdateExpression: 'ADD sessionsAttended :one',
+        ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': day },
+      },
+    };
+  }
+
+  /** Each prescription's count of accepted scans, by prescription id (BatchGetItem of the counters). */
+  async attendanceCounts(refs: readonly { patientId: string; prescriptionId: string }[]): Promise<Map<string, number>> {
+    if (refs.length === 0) return new Map();
+    const items = await batchGetAll(this.db, refs.map((ref) => keys.prescriptionAttendance(ref.patientId, ref.prescriptionId)));
+    return new Map(items.map((item) => [String(item.prescriptionId), typeof item.sessionsAttended === 'number' ? item.sessionsAttended : 0]));
+  }
+
+  /**
+   * Prescriptions started on London days from..to, from the reporting index, a page at a time
+   * (without their counts: see attendanceCounts).
+   */
+  async *startedBetween(from: string, to: string): AsyncGenerator<PrescriptionRecord[]> {
+    for (const query of reportIndex.queries('PRESCRIPTIONS', from, to)) {
+      for await (const page of queryPages(this.db, {
+        IndexName: reportIndex.indexName,
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': query.partition, ':low': query.low, ':high': query.high },
+      })) {
+        yield page.map((item) => ({ ...entityOf<Omit<PrescriptionRecord, 'sessionsAttended'>>(item), sessionsAttended: 0 }));
+      }
+    }
+  }
+
+  /**
+   * Several prescriptions, each with its count, in one BatchGetItem (prescription and counter
+   * items): what a list of follow-ups shows beside each. Missing ones are absent.
+   */
+  async many(refs: readonly { patientId: string; prescriptionId: string }[]): Promise<Map<string, PrescriptionRecord>> {
+    const items = await batchGetItems(
+      this.db,
+      refs.flatMap((ref) => [keys.prescription(ref.patientId, ref.prescriptionId), keys.prescriptionAttendance(ref.patientId, ref.prescriptionId)]),
+    );
+    return new Map(assemble(items).map((prescription) => [prescription.prescriptionId, prescription]));
+  }
+
   async get(prescriptionId: string): Promise<PrescriptionRecord | undefined> {
     const owner = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.prescriptionOwner(prescriptionId), ConsistentRead: true }),
@@ -139,11 +207,10 @@ export class PrescriptionStore {
    * transaction. The count itself is never written here, so no scan is ever lost to a stale
    * copy. A prescription that ends (withdrawn, completed) stops being the patient's current one.
    */
-  async update(before: PrescriptionRecord, after: PrescriptionRecord, alsoWrite: TransactItem[] = []): Promise<void> {
+  async update(before: PrescriptionRecord, after: PrescriptionRecord, alsoWrite: TransactItem[] = []): Promise<PrescriptionConflict | undefined> {
     const { patientId, prescriptionId } = after;
     const ends = after.status === 'withdrawn' || after.status === 'completed';
-    await transact(
-      this.db,
+    return this.write(
       [
         {
           Update: {
@@ -192,7 +259,7 @@ export class PrescriptionStore {
           : []),
         ...alsoWrite,
       ],
-      () => conflict('prescription_changed', 'The prescription changed while this request ran; read it again and retry.'),
+      () => ({ code: 'prescription_changed', message: 'The prescription changed while this request ran; read it again and retry.' }),
     );
   }
 

@@ -60,16 +60,12 @@ export class RegistryService {
     return (await this.deps.registry.createVenue(venue)) === 'created' ? found(venue) : notFound('Provider');
   }
 
-  async listVenues(principal: Principal, providerId: string, page: PageRequest): Promise<Found<Page<VenueRecord>>> {
-    const refused = readRefusal(principal, providerId) ?? (await this.missingProvider(providerId));
-    return refused ?? found(await this.deps.registry.listVenues(providerId, page));
+  listVenues(principal: Principal, providerId: string, page: PageRequest): Promise<Found<Page<VenueRecord>>> {
+    return this.listOf(principal, providerId, () => this.deps.registry.listVenues(providerId, page));
   }
 
-  async getVenue(principal: Principal, providerId: string, venueId: string): Promise<Found<VenueRecord>> {
-    const refused = readRefusal(principal, providerId);
-    if (refused) return refused;
-    const venue = await this.deps.registry.getVenue(venueId);
-    return venue && venue.providerId === providerId ? found(venue) : notFound('Venue');
+  getVenue(principal: Principal, providerId: string, venueId: string): Promise<Found<VenueRecord>> {
+    return this.memberOf(principal, providerId, 'Venue', () => this.deps.registry.getVenue(venueId));
   }
 
   /**
@@ -90,20 +86,33 @@ export class RegistryService {
     return (await this.deps.registry.createActivity(activity)) === 'created' ? found(activity) : { kind: 'changed' };
   }
 
-  async listActivities(principal: Principal, providerId: string, page: PageRequest): Promise<Found<Page<ActivityRecord>>> {
-    const refused = readRefusal(principal, providerId) ?? (await this.missingProvider(providerId));
-    return refused ?? found(await this.deps.registry.listActivities(providerId, page));
+  listActivities(principal: Principal, providerId: string, page: PageRequest): Promise<Found<Page<ActivityRecord>>> {
+    return this.listOf(principal, providerId, () => this.deps.registry.listActivities(providerId, page));
   }
 
-  async getActivity(principal: Principal, providerId: string, activityId: string): Promise<Found<ActivityRecord>> {
+  getActivity(principal: Principal, providerId: string, activityId: string): Promise<Found<ActivityRecord>> {
+    return this.memberOf(principal, providerId, 'Activity', () => this.deps.registry.getActivity(activityId));
+  }
+
+  /** A page of one of the provider's collections, if the caller may read it and the provider exists. */
+  private async listOf<T>(principal: Principal, providerId: string, list: () => Promise<Page<T>>): Promise<Found<Page<T>>> {
     const refused = readRefusal(principal, providerId);
     if (refused) return refused;
-    const activity = await this.deps.registry.getActivity(activityId);
-    return activity && activity.providerId === providerId ? found(activity) : notFound('Activity');
+    if (!(await this.deps.registry.getProvider(providerId))) return notFound('Provider');
+    return found(await list());
   }
 
-  private async missingProvider(providerId: string): Promise<NotFound | undefined> {
-    return (await this.deps.registry.getProvider(providerId)) ? undefined : notFound('Provider');
+  /** One of the provider's venues or activities: another provider's is "not found", as a missing one is. */
+  private async memberOf<T extends { providerId: string }>(
+    principal: Principal,
+    providerId: string,
+    what: 'Venue' | 'Activity',
+    get: () => Promise<T | undefined>,
+  ): Promise<Found<T>> {
+    const refused = readRefusal(principal, providerId);
+    if (refused) return refused;
+    const member = await get();
+    return member && member.providerId === providerId ? found(member) : notFound(what);
   }
 }
 

@@ -1,26 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Temporal } from 'temporal-polyfill';
 import { auditPatientAccess } from '#shared/platform/audit';
-import type { Principal } from '#shared/platform/auth';
-import { invalidRequest } from '#shared/platform/errors';
-import { anyRole, commonErrors, defineRoute, jsonResponse, validationHook, type AppEnv } from '#shared/platform/http';
-import { londonDate } from '#shared/platform/london';
-import { inParallel } from '#shared/platform/parallel';
-import type { ProviderRecord } from '#shared/registry/rules';
-import { AttendanceTally, rangeIssues } from './rules';
-import { AttendanceReport, AttendanceReportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
-import type { CohortMember } from './store';
-import type { Clock } from '#shared/platform/clock';
+import { anyRole, commonErrors, defineRoute, failWith, jsonResponse, validationHook, type AppEnv } from '#shared/platform/http';
 import type { Logger } from '#shared/platform/logger';
-import type { PseudonymKeySource } from './pseudonym';
-import type { RegistryStore } from '#shared/registry/store';
-import type { ReportStore } from './store';
+import { AttendanceReport, AttendanceReportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
+import type { ReportService } from './service';
 
 const tags = ['Reports'];
 const evaluatorExports = anyRole('manager', 'admin');
-
-/** How many providers' attendance days are read at once. */
-const PROVIDER_READS_IN_FLIGHT = 8;
 
 export const reportRoutes = {
   attendance: defineRoute(anyRole('provider', 'navigator', 'manager', 'admin'), {
@@ -68,105 +54,53 @@ export const reportRoutes = {
 
 /** What these routes need, and no more: the composition root passes them in. */
 export interface ReportRoutesDeps {
-  reports: ReportStore;
-  registry: RegistryStore;
-  clock: Clock;
+  reportService: ReportService;
   logger: Logger;
-  pseudonymKey: PseudonymKeySource;
 }
 
 export function reportsApp(services: ReportRoutesDeps) {
-  const { reports, registry, clock, logger } = services;
+  const { reportService, logger } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
-  /** The caller's caseload for a navigator (they see only its numbers); everyone otherwise. */
-  const scopeOf = async (principal: Principal) => {
-    if (principal.role !== 'navigator') return undefined;
-    const caseload = await reports.caseload(principal.sub);
-    return (patientId: string) => caseload.has(patientId);
-  };
 
   app.openapi(reportRoutes.attendance, async (c) => {
     const principal = c.get('principal');
-    const { from, to, groupBy } = checked(c.req.valid('query'));
-    const providers: ProviderRecord[] =
-      principal.role === 'provider' ? [await registry.getProvider(principal.providerId)].filter((p) => p !== undefined) : await registry.allProviders();
-    const include = await scopeOf(principal);
-    const names = new Map(providers.map((p) => [p.providerId, p.name]));
-    const tally = new AttendanceTally(groupBy, (id) => names.get(id) ?? id, include);
-    await inParallel(providers, PROVIDER_READS_IN_FLIGHT, async (provider) => {
-      for await (const page of reports.attendanceDays(provider.providerId, from, to)) for (const day of page) tally.add(day);
-    });
-    if (principal.role !== 'provider') auditPatientAccess(logger, principal, 'report_attendance', undefined, { from, to });
-    const scope = principal.role === 'provider' ? 'provider' : include ? 'caseload' : 'programme';
-    return c.json({ from, to, groupBy, scope, total: tally.totals(), rows: tally.rows() }, 200);
+    const outcome = await reportService.attendance(principal, c.req.valid('query'));
+    if (outcome.kind !== 'report') return failWith(outcome);
+    if (principal.role !== 'provider') auditPatientAccess(logger, principal, 'report_attendance', undefined, outcome.range);
+    return c.json(outcome.report, 200);
   });
 
   app.openapi(reportRoutes.programme, async (c) => {
     const principal = c.get('principal');
-    const { from, to } = checked(c.req.valid('query'));
-    const include = await scopeOf(principal);
-    const everyone = () => true;
-    const [referrals, cohort] = await Promise.all([reports.referrals(from, to), collect(reports.cohort(from, to, include ?? everyone))]);
-    // Loaded on first use: the statistics library stays out of the cold start of every other route.
-    const { programmeReport } = await import('./programme');
-    const report = programmeReport({
-      from,
-      to,
-      now: clock.now(),
-      referrals: referrals.filter((r) => (include ?? everyone)(r.patientId)),
-      prescriptions: cohort,
-    });
-    auditPatientAccess(logger, principal, 'report_programme', undefined, { from, to, prescriptions: cohort.length });
-    return c.json({ ...report, scope: include ? ('caseload' as const) : ('programme' as const) }, 200);
+    const outcome = await reportService.programme(principal, c.req.valid('query'));
+    if (outcome.kind !== 'report') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'report_programme', undefined, { ...outcome.range, prescriptions: outcome.cohortSize });
+    return c.json(outcome.report, 200);
   });
 
   app.openapi(reportRoutes.attendanceCsv, async (c) => {
     const principal = c.get('principal');
-    const { from, to } = checked(c.req.valid('query'));
-    const [key, providers, { ATTENDANCE_COLUMNS, attendanceRows, csvStream }] = await Promise.all([
-      services.pseudonymKey(),
-      registry.allProviders(),
-      import('./exports'),
-    ]);
-    auditPatientAccess(logger, principal, 'export_attendance', undefined, { from, to });
-    const body = await csvStream(ATTENDANCE_COLUMNS, attendanceRows(reports, key, providers, from, to), exportFailed(services, 'attendance'));
-    return c.body(body, 200, csvHeaders(`waymark-attendance-${from}-to-${to}.csv`)) as never;
+    const outcome = await reportService.attendanceExport(c.req.valid('query'));
+    if (outcome.kind !== 'csv') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'export_attendance', undefined, outcome.range);
+    return csvAnswer(outcome.body, outcome.filename);
   });
 
   app.openapi(reportRoutes.outcomesCsv, async (c) => {
     const principal = c.get('principal');
-    const query = c.req.valid('query');
-    const to = query.to ?? londonDate(clock.now());
-    const from = query.from ?? Temporal.PlainDate.from(to).subtract({ days: 364 }).toString();
-    checked({ from, to });
-    const [key, { OUTCOME_COLUMNS, outcomeRows, csvStream }] = await Promise.all([services.pseudonymKey(), import('./exports')]);
-    auditPatientAccess(logger, principal, 'export_outcomes', undefined, { from, to });
-    const body = await csvStream(OUTCOME_COLUMNS, outcomeRows(reports, key, from, to), exportFailed(services, 'outcomes'));
-    return c.body(body, 200, csvHeaders(`waymark-outcomes-${from}-to-${to}.csv`)) as never;
+    const outcome = await reportService.outcomesExport(c.req.valid('query'));
+    if (outcome.kind !== 'csv') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'export_outcomes', undefined, outcome.range);
+    return csvAnswer(outcome.body, outcome.filename);
   });
 
   return app;
 }
 
-/** The range, or a 400 naming what is wrong with it. */
-function checked<T extends { from: string; to: string }>(query: T): T {
-  const issues = rangeIssues(query.from, query.to);
-  if (issues.length > 0) throw invalidRequest(issues);
-  return query;
-}
-
-function csvHeaders(filename: string) {
-  return { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' };
-}
-
-/** Once a CSV has begun the status is sent: a later failure ends the file with a marker row (and is logged, without data). */
-function exportFailed(services: Pick<ReportRoutesDeps, 'logger'>, kind: string) {
-  return (error: unknown) => services.logger.error('export failed', { kind, name: error instanceof Error ? error.name : 'unknown' });
-}
-
-async function collect(pages: AsyncIterable<CohortMember[]>): Promise<CohortMember[]> {
-  const all: CohortMember[] = [];
-  for await (const page of pages) all.push(...page);
-  return all;
+/** A streamed CSV download: a plain Response, since its body is a stream, not JSON. */
+function csvAnswer(body: ReadableStream<Uint8Array>, filename: string): Response {
+  return new Response(body, {
+    status: 200,
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' },
+  });
 }

@@ -2,6 +2,9 @@ import { toOutcode } from 'postcode';
 import { Temporal } from 'temporal-polyfill';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { CategoryName as Category } from '#shared/registry/schema';
+import type { AttendanceDay } from '#shared/scans/store';
+
+export type { AttendanceDay };
 
 /**
  * Reporting rules as pure functions: date ranges, London calendar weeks, the coarsened
@@ -68,21 +71,6 @@ export const CATEGORY_LABELS: Record<Category, string> = {
 /** A scan at a venue without an activity has no activity or category: it is reported under this key. */
 export const NO_ACTIVITY = { key: 'none', label: 'No activity given' } as const;
 
-/** A provider's attendance at one place on one London day, as the scan transaction keeps it. */
-export interface AttendanceDay {
-  providerId: string;
-  venueId: string;
-  day: string;
-  /** The activity id, or `VENUE-<venueId>` for scans without one. */
-  place: string;
-  activityId?: string;
-  activityName?: string;
-  category?: Category;
-  /** Everyone accepted there that day, each once. */
-  patients: ReadonlySet<string>;
-  /** Of them, accepted at an activity that was not on their prescription. */
-  offPrescription?: ReadonlySet<string>;
-}
 
 export const ATTENDANCE_GROUPS = ['week', 'provider', 'category', 'activity'] as const;
 export type AttendanceGroup = (typeof ATTENDANCE_GROUPS)[number];

@@ -1,5 +1,4 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { Temporal } from 'temporal-polyfill';
 import { forbidden, invalidRequest, ApiError, errorBody } from '#shared/platform/errors';
 import {
   anyRole,
@@ -22,8 +21,6 @@ import type { ScanService } from './service';
 const tags = ['Scans'];
 const devices = anyRole('provider');
 
-/** The longest period one attendance read covers. */
-export const MAX_ATTENDANCE_DAYS = 366;
 
 export const scanRoutes = {
   scan: defineRoute(devices, {
@@ -135,20 +132,8 @@ export function scansApp(services: ScanRoutesDeps) {
   });
 
   app.openapi(scanRoutes.attendance, async (c) => {
-    const principal = c.get('principal');
-    const { providerId } = c.req.valid('param');
-    if (principal.role === 'provider' && principal.providerId !== providerId) {
-      throw forbidden('A provider may only read its own attendance.');
-    }
-    const { from, to, activityId } = c.req.valid('query');
-    const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
-    if (days < 0) throw invalidRequest([{ in: 'query', path: 'to', code: 'before_from', message: 'to must not be before from' }]);
-    if (days >= MAX_ATTENDANCE_DAYS) {
-      throw invalidRequest([{ in: 'query', path: 'to', code: 'range_too_long', message: `at most ${MAX_ATTENDANCE_DAYS} days` }]);
-    }
-    const outcome = await service.providerAttendance(providerId, from, to, activityId);
-    if (outcome.kind !== 'counted') return failWith({ kind: 'not_found', what: 'Provider' });
-    return c.json(outcome.attendance, 200);
+    const outcome = await service.providerAttendance(c.get('principal'), c.req.valid('param').providerId, c.req.valid('query'));
+    return outcome.kind === 'counted' ? c.json(outcome.attendance, 200) : failWith(outcome);
   });
 
   return app;

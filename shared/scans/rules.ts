@@ -1,3 +1,5 @@
+import { Temporal } from 'temporal-polyfill';
+import type { FieldIssue } from '#shared/platform/errors';
 import { londonDate } from '#shared/platform/london';
 import type { CardRecord } from '#shared/cards/rules';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
@@ -146,4 +148,15 @@ export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord
 /** The counts the door sees on an accepted or duplicate scan (and nothing about who it is). */
 export function doorCounts(prescription: Pick<PrescriptionRecord, 'endDate'>, sessionsAttended: number, day: string) {
   return { sessionsAttended, weeksRemaining: weeksRemaining(prescription, day) };
+}
+
+/** The longest period one read of a provider's attendance covers. */
+export const MAX_ATTENDANCE_DAYS = 366;
+
+/** What is wrong with an attendance range: `to` before `from`, or longer than MAX_ATTENDANCE_DAYS. */
+export function attendanceRangeIssues(from: string, to: string): FieldIssue[] {
+  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
+  if (days < 0) return [{ in: 'query', path: 'to', code: 'before_from', message: 'to must not be before from' }];
+  if (days >= MAX_ATTENDANCE_DAYS) return [{ in: 'query', path: 'to', code: 'range_too_long', message: `at most ${MAX_ATTENDANCE_DAYS} days` }];
+  return [];
 }

@@ -2,7 +2,8 @@ import { normaliseCardId } from '#shared/cards/rules';
 import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import type { Logger } from '#shared/platform/logger';
-import { decideScan, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
+import type { FieldIssue } from '#shared/platform/errors';
+import { attendanceRangeIssues, decideScan, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
 import type { AcceptedScanView, DuplicateScanView, ProviderAttendanceView, RejectedScanView, ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
 import { londonDate } from '#shared/platform/london';
@@ -18,20 +19,16 @@ export type ScanOutcome =
   /** Every attempt met a concurrent change: nothing was recorded; the device sends it again. */
   | { kind: 'busy' };
 
-/**
- * What provider attendance reads, from the registry and the attendance days the scans write
- * (the reports capability reads the same items): passed in, so scans import neither.
- */
+/** What provider attendance asks the registry: passed in, so scans need not reach into it. */
 export interface ProviderSessions {
   providerExists(providerId: string): Promise<boolean>;
-  attendanceDays(
-    providerId: string,
-    from: string,
-    to: string,
-  ): AsyncIterable<{ day: string; venueId: string; activityId?: string; activityName?: string; patients: ReadonlySet<string>; offPrescription?: ReadonlySet<string> }[]>;
 }
 
-export type AttendanceOutcome = { kind: 'not_found' } | { kind: 'counted'; attendance: ProviderAttendanceView };
+export type AttendanceOutcome =
+  | { kind: 'not_found'; what: 'Provider' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'invalid'; issues: FieldIssue[] }
+  | { kind: 'counted'; attendance: ProviderAttendanceView };
 
 /** How often a scan is re-read and re-decided when its write met a concurrent change. */
 export const SCAN_ATTEMPTS = 3;
@@ -50,12 +47,25 @@ export class ScanService {
     private readonly sessions?: ProviderSessions,
   ) {}
 
-  /** A provider's sessions from..to (London days), as counts by day and place: never who came. */
-  async providerAttendance(providerId: string, from: string, to: string, activityId?: string): Promise<AttendanceOutcome> {
+  /**
+   * A provider's sessions from..to (London days, at most MAX_ATTENDANCE_DAYS), as counts by day
+   * and place: never who came. Provider staff and devices read their own provider's only.
+   */
+  async providerAttendance(
+    principal: Principal,
+    providerId: string,
+    query: { from: string; to: string; activityId?: string | undefined },
+  ): Promise<AttendanceOutcome> {
     if (!this.sessions) throw new Error('ScanService was built without the provider sessions it needs for attendance');
-    if (!(await this.sessions.providerExists(providerId))) return { kind: 'not_found' };
+    if (principal.role === 'provider' && principal.providerId !== providerId) {
+      return { kind: 'forbidden', message: 'A provider may only read its own attendance.' };
+    }
+    const { from, to, activityId } = query;
+    const issues = attendanceRangeIssues(from, to);
+    if (issues.length > 0) return { kind: 'invalid', issues };
+    if (!(await this.sessions.providerExists(providerId))) return { kind: 'not_found', what: 'Provider' };
     const rows: ProviderAttendanceView['rows'] = [];
-    for await (const page of this.sessions.attendanceDays(providerId, from, to)) {
+    for await (const page of this.store.attendanceDays(providerId, from, to)) {
       for (const day of page) {
         if (activityId && day.activityId !== activityId) continue;
         const attendances = day.patients.size;

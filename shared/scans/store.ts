@@ -1,12 +1,29 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '#shared/cards/rules';
-import { batchGetItems, keyString, type Db } from '#shared/platform/dynamo';
-import { keys, type ItemKey } from '#shared/platform/keys';
+import { batchGetItems, keyString, queryPages, type Db } from '#shared/platform/dynamo';
+import { attendanceDayRange, keys, type ItemKey } from '#shared/platform/keys';
 import { cancellationCodes, type TransactItem } from '#shared/platform/transactions';
-import { entityOf } from '#shared/patients/store';
+import { entityOf } from '#shared/platform/table';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
+import type { CategoryName } from '#shared/registry/schema';
+
+/** A provider's attendance at one place on one London day, as the scan transaction keeps it. */
+export interface AttendanceDay {
+  providerId: string;
+  venueId: string;
+  day: string;
+  /** The activity id, or `VENUE-<venueId>` for scans without one. */
+  place: string;
+  activityId?: string;
+  activityName?: string;
+  category?: CategoryName;
+  /** Everyone accepted there that day, each once. */
+  patients: ReadonlySet<string>;
+  /** Of them, accepted at an activity that was not on their prescription. */
+  offPrescription?: ReadonlySet<string>;
+}
 
 /** An accepted scan as stored. The patient id is kept for reports; no answer to a provider carries it. */
 export interface ScanRecord {
@@ -91,6 +108,17 @@ export class ScanStore {
     };
   }
 
+  /** One provider's attendance days on London days from..to, a page at a time (oldest first). */
+  async *attendanceDays(providerId: string, from: string, to: string): AsyncGenerator<AttendanceDay[]> {
+    const [low, high] = attendanceDayRange(from, to);
+    for await (const page of queryPages(this.db, {
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': keys.provider(providerId).PK, ':low': low, ':high': high },
+    })) {
+      yield page.map(attendanceDayOf);
+    }
+  }
+
   /**
    * Records an accepted scan, all or nothing: the person's attendance at that place that day (at
    * most one, and it carries the scanId); one more on the prescription's counter, whose
@@ -108,16 +136,7 @@ export class ScanStore {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      {
-        Update: {
-          TableName: this.db.tableName,
-          Key: keys.prescriptionAttendance(scan.patientId, scan.prescriptionId),
-          UpdateExpression: 'ADD sessionsAttended :one',
-          ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': scan.day },
-        },
-      },
+      this.prescriptions.attendanceCountItem(scan.patientId, scan.prescriptionId, scan.day),
       attendanceDayUpdate(this.db.tableName, scan, place),
     ];
     try {
@@ -162,5 +181,20 @@ export function attendanceDayUpdate(tableName: string, scan: ScanRecord, place: 
         ...(scan.activityId ? { ':activityId': scan.activityId, ':activityName': scan.activityName, ':category': scan.category } : {}),
       },
     },
+  };
+}
+
+function attendanceDayOf(item: Record<string, unknown>): AttendanceDay {
+  const set = (value: unknown): ReadonlySet<string> => (value instanceof Set ? (value as Set<string>) : new Set<string>());
+  return {
+    providerId: String(item.providerId),
+    venueId: String(item.venueId),
+    day: String(item.day),
+    place: String(item.place),
+    ...(typeof item.activityId === 'string' ? { activityId: item.activityId } : {}),
+    ...(typeof item.activityName === 'string' ? { activityName: item.activityName } : {}),
+    ...(typeof item.category === 'string' ? { category: item.category as AttendanceDay['category'] & string } : {}),
+    patients: set(item.patients),
+    ...(item.offPrescription instanceof Set ? { offPrescription: set(item.offPrescription) } : {}),
   };
 }

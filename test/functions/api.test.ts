@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The Lambda entry as API Gateway's HTTP API ($default stage) invokes it: routing on rawPath,
- * the contract's error shape, and a cold start that refuses a bad environment.
+ * the contract's error shape. (A cold start with a bad environment: test/functions/env.test.ts.)
  */
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
 let handler: Handler;
@@ -69,13 +69,5 @@ describe('functions/api.ts on an HTTP API v2 event', () => {
     expect(res.statusCode).toBe(404);
     const doc = JSON.parse((await handler(event('GET', '/v1/openapi.json'), context)).body) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/dev'))).toEqual([]);
-  });
-});
-
-describe('loadAwsConfig', () => {
-  it('fails the cold start naming each missing variable', async () => {
-    const { loadAwsConfig } = await import('#shared/platform/config');
-    expect(() => loadAwsConfig({ AUTH_ISSUER: 'not a url' })).toThrow(/TABLE_NAME.*AUTH_ISSUER.*AUTH_AUDIENCE|TABLE_NAME, AUTH_ISSUER, AUTH_AUDIENCE/);
-    expect(loadAwsConfig(env).auth.jwksUrl).toBe(`${env.AUTH_ISSUER}/.well-known/jwks.json`);
   });
 });

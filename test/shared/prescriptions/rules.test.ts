@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '#shared/platform/errors';
 import {
   applyChange,
+  changeRefusal,
   daysBetween,
   endDateOf,
   followUpDueAtOf,
@@ -18,16 +18,6 @@ const make = (startDate: string, weeks = 12) =>
     { prescriptionId: 'X', now, createdBy: 'nav', hasBaseline: true },
   );
 
-function conflictCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(409);
-    return (error as ApiError).code;
-  }
-  throw new Error('expected a 409');
-}
 
 describe('endDate: startDate + 7 × weeks − 1', () => {
   it.each([
@@ -117,7 +107,17 @@ describe('status changes', () => {
     ['completed', { weeks: 10 }, 'prescription_closed'],
   ])('a %s prescription refuses %j with 409', (status, change, code) => {
     const closed = { ...make('2026-03-02'), status } as PrescriptionRecord;
-    expect(conflictCode(() => applyChange(closed, change, '2026-03-05', now))).toBe(code);
+    expect(changeRefusal(closed, change)?.code).toBe(code);
+    // Applying a refused change is a caller's bug, never a silent change.
+    expect(() => applyChange(closed, change, '2026-03-05', now)).toThrow(code);
+  });
+
+  it.each([
+    ['active', { status: 'active' as const }, undefined],
+    ['active', { status: 'paused' as const }, undefined],
+    ['paused', { status: 'active' as const }, undefined],
+  ])('an %s prescription allows %j', (status, change, refusal) => {
+    expect(changeRefusal({ status } as PrescriptionRecord, change)).toBe(refusal);
   });
 });
 

@@ -1,0 +1,33 @@
+import { authVariables, functionEnvironment, pseudonymVariables, tableVariables } from '#shared/platform/config';
+import { schedulerVariables } from '#shared/followups/aws-scheduler';
+
+/**
+ * Each Lambda's environment, declared once: the function parses its own at init, and the stack sets
+ * each function's variables from the same declaration (see shared/platform/config.ts). Declarations
+ * only (zod schemas), so the stack can import them and a bundle gains next to nothing from them.
+ */
+
+/** functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules. */
+export const apiEnvironment = functionEnvironment('API', {
+  ...tableVariables,
+  ...authVariables,
+  ...schedulerVariables,
+  ...pseudonymVariables,
+});
+
+/** functions/exports.ts: the same app for the streamed CSV exports, which only read, so no scheduler. */
+export const exportsEnvironment = functionEnvironment('exports', {
+  ...tableVariables,
+  ...authVariables,
+  ...pseudonymVariables,
+});
+
+/** functions/followup-due.ts: marks one follow-up due; no tokens to verify, no schedules to make. */
+export const followUpDueEnvironment = functionEnvironment('follow-up due', { ...tableVariables });
+
+/** functions/followup-sweep.ts: the daily sweep; the table alone, like the reminder. */
+export const followUpSweepEnvironment = functionEnvironment('follow-up sweep', { ...tableVariables });
+
+export type ApiEnvironment = ReturnType<typeof apiEnvironment.parse>;
+export type ExportsEnvironment = ReturnType<typeof exportsEnvironment.parse>;
+export type TableEnvironment = ReturnType<typeof followUpDueEnvironment.parse>;

@@ -1,0 +1,140 @@
+import type { Principal } from '#shared/platform/auth';
+import type { Clock } from '#shared/platform/clock';
+import type { FieldIssue } from '#shared/platform/errors';
+import type { IdSource } from '#shared/platform/ids';
+import { londonDate } from '#shared/platform/london';
+import { visiblePatient } from '#shared/patients/rules';
+import type { PatientStore } from '#shared/patients/store';
+import type { RegistryStore } from '#shared/registry/store';
+import type { PrescriptionFollowUps } from './follow-ups';
+import {
+  applyChange,
+  categoriesOf,
+  changeRefusal,
+  newPrescription,
+  prescriptionIssues,
+  weekOf,
+  weeksRemaining,
+  type PrescriptionChange,
+  type PrescriptionConflict,
+  type PrescriptionRecord,
+} from './rules';
+import type { CreatePrescriptionInput, PrescribedActivityView, PrescriptionView } from './schema';
+import type { PrescriptionStore } from './store';
+
+type NotFound = { kind: 'not_found'; what: 'Patient' | 'Prescription' };
+type Conflict = { kind: 'conflict' } & PrescriptionConflict;
+
+export type PrescriptionOutcome = { kind: 'done'; prescription: PrescriptionView } | NotFound | Conflict | { kind: 'invalid'; issues: FieldIssue[] };
+export type ListOutcome = { kind: 'listed'; items: PrescriptionView[] } | NotFound;
+
+type ActivitiesRead = Awaited<ReturnType<RegistryStore['getActivitiesWithProviders']>>;
+
+/** The prescriptions capability's use cases. Each returns what happened; routes turn it into HTTP. */
+export class PrescriptionService {
+  constructor(
+    private readonly deps: {
+      patients: PatientStore;
+      prescriptions: PrescriptionStore;
+      registry: RegistryStore;
+      followUps: PrescriptionFollowUps;
+      clock: Clock;
+      ids: IdSource;
+    },
+  ) {}
+
+  /**
+   * Writes a prescription for a patient with none current: its activities must exist and be run
+   * by providers accredited on its start date. Its follow-up is written in the same transaction,
+   * the referral moves on to "prescribed", and the reminder is made once it has committed.
+   */
+  async create(principal: Principal, input: CreatePrescriptionInput): Promise<PrescriptionOutcome> {
+    const { patients, prescriptions, registry, followUps, clock, ids } = this.deps;
+    const patient = visiblePatient(principal, await patients.getPatient(input.patientId));
+    if (!patient) return { kind: 'not_found', what: 'Patient' };
+    const found = await registry.getActivitiesWithProviders(input.activityIds);
+    const issues = prescriptionIssues(input, londonDate(clock.now()), found);
+    if (issues.length > 0) return { kind: 'invalid', issues };
+    if (patient.currentPrescriptionId) {
+      return { kind: 'conflict', code: 'prescription_exists', message: 'This patient already has an active or paused prescription.' };
+    }
+
+    const prescription = newPrescription(input, {
+      prescriptionId: ids.next(),
+      now: clock.now(),
+      createdBy: principal.sub,
+      hasBaseline: patient.baselineAssessmentId !== undefined,
+      baselineAssessmentId: patient.baselineAssessmentId,
+      categories: categoriesOf([...found.values()].map((entry) => entry.activity)),
+      followUpId: ids.next(),
+    });
+    const followUp = followUps.created(prescription, patient.navigator);
+    const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
+    const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
+    const refused = await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUp.items]);
+    if (refused) return { kind: 'conflict', ...refused };
+    await followUp.afterCommit();
+    // The activities were read to validate the request: the answer is built from the same read.
+    return { kind: 'done', prescription: this.view(prescription, prescribedActivities(found)(prescription)) };
+  }
+
+  async get(principal: Principal, prescriptionId: string): Promise<PrescriptionOutcome> {
+    const prescription = await this.visiblePrescription(principal, prescriptionId);
+    if (!prescription) return { kind: 'not_found', what: 'Prescription' };
+    return { kind: 'done', prescription: this.view(prescription, (await this.activitiesOf([prescription]))(prescription)) };
+  }
+
+  /** Pauses, resumes, withdraws, completes or re-lengthens it; its follow-up moves with it, in one transaction. */
+  async change(principal: Principal, prescriptionId: string, change: PrescriptionChange): Promise<PrescriptionOutcome> {
+    const { prescriptions, followUps, clock } = this.deps;
+    const before = await this.visiblePrescription(principal, prescriptionId);
+    if (!before) return { kind: 'not_found', what: 'Prescription' };
+    const refusal = changeRefusal(before, change);
+    if (refusal) return { kind: 'conflict', ...refusal };
+    const after = applyChange(before, change, londonDate(clock.now()), clock.now());
+    if (after !== before) {
+      const followUp = await followUps.changed(before, after);
+      const refused = await prescriptions.update(before, after, followUp.items);
+      if (refused) return { kind: 'conflict', ...refused };
+      await followUp.afterCommit();
+    }
+    return { kind: 'done', prescription: this.view(after, (await this.activitiesOf([after]))(after)) };
+  }
+
+  async listForPatient(principal: Principal, patientId: string): Promise<ListOutcome> {
+    const { patients, prescriptions } = this.deps;
+    if (!visiblePatient(principal, await patients.getPatient(patientId))) return { kind: 'not_found', what: 'Patient' };
+    const records = await prescriptions.listForPatient(patientId);
+    const activities = await this.activitiesOf(records);
+    return { kind: 'listed', items: records.map((record) => this.view(record, activities(record))) };
+  }
+
+  /** The prescription, if the caller may see its patient (the same "not found" otherwise). */
+  private async visiblePrescription(principal: Principal, prescriptionId: string): Promise<PrescriptionRecord | undefined> {
+    const prescription = await this.deps.prescriptions.get(prescriptionId);
+    if (!prescription) return undefined;
+    return visiblePatient(principal, await this.deps.patients.getPatient(prescription.patientId)) ? prescription : undefined;
+  }
+
+  private async activitiesOf(records: PrescriptionRecord[]) {
+    return prescribedActivities(await this.deps.registry.getActivitiesWithProviders([...new Set(records.flatMap((r) => r.activityIds))]));
+  }
+
+  private view(record: PrescriptionRecord, activities: PrescribedActivityView[]): PrescriptionView {
+    const today = londonDate(this.deps.clock.now());
+    const { version: _version, createdBy: _createdBy, ...fields } = record;
+    const week = record.status === 'active' ? weekOf(record, today) : undefined;
+    return { ...fields, activities, ...(week !== undefined ? { currentWeek: week } : {}), weeksRemaining: weeksRemaining(record, today) };
+  }
+}
+
+/** The prescribed activities as a view shows them, from activities already read. */
+function prescribedActivities(found: ActivitiesRead) {
+  return (record: PrescriptionRecord): PrescribedActivityView[] =>
+    record.activityIds.flatMap((activityId) => {
+      const entry = found.get(activityId);
+      if (!entry) return [];
+      const { activity, provider } = entry;
+      return [{ activityId, name: activity.name, category: activity.category, providerId: provider.providerId, providerName: provider.name, venueId: activity.venueId }];
+    });
+}

@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiEnvironment, exportsEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
+import { authSettings, InvalidEnvironmentError } from '#shared/platform/config';
+
+/**
+ * Each Lambda's environment (functions/env.ts): exactly its variables, parsed once at init, and one
+ * message naming every bad variable when the deployment is broken. The stack side (each function
+ * gets exactly these variables) is in test/infra/stack.test.ts.
+ */
+
+const table = { TABLE_NAME: 'Waymark-TableCD117FA1-1A2B3C4D5E6F' };
+const auth = {
+  AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
+  AUTH_AUDIENCE: 'client-id',
+};
+const scheduler = {
+  SCHEDULE_GROUP_NAME: 'Waymark-FollowUpSchedules-E795414B',
+  FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:Waymark-FollowUpDueFunction-AbC',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/Waymark-FollowUpSchedulerRole-AbC',
+  FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:Waymark-FollowUpDeadLetterQueue-AbC',
+};
+const pseudonym = {
+  PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:PseudonymKey-AbCdEf',
+  PROGRAMME_ID: 'north-leeds',
+};
+/** What Lambda and the function defaults add: present in every real environment, never parsed. */
+const runtimeVariables = { AWS_REGION: 'eu-west-2', POWERTOOLS_SERVICE_NAME: 'waymark', NODE_OPTIONS: '--enable-source-maps' };
+
+/** The thrown message, or '' when nothing is thrown. */
+function failure(parse: () => unknown): string {
+  try {
+    parse();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
+    return (error as Error).message;
+  }
+  return '';
+}
+
+describe('the API function environment', () => {
+  const valid = { ...table, ...auth, ...scheduler, ...pseudonym };
+
+  it('declares exactly the table, auth, scheduler and pseudonym variables', () => {
+    expect(apiEnvironment.variables).toEqual([
+      'TABLE_NAME',
+      'AUTH_ISSUER',
+      'AUTH_AUDIENCE',
+      'SCHEDULE_GROUP_NAME',
+      'FOLLOWUP_FUNCTION_ARN',
+      'SCHEDULER_ROLE_ARN',
+      'FOLLOWUP_DLQ_ARN',
+      'PSEUDONYM_SECRET_ARN',
+      'PROGRAMME_ID',
+    ]);
+  });
+
+  it('parses a valid environment to exactly its variables', () => {
+    expect(apiEnvironment.parse({ ...valid, ...runtimeVariables })).toEqual(valid);
+  });
+
+  it('names every missing variable in one message, in declaration order', () => {
+    const { AUTH_AUDIENCE: _audience, FOLLOWUP_DLQ_ARN: _dlq, PROGRAMME_ID: _programme, ...partial } = valid;
+    expect(failure(() => apiEnvironment.parse(partial))).toBe(
+      'Invalid environment of the API function: AUTH_AUDIENCE is missing; FOLLOWUP_DLQ_ARN is missing; PROGRAMME_ID is missing',
+    );
+  });
+
+  it('names missing and malformed variables together, saying what was expected and never the value', () => {
+    const message = failure(() => apiEnvironment.parse({ ...valid, TABLE_NAME: '', AUTH_ISSUER: 'not a url', PROGRAMME_ID: 'North Leeds' }));
+    expect(message).toBe(
+      'Invalid environment of the API function: TABLE_NAME is missing; ' +
+        'AUTH_ISSUER is invalid (expected the user pool issuer URL); ' +
+        'PROGRAMME_ID is invalid (expected 1 to 40 lower-case letters, digits and hyphens)',
+    );
+    expect(message).not.toContain('not a url');
+    expect(message).not.toContain('North Leeds');
+  });
+
+  it('fails the cold start naming each missing variable', () => {
+    // Moved here from the API entry's tests with the checks it made of loadAwsConfig, which this replaces.
+    expect(() => apiEnvironment.parse({ AUTH_ISSUER: 'not a url' })).toThrow(
+      /TABLE_NAME.*AUTH_ISSUER.*AUTH_AUDIENCE|TABLE_NAME, AUTH_ISSUER, AUTH_AUDIENCE/,
+    );
+    expect(authSettings(apiEnvironment.parse(valid)).jwksUrl).toBe(`${auth.AUTH_ISSUER}/.well-known/jwks.json`);
+  });
+
+  it('refuses the scheduler settings unless all four are set: the API always schedules', () => {
+    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym }))).toBe(
+      'Invalid environment of the API function: SCHEDULE_GROUP_NAME is missing; FOLLOWUP_FUNCTION_ARN is missing; ' +
+        'SCHEDULER_ROLE_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
+    );
+  });
+});
+
+describe('the exports function environment', () => {
+  const valid = { ...table, ...auth, ...pseudonym };
+
+  it('declares the API’s variables but none of the scheduler’s: it only reads', () => {
+    expect(exportsEnvironment.variables).toEqual(['TABLE_NAME', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'PSEUDONYM_SECRET_ARN', 'PROGRAMME_ID']);
+    expect(exportsEnvironment.variables.every((variable) => apiEnvironment.variables.includes(variable))).toBe(true);
+  });
+
+  it('parses a valid environment to exactly its variables (scheduler settings, if any, are not read)', () => {
+    expect(exportsEnvironment.parse({ ...valid, ...scheduler, ...runtimeVariables })).toEqual(valid);
+  });
+
+  it('names every missing variable in one message', () => {
+    const { TABLE_NAME: _table, PSEUDONYM_SECRET_ARN: _secret, ...partial } = valid;
+    expect(failure(() => exportsEnvironment.parse(partial))).toBe(
+      'Invalid environment of the exports function: TABLE_NAME is missing; PSEUDONYM_SECRET_ARN is missing',
+    );
+  });
+
+  it('names a malformed variable without echoing it', () => {
+    const message = failure(() => exportsEnvironment.parse({ ...valid, AUTH_ISSUER: 'cognito-idp/eu-west-2_example' }));
+    expect(message).toBe('Invalid environment of the exports function: AUTH_ISSUER is invalid (expected the user pool issuer URL)');
+  });
+});
+
+describe.each([
+  { name: 'follow-up due', environment: followUpDueEnvironment },
+  { name: 'follow-up sweep', environment: followUpSweepEnvironment },
+])('the $name function environment', ({ name, environment }) => {
+  it('declares the table alone: nothing of auth or the scheduler', () => {
+    expect(environment.variables).toEqual(['TABLE_NAME']);
+  });
+
+  it('parses a valid environment to exactly its variable', () => {
+    expect(environment.parse({ ...table, ...auth, ...scheduler, ...runtimeVariables })).toEqual(table);
+  });
+
+  it('names the missing table, unset or empty', () => {
+    expect(failure(() => environment.parse(runtimeVariables))).toBe(`Invalid environment of the ${name} function: TABLE_NAME is missing`);
+    expect(failure(() => environment.parse({ TABLE_NAME: '' }))).toBe(`Invalid environment of the ${name} function: TABLE_NAME is missing`);
+  });
+
+  it.each(['waymark table', 'q7', 't'.repeat(256), 'arn:aws:dynamodb:eu-west-2:123456789012:table/waymark'])(
+    'names a malformed table name (%j) without echoing it',
+    (value) => {
+      const message = failure(() => environment.parse({ TABLE_NAME: value }));
+      expect(message).toBe(
+        `Invalid environment of the ${name} function: TABLE_NAME is invalid (expected a DynamoDB table name: 3–255 of [a-zA-Z0-9_.-])`,
+      );
+      expect(message).not.toContain(value);
+    },
+  );
+});
+
+describe('each Lambda entry, at init', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  const entries = [
+    { entry: 'functions/api.ts', load: () => import('../../functions/api'), environment: apiEnvironment },
+    { entry: 'functions/exports.ts', load: () => import('../../functions/exports'), environment: exportsEnvironment },
+    { entry: 'functions/followup-due.ts', load: () => import('../../functions/followup-due'), environment: followUpDueEnvironment },
+    { entry: 'functions/followup-sweep.ts', load: () => import('../../functions/followup-sweep'), environment: followUpSweepEnvironment },
+  ];
+
+  it.each(entries)('$entry fails to load with the one message when its environment is unset', async ({ load, environment }) => {
+    vi.resetModules();
+    for (const variable of environment.variables) vi.stubEnv(variable, '');
+    await expect(load()).rejects.toThrow(
+      `Invalid environment of the ${environment.functionName} function: ${environment.variables.map((variable) => `${variable} is missing`).join('; ')}`,
+    );
+  });
+});
