@@ -4,6 +4,7 @@ import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { patientCondition } from '#shared/patients/store';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import { CARD_CONFLICTS, mayIssue, type CardConflict, type CardRecord } from './rules';
+import { Card } from './schema';
 
 /** What a card write came to: done, the patient or card gone (or out of the caseload), or a conflict. */
 export type CardWrite = { kind: 'written' } | { kind: 'not_found'; what: 'Patient' | 'Card' } | { kind: 'conflict'; conflict: CardConflict };
@@ -168,19 +169,13 @@ class ConditionsFailed extends Error {
   }
 }
 
-// Items carry key attributes and a type tag; the view keeps only the card's fields.
-function toCard(item: Record<string, unknown>): CardRecord {
-  const { cardId, patientId, issueId, status, issuedAt, issuedBy, revokedAt, revokedBy, revokeReason } =
-    item as unknown as CardRecord;
-  return {
-    cardId,
-    patientId,
-    issueId,
-    status,
-    issuedAt,
-    issuedBy,
-    ...(revokedAt !== undefined ? { revokedAt } : {}),
-    ...(revokedBy !== undefined ? { revokedBy } : {}),
-    ...(revokeReason !== undefined ? { revokeReason } : {}),
-  };
+/**
+ * A stored card item (the current binding or an issue record) as the card's record: parsed, not
+ * cast, so only the card's fields are kept and a malformed item is a fault here. The scans' store
+ * reads card items in its own batch and calls this.
+ */
+export function cardFromItem(item: Record<string, unknown>): CardRecord {
+  return Card.parse(item);
 }
+
+const toCard = cardFromItem;

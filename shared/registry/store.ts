@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, keys, membership, type Collection } from '#shared/platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
+import { Accreditation, Activity, Provider, Venue } from './schema';
 
 /** The registry's DynamoDB access: providers, venues and activities. */
 export class RegistryStore {
@@ -204,29 +205,25 @@ export class RegistryStore {
   }
 }
 
-// Items carry key attributes and a type tag; the views below keep only the entity's fields.
+// Items are parsed on the way out, not cast: zod keeps only the entity's fields (dropping the key
+// attributes and type tag) and a malformed item is a fault here, not a surprise further on.
+const ProviderItem = Provider.extend({ accreditation: Accreditation.omit({ currentlyAccredited: true }) });
 
-function toProvider(item: Record<string, unknown>): ProviderRecord {
-  const { providerId, name, categories, accreditation, createdAt, updatedAt } = item as unknown as ProviderRecord;
-  return { providerId, name, categories, accreditation, createdAt, updatedAt };
+/** A stored provider item as the registry's record. Other stores that read it in their own batch call this. */
+export function providerFromItem(item: Record<string, unknown>): ProviderRecord {
+  return ProviderItem.parse(item);
 }
 
-function toVenue(item: Record<string, unknown>): VenueRecord {
-  const { venueId, providerId, name, postcode, createdAt } = item as unknown as VenueRecord;
-  return { venueId, providerId, name, postcode, createdAt };
+/** A stored venue item as the registry's record. */
+export function venueFromItem(item: Record<string, unknown>): VenueRecord {
+  return Venue.parse(item);
 }
 
-function toActivity(item: Record<string, unknown>): ActivityRecord {
-  const { activityId, providerId, venueId, name, category, capacity, schedule, createdAt } =
-    item as unknown as ActivityRecord;
-  return {
-    activityId,
-    providerId,
-    venueId,
-    name,
-    category,
-    ...(capacity !== undefined ? { capacity } : {}),
-    ...(schedule !== undefined ? { schedule } : {}),
-    createdAt,
-  };
+/** A stored activity item as the registry's record. */
+export function activityFromItem(item: Record<string, unknown>): ActivityRecord {
+  return Activity.parse(item);
 }
+
+const toProvider = providerFromItem;
+const toVenue = venueFromItem;
+const toActivity = activityFromItem;

@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '#shared/cards/rules';
+import { cardFromItem } from '#shared/cards/store';
 import { batchGetItems, keyString, queryPages, type Db } from '#shared/platform/dynamo';
 import { attendanceDayRange, keys, type ItemKey } from '#shared/platform/keys';
 import { cancellationCodes, type TransactItem } from '#shared/platform/transactions';
@@ -7,6 +8,7 @@ import { entityOf } from '#shared/platform/table';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
+import { activityFromItem, providerFromItem, venueFromItem } from '#shared/registry/store';
 import type { CategoryName } from '#shared/registry/schema';
 
 /** A provider's attendance at one place on one London day, as the scan transaction keeps it. */
@@ -82,12 +84,15 @@ export class ScanStore {
       ...(request.activityId ? { activity: keys.activity(request.activityId) } : {}),
     };
     const found = new Map((await batchGetItems(this.db, Object.values(wanted))).map((item) => [keyString(item), item]));
-    const reads: ScanReads = {};
-    for (const [name, key] of Object.entries(wanted)) {
-      const item = found.get(keyString(key));
-      if (item) (reads as Record<string, unknown>)[name] = entityOf(item);
-    }
-    return reads;
+    const item = (key: ItemKey | undefined) => (key ? found.get(keyString(key)) : undefined);
+    // Each item is read back by its owner's parser: the scans only borrow them for this one round trip.
+    const [card, venue, provider, activity] = [item(wanted.card), item(wanted.venue), item(wanted.provider), item(wanted.activity)];
+    return {
+      ...(card ? { card: cardFromItem(card) } : {}),
+      ...(venue ? { venue: venueFromItem(venue) } : {}),
+      ...(provider ? { provider: providerFromItem(provider) } : {}),
+      ...(activity ? { activity: activityFromItem(activity) } : {}),
+    };
   }
 
   /**
