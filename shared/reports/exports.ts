@@ -198,7 +198,8 @@ export async function csvStream<C extends readonly string[]>(
       yield { [columns[0] as string]: EXPORT_FAILED_MARKER };
     }
   }
-  const csv = stringify({ header: true, columns: [...columns] });
+  // A cell that starts with = + - @ or a tab would run as a formula in a spreadsheet: prefix it with '.
+  const csv = stringify({ header: true, columns: [...columns], escape_formulas: true });
   Readable.from(guarded()).pipe(csv);
   return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
 }
