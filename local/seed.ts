@@ -285,7 +285,7 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
       const daysAgoChanged = stage.kind === 'paused' ? stage.pausedDaysAgo : stage.withdrawnDaysAgo;
       const changed = applyChange(prescription, { status: stage.kind }, daysAgo(daysAgoChanged), at(daysAgoChanged));
       const movedFollowUp = applyPrescriptionChange(followUp, followUpChange(prescription, changed), at(daysAgoChanged))!;
-      const changeRefused = await prescriptions.update(prescription, changed, [followUps.replaceItem(followUp, movedFollowUp)]);
+      const changeRefused = await prescriptions.update(prescription, changed, navigator, [followUps.replaceItem(followUp, movedFollowUp)]);
       if (changeRefused) throw new Error(`demo prescription not changed: ${changeRefused.code}`);
       await followUpReminders.remind(followUp, movedFollowUp);
     }

@@ -119,7 +119,7 @@ export class FollowUpService implements OpenFollowUpCompletion {
       followUps.replaceItem(followUp, completed),
     ];
     if (endsPrescription) {
-      const refused = await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), together);
+      const refused = await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), principal, together);
       if (refused) return { kind: 'conflict', ...refused };
     } else {
       const changed = new Error('follow-up changed');

@@ -94,7 +94,7 @@ export class PrescriptionService {
     const after = applyChange(before, change, londonDate(clock.now()), clock.now());
     if (after !== before) {
       const followUp = await followUps.changed(before, after);
-      const refused = await prescriptions.update(before, after, followUp.items);
+      const refused = await prescriptions.update(before, after, principal, followUp.items);
       if (refused) return { kind: 'conflict', ...refused };
       await followUp.afterCommit();
     }

@@ -207,9 +207,26 @@ export class PrescriptionStore {
    * transaction. The count itself is never written here, so no scan is ever lost to a stale
    * copy. A prescription that ends (withdrawn, completed) stops being the patient's current one.
    */
-  async update(before: PrescriptionRecord, after: PrescriptionRecord, alsoWrite: TransactItem[] = []): Promise<PrescriptionConflict | undefined> {
+  async update(
+    before: PrescriptionRecord,
+    after: PrescriptionRecord,
+    principal: Principal,
+    alsoWrite: TransactItem[] = [],
+  ): Promise<PrescriptionConflict | undefined> {
     const { patientId, prescriptionId } = after;
     const ends = after.status === 'withdrawn' || after.status === 'completed';
+    // As every write about a patient: they must still be in the caller's caseload when it lands.
+    const caseload = caseloadCondition(principal);
+    const patientItem: TransactItem = ends
+      ? {
+          Update: {
+            TableName: this.db.tableName,
+            Key: keys.patient(patientId),
+            UpdateExpression: 'REMOVE currentPrescriptionId',
+            ...patientCondition('currentPrescriptionId = :id', caseload, { ':id': prescriptionId }),
+          },
+        }
+      : { ConditionCheck: { TableName: this.db.tableName, Key: keys.patient(patientId), ...patientCondition('attribute_exists(PK)', caseload) } };
     return this.write(
       [
         {
@@ -244,22 +261,13 @@ export class PrescriptionStore {
             ExpressionAttributeValues: { ':status': after.status, ':startDate': after.startDate, ':endDate': after.endDate },
           },
         },
-        ...(ends
-          ? [
-              {
-                Update: {
-                  TableName: this.db.tableName,
-                  Key: keys.patient(patientId),
-                  UpdateExpression: 'REMOVE currentPrescriptionId',
-                  ConditionExpression: 'currentPrescriptionId = :id',
-                  ExpressionAttributeValues: { ':id': prescriptionId },
-                },
-              },
-            ]
-          : []),
+        patientItem,
         ...alsoWrite,
       ],
-      () => ({ code: 'prescription_changed', message: 'The prescription changed while this request ran; read it again and retry.' }),
+      (failed) =>
+        failed.includes(2) && !failed.includes(0)
+          ? { code: 'patient_changed', message: 'The patient’s record changed while this request ran; try again.' }
+          : { code: 'prescription_changed', message: 'The prescription changed while this request ran; read it again and retry.' },
     );
   }
 

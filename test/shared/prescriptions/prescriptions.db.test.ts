@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyChange } from '#shared/prescriptions/rules';
 import { createTestApp, type TestApp } from '../../support/app';
 import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
 
@@ -183,5 +184,32 @@ describe('PATCH /v1/prescriptions/{id}', () => {
     expect((await t.call('GET', `/v1/prescriptions/${id}`, { as: 'manager' })).status).toBe(200);
     expect((await t.call('PATCH', `/v1/prescriptions/${id}`, { as: 'manager', body: { status: 'paused' } })).status).toBe(403);
     expect((await t.call('GET', '/v1/prescriptions/01J00000000000000000000000', { as: 'navigator' })).status).toBe(404);
+  });
+});
+
+describe('the caseload is checked again when a prescription change lands', () => {
+  it.each([
+    ['a pause', { status: 'paused' as const }],
+    ['a withdrawal', { status: 'withdrawn' as const }],
+  ])('%s whose patient left the navigator’s caseload mid-request is refused (409 patient_changed) and changes nothing', async (_label, change) => {
+    const patientId = await referPatient(t);
+    const created = await prescribe(patientId);
+    const prescriptionId = created.body.prescriptionId as string;
+    const before = (await t.services.prescriptions.get(prescriptionId))!;
+    const after = applyChange(before, change, '2026-03-02', t.clock.now());
+    // As if the handler's caseload check had passed for "someone-else" and the patient was then moved.
+    const refused = await t.services.prescriptions.update(before, after, { sub: 'someone-else', role: 'navigator' });
+    expect(refused).toEqual({ code: 'patient_changed', message: expect.any(String) });
+    const stored = await t.call('GET', `/v1/prescriptions/${prescriptionId}`, { as: 'navigator' });
+    expect(stored.body.status).toBe('active');
+    expect((await t.call('GET', `/v1/patients/${patientId}`, { as: 'navigator' })).body.currentPrescriptionId).toBe(prescriptionId);
+  });
+
+  it('the navigator whose caseload it is may make the same change', async () => {
+    const patientId = await referPatient(t);
+    const prescriptionId = (await prescribe(patientId)).body.prescriptionId as string;
+    const before = (await t.services.prescriptions.get(prescriptionId))!;
+    const after = applyChange(before, { status: 'paused' }, '2026-03-02', t.clock.now());
+    expect(await t.services.prescriptions.update(before, after, { sub: 'local-navigator', role: 'navigator' })).toBeUndefined();
   });
 });
