@@ -6,8 +6,11 @@ import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
-import { entityOf } from '#shared/platform/table';
 import type { AssessmentRecord } from './rules';
+import { Assessment } from './schema';
+
+/** A stored assessment item as the record: parsed by its schema (only its fields kept), never cast. */
+const assessmentFromItem = (item: Record<string, unknown>): AssessmentRecord => Assessment.parse(item);
 
 /** Assessments live in the patient's partition, in the order they were recorded. */
 export class AssessmentStore {
@@ -61,7 +64,7 @@ export class AssessmentStore {
     const result = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.assessment(patientId, assessmentId), ConsistentRead: true }),
     );
-    return result.Item ? entityOf<AssessmentRecord>(result.Item) : undefined;
+    return result.Item ? assessmentFromItem(result.Item) : undefined;
   }
 
   /**
@@ -101,12 +104,12 @@ export class AssessmentStore {
   async many(refs: readonly { patientId: string; assessmentId: string }[]): Promise<Map<string, AssessmentRecord>> {
     if (refs.length === 0) return new Map();
     const items = await batchGetAll(this.db, refs.map((ref) => keys.assessment(ref.patientId, ref.assessmentId)));
-    return new Map(items.map((item) => entityOf<AssessmentRecord>(item)).map((assessment) => [assessment.assessmentId, assessment]));
+    return new Map(items.map((item) => assessmentFromItem(item)).map((assessment) => [assessment.assessmentId, assessment]));
   }
 
   async listForPatient(patientId: string): Promise<AssessmentRecord[]> {
     const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.assessments);
-    return items.map((item) => entityOf<AssessmentRecord>(item));
+    return items.map((item) => assessmentFromItem(item));
   }
 }
 

@@ -3,10 +3,29 @@ import { z } from 'zod';
 import { batchGetAll, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { conflict, invalidRequest } from '#shared/platform/errors';
 import { ULID_PATTERN } from '#shared/platform/ids';
-import { entityOf, indexAttributes } from '#shared/platform/table';
+import { indexAttributes } from '#shared/platform/table';
 import { followUpLists, keys, patientRecordPrefix } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
-import type { FollowUpRecord, FollowUpStatus } from './rules';
+import { FOLLOW_UP_STATUSES, type FollowUpRecord, type FollowUpStatus } from './rules';
+
+/** A stored follow-up item: parsed on the way out (only its fields kept), never cast. */
+const FollowUpItem = z.object({
+  followUpId: z.string(),
+  prescriptionId: z.string(),
+  patientId: z.string(),
+  navigator: z.string(),
+  status: z.enum(FOLLOW_UP_STATUSES),
+  dueAt: z.string(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  becameDueAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  early: z.boolean().optional(),
+  assessmentId: z.string().optional(),
+  baselineAssessmentId: z.string().optional(),
+}) satisfies z.ZodType<FollowUpRecord>;
+const followUpFromItem = (item: Record<string, unknown>): FollowUpRecord => FollowUpItem.parse(item);
 
 /** A follow-up list's cursor, checked in full on the way back: a forged one is a 400, never a fault. */
 const CursorSchema = z.object({
@@ -64,7 +83,7 @@ export class FollowUpStore {
     const result = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.followUp(patientId, followUpId), ConsistentRead: true }),
     );
-    return result.Item ? entityOf<FollowUpRecord>(result.Item) : undefined;
+    return result.Item ? followUpFromItem(result.Item) : undefined;
   }
 
   /**
@@ -73,14 +92,14 @@ export class FollowUpStore {
    */
   async openForPatient(patientId: string): Promise<FollowUpRecord | undefined> {
     const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.followUps, 'newest first');
-    return items.map((item) => entityOf<FollowUpRecord>(item)).find((followUp) => OPEN_STATUSES.includes(followUp.status));
+    return items.map((item) => followUpFromItem(item)).find((followUp) => OPEN_STATUSES.includes(followUp.status));
   }
 
   /** Several follow-ups by id (with their patients), in BatchGetItem rounds; missing ones are absent. */
   async many(refs: readonly { patientId: string; followUpId: string }[]): Promise<Map<string, FollowUpRecord>> {
     if (refs.length === 0) return new Map();
     const items = await batchGetAll(this.db, refs.map((ref) => keys.followUp(ref.patientId, ref.followUpId)));
-    return new Map(items.map((item) => entityOf<FollowUpRecord>(item)).map((followUp) => [followUp.followUpId, followUp]));
+    return new Map(items.map((item) => followUpFromItem(item)).map((followUp) => [followUp.followUpId, followUp]));
   }
 
   async getById(followUpId: string): Promise<FollowUpRecord | undefined> {
@@ -118,7 +137,7 @@ export class FollowUpStore {
           : {}),
       }),
     );
-    const items = (result.Items ?? []).map((item) => entityOf<FollowUpRecord>(item));
+    const items = (result.Items ?? []).map((item) => followUpFromItem(item));
     const last = items.at(-1);
     return {
       items,
@@ -143,7 +162,7 @@ export class FollowUpStore {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      found.push(...(result.Items ?? []).map((item) => entityOf<FollowUpRecord>(item)));
+      found.push(...(result.Items ?? []).map((item) => followUpFromItem(item)));
       startKey = result.LastEvaluatedKey;
     } while (startKey);
     return found;

@@ -1,11 +1,17 @@
+import { z } from 'zod';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPages, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
-import { entityOf, indexAttributes } from '#shared/platform/table';
+import { indexAttributes } from '#shared/platform/table';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
-import type { ReferralStatus } from './schema';
+import { Patient, Referral, type ReferralStatus } from './schema';
+
+// Items are parsed by their schemas on the way out (only the entity's fields kept), never cast.
+const PatientItem = Patient.extend({ openReferralId: z.string() });
+const patientFromItem = (item: Record<string, unknown>): PatientRecord => PatientItem.parse(item);
+const referralFromItem = (item: Record<string, unknown>): ReferralRecord => Referral.parse(item);
 
 /**
  * A condition on the patient item, plus — for a navigator's write — that the patient is still in
@@ -98,20 +104,20 @@ export class PatientStore {
     const result = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.patient(patientId), ConsistentRead: true }),
     );
-    return result.Item ? entityOf<PatientRecord>(result.Item) : undefined;
+    return result.Item ? patientFromItem(result.Item) : undefined;
   }
 
   async getReferral(patientId: string, referralId: string): Promise<ReferralRecord | undefined> {
     const result = await this.db.client.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.referral(patientId, referralId), ConsistentRead: true }),
     );
-    return result.Item ? entityOf<ReferralRecord>(result.Item) : undefined;
+    return result.Item ? referralFromItem(result.Item) : undefined;
   }
 
   async listPatients(navigator: string | undefined, page: PageRequest): Promise<Page<PatientRecord>> {
     const of = navigator === undefined ? collections.allPatients() : collections.caseload(navigator);
     const result = await queryCollection(this.db, of, page);
-    return { ...result, items: result.items.map((item) => entityOf<PatientRecord>(item)) };
+    return { ...result, items: result.items.map((item) => patientFromItem(item)) };
   }
 
   async listReferrals(
@@ -127,7 +133,7 @@ export class PatientStore {
         ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': filter.status } } }
         : {},
     );
-    const referrals = result.items.map((item) => entityOf<ReferralRecord>(item));
+    const referrals = result.items.map((item) => referralFromItem(item));
     const names = await this.patientNames([...new Set(referrals.map((r) => r.patientId))]);
     return {
       ...result,

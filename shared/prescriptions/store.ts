@@ -5,8 +5,36 @@ import { keys, patientRecordPrefix, reportIndex } from '#shared/platform/keys';
 import { transact, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
-import { entityOf } from '#shared/platform/table';
-import type { PrescriptionConflict, PrescriptionRecord } from './rules';
+import { z } from 'zod';
+import { CATEGORIES } from '#shared/registry/schema';
+import { PRESCRIPTION_STATUSES, type PrescriptionConflict, type PrescriptionRecord } from './rules';
+
+/** A stored prescription item (its count lives in the counter item): parsed, never cast. */
+const PrescriptionItem = z.object({
+  prescriptionId: z.string(),
+  patientId: z.string(),
+  status: z.enum(PRESCRIPTION_STATUSES),
+  startDate: z.string(),
+  weeks: z.number().int(),
+  pausedDays: z.number().int(),
+  pausedOn: z.string().optional(),
+  endDate: z.string(),
+  followUpDueAt: z.string(),
+  goals: z.array(z.string()),
+  activityIds: z.array(z.string()),
+  hasBaseline: z.boolean(),
+  baselineAssessmentId: z.string().optional(),
+  categories: z.array(z.enum(CATEGORIES)).optional(),
+  followUpId: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+}) satisfies z.ZodType<Omit<PrescriptionRecord, 'sessionsAttended'>>;
+const prescriptionFromItem = (item: Record<string, unknown>, sessionsAttended: number): PrescriptionRecord => ({
+  ...PrescriptionItem.parse(item),
+  sessionsAttended,
+});
 
 /**
  * What a scan's write checks and counts, kept apart from the prescription so that write stays
@@ -151,7 +179,7 @@ export class PrescriptionStore {
         KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK BETWEEN :low AND :high',
         ExpressionAttributeValues: { ':pk': query.partition, ':low': query.low, ':high': query.high },
       })) {
-        yield page.map((item) => ({ ...entityOf<Omit<PrescriptionRecord, 'sessionsAttended'>>(item), sessionsAttended: 0 }));
+        yield page.map((item) => prescriptionFromItem(item, 0));
       }
     }
   }
@@ -290,8 +318,5 @@ function assemble(items: Record<string, unknown>[]): PrescriptionRecord[] {
   }
   return items
     .filter((item) => item.type === 'prescription')
-    .map((item) => {
-      const prescription = entityOf<Omit<PrescriptionRecord, 'sessionsAttended'>>(item);
-      return { ...prescription, sessionsAttended: counts.get(prescription.prescriptionId) ?? 0 };
-    });
+    .map((item) => prescriptionFromItem(item, counts.get(String(item.prescriptionId)) ?? 0));
 }

@@ -4,7 +4,8 @@ import { cardFromItem } from '#shared/cards/store';
 import { batchGetItems, keyString, queryPages, type Db } from '#shared/platform/dynamo';
 import { attendanceDayRange, keys, type ItemKey } from '#shared/platform/keys';
 import { cancellationCodes, type TransactItem } from '#shared/platform/transactions';
-import { entityOf } from '#shared/platform/table';
+import { z } from 'zod';
+import { CATEGORIES } from '#shared/registry/schema';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { ActivityRecord, ProviderRecord, VenueRecord } from '#shared/registry/rules';
@@ -47,6 +48,25 @@ export interface ScanRecord {
   sessionsAttended: number;
   weeksRemaining: number;
 }
+
+/** A stored attendance item as the scan that made it: parsed, never cast. */
+const ScanItem = z.object({
+  scanId: z.string(),
+  providerId: z.string(),
+  venueId: z.string(),
+  activityId: z.string().optional(),
+  activityName: z.string().optional(),
+  category: z.enum(CATEGORIES).optional(),
+  cardId: z.string(),
+  patientId: z.string(),
+  prescriptionId: z.string(),
+  scannedAt: z.string(),
+  day: z.string(),
+  recordedAt: z.string(),
+  onPrescription: z.boolean(),
+  sessionsAttended: z.number().int(),
+  weeksRemaining: z.number().int(),
+}) satisfies z.ZodType<ScanRecord>;
 
 export interface ScanReads {
   card?: CardRecord;
@@ -109,7 +129,7 @@ export class ScanStore {
     ]);
     return {
       ...(prescription ? { prescription } : {}),
-      ...(recorded.Item ? { recorded: entityOf<ScanRecord>(recorded.Item) } : {}),
+      ...(recorded.Item ? { recorded: ScanItem.parse(recorded.Item) } : {}),
     };
   }
 

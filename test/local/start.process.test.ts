@@ -79,7 +79,13 @@ async function tokenFor(url: string, role: string) {
   return res.body.token as string;
 }
 
-describe('npm start', () => {
+/**
+ * A first start compiles the app and starts a JVM: on a busy 2-core machine that has taken over
+ * 15 s, so each test may take as long as two bounded starts (60 s each) and a stop.
+ */
+const PROCESS_TEST_TIMEOUT_MS = 150_000;
+
+describe('npm start', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let firstToken = '';
   let providerCount = 0;
 

@@ -44,7 +44,19 @@ describe('transact', () => {
 describe('a request whose transaction keeps meeting concurrent ones', () => {
   it('is a retryable 503, not a 500', async () => {
     const { mock, db } = mockedDb();
-    mock.on(GetCommand).resolves({ Item: { PK: 'x', SK: 'x', patientId: '01J00000000000000000000001', navigator: 'local-navigator', openReferralId: '01J00000000000000000000002' } });
+    mock.on(GetCommand).resolves({
+      Item: {
+        PK: 'x',
+        SK: 'x',
+        patientId: '01J00000000000000000000001',
+        navigator: 'local-navigator',
+        givenName: 'Ada',
+        familyName: 'Byron',
+        dateOfBirth: '1952-12-10',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        openReferralId: '01J00000000000000000000002',
+      },
+    });
     mock.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
     // A follow-up assessment first looks for the patient's open follow-up: there is none.
     mock.on(QueryCommand).resolves({ Items: [] });
