@@ -1,5 +1,7 @@
 import { authVariables, functionEnvironment, pseudonymVariables, tableVariables } from '#shared/platform/config';
 import { schedulerVariables } from '#shared/followups/aws-scheduler';
+import { directoryVariables } from '#shared/people/cognito-directory';
+import { digestMailVariables } from '#shared/digest/ses-mailer';
 
 /**
  * Each Lambda's environment, declared once: the function parses its own at init, and the stack sets
@@ -7,12 +9,13 @@ import { schedulerVariables } from '#shared/followups/aws-scheduler';
  * only (zod schemas), so the stack can import them and a bundle gains next to nothing from them.
  */
 
-/** functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules. */
+/** functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules and administers the user pool. */
 export const apiEnvironment = functionEnvironment('API', {
   ...tableVariables,
   ...authVariables,
   ...schedulerVariables,
   ...pseudonymVariables,
+  ...directoryVariables,
 });
 
 /** functions/exports.ts: the same app for the streamed CSV exports, which only read, so no scheduler. */
@@ -28,6 +31,10 @@ export const followUpDueEnvironment = functionEnvironment('follow-up due', { ...
 /** functions/followup-sweep.ts: the daily sweep; the table alone, like the reminder. */
 export const followUpSweepEnvironment = functionEnvironment('follow-up sweep', { ...tableVariables });
 
+/** functions/followup-digest.ts: the navigators' daily email; the table, the sender address and the console's URL. */
+export const followUpDigestEnvironment = functionEnvironment('follow-up digest', { ...tableVariables, ...digestMailVariables });
+
 export type ApiEnvironment = ReturnType<typeof apiEnvironment.parse>;
 export type ExportsEnvironment = ReturnType<typeof exportsEnvironment.parse>;
 export type TableEnvironment = ReturnType<typeof followUpDueEnvironment.parse>;
+export type DigestEnvironment = ReturnType<typeof followUpDigestEnvironment.parse>;

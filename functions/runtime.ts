@@ -1,4 +1,6 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createRemoteJWKSet } from 'jose';
 import { createTokenVerifier } from '#shared/platform/auth';
 import { systemClock } from '#shared/platform/clock';
@@ -6,13 +8,17 @@ import { authSettings } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
 import { createLogger } from '#shared/platform/logger';
-import type { AppDependencies } from '#shared/app/services';
+import { createDigestService, type AppDependencies } from '#shared/app/services';
+import { PeopleStore } from '#shared/people/store';
+import { SesDigestMailer } from '#shared/digest/ses-mailer';
 import { AwsFollowUpScheduler, awsSchedulerSettings } from '#shared/followups/aws-scheduler';
 import type { FollowUpScheduler } from '#shared/followups/scheduler';
 import { FollowUpDueMarker } from '#shared/followups/reminders';
 import { FollowUpStore } from '#shared/followups/store';
 import { onceKeySource, type PseudonymKeySource } from '#shared/reports/pseudonym';
-import type { ApiEnvironment, ExportsEnvironment, TableEnvironment } from './env';
+import { CognitoPersonDirectory } from '#shared/people/cognito-directory';
+import type { PersonDirectory } from '#shared/people/directory';
+import type { ApiEnvironment, DigestEnvironment, ExportsEnvironment, TableEnvironment } from './env';
 
 /**
  * The AWS adapters, built once per Lambda container from its environment, which the entry has
@@ -20,7 +26,13 @@ import type { ApiEnvironment, ExportsEnvironment, TableEnvironment } from './env
  * Scheduler, the system clock.
  */
 export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
-  return appDependencies(env, new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)));
+  // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout.
+  const cognito = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+  return appDependencies(
+    env,
+    new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)),
+    new CognitoPersonDirectory(cognito, env.USER_POOL_ID),
+  );
 }
 
 /**
@@ -28,7 +40,7 @@ export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
  * no scheduler permissions, so a follow-up change reaching it is a bug, and says so.
  */
 export function awsExportsDependencies(env: ExportsEnvironment): AppDependencies {
-  return appDependencies(env, schedulesNothing('the exports function'));
+  return appDependencies(env, schedulesNothing('the exports function'), administersNobody('the exports function'));
 }
 
 /** The follow-up functions need only the table: no tokens to verify, no schedules to make. */
@@ -38,7 +50,23 @@ export function awsFollowUpDueMarker(env: TableEnvironment) {
   return { marker: new FollowUpDueMarker(followUps, systemClock, logger), logger };
 }
 
-function appDependencies(env: ExportsEnvironment, scheduler: FollowUpScheduler): AppDependencies {
+/**
+ * The daily digest: the table, SES (one attempt per message, with timeouts: a retried timeout
+ * could send twice, see shared/digest/ses-mailer.ts) and the navigator directory.
+ */
+export function awsDigestService(env: DigestEnvironment) {
+  const logger = createLogger();
+  const mailer = new SesDigestMailer(
+    new SESv2Client({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+    { fromAddress: env.DIGEST_FROM_ADDRESS },
+  );
+  const db = { client: createDocumentClient(), tableName: env.TABLE_NAME };
+  // The navigators and their addresses: the people capability's directory, in the same table.
+  const navigators = new PeopleStore(db);
+  return { service: createDigestService({ db, clock: systemClock, logger, mailer, navigators, consoleUrl: env.CONSOLE_URL }), logger };
+}
+
+function appDependencies(env: ExportsEnvironment, scheduler: FollowUpScheduler, directory: PersonDirectory): AppDependencies {
   const auth = authSettings(env);
   return {
     db: { client: createDocumentClient(), tableName: env.TABLE_NAME },
@@ -53,7 +81,16 @@ function appDependencies(env: ExportsEnvironment, scheduler: FollowUpScheduler):
     logger: createLogger(),
     scheduler,
     pseudonymKey: secretsManagerPseudonymKey({ secretArn: env.PSEUDONYM_SECRET_ARN, programmeId: env.PROGRAMME_ID }),
+    directory,
   };
+}
+
+/** A directory for a function with no user pool permissions (the exports): every change fails, naming the function. */
+export function administersNobody(owner: string): PersonDirectory {
+  const refuse = async (): Promise<never> => {
+    throw new Error(`People are not administered by ${owner}`);
+  };
+  return { createUser: refuse, moveGroup: refuse, setEnabled: refuse, updateName: refuse };
 }
 
 /** A scheduler for a function that must never schedule: every call fails, naming the function. */

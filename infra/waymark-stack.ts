@@ -1,9 +1,11 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { z } from 'zod';
 import { programmeIdPattern } from '#shared/platform/config';
 import { ApiAndAuth, webSignInScopes } from './constructs/api-and-auth';
 import { Data } from './constructs/data';
+import { FollowUpDigest } from './constructs/follow-up-digest';
 import { FollowUps } from './constructs/follow-ups';
 import { SectionNaming } from './constructs/section';
 import { StreamedExports } from './constructs/streamed-exports';
@@ -14,6 +16,9 @@ export { programmeIdPattern };
 
 /** The programme identifier when neither the `programmeId` prop nor the CDK context sets one. */
 export const defaultProgrammeId = 'waymark';
+
+/** The address the daily follow-up email is sent from when neither the prop nor the CDK context sets one. */
+export const defaultDigestFromAddress = 'waymark@example.org';
 
 /** The Cognito hosted sign-in domain prefix when neither the prop nor the CDK context sets one. */
 export const defaultAuthDomainPrefix = 'waymark-auth';
@@ -38,6 +43,12 @@ export interface WaymarkStackProps extends StackProps {
    * @default the CDK context value `authDomainPrefix`, else 'waymark-auth'
    */
   readonly authDomainPrefix?: string;
+  /**
+   * The address the navigators' daily follow-up email is sent from: an identity verified in SES
+   * in the stack's Region (the digest may send as this identity only).
+   * @default the CDK context value `digestFromAddress`, else 'waymark@example.org'
+   */
+  readonly digestFromAddress?: string;
 }
 
 /**
@@ -60,12 +71,16 @@ export class WaymarkStack extends Stack {
   readonly web: WebApps;
   /** Hosted sign-in (the code grant) on the web client, once the apps' URL exists. */
   readonly webClientOAuth: UserPoolClientOAuth;
+  readonly digestFromAddress: string;
+  /** The navigators' daily follow-up email, linking to the console at the apps' URL. */
+  readonly digest: FollowUpDigest;
   private readonly naming = new SectionNaming();
 
   constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
     super(scope, id, props);
     this.programmeId = resolveProgrammeId(props.programmeId, this.node.tryGetContext('programmeId'));
     this.authDomainPrefix = resolveAuthDomainPrefix(props.authDomainPrefix, this.node.tryGetContext('authDomainPrefix'));
+    this.digestFromAddress = resolveDigestFromAddress(props.digestFromAddress, this.node.tryGetContext('digestFromAddress'));
 
     this.data = new Data(this, 'Data', { programmeId: this.programmeId });
     this.followUps = new FollowUps(this, 'FollowUps', { data: this.data });
@@ -101,6 +116,13 @@ export class WaymarkStack extends Stack {
       scopes: webSignInScopes,
     });
 
+    this.digest = new FollowUpDigest(this, 'Digest', {
+      data: this.data,
+      followUps: this.followUps,
+      consoleUrl: this.web.url,
+      fromAddress: this.digestFromAddress,
+    });
+
     new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The Waymark console; the scanner is at /scan/' });
     new CfnOutput(this, 'ApiUrl', { value: this.apiAndAuth.stage.url, description: 'Base URL of the Waymark API' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
@@ -129,6 +151,18 @@ function resolveAuthDomainPrefix(fromProps: string | undefined, fromContext: unk
     );
   }
   return prefix;
+}
+
+/** The digest's sender from the prop, else the CDK context, else the default; checked either way. */
+function resolveDigestFromAddress(fromProps: string | undefined, fromContext: unknown): string {
+  const address: unknown = fromProps ?? fromContext ?? defaultDigestFromAddress;
+  if (typeof address !== 'string' || !z.email().safeParse(address).success) {
+    throw new Error(
+      `Invalid digestFromAddress ${JSON.stringify(address)} (the digestFromAddress prop or the CDK context value ` +
+        '"digestFromAddress"): use an email address verified in SES, e.g. "waymark@north-luton.example.org".',
+    );
+  }
+  return address;
 }
 
 /** The programme id from the prop, else the CDK context, else the default; checked either way. */

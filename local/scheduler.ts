@@ -4,6 +4,7 @@ import { keys } from '#shared/platform/keys';
 import type { Logger } from '#shared/platform/logger';
 import { scheduleName, type FollowUpEvent } from '#shared/followups/rules';
 import type { FollowUpScheduler } from '#shared/followups/scheduler';
+import { digestOwed } from '#shared/digest/rules';
 import type { DevClock } from './dev-clock';
 
 /**
@@ -100,5 +101,76 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
       }
     }
     return fired;
+  }
+}
+
+/**
+ * Local mode's stand-in for the daily digest schedule (`cron(0 9 * * ? *)`, Europe/London): runs
+ * the digest handler when the dev clock passes 09:00 London — checked every second and at once
+ * when the clock jumps, as the reminders are. A jump over several days runs it once, for the day
+ * it lands on (as EventBridge Scheduler, which never replays missed runs, and as the email is a
+ * snapshot of what is waiting now). A run that throws is tried again on the next tick, as
+ * Scheduler's retry policy would; the day's send records keep a retry from sending twice.
+ */
+export class LocalDigestSchedule {
+  private handler: (() => Promise<unknown>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running: Promise<string | undefined> | undefined;
+  /** The clock reading the last check covered: a 09:00 after it is still owed. */
+  private checkedUpTo: Date;
+
+  constructor(
+    private readonly clock: DevClock,
+    private readonly logger: Logger,
+  ) {
+    this.checkedUpTo = clock.now();
+  }
+
+  /** Starts checking; a 09:00 passed before this (while stopped) is not owed. */
+  start(handler: () => Promise<unknown>): void {
+    this.handler = handler;
+    this.checkedUpTo = this.clock.now();
+    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer.unref();
+    this.unsubscribe = this.clock.onChange(() => void this.tick());
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.handler = undefined;
+    await this.running;
+  }
+
+  /** Runs the digest if a 09:00 London has passed since the last check; resolves with the day it ran for. */
+  async tick(): Promise<string | undefined> {
+    // One run at a time; a tick meanwhile waits for it, then checks again with the clock it reads.
+    while (this.running) await this.running;
+    // Never a rejection: a timer tick's rejected promise would end the process.
+    this.running = this.runIfOwed()
+      .catch(() => undefined)
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runIfOwed(): Promise<string | undefined> {
+    const handler = this.handler;
+    const now = this.clock.now();
+    const day = digestOwed(this.checkedUpTo, now);
+    if (!handler) return undefined;
+    if (!day) {
+      this.checkedUpTo = now;
+      return undefined;
+    }
+    try {
+      await handler();
+      this.checkedUpTo = now;
+      return day;
+    } catch (error) {
+      // Left owed: the next tick runs it again.
+      this.logger.error('local digest run failed; will retry', { day, error: error instanceof Error ? error.name : 'unknown' });
+      return undefined;
+    }
   }
 }

@@ -17,6 +17,7 @@ import { LONDON } from '#shared/platform/london';
 import type { ActivityRecord } from '#shared/registry/rules';
 import { WEEKDAYS } from '#shared/registry/schema';
 import { ScanService } from '#shared/scans/service';
+import { registerLocalPerson } from './person-directory';
 
 type DemoActivity = Omit<CreateActivityInput, 'venueId'>;
 
@@ -127,6 +128,7 @@ export async function seedDemo(services: Services): Promise<'seeded' | 'already-
   if (existing.Item) return 'already-seeded';
 
   const activities = await seedRegistry(services);
+  await seedTeam(services, activities);
   await seedCaseload(services, activities);
   await db.client.send(
     new PutCommand({ TableName: db.tableName, Item: { ...marker, type: 'seed', loadedAt: clock.now().toISOString() } }),
@@ -161,6 +163,41 @@ async function seedRegistry(services: Services): Promise<ActivityRecord[]> {
 
 /** The demo navigator: the `sub` a local navigator token has unless another is asked for. */
 export const DEMO_NAVIGATOR = 'local-navigator';
+
+/**
+ * The scheme's team, as people in the local directory. The demo navigator keeps the sub the demo
+ * caseload uses, and the manager and admin the subs of role-only local tokens, so both ways of
+ * signing in locally see the same things. Provider staff work for the first two accredited providers.
+ */
+export const DEMO_TEAM: { givenName: string; familyName: string; role: 'navigator' | 'manager' | 'admin' | 'provider'; sub: string; provider?: 0 | 1 }[] = [
+  { givenName: 'Alex', familyName: 'Morgan', role: 'navigator', sub: DEMO_NAVIGATOR },
+  { givenName: 'Jordan', familyName: 'Ellis', role: 'navigator', sub: 'local-navigator-2' },
+  { givenName: 'Sam', familyName: 'Patel', role: 'manager', sub: 'local-manager' },
+  { givenName: 'Chris', familyName: 'Taylor', role: 'admin', sub: 'local-admin' },
+  { givenName: 'Dee', familyName: 'Walker', role: 'provider', sub: 'local-provider-staff-1', provider: 0 },
+  { givenName: 'Marcus', familyName: 'Green', role: 'provider', sub: 'local-provider-staff-2', provider: 1 },
+];
+
+async function seedTeam(services: Services, activities: ActivityRecord[]): Promise<void> {
+  const providers = [...new Set(activities.map((activity) => activity.providerId))];
+  for (const member of DEMO_TEAM) {
+    const providerId = member.provider === undefined ? undefined : providers[member.provider];
+    await registerLocalPerson(
+      services.db,
+      services.clock,
+      services.people,
+      {
+        email: `${member.givenName}.${member.familyName}@example.org`.toLowerCase(),
+        givenName: member.givenName,
+        familyName: member.familyName,
+        role: member.role,
+        ...(providerId ? { providerId } : {}),
+        sub: member.sub,
+      },
+      services.ids,
+    );
+  }
+}
 
 interface DemoPatient {
   givenName: string;

@@ -11,7 +11,8 @@ import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
 import { followUpReminderHandler } from '#shared/followups/handlers';
-import { createLocalApp, localDependencies } from './wiring';
+import { createLocalApp, localDependencies, localDigest } from './wiring';
+import { digestHandler } from '#shared/digest/handlers';
 import { loadLocalPseudonymKey } from './pseudonym-key';
 import { webApp } from './web';
 import { buildWebApps } from '../web/build';
@@ -87,6 +88,9 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     const server = await listen(app.fetch, settings.port, settings.hostname);
     const { port } = server.address() as AddressInfo;
     const host = settings.hostname === '0.0.0.0' || settings.hostname === '127.0.0.1' ? 'localhost' : settings.hostname;
+    // The daily digest links to this server's console, so it starts once the URL is known.
+    const digest = localDigest(deps, clock, `http://${host}:${port}`);
+    digest.schedule.start(digestHandler(digest.service));
 
     let stopping: Promise<void> | undefined;
     return {
@@ -100,6 +104,7 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
         (stopping ??= (async () => {
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await deps.scheduler.stop();
+          await digest.schedule.stop();
           db.client.destroy();
           await dynamoDb.stop();
         })()),

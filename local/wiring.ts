@@ -7,9 +7,14 @@ import type { AppDependencies } from '#shared/app/services';
 import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';
-import { LocalFollowUpScheduler } from './scheduler';
+import { LocalDigestSchedule, LocalFollowUpScheduler } from './scheduler';
+import { createDigestService } from '#shared/app/services';
+import type { NavigatorDirectory } from '#shared/digest/service';
+import { LocalOutbox } from './digest';
 import type { PseudonymKey } from '#shared/reports/pseudonym';
 import { loadLocalPseudonymKey } from './pseudonym-key';
+import { PeopleStore } from '#shared/people/store';
+import { LocalPersonDirectory } from './person-directory';
 
 /** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock, a local pseudonym key. */
 export function localDependencies(
@@ -28,12 +33,24 @@ export function localDependencies(
     logger,
     scheduler: new LocalFollowUpScheduler(db, clock, logger),
     pseudonymKey: async () => pseudonymKey,
+    directory: new LocalPersonDirectory(db, clock),
   };
 }
 
 /** The same app the Lambda serves, plus the local-only dev routes. */
 export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: { docsAssetBaseUrl?: string } = {}) {
   const app = createApp(deps, options);
-  app.route('/', devApp(issuer, clock));
+  app.route('/', devApp(issuer, clock, new LocalOutbox(deps.db, clock, deps.ids), new PeopleStore(deps.db)));
   return app;
+}
+
+/**
+ * The daily digest in local mode: the same DigestService as in AWS, mailing into the local outbox,
+ * run by the local daily schedule on the dev clock, to the enabled navigators of the local people
+ * directory (the demo team, with the demo data).
+ */
+export function localDigest(deps: AppDependencies, clock: DevClock, consoleUrl: string, navigators: NavigatorDirectory = new PeopleStore(deps.db)) {
+  const outbox = new LocalOutbox(deps.db, clock, deps.ids);
+  const service = createDigestService({ db: deps.db, clock, logger: deps.logger, mailer: outbox, navigators, consoleUrl });
+  return { service, outbox, schedule: new LocalDigestSchedule(clock, deps.logger) };
 }

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { CLAIMS, ROLES } from '#shared/platform/auth';
 import type { Role as WaymarkRole } from '#shared/platform/auth';
 import type { authVariables, VariableValues } from '#shared/platform/config';
+import { DIRECTORY_ACTIONS } from '#shared/people/cognito-directory';
 import { apiEnvironment } from '../../functions/env';
 import type { Data } from './data';
 import type { FollowUps } from './follow-ups';
@@ -135,9 +136,13 @@ export class ApiAndAuth extends Section {
         ...this.authVariables,
         ...props.followUps.schedulerVariables,
         ...props.data.pseudonymVariables,
+        USER_POOL_ID: this.userPool.userPoolId,
       }),
     });
     props.data.grantTableData(this.api);
+    // Admins invite and manage people through the API: exactly the admin actions the Cognito
+    // directory adapter calls, on this pool only.
+    this.userPool.grant(this.api.role, ...DIRECTORY_ACTIONS);
     props.data.grantPseudonymKey(this.api);
     props.followUps.allowScheduling(this.api);
 

@@ -58,7 +58,7 @@ export class FollowUps extends Section {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter queue of the EventBridge Scheduler follow-up and sweep schedules; ' +
+        'This queue is itself the dead-letter queue of the EventBridge Scheduler follow-up, sweep and digest schedules; ' +
         'a dead-letter queue for a dead-letter queue would only move the same messages again.',
     });
 

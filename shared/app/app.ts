@@ -2,6 +2,7 @@ import { assessmentsApp } from '#shared/assessments/routes';
 import { cardsApp } from '#shared/cards/routes';
 import { followUpsApp } from '#shared/followups/routes';
 import { patientsApp } from '#shared/patients/routes';
+import { peopleApp } from '#shared/people/routes';
 import { createHttpApp, exportsOnly, type AppOptions } from '#shared/platform/app';
 import { prescriptionsApp } from '#shared/prescriptions/routes';
 import { registryApp } from '#shared/registry/routes';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
       app.route('/', scansApp(services));
       app.route('/', followUpsApp(services));
       app.route('/', reportsApp(services));
+      app.route('/', peopleApp(services));
     },
     options,
   );

@@ -24,6 +24,12 @@ import { ScanStore } from '#shared/scans/store';
 import type { PseudonymKeySource } from '#shared/reports/pseudonym';
 import { ReportService } from '#shared/reports/service';
 import { ReportStore } from '#shared/reports/store';
+import type { PersonDirectory } from '#shared/people/directory';
+import { PeopleService } from '#shared/people/service';
+import { PeopleStore } from '#shared/people/store';
+import type { DigestMailer } from '#shared/digest/mailer';
+import { DigestService, type NavigatorDirectory } from '#shared/digest/service';
+import { DigestStore } from '#shared/digest/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
 export interface AppDependencies {
@@ -36,6 +42,8 @@ export interface AppDependencies {
   scheduler: FollowUpScheduler;
   /** The evaluator exports' pseudonymisation key: Secrets Manager in AWS, a generated file locally. */
   pseudonymKey: PseudonymKeySource;
+  /** Where people sign in: the Cognito user pool in AWS; the local directory in local mode and tests. */
+  directory: PersonDirectory;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
@@ -59,6 +67,8 @@ export interface Services extends AppDependencies {
   followUpDue: FollowUpDueMarker;
   reports: ReportStore;
   reportService: ReportService;
+  people: PeopleStore;
+  peopleService: PeopleService;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -71,6 +81,15 @@ export function createServices(deps: AppDependencies): Services {
   const assessments = new AssessmentStore(deps.db);
   const reports = new ReportStore({ scans, patients, prescriptions, followUps, assessments });
   const followUpReminders = new FollowUpReminders(deps.scheduler, deps.logger);
+  const people = new PeopleStore(deps.db);
+  const peopleService = new PeopleService({
+    people,
+    directory: deps.directory,
+    providers: { providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined },
+    clock: deps.clock,
+    ids: deps.ids,
+    logger: deps.logger,
+  });
   const prescriptionFollows = prescriptionFollowUps(followUps, followUpReminders, deps.clock);
   const followUpService = new FollowUpService({
     db: deps.db,
@@ -87,7 +106,7 @@ export function createServices(deps: AppDependencies): Services {
     registry,
     registryService: new RegistryService({ registry, clock: deps.clock, ids: deps.ids }),
     patients,
-    patientService: new PatientService({ patients, clock: deps.clock, ids: deps.ids }),
+    patientService: new PatientService({ patients, navigators: peopleService, clock: deps.clock, ids: deps.ids }),
     assessments,
     assessmentService: new AssessmentService({ patients, assessments, followUps: followUpService, clock: deps.clock, ids: deps.ids }),
     prescriptions,
@@ -105,5 +124,33 @@ export function createServices(deps: AppDependencies): Services {
     followUpDue: new FollowUpDueMarker(followUps, deps.clock, deps.logger),
     reports,
     reportService: new ReportService({ reports, registry, clock: deps.clock, logger: deps.logger, pseudonymKey: deps.pseudonymKey }),
+    people,
+    peopleService,
   };
+}
+
+/** What the navigators' daily follow-up email needs: the table, and its own adapters. */
+export interface DigestDependencies extends Pick<AppDependencies, 'db' | 'clock' | 'logger'> {
+  /** Amazon SES in AWS; the local outbox in local mode and tests. */
+  mailer: DigestMailer;
+  /** The enabled navigators: the people capability's directory (see README, "The daily email"). */
+  navigators: NavigatorDirectory;
+  /** The console's base URL, for the inbox link: the stack's web URL in AWS, the local server's locally. */
+  consoleUrl: string;
+}
+
+/**
+ * The digest, built apart from the app's services: only its own function (and local mode's
+ * scheduler) runs it, so the API needs no mailer, and the digest function no token settings.
+ */
+export function createDigestService(deps: DigestDependencies): DigestService {
+  return new DigestService({
+    navigators: deps.navigators,
+    followUps: new FollowUpStore(deps.db),
+    digests: new DigestStore(deps.db),
+    mailer: deps.mailer,
+    clock: deps.clock,
+    logger: deps.logger,
+    consoleUrl: deps.consoleUrl,
+  });
 }

@@ -72,9 +72,13 @@ export const patientRoutes = {
     path: '/v1/caseloads/reassign',
     tags,
     summary: 'Move every patient of one navigator to another (a navigator leaves)',
-    description: 'Safe to repeat: a second run moves whatever the first did not.',
+    description: 'Safe to repeat: a second run moves whatever the first did not. `to` must be an enabled navigator (else 404).',
     request: { body: jsonBody(ReassignBody) },
-    responses: { 200: jsonResponse('How many patients moved', z.object({ moved: z.number().int() })), ...commonErrors },
+    responses: {
+      200: jsonResponse('How many patients moved', z.object({ moved: z.number().int() })),
+      ...commonErrors,
+      404: notFoundError[404],
+    },
   }),
 };
 
@@ -125,9 +129,10 @@ export function patientsApp(services: PatientRoutesDeps) {
   app.openapi(patientRoutes.reassignCaseload, async (c) => {
     const principal = c.get('principal');
     const { from, to } = c.req.valid('json');
-    const moved = await patientService.reassignCaseload(from, to);
-    auditPatientAccess(logger, principal, 'reassign_caseload', undefined, { moved });
-    return c.json({ moved }, 200);
+    const outcome = await patientService.reassignCaseload(from, to);
+    if (outcome.kind !== 'moved') return failWith(outcome);
+    auditPatientAccess(logger, principal, 'reassign_caseload', undefined, { moved: outcome.moved });
+    return c.json({ moved: outcome.moved }, 200);
   });
 
   return app;

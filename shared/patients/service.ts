@@ -16,9 +16,14 @@ export type ReferralOutcome =
 
 export type ListOutcome<T> = { kind: 'listed'; page: Page<T> } | Forbidden;
 
+/** Who may take on a caseload: the people capability implements it, and the composition root passes it in. */
+export interface NavigatorCheck {
+  isEnabledNavigator(sub: string): Promise<boolean>;
+}
+
 /** The patients capability's use cases: referrals, the caseload, a patient's record. */
 export class PatientService {
-  constructor(private readonly deps: { patients: PatientStore; clock: Clock; ids: IdSource }) {}
+  constructor(private readonly deps: { patients: PatientStore; navigators: NavigatorCheck; clock: Clock; ids: IdSource }) {}
 
   /** Takes a referral: a new patient in the caller's caseload (an admin may name another). */
   async refer(principal: Principal, input: CreateReferralInput): Promise<ReferralOutcome> {
@@ -53,8 +58,9 @@ export class PatientService {
     return patient ? { kind: 'found', patient: patientView(patient) } : { kind: 'not_found', what: 'Patient' };
   }
 
-  /** Moves every patient of one navigator to another; safe to repeat. */
-  async reassignCaseload(from: string, to: string): Promise<number> {
-    return this.deps.patients.reassignCaseload(from, to);
+  /** Moves every patient of one navigator to another, who must be an enabled navigator; safe to repeat. */
+  async reassignCaseload(from: string, to: string): Promise<{ kind: 'moved'; moved: number } | { kind: 'not_found'; what: 'Navigator' }> {
+    if (!(await this.deps.navigators.isEnabledNavigator(to))) return { kind: 'not_found', what: 'Navigator' };
+    return { kind: 'moved', moved: await this.deps.patients.reassignCaseload(from, to) };
   }
 }

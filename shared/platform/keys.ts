@@ -15,6 +15,9 @@ export interface ItemKey {
   SK: string;
 }
 
+/** The one partition of local mode's outbox (see `keys.localOutboxMessage`). */
+export const LOCAL_OUTBOX_PARTITION = 'LOCALOUTBOX';
+
 export const keys = {
   provider: (providerId: string): ItemKey => ({ PK: `PROVIDER#${providerId}`, SK: 'PROVIDER' }),
   venue: (venueId: string): ItemKey => ({ PK: `VENUE#${venueId}`, SK: 'VENUE' }),
@@ -62,10 +65,28 @@ export const keys = {
   /** A prescription's follow-up lives with the patient too; its owner item maps its id to them. */
   followUp: (patientId: string, followUpId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `FOLLOWUP#${followUpId}` }),
   followUpOwner: (followUpId: string): ItemKey => ({ PK: `FOLLOWUP#${followUpId}`, SK: 'FOLLOWUP' }),
+  /**
+   * That a navigator's daily follow-up email for one London day was claimed (and then sent): one
+   * partition per day, so a run's records are one Query and a retry finds who already has theirs.
+   */
+  digestSend: (day: string, navigatorSub: string): ItemKey => ({ PK: `DIGEST#${day}`, SK: `NAVIGATOR#${navigatorSub}` }),
+  /** Local mode's outbox: the emails it would have sent, newest last, in one partition. */
+  localOutboxMessage: (sentAt: string, messageId: string): ItemKey => ({ PK: LOCAL_OUTBOX_PARTITION, SK: `${sentAt}#${messageId}` }),
   /** Local mode's stand-in for EventBridge Scheduler keeps its schedules in one partition. */
   localSchedule: (name: string): ItemKey => ({ PK: 'LOCALSCHEDULES', SK: name }),
   /** Marks that the demo data was loaded, so a restart does not load it twice. */
   seedMarker: (name: string): ItemKey => ({ PK: `SEED#${name}`, SK: 'SEED' }),
+  /** A person who signs in (staff of the scheme or of a provider), by their own id. */
+  person: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'PERSON' }),
+  /** Which person an email address belongs to (lower case): makes it unique among people. */
+  personEmail: (email: string): ItemKey => ({ PK: `PERSONEMAIL#${email}`, SK: 'PERSONEMAIL' }),
+  /** Which person a directory user id (`sub`) belongs to: a token or a caseload's navigator → the person. */
+  personSub: (sub: string): ItemKey => ({ PK: `PERSONSUB#${sub}`, SK: 'PERSONSUB' }),
+  /** How many enabled admins there are, so a condition can keep the last one. */
+  peopleCounts: (): ItemKey => ({ PK: 'PEOPLE', SK: 'COUNTS' }),
+  /** Local mode's stand-in for the Cognito user pool keeps its users in one partition. */
+  localDirectoryUser: (sub: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `USER#${sub}` }),
+  localDirectoryEmail: (email: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `EMAIL#${email}` }),
 };
 
 /** Prefixes of the sort keys inside a patient's partition, for `begins_with` queries. */
@@ -122,6 +143,9 @@ export const collections = {
   activitiesOf: (providerId: string) => collection('GSI1', `PROVIDER#${providerId}#ACTIVITIES`, 'ACTIVITY', keys.activity),
   caseload: (navigatorSub: string) => collection('GSI1', `NAVIGATOR#${navigatorSub}#PATIENTS`, 'PATIENT', keys.patient),
   allPatients: () => collection('GSI2', 'PATIENTS', 'PATIENT', keys.patient),
+  /** People by role (GSI1; a role change moves the item) and everyone (GSI2). */
+  peopleWithRole: (role: string) => collection('GSI1', `PEOPLE#${role}`, 'PERSON', keys.person),
+  allPeople: () => collection('GSI2', 'PEOPLE', 'PERSON', keys.person),
 };
 
 /**

@@ -225,6 +225,31 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.close();
   });
 
+  it('an admin invites a person on the People page, with the errors shown first', async () => {
+    const page = await consoleContext.newPage();
+    track(page);
+    await page.goto(`${url}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Role').selectOption('admin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('heading', { name: 'Invite a person' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('There is a problem').waitFor(WAIT);
+    await expectAccessible(page, 'people with errors');
+    await page.getByLabel('Email address').fill('robin.new@example.org');
+    await page.getByLabel('First name').fill('Robin');
+    await page.getByLabel('Last name').fill('Newcombe');
+    await page.getByLabel('Role', { exact: true }).selectOption('navigator');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Robin Newcombe has been invited as navigator.').waitFor(WAIT);
+    await page.getByRole('row', { name: /Robin Newcombe/ }).waitFor(WAIT);
+    await expectAccessible(page, 'people');
+    await page.getByRole('button', { name: 'Disable Robin Newcombe' }).click();
+    await page.getByText('Robin Newcombe has been disabled and signed out.').waitFor(WAIT);
+    await page.close();
+  });
+
   it('raised no error in any page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -19,6 +19,7 @@ const env = {
   FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-followup-dlq',
   PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:waymark-pseudonym-AbCdEf',
   PROGRAMME_ID: 'waymark',
+  USER_POOL_ID: 'eu-west-2_example',
 };
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiEnvironment, exportsEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
+import { apiEnvironment, exportsEnvironment, followUpDigestEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
 import { authSettings, InvalidEnvironmentError } from '#shared/platform/config';
 
 /**
@@ -23,6 +23,7 @@ const pseudonym = {
   PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:PseudonymKey-AbCdEf',
   PROGRAMME_ID: 'north-leeds',
 };
+const directory = { USER_POOL_ID: 'eu-west-2_example' };
 /** What Lambda and the function defaults add: present in every real environment, never parsed. */
 const runtimeVariables = { AWS_REGION: 'eu-west-2', POWERTOOLS_SERVICE_NAME: 'waymark', NODE_OPTIONS: '--enable-source-maps' };
 
@@ -38,9 +39,9 @@ function failure(parse: () => unknown): string {
 }
 
 describe('the API function environment', () => {
-  const valid = { ...table, ...auth, ...scheduler, ...pseudonym };
+  const valid = { ...table, ...auth, ...scheduler, ...pseudonym, ...directory };
 
-  it('declares exactly the table, auth, scheduler and pseudonym variables', () => {
+  it('declares exactly the table, auth, scheduler, pseudonym and user pool variables', () => {
     expect(apiEnvironment.variables).toEqual([
       'TABLE_NAME',
       'AUTH_ISSUER',
@@ -51,6 +52,7 @@ describe('the API function environment', () => {
       'FOLLOWUP_DLQ_ARN',
       'PSEUDONYM_SECRET_ARN',
       'PROGRAMME_ID',
+      'USER_POOL_ID',
     ]);
   });
 
@@ -85,9 +87,17 @@ describe('the API function environment', () => {
   });
 
   it('refuses the scheduler settings unless all four are set: the API always schedules', () => {
-    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym }))).toBe(
+    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym, ...directory }))).toBe(
       'Invalid environment of the API function: SCHEDULE_GROUP_NAME is missing; FOLLOWUP_FUNCTION_ARN is missing; ' +
         'SCHEDULER_ROLE_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
+    );
+  });
+
+  it('needs the user pool id, in the shape Cognito gives it: the API administers people', () => {
+    const { USER_POOL_ID: _pool, ...withoutPool } = valid;
+    expect(failure(() => apiEnvironment.parse(withoutPool))).toBe('Invalid environment of the API function: USER_POOL_ID is missing');
+    expect(failure(() => apiEnvironment.parse({ ...valid, USER_POOL_ID: 'no pool' }))).toBe(
+      'Invalid environment of the API function: USER_POOL_ID is invalid (expected a Cognito user pool id, e.g. eu-west-2_AbC123xyz)',
     );
   });
 });
@@ -146,6 +156,26 @@ describe.each([
   );
 });
 
+describe('the follow-up digest function environment', () => {
+  const valid = { ...table, DIGEST_FROM_ADDRESS: 'waymark@example.org', CONSOLE_URL: 'https://d111.cloudfront.net' };
+
+  it('declares the table, the sender and the console URL: nothing of auth or the scheduler', () => {
+    expect(followUpDigestEnvironment.variables).toEqual(['TABLE_NAME', 'DIGEST_FROM_ADDRESS', 'CONSOLE_URL']);
+    expect(followUpDigestEnvironment.parse({ ...valid, ...auth, ...scheduler, ...runtimeVariables })).toEqual(valid);
+  });
+
+  it('names a missing or malformed sender and console URL without echoing them', () => {
+    expect(failure(() => followUpDigestEnvironment.parse(table))).toBe(
+      'Invalid environment of the follow-up digest function: DIGEST_FROM_ADDRESS is missing; CONSOLE_URL is missing',
+    );
+    const message = failure(() => followUpDigestEnvironment.parse({ ...valid, DIGEST_FROM_ADDRESS: 'waymark-at-example', CONSOLE_URL: 'console' }));
+    expect(message).toBe(
+      'Invalid environment of the follow-up digest function: DIGEST_FROM_ADDRESS is invalid (expected an email address); CONSOLE_URL is invalid (expected the console URL)',
+    );
+    expect(message).not.toContain('waymark-at-example');
+  });
+});
+
 describe('each Lambda entry, at init', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -157,6 +187,7 @@ describe('each Lambda entry, at init', () => {
     { entry: 'functions/exports.ts', load: () => import('../../functions/exports'), environment: exportsEnvironment },
     { entry: 'functions/followup-due.ts', load: () => import('../../functions/followup-due'), environment: followUpDueEnvironment },
     { entry: 'functions/followup-sweep.ts', load: () => import('../../functions/followup-sweep'), environment: followUpSweepEnvironment },
+    { entry: 'functions/followup-digest.ts', load: () => import('../../functions/followup-digest'), environment: followUpDigestEnvironment },
   ];
 
   it.each(entries)('$entry fails to load with the one message when its environment is unset', async ({ load, environment }) => {

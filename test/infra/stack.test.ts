@@ -23,13 +23,13 @@ import {
   permissionsPolicy,
 } from '#infra/constructs/web-apps';
 import { apiThrottle, webSignInScopes } from '#infra/constructs/api-and-auth';
-import { defaultAuthDomainPrefix, defaultProgrammeId } from '#infra/waymark-stack';
+import { defaultAuthDomainPrefix, defaultDigestFromAddress, defaultProgrammeId } from '#infra/waymark-stack';
 import type { WaymarkStack } from '#infra/waymark-stack';
 import { createWaymarkApp } from '#infra/waymark-app';
 import { CLAIMS, ROLES } from '#shared/platform/auth';
 import { functionEnvironment } from '#shared/platform/config';
 import { tableDeclaration } from '#shared/platform/table';
-import { apiEnvironment, exportsEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
+import { apiEnvironment, exportsEnvironment, followUpDigestEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
 
 /** The same feature flags `cdk synth` gets from cdk.json. */
 const cdkContext = (JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -427,6 +427,7 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
         FOLLOWUP_FUNCTION_ARN: { 'Fn::GetAtt': [logicalId(stack.followUps.due.function), 'Arn'] },
         PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.data.pseudonymKey) },
         PROGRAMME_ID: defaultProgrammeId,
+        USER_POOL_ID: { Ref: logicalId(stack.apiAndAuth.userPool) },
         POWERTOOLS_SERVICE_NAME: 'waymark',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -500,6 +501,33 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
           },
         },
       ]);
+    });
+
+    it('may administer users of its own user pool with exactly the admin actions the directory adapter calls', () => {
+      const cognito = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('cognito-idp:')),
+      );
+      expect(cognito).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            'cognito-idp:AdminAddUserToGroup',
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminDisableUser',
+            'cognito-idp:AdminEnableUser',
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminRemoveUserFromGroup',
+            'cognito-idp:AdminUpdateUserAttributes',
+            'cognito-idp:AdminUserGlobalSignOut',
+          ],
+          Resource: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.userPool), 'Arn'] },
+        },
+      ]);
+      // The exports function serves the same app but administers no one.
+      const exportsCognito = statementsOfRole(template, logicalId(stack.streamedExports.exports.role)).filter((s) =>
+        asList(s.Action).some((action) => action.startsWith('cognito-idp:')),
+      );
+      expect(exportsCognito).toEqual([]);
     });
 
     it('may pass the scheduler target role, to EventBridge Scheduler only, and no other role', () => {
@@ -773,8 +801,8 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
   });
 
   describe('EventBridge Scheduler', () => {
-    it('has a retained schedule group for follow-up reminders, and another for the sweep', () => {
-      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 2);
+    it('has a retained schedule group for follow-up reminders, and another for the sweep (and the digest its own)', () => {
+      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 3);
       expect(template.toJSON().Resources[logicalId(stack.followUps.schedules)]).toMatchObject({
         Properties: { Name: stack.resolve(stack.followUps.schedules.scheduleGroupName) },
         DeletionPolicy: 'Retain',
@@ -841,7 +869,8 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
     });
 
     it('runs the sweep every day at 09:15 London time, with retries and the dead-letter queue', () => {
-      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      // The sweep's and the digest's (see the digest's tests).
+      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
       expect(template.toJSON().Resources[logicalId(stack.followUps.sweepSchedule)]).toMatchObject({
         DependsOn: expect.arrayContaining([logicalId(stack.followUps.sweepSchedules)]),
         Properties: {
@@ -896,7 +925,7 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
       ]);
     });
 
-    it('lets no role but the two target roles invoke the follow-up functions', () => {
+    it('lets no role but the three target roles invoke the follow-up functions (reminder, sweep, digest)', () => {
       const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
         Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
       }[];
@@ -906,7 +935,9 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
         )
         .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
         .sort();
-      expect(invokers).toEqual([logicalId(stack.followUps.schedulerRole), logicalId(stack.followUps.sweepSchedulerRole)].sort());
+      expect(invokers).toEqual(
+        [logicalId(stack.followUps.schedulerRole), logicalId(stack.followUps.sweepSchedulerRole), logicalId(stack.digest.schedulerRole)].sort(),
+      );
       // Resource-based permissions: API Gateway on the API function, and the public function URL of
       // the exports function (InvokeFunctionUrl, and InvokeFunction only via that URL). None on these.
       const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as {
@@ -918,7 +949,7 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
           { 'Fn::GetAtt': [logicalId(stack.streamedExports.exports.function), 'Arn'] },
         ]),
       );
-      for (const fn of [stack.followUps.due, stack.followUps.sweep]) {
+      for (const fn of [stack.followUps.due, stack.followUps.sweep, stack.digest.digest]) {
         expect(permissions.map((permission) => permission.Properties.FunctionName), fn.node.path).not.toContainEqual({
           'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
         });
@@ -946,16 +977,16 @@ describe('Exports (infra/constructs/streamed-exports.ts)', () => {
       });
     });
 
-    it("has exactly the API function's environment (the same app) less the scheduler's, pseudonym key and programme id included", () => {
+    it("has exactly the API function's environment (the same app) less the scheduler's and the user pool's, pseudonym key and programme id included", () => {
       const variables = (fn: typeof stack.apiAndAuth.api) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
-      // The exports schedule nothing (no scheduler permissions either): functions/env.ts declares
-      // them the API's variables without the scheduler's four.
-      const schedulerVariables = ['SCHEDULE_GROUP_NAME', 'FOLLOWUP_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'FOLLOWUP_DLQ_ARN'];
+      // The exports schedule nothing and administer no one (no such permissions either): functions/env.ts
+      // declares them the API's variables without the scheduler's four and the user pool id.
+      const schedulerVariables = ['SCHEDULE_GROUP_NAME', 'FOLLOWUP_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'FOLLOWUP_DLQ_ARN', 'USER_POOL_ID'];
       const apiVariables = Object.entries(variables(stack.apiAndAuth.api));
       expect(variables(stack.streamedExports.exports)).toEqual(
         Object.fromEntries(apiVariables.filter(([name]) => !schedulerVariables.includes(name))),
       );
-      expect(apiVariables.filter(([name]) => schedulerVariables.includes(name))).toHaveLength(4);
+      expect(apiVariables.filter(([name]) => schedulerVariables.includes(name))).toHaveLength(5);
       expect(variables(stack.streamedExports.exports)).toMatchObject({
         PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.data.pseudonymKey) },
         PROGRAMME_ID: defaultProgrammeId,
@@ -1354,9 +1385,108 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
   });
 });
 
+describe('Follow-up digest (infra/constructs/follow-up-digest.ts)', () => {
+  it('runs the digest entry on the API runtime, arm64, traced, 2 minutes, with its own log group', () => {
+    expect(propertiesOf(stack.digest.digest.function)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 120,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: logicalId(stack.digest.digest.logGroup) } },
+    });
+  });
+
+  it('gets the table, the sender address (waymark@example.org by default) and the web URL as the console URL', () => {
+    expect((propertiesOf(stack.digest.digest.function) as { Environment: { Variables: Json } }).Environment.Variables).toEqual({
+      TABLE_NAME: { Ref: logicalId(stack.data.table) },
+      DIGEST_FROM_ADDRESS: defaultDigestFromAddress,
+      CONSOLE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }]] },
+      POWERTOOLS_SERVICE_NAME: 'waymark',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(defaultDigestFromAddress).toBe('waymark@example.org');
+  });
+
+  it('runs every day at 09:00 London time, in a group of its own, with the retry policy and the follow-ups dead-letter queue', () => {
+    expect(template.toJSON().Resources[logicalId(stack.digest.schedule)]).toMatchObject({
+      DependsOn: expect.arrayContaining([logicalId(stack.digest.schedules)]),
+      Properties: {
+        GroupName: stack.resolve(stack.digest.schedules.scheduleGroupName),
+        ScheduleExpression: 'cron(0 9 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/London',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [logicalId(stack.digest.digest.function), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [logicalId(stack.digest.schedulerRole), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3 * 60 * 60 },
+        },
+      },
+    });
+  });
+
+  it("has a target role only EventBridge Scheduler can assume, for this account's digest group, that invokes the digest and sends to the DLQ only", () => {
+    expect(propertiesOf(stack.digest.schedulerRole)).toMatchObject({
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.digest.schedules), 'Arn'] },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const digestArn = { 'Fn::GetAtt': [logicalId(stack.digest.digest.function), 'Arn'] };
+    expect(statementsOfRole(template, logicalId(stack.digest.schedulerRole))).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [digestArn, { 'Fn::Join': ['', [digestArn, ':*']] }] },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(stack.followUps.deadLetterQueue), 'Arn'] } },
+    ]);
+  });
+
+  it('may send email as the configured SES identity only, from that address only; no other function may send', () => {
+    const ses = (role: IConstruct) => statementsOfRole(template, logicalId(role)).filter((s) => asList(s.Action).some((action) => action.startsWith('ses:')));
+    expect(ses(stack.digest.digest.role)).toEqual([
+      {
+        Sid: 'SendDigestEmail',
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/waymark@example.org']],
+        },
+        Condition: { StringEquals: { 'ses:FromAddress': 'waymark@example.org' } },
+      },
+    ]);
+    for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports, stack.followUps.due, stack.followUps.sweep]) {
+      expect(ses(fn.role), fn.node.path).toEqual([]);
+    }
+  });
+
+  it('reads and writes the table and its indexes, and writes its logs: nothing else beside SES and X-Ray', () => {
+    const statements = statementsOfRole(template, logicalId(stack.digest.digest.role));
+    expect([...new Set(statements.map((s) => asList(s.Action)[0]?.split(':')[0]))].sort()).toEqual(['dynamodb', 'logs', 'ses', 'xray']);
+  });
+
+  it('takes the sender from the CDK context value digestFromAddress, and refuses one that is not an address', () => {
+    const build = (context: Record<string, unknown>) =>
+      createWaymarkApp({ outdir: newOutdir(), context: { ...cdkContext, ...context, 'aws:cdk:bundling-stacks': [] } }).stack;
+    expect(build({ digestFromAddress: 'digest@north-luton.example.org' }).digestFromAddress).toBe('digest@north-luton.example.org');
+    expect(() => build({ digestFromAddress: 'not an address' })).toThrow(/Invalid digestFromAddress/);
+  });
+});
+
 describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => {
-  it('are four Waymark functions (API, exports, reminder, sweep) plus the two deploy-time handlers of aws-cdk-lib', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('are five Waymark functions (API, exports, reminder, sweep, digest) plus the two deploy-time handlers of aws-cdk-lib', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     // Told apart by role: the web deployment's and the client OAuth custom resource's handlers run
     // with roles of this stack too (no AWS managed policy), not ones aws-cdk-lib makes.
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
@@ -1368,6 +1498,7 @@ describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => 
         stack.streamedExports.exports.role,
         stack.followUps.due.role,
         stack.followUps.sweep.role,
+        stack.digest.digest.role,
         stack.web.deploymentRole,
         stack.webClientOAuth.role,
       ]
@@ -1388,6 +1519,7 @@ describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => 
       { fn: stack.streamedExports.exports, entry: 'functions/exports.ts' },
       { fn: stack.followUps.due, entry: 'functions/followup-due.ts' },
       { fn: stack.followUps.sweep, entry: 'functions/followup-sweep.ts' },
+      { fn: stack.digest.digest, entry: 'functions/followup-digest.ts' },
     ];
     const assetPaths = entries.map(({ fn, entry }) => {
       // The code's S3 key is `<asset hash>.zip`; the assembly stages that asset as `asset.<hash>`.
@@ -1404,7 +1536,7 @@ describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => 
   });
 
   it('has Resource "*" only for X-Ray, which has no resource-level permissions (the IAM5 acknowledgement)', () => {
-    for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports, stack.followUps.due, stack.followUps.sweep]) {
+    for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports, stack.followUps.due, stack.followUps.sweep, stack.digest.digest]) {
       const unscoped = statementsOfRole(template, logicalId(fn.role)).filter((s) => s.Resource === '*');
       expect(unscoped, fn.node.path).toEqual([
         { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
@@ -1418,9 +1550,10 @@ describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => 
       { name: 'exports', fn: stack.streamedExports.exports, environment: exportsEnvironment },
       { name: 'follow-up due', fn: stack.followUps.due, environment: followUpDueEnvironment },
       { name: 'follow-up sweep', fn: stack.followUps.sweep, environment: followUpSweepEnvironment },
+      { name: 'follow-up digest', fn: stack.digest.digest, environment: followUpDigestEnvironment },
     ];
 
-    it.each(['API', 'exports', 'follow-up due', 'follow-up sweep'])(
+    it.each(['API', 'exports', 'follow-up due', 'follow-up sweep', 'follow-up digest'])(
       'the %s function gets exactly the variables functions/env.ts declares for it, and the three defaults',
       (name) => {
         const { fn, environment } = declared().find((candidate) => candidate.name === name)!;
@@ -1469,12 +1602,13 @@ describe('The stack (infra/waymark-stack.ts): composition, outputs, settings', (
   });
 
   describe('sections (infra/constructs/section.ts)', () => {
-    it('compose the stack: one construct per concern, then the web apps and their sign-in', () => {
+    it('compose the stack: one construct per concern, then the web apps and their sign-in, then the digest that links to them', () => {
       expect(stack.node.children.filter((child) => child instanceof Section).map((child) => child.node.id)).toEqual([
         'Data',
         'FollowUps',
         'ApiAndAuth',
         'StreamedExports',
+        'Digest',
       ]);
       expect(stack.apiAndAuth.api.node.path).toBe('Waymark/ApiAndAuth/Api');
     });
@@ -1605,6 +1739,9 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/FollowUps/FollowUpSweep/Role AwsSolutions-IAM5[…]',
       'Waymark/Data/PseudonymKey AwsSolutions-SMG4',
       'Waymark/FollowUps/SweepSchedulerRole AwsSolutions-IAM5[…]',
+      'Waymark/Digest/FollowUpDigest/Role AwsSolutions-IAM5[…]',
+      'Waymark/Digest/FollowUpDigest/Role AwsSolutions-IAM5[…]',
+      'Waymark/Digest/DigestSchedulerRole AwsSolutions-IAM5[…]',
       `Waymark/${deploymentHandlerId()} AwsSolutions-L1`,
       'Waymark/Web/Bucket AwsSolutions-S1',
       'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',

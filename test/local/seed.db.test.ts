@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { londonDate } from '#shared/platform/london';
-import { DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '#local/seed';
+import { DEMO_NAVIGATOR, DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '#local/seed';
 import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
@@ -11,6 +11,18 @@ beforeAll(async () => {
 });
 
 describe('demo data', () => {
+  it('has a team: two navigators (one the demo caseload’s), a manager, an admin and staff of two providers', async () => {
+    const people = (await t.call('GET', '/v1/people?limit=100', { as: 'admin' })).body.items as { role: string; sub: string; providerId?: string; status: string }[];
+    expect(people.map((p) => p.role).sort()).toEqual(['admin', 'manager', 'navigator', 'navigator', 'provider', 'provider']);
+    expect(people.every((p) => p.status === 'enabled')).toBe(true);
+    expect(people.find((p) => p.sub === DEMO_NAVIGATOR)?.role).toBe('navigator');
+    expect(new Set(people.filter((p) => p.role === 'provider').map((p) => p.providerId)).size).toBe(2);
+    // Signing in as the demo navigator person shows the demo caseload.
+    const navigator = people.find((p) => p.sub === DEMO_NAVIGATOR) as unknown as { personId: string };
+    const { token } = (await t.call('POST', '/v1/dev/tokens', { body: { personId: navigator.personId } })).body;
+    expect((await t.call('GET', '/v1/patients?limit=100', { token })).body.items).toHaveLength(DEMO_PATIENTS.length);
+  });
+
   it('loads once: a second run changes nothing', async () => {
     expect(await seedDemo(t.services)).toBe('already-seeded');
     const providers = await t.call('GET', '/v1/providers?limit=100', { as: 'manager' });

@@ -1,3 +1,4 @@
+import { registerLocalPerson } from '#local/person-directory';
 import type { TestApp } from './app';
 
 /** A valid referral body; override any part. 943 476 5919 is the NHS's published test number. */
@@ -69,4 +70,18 @@ export async function makeActivities(
 /** A token for a navigator other than the default one. */
 export async function otherNavigatorToken(t: TestApp, sub = 'navigator-elsewhere') {
   return (await t.issuer.mint({ role: 'navigator', sub }, t.clock.now())).token;
+}
+
+/**
+ * A navigator who exists as a person (enabled, in the local directory) with a chosen sub: a
+ * caseload can only be reassigned to one.
+ */
+export async function addNavigator(t: TestApp, sub: string) {
+  return registerLocalPerson(
+    t.db,
+    t.clock,
+    t.services.people,
+    { email: `${sub}@example.org`, givenName: 'Test', familyName: 'Navigator', role: 'navigator', sub },
+    t.services.ids,
+  );
 }

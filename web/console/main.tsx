@@ -9,6 +9,7 @@ import { FollowUps } from './pages/followups';
 import { NewProvider } from './pages/new-provider';
 import { NewReferral } from './pages/new-referral';
 import { PatientPage } from './pages/patient';
+import { People } from './pages/people';
 import { ProviderPage } from './pages/provider';
 import { Providers } from './pages/providers';
 import { Referrals } from './pages/referrals';
@@ -182,6 +183,8 @@ function Page({ route }: { route: Route }) {
       return <ProviderPage key={route.providerId} providerId={route.providerId} />;
     case 'reports':
       return <Reports query={route.query} />;
+    case 'people':
+      return <People role={route.role} />;
     case 'notFound':
       return (
         <>

@@ -1057,7 +1057,7 @@ export interface paths {
         put?: never;
         /**
          * Move every patient of one navigator to another (a navigator leaves)
-         * @description Safe to repeat: a second run moves whatever the first did not.
+         * @description Safe to repeat: a second run moves whatever the first did not. `to` must be an enabled navigator (else 404).
          *
          *     Roles: manager, admin.
          */
@@ -1105,6 +1105,15 @@ export interface paths {
                 };
                 /** @description Your role may not do this. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2749,6 +2758,327 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List people, oldest first, optionally of one role
+         * @description Roles: manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    /** @description navigator, manager, admin, or provider (staff of one provider, who scan at its venues) */
+                    role?: components["schemas"]["PersonRole"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of people */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Person"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Invite a person: an account in one role, with an emailed temporary password
+         * @description Provider staff need the providerId of an existing provider; no one else has one. Sending the same invitation again after a 503 finishes it.
+         *
+         *     Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvitePerson"];
+                };
+            };
+            responses: {
+                /** @description The person */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Person"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user directory is busy: nothing more was changed; send the same request again (Retry-After). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a person
+         * @description Roles: manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The person */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Person"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a person's role or names, or disable (and sign out) or enable their account
+         * @description An admin cannot disable their own account, and the last enabled admin stays one. Resending after a 503 finishes the change.
+         *
+         *     Roles: admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePerson"];
+                };
+            };
+            responses: {
+                /** @description The person */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Person"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user directory is busy: nothing more was changed; send the same request again (Retry-After). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/dev/tokens": {
         parameters: {
             query?: never;
@@ -2798,8 +3128,67 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dev/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The local people who can sign in (enabled), for the local sign-in page
+         * @description Local mode only: absent from the Lambda build. Needs no token.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Up to 100 people */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevLocalPeople"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2879,6 +3268,47 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dev/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The emails local mode would have sent (the daily follow-up digest), newest first
+         * @description Local mode only: absent from the Lambda build. Needs no token.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The newest 100 messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevOutbox"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3596,11 +4026,74 @@ export interface components {
                 high: number;
             } | null;
         };
+        Person: {
+            personId: string;
+            email: string;
+            givenName: string;
+            familyName: string;
+            role: components["schemas"]["PersonRole"];
+            providerId?: string;
+            /**
+             * @description pending: the invitation has not reached the directory yet (invite again to finish it).
+             * @enum {string}
+             */
+            status: "pending" | "enabled" | "disabled";
+            /** @description The Cognito user id: the `sub` of their tokens, and the navigator id of a caseload. */
+            sub?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description navigator, manager, admin, or provider (staff of one provider, who scan at its venues)
+         * @enum {string}
+         */
+        PersonRole: "provider" | "navigator" | "manager" | "admin";
+        InvitePerson: {
+            /** @example sam.navigator@example.org */
+            email: string;
+            givenName: string;
+            familyName: string;
+            role: components["schemas"]["PersonRole"];
+            /** @description Required for provider staff, and only for them: the provider they work for. */
+            providerId?: string;
+        };
+        UpdatePerson: {
+            role?: components["schemas"]["PersonRole"];
+            givenName?: string;
+            familyName?: string;
+            /** @description false disables the account and signs the person out everywhere. */
+            enabled?: boolean;
+        };
         DevTokenRequest: {
-            /** @enum {string} */
-            role: "provider" | "navigator" | "manager" | "admin";
+            /**
+             * @description Any role (with sub and providerId as you like); or give personId instead.
+             * @enum {string}
+             */
+            role?: "provider" | "navigator" | "manager" | "admin";
             /** @description The user id; defaults to local-<role>. */
             sub?: string;
+            providerId?: string;
+            /** @description Sign in as one of the local people: their sub, role and providerId. */
+            personId?: string;
+        };
+        DevLocalPeople: {
+            items: components["schemas"]["DevLocalPerson"][];
+        };
+        DevLocalPerson: {
+            personId: string;
+            sub: string;
+            givenName: string;
+            familyName: string;
+            /** @enum {string} */
+            role: "provider" | "navigator" | "manager" | "admin";
             providerId?: string;
         };
         DevClock: {
@@ -3614,6 +4107,16 @@ export interface components {
             now?: string;
             /** @description Move forward (or back, with a minus sign) by this duration, in London calendar time. */
             advance?: string;
+        };
+        DevOutbox: {
+            items: components["schemas"]["DevOutboxMessage"][];
+        };
+        DevOutboxMessage: {
+            messageId: string;
+            sentAt: string;
+            to: string;
+            subject: string;
+            text: string;
         };
     };
     responses: never;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { followUpReminderHandler } from '#shared/followups/handlers';
 import { LocalFollowUpScheduler } from '#local/scheduler';
 import { createTestApp, type TestApp } from '../../support/app';
-import { baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
+import { addNavigator, baselineBody, makeActivities, otherNavigatorToken, referPatient } from '../../support/fixtures';
 
 /**
  * Follow-ups end to end against DynamoDB Local, with local mode's scheduler firing the same
@@ -205,6 +205,7 @@ describe('the inbox', () => {
     await setClock('2026-03-02T10:00:00Z');
     const leaving = await otherNavigatorToken(t, 'navigator-leaving-fu');
     const taking = await otherNavigatorToken(t, 'navigator-taking-fu');
+    await addNavigator(t, 'navigator-taking-fu');
     const { followUpId } = await prescribed(leaving);
     await t.call('POST', '/v1/caseloads/reassign', { as: 'manager', body: { from: 'navigator-leaving-fu', to: 'navigator-taking-fu' } });
     expect(await find('scheduled', followUpId, leaving)).toBeUndefined();

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app';
-import { otherNavigatorToken, referPatient, referralBody } from '../../support/fixtures';
+import { registerLocalPerson } from '#local/person-directory';
+import { addNavigator, otherNavigatorToken, referPatient, referralBody } from '../../support/fixtures';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -140,6 +141,7 @@ describe('caseloads', () => {
   it('a manager reassigns a leaving navigator’s caseload, referrals and all; a repeat moves nothing', async () => {
     const leaving = await otherNavigatorToken(t, 'navigator-leaving');
     const taking = await otherNavigatorToken(t, 'navigator-taking');
+    await addNavigator(t, 'navigator-taking');
     const ids = [await referPatient(t, { token: leaving }), await referPatient(t, { token: leaving }), await referPatient(t, { token: leaving })];
     const res = await t.call('POST', '/v1/caseloads/reassign', { as: 'manager', body: { from: 'navigator-leaving', to: 'navigator-taking' } });
     expect(res.status).toBe(200);
@@ -157,4 +159,29 @@ describe('caseloads', () => {
     expect(again.body.moved).toBe(0);
     expect((await t.call('POST', '/v1/caseloads/reassign', { as: 'manager', body: { from: 'a', to: 'a' } })).status).toBe(400);
   });
+
+  it('refuses a caseload to someone who is not an enabled navigator with 404, and moves nothing', async () => {
+    const leaving = await otherNavigatorToken(t, 'navigator-leaving-404');
+    const patientId = await referPatient(t, { token: leaving });
+    const managerId = await registerManager();
+    const disabledId = await addNavigator(t, 'navigator-disabled');
+    expect((await t.call('PATCH', `/v1/people/${disabledId}`, { as: 'admin', body: { enabled: false } })).status).toBe(200);
+    for (const to of ['navigator-nobody', 'navigator-disabled', 'manager-not-navigator']) {
+      const res = await t.call('POST', '/v1/caseloads/reassign', { as: 'manager', body: { from: 'navigator-leaving-404', to } });
+      expect(res.status, to).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    expect((await t.call('GET', `/v1/patients/${patientId}`, { token: leaving })).body.navigator).toBe('navigator-leaving-404');
+    expect(managerId).toMatch(/^[0-9A-Z]{26}$/);
+  });
 });
+
+async function registerManager() {
+  return registerLocalPerson(
+    t.db,
+    t.clock,
+    t.services.people,
+    { email: 'manager-not-navigator@example.org', givenName: 'Mo', familyName: 'Manager', role: 'manager', sub: 'manager-not-navigator' },
+    t.services.ids,
+  );
+}

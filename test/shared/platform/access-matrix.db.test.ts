@@ -30,6 +30,7 @@ interface Ids {
   cardId: string;
   followUpId: string;
   assessmentId: string;
+  personId: string;
 }
 
 const everyone = ROLES;
@@ -53,7 +54,8 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/referrals', allowed: caseReaders },
   { method: 'get', path: '/v1/patients', allowed: caseReaders },
   { method: 'get', path: '/v1/patients/{patientId}', allowed: caseReaders },
-  { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
+  // nobody-2 is not a navigator: an allowed caller gets past authorization to the 404.
+  { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, allowedStatus: 404, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
   { method: 'post', path: '/v1/patients/{patientId}/assessments', allowed: caseWorkers, body: () => ({ kind: 'follow_up', ons4 }) },
   { method: 'get', path: '/v1/patients/{patientId}/assessments', allowed: caseReaders },
   {
@@ -84,10 +86,17 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/reports/programme?from=2026-01-01&to=2026-01-31', allowed: ['navigator', 'manager', 'admin'] },
   { method: 'get', path: '/v1/reports/attendance.csv?from=2026-01-01&to=2026-01-31', allowed: ['manager', 'admin'] },
   { method: 'get', path: '/v1/reports/outcomes.csv', allowed: ['manager', 'admin'] },
+  // People: admins change the team, managers see it.
+  { method: 'post', path: '/v1/people', allowed: ['admin'], body: () => ({ email: `matrix-${randomUUID()}@example.org`, givenName: 'M', familyName: 'P', role: 'navigator' }) },
+  { method: 'get', path: '/v1/people', allowed: managers },
+  { method: 'get', path: '/v1/people/{personId}', allowed: managers },
+  { method: 'patch', path: '/v1/people/{personId}', allowed: ['admin'], body: () => ({ givenName: 'Renamed' }) },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
+  { method: 'get', path: '/v1/dev/people', allowed: 'public' },
   { method: 'post', path: '/v1/dev/clock', allowed: 'public', body: () => ({ advance: 'PT1S' }) },
+  { method: 'get', path: '/v1/dev/outbox', allowed: 'public' },
 ];
 
 let t: TestApp;
@@ -122,7 +131,9 @@ beforeAll(async () => {
   });
   await t.call('POST', `/v1/followups/${otherPrescription.body.followUpId}/complete`, { as: 'navigator', body: { assessment: { ons4 } } });
   const baseline = await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: { kind: 'baseline', ons4 } });
+  const person = await t.call('POST', '/v1/people', { as: 'admin', body: { email: 'matrix-person@example.org', givenName: 'M', familyName: 'P', role: 'manager' } });
   ids = {
+    personId: person.body.personId,
     assessmentId: baseline.body.assessmentId,
     followUpId: otherPrescription.body.followUpId,
     cardId,

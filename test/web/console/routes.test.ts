@@ -35,8 +35,8 @@ describe('hash routes', () => {
   it('shows each role its own navigation', () => {
     const labels = (role: Parameters<typeof navLinks>[0]) => navLinks(role).map((l) => l.label);
     expect(labels('navigator')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups']);
-    expect(labels('manager')).toEqual(['Providers', 'Reports']);
-    expect(labels('admin')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'Providers', 'Reports']);
+    expect(labels('manager')).toEqual(['Providers', 'Reports', 'People']);
+    expect(labels('admin')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'Providers', 'Reports', 'People']);
     expect(homeRoute('navigator')).toEqual({ name: 'caseload' });
     expect(homeRoute('manager')).toEqual({ name: 'providers' });
   });
@@ -48,5 +48,14 @@ describe('hash routes', () => {
     expect(canOpen('manager', 'providers')).toBe(true);
     expect(canOpen('admin', 'reports')).toBe(true);
     expect(canOpen('provider', 'caseload')).toBe(false);
+    expect(canOpen('manager', 'people')).toBe(true);
+    expect(canOpen('admin', 'people')).toBe(true);
+    expect(canOpen('navigator', 'people')).toBe(false);
+  });
+
+  it('parses and builds the people page, with its role filter', () => {
+    expect(parseRoute('#/people')).toEqual({ name: 'people' });
+    expect(parseRoute(href.people('manager'))).toEqual({ name: 'people', role: 'manager' });
+    expect(parseRoute('#/people/extra').name).toBe('notFound');
   });
 });

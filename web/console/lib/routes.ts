@@ -15,6 +15,7 @@ export type Route =
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
   | { name: 'reports'; query: Record<string, string> }
+  | { name: 'people'; role?: string }
   | { name: 'notFound'; path: string };
 
 const ID = /^[0-9A-Za-z-]{1,64}$/;
@@ -45,6 +46,9 @@ export function parseRoute(hash: string): Route {
       return ID.test(second) ? { name: 'provider', providerId: second } : { name: 'notFound', path: pathPart };
     case 'reports':
       return second === undefined ? { name: 'reports', query } : { name: 'notFound', path: pathPart };
+    case 'people':
+      if (second !== undefined) return { name: 'notFound', path: pathPart };
+      return query.role ? { name: 'people', role: query.role } : { name: 'people' };
     default:
       return { name: 'notFound', path: pathPart };
   }
@@ -77,12 +81,13 @@ export const href = {
   newProvider: () => '#/providers/new',
   provider: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}`,
   reports: (query: Record<string, string | undefined> = {}) => withQuery('#/reports', query),
+  people: (role?: string) => withQuery('#/people', { role }),
 };
 
 export type RouteName = Route['name'];
 
 const NAVIGATOR_ROUTES: readonly RouteName[] = ['caseload', 'referrals', 'newReferral', 'patient', 'followups'];
-const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'reports'];
+const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'reports', 'people'];
 
 /** Whether a role may open a page (the API still decides what it may read). */
 export function canOpen(role: Role, name: RouteName): boolean {
@@ -110,6 +115,7 @@ const NAVIGATOR_LINKS: NavLink[] = [
 const MANAGER_LINKS: NavLink[] = [
   { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'provider'] },
   { label: 'Reports', href: href.reports(), matches: ['reports'] },
+  { label: 'People', href: href.people(), matches: ['people'] },
 ];
 
 export function navLinks(role: Role): NavLink[] {

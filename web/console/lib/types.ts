@@ -36,3 +36,7 @@ export type SessionStats = Schemas['SessionStats'];
 export type ApiErrorBody = Schemas['Error'];
 export type ApiIssue = NonNullable<ApiErrorBody['error']['issues']>[number];
 export type Role = 'provider' | 'navigator' | 'manager' | 'admin';
+export type Person = Schemas['Person'];
+export type InvitePerson = Schemas['InvitePerson'];
+export type UpdatePerson = Schemas['UpdatePerson'];
+export type PersonRole = Schemas['PersonRole'];
