@@ -8,6 +8,43 @@ import { digestOwed } from '#shared/digest/rules';
 import type { DevClock } from './dev-clock';
 
 /**
+ * Runs a tick every second and at once whenever the dev clock moves. A tick that rejects (DynamoDB
+ * Local briefly unavailable, say) is logged and the next one tries again: a timer's rejected
+ * promise would otherwise be an unhandled rejection, which ends the whole local server.
+ */
+class ClockTicker {
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly clock: DevClock,
+    private readonly logger: Logger,
+    private readonly what: string,
+  ) {}
+
+  start(tick: () => Promise<unknown>): void {
+    this.stop();
+    this.timer = setInterval(() => this.run(tick), 1000);
+    this.timer.unref();
+    this.unsubscribe = this.clock.onChange(() => this.run(tick));
+  }
+
+  /** One tick now, its failure logged (never thrown). */
+  run(tick: () => Promise<unknown>): void {
+    tick().catch((error: unknown) => {
+      this.logger.error(`${this.what} failed; the next tick tries again`, { error: error instanceof Error ? error.name : 'unknown' });
+    });
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}
+
+/**
  * Local mode's EventBridge Scheduler: schedules are items in DynamoDB Local (so they survive a
  * restart), and when the dev clock reaches one it invokes the same handler, with the same event,
  * that the follow-up Lambda gets in AWS — then deletes it, as ActionAfterCompletion DELETE does.
@@ -15,8 +52,7 @@ import type { DevClock } from './dev-clock';
  */
 export class LocalFollowUpScheduler implements FollowUpScheduler {
   private handler: ((event: FollowUpEvent) => Promise<unknown>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private readonly ticker: ClockTicker;
   private running: Promise<number> | undefined;
   private again: Promise<number> | undefined;
 
@@ -24,7 +60,9 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
     private readonly db: Db,
     private readonly clock: DevClock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.ticker = new ClockTicker(clock, logger, 'local follow-up schedule check');
+  }
 
   async schedule(followUp: { followUpId: string; prescriptionId: string; patientId: string; version: number; dueAt: string }): Promise<void> {
     const event: FollowUpEvent = {
@@ -40,7 +78,7 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
       }),
     );
     // A schedule already due fires at once, as an `at()` in the past would be delivered promptly.
-    void this.tick();
+    this.ticker.run(() => this.tick());
   }
 
   async unschedule(followUp: { followUpId: string; version: number }): Promise<void> {
@@ -52,17 +90,14 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
   /** Starts firing: every second, and at once whenever the dev clock jumps. */
   start(handler: (event: FollowUpEvent) => Promise<unknown>): void {
     this.handler = handler;
-    this.timer = setInterval(() => void this.tick(), 1000);
-    this.timer.unref();
-    this.unsubscribe = this.clock.onChange(() => void this.tick());
+    this.ticker.start(() => this.tick());
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
+    this.ticker.stop();
     this.handler = undefined;
-    await this.again;
-    await this.running;
+    await this.again?.catch(() => undefined);
+    await this.running?.catch(() => undefined);
   }
 
   /**
@@ -114,8 +149,7 @@ export class LocalFollowUpScheduler implements FollowUpScheduler {
  */
 export class LocalDigestSchedule {
   private handler: (() => Promise<unknown>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private readonly ticker: ClockTicker;
   private running: Promise<string | undefined> | undefined;
   /** The clock reading the last check covered: a 09:00 after it is still owed. */
   private checkedUpTo: Date;
@@ -125,20 +159,18 @@ export class LocalDigestSchedule {
     private readonly logger: Logger,
   ) {
     this.checkedUpTo = clock.now();
+    this.ticker = new ClockTicker(clock, logger, 'local digest schedule check');
   }
 
   /** Starts checking; a 09:00 passed before this (while stopped) is not owed. */
   start(handler: () => Promise<unknown>): void {
     this.handler = handler;
     this.checkedUpTo = this.clock.now();
-    this.timer = setInterval(() => void this.tick(), 1000);
-    this.timer.unref();
-    this.unsubscribe = this.clock.onChange(() => void this.tick());
+    this.ticker.start(() => this.tick());
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
+    this.ticker.stop();
     this.handler = undefined;
     await this.running;
   }
