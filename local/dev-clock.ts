@@ -17,6 +17,9 @@ export function isIsoDuration(value: string): boolean {
  * after a jump. "Advance P84D" adds 84 London calendar days (same wall-clock time,
  * across clock changes), which is how a person fast-forwards a 12-week prescription.
  */
+/** How far the dev clock may be moved in one go: a century covers every walk-through and test. */
+export const MAX_CLOCK_JUMP_YEARS = 100;
+
 export class DevClock implements Clock {
   private offsetMs = 0;
   private readonly listeners = new Set<(now: Date) => void>();
@@ -33,9 +36,25 @@ export class DevClock implements Clock {
   }
 
   advance(duration: string): Date {
-    const from = Temporal.Instant.fromEpochMilliseconds(this.now().getTime()).toZonedDateTimeISO(LONDON);
-    const to = from.add(Temporal.Duration.from(duration));
-    return this.set(new Date(to.epochMilliseconds));
+    const to = this.advancedBy(duration);
+    if (!to) throw new RangeError(`advancing the clock by ${duration} leaves the range it may be set to`);
+    return this.set(to);
+  }
+
+  /**
+   * Where `advance(duration)` would move the clock (London calendar time), or undefined when that
+   * is further than MAX_CLOCK_JUMP_YEARS from now or beyond what a date can hold.
+   */
+  advancedBy(duration: string): Date | undefined {
+    try {
+      const from = Temporal.Instant.fromEpochMilliseconds(this.now().getTime()).toZonedDateTimeISO(LONDON);
+      const to = from.add(Temporal.Duration.from(duration));
+      const years = Math.abs(from.until(to, { largestUnit: 'years' }).years);
+      return years < MAX_CLOCK_JUMP_YEARS ? new Date(to.epochMilliseconds) : undefined;
+    } catch (error) {
+      if (error instanceof RangeError) return undefined;
+      throw error;
+    }
   }
 
   /** Called whenever the clock jumps (the local scheduler listens, to fire what fell due). */

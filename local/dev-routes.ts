@@ -5,6 +5,7 @@ import {
   commonErrors,
   conflictError,
   defineRoute,
+  failWith,
   jsonBody,
   jsonResponse,
   notFoundError,
@@ -13,7 +14,7 @@ import {
   type AppEnv,
 } from '#shared/platform/http';
 import type { DevClock } from './dev-clock';
-import { isIsoDuration } from './dev-clock';
+import { isIsoDuration, MAX_CLOCK_JUMP_YEARS } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import type { LocalOutbox } from './digest';
 import type { PeopleStore } from '#shared/people/store';
@@ -155,6 +156,12 @@ export function devApp(issuer: DevIssuer, clock: DevClock, outbox: Pick<LocalOut
   app.openapi(devRoutes.readClock, (c) => c.json({ now: clock.now().toISOString() }, 200));
   app.openapi(devRoutes.moveClock, (c) => {
     const body = c.req.valid('json');
+    if (body.advance !== undefined && !clock.advancedBy(body.advance)) {
+      return failWith({
+        kind: 'invalid',
+        issues: [{ in: 'body', path: 'advance', code: 'out_of_range', message: `must move the clock less than ${MAX_CLOCK_JUMP_YEARS} years` }],
+      });
+    }
     const now = body.now !== undefined ? clock.set(new Date(body.now)) : clock.advance(body.advance!);
     return c.json({ now: now.toISOString() }, 200);
   });

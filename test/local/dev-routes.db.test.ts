@@ -34,6 +34,14 @@ describe('POST /v1/dev/tokens', () => {
 });
 
 describe('/v1/dev/clock', () => {
+  it.each(['P300000Y', 'P100Y', '-P100Y'])('refuses to move the clock by %s (400, not a 500) and leaves it where it was', async (advance) => {
+    const before = (await t.call('GET', '/v1/dev/clock')).body.now;
+    const res = await t.call('POST', '/v1/dev/clock', { body: { advance } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0]).toMatchObject({ path: 'advance', code: 'out_of_range' });
+    expect(Date.parse((await t.call('GET', '/v1/dev/clock')).body.now) - Date.parse(before)).toBeLessThan(60_000);
+  });
+
   it('reads, advances by London calendar days, and sets', async () => {
     expect((await t.call('GET', '/v1/dev/clock')).body.now).toMatch(/^2026-09-01T08:00/);
     const advanced = await t.call('POST', '/v1/dev/clock', { body: { advance: 'P84D' } });
