@@ -21,6 +21,13 @@ export const CLAIMS = { groups: 'cognito:groups', providerId: 'custom:providerId
 /** Only asymmetric algorithms: Cognito signs with RS256, the local issuer with ES256. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
 
+/**
+ * The longest a token may live, and the oldest it may be: Cognito's ID tokens last at most a day
+ * (an hour by default), the local issuer's 12 hours. A token issued in the future, or made to last
+ * for years, is refused whoever signed it.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
 export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
@@ -40,8 +47,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         audience: options.audience,
         algorithms: ACCEPTED_ALGORITHMS,
         currentDate: options.clock.now(),
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+        // Checks iat too: not in the future, and no older than a token may live.
+        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
       }));
+      if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_SECONDS) throw unauthenticated('The token is not valid.');
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token is not valid.');

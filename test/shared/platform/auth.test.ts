@@ -65,6 +65,27 @@ describe('token verification (the same path for Cognito and the local issuer)', 
     expect((await rejection(verify('not.a.jwt'))).status).toBe(401);
   });
 
+  it.each([
+    ['issued a year in the future', 365 * 86_400, 365 * 86_400 + 3600],
+    ['issued now with a 100-year expiry', 0, 100 * 365 * 86_400],
+    ['issued two days ago, still unexpired', -2 * 86_400, 3600],
+  ])('refuses a token %s, though its signature is good', async (_label, issuedIn, expiresIn) => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'long-lived', alg: 'ES256' };
+    const verifyLocal = createTokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [jwk] }), clock: fixedClock(now) });
+    const seconds = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({ token_use: 'id', 'cognito:groups': ['admin'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'long-lived' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setSubject('forever')
+      .setIssuedAt(seconds + issuedIn)
+      .setExpirationTime(seconds + expiresIn)
+      .sign(privateKey);
+    const error = await rejection(verifyLocal(token));
+    expect([error.status, error.code]).toEqual([401, 'unauthenticated']);
+  });
+
   it('accepts RS256 (what Cognito signs with) from a key set', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'cognito-like', alg: 'RS256' };
