@@ -135,6 +135,8 @@ function errorResponse(error: Error, c: Context, deps: HttpDependencies) {
     return c.json(errorBody(known ?? new ApiError(400, 'invalid_request', error.message)), known?.status ?? 400);
   }
   // A server fault. Log what it was, never the request's data.
-  deps.logger.error('unhandled error', { name: error.name, message: error.message, route: c.req.routePath });
+  // `message` is a reserved key in Powertools' logger (it would be dropped): the error's own
+  // message goes under another name, cut short.
+  deps.logger.error('unhandled error', { name: error.name, errorMessage: error.message.slice(0, 300), route: c.req.routePath });
   return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
 }

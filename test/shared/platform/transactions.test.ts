@@ -1,7 +1,7 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CONFLICT_ATTEMPTS, transact } from '#shared/platform/transactions';
 import { createTestApp } from '../../support/app';
 
@@ -68,5 +68,18 @@ describe('a request whose transaction keeps meeting concurrent ones', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(res.body.error.code).toBe('busy');
+  });
+});
+
+describe('a server fault', () => {
+  it('is a 500 in the one error shape, logged with its name and message (not under the key Powertools drops)', async () => {
+    const { mock, db } = mockedDb();
+    mock.on(GetCommand).rejects(Object.assign(new Error('the disk is on fire'), { name: 'InternalServerError' }));
+    const t = await createTestApp({ db });
+    const error = vi.spyOn(t.services.logger, 'error');
+    const res = await t.call('GET', '/v1/patients/01J00000000000000000000001', { as: 'manager' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+    expect(error).toHaveBeenCalledWith('unhandled error', { name: 'InternalServerError', errorMessage: 'the disk is on fire', route: '/v1/patients/:patientId' });
   });
 });
