@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '#shared/platform/text';
 import { CalendarDate, Postcode } from '#shared/registry/schema';
 import { isValidNhsNumber, normaliseUkPhone } from './validation';
 
@@ -10,7 +11,7 @@ export const SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = '871731000000106';
 
 const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time' });
-const PersonName = z.string().trim().min(1, 'must not be empty').max(100);
+const PersonName = plainText(z.string().trim().min(1, 'must not be empty').max(100));
 
 export const PatientInput = z
   .object({
@@ -40,11 +41,11 @@ export const CreateReferralBody = z
     patient: PatientInput,
     source: z.enum(REFERRAL_SOURCES),
     reasons: z
-      .array(z.string().trim().min(1, 'must not be empty').max(40, 'at most 40 characters'))
+      .array(plainText(z.string().trim().min(1, 'must not be empty').max(40, 'at most 40 characters')))
       .min(1, 'at least one reason')
       .max(10, 'at most 10 reasons')
       .openapi({ example: ['isolation', 'exercise'], description: 'Short tags, e.g. isolation, exercise, debt, housing.' }),
-    notes: z.string().trim().max(2000).optional(),
+    notes: plainText(z.string().trim().max(2000), { multiline: true }).optional(),
     navigator: z
       .string()
       .min(1)

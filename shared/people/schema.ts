@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '#shared/platform/text';
 import { ROLES } from '#shared/platform/auth';
 import { PageQuery } from '#shared/platform/http';
 import { ULID_PATTERN } from '#shared/platform/ids';
@@ -8,7 +9,7 @@ export const PERSON_STATUSES = ['pending', 'enabled', 'disabled'] as const;
 
 const Instant = z.string().openapi({ format: 'date-time', example: '2026-11-23T09:00:00.000Z' });
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
-const PersonName = z.string().trim().min(1, 'must not be empty').max(60, 'must be 60 characters or fewer');
+const PersonName = plainText(z.string().trim().min(1, 'must not be empty').max(60, 'must be 60 characters or fewer'));
 
 export const PersonRole = z.enum(ROLES).openapi('PersonRole', {
   description: 'navigator, manager, admin, or provider (staff of one provider, who scan at its venues)',

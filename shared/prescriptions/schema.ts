@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '#shared/platform/text';
 import { ULID_PATTERN } from '#shared/platform/ids';
 import { CalendarDate, Category } from '#shared/registry/schema';
 import { DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS, PRESCRIPTION_STATUSES } from './rules';
@@ -13,7 +14,7 @@ export const CreatePrescriptionBody = z
     startDate: CalendarDate.openapi({ description: 'First day, a London calendar date.' }),
     weeks: Weeks.default(DEFAULT_WEEKS).openapi({ description: `${MIN_WEEKS}–${MAX_WEEKS}, default ${DEFAULT_WEEKS}.` }),
     goals: z
-      .array(z.string().trim().min(1, 'must not be empty').max(200))
+      .array(plainText(z.string().trim().min(1, 'must not be empty').max(200)))
       .min(1, 'at least one goal')
       .max(10)
       .openapi({ example: ['Walk to the shops without stopping', 'Meet new people each week'] }),

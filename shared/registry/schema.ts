@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '#shared/platform/text';
 import { isCalendarDate } from '#shared/platform/london';
 import { ULID_PATTERN } from '#shared/platform/ids';
 import { isValidPostcode } from './rules';
@@ -19,7 +20,7 @@ export const CalendarDate = z
   .openapi({ format: 'date', example: '2027-03-31' });
 
 const Instant = z.string().openapi({ format: 'date-time', example: '2026-11-23T09:00:00.000Z' });
-const Name = z.string().trim().min(1, 'must not be empty').max(120);
+const Name = plainText(z.string().trim().min(1, 'must not be empty').max(120));
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
 
 export const AccreditationInput = z

@@ -185,3 +185,15 @@ async function registerManager() {
     t.services.ids,
   );
 }
+
+describe('names and notes are plain text', () => {
+  it('a given name with a NUL or a lone surrogate is a 400 on that field; notes may have line breaks', async () => {
+    for (const givenName of ['Ada\u0000', 'Ada \uDE00']) {
+      const res = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { givenName } }) });
+      expect(res.status).toBe(400);
+      expect(res.body.error.issues.map((issue: { path: string }) => issue.path)).toContain('patient.givenName');
+    }
+    const ok = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber: undefined }, notes: 'Line one\nLine two' }) });
+    expect(ok.status).toBe(201);
+  });
+});

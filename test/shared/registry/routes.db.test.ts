@@ -290,3 +290,20 @@ describe('unknown routes', () => {
     expect(res.body).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
   });
 });
+
+describe('names are plain text', () => {
+  it.each([
+    ['a NUL character', 'Walkers\u0000'],
+    ['a lone surrogate', 'Walkers \uD83D'],
+    ['a line break', 'Walkers\nGroup'],
+  ])('a provider name with %s is a 400 on name, and nothing is written', async (_label, name) => {
+    const before = (await t.call('GET', '/v1/providers?limit=100', { as: 'manager' })).body.items.length;
+    const res = await t.call('POST', '/v1/providers', {
+      as: 'manager',
+      body: { name, categories: ['physical'], accreditation: { status: 'accredited', validUntil: '2030-01-01' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((issue: { path: string }) => issue.path)).toContain('name');
+    expect((await t.call('GET', '/v1/providers?limit=100', { as: 'manager' })).body.items).toHaveLength(before);
+  });
+});
