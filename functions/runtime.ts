@@ -26,8 +26,9 @@ import type { ApiEnvironment, DigestEnvironment, ExportsEnvironment, TableEnviro
  * Scheduler, the system clock.
  */
 export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
-  // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout.
-  const cognito = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+  // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout
+  // (throwOnRequestTimeout: without it the SDK's handler only warns and waits on).
+  const cognito = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true } });
   return appDependencies(
     env,
     new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)),
@@ -57,7 +58,7 @@ export function awsFollowUpDueMarker(env: TableEnvironment) {
 export function awsDigestService(env: DigestEnvironment) {
   const logger = createLogger();
   const mailer = new SesDigestMailer(
-    new SESv2Client({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+    new SESv2Client({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true } }),
     { fromAddress: env.DIGEST_FROM_ADDRESS },
   );
   const db = { client: createDocumentClient(), tableName: env.TABLE_NAME };

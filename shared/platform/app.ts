@@ -118,10 +118,27 @@ const RETRYABLE_AWS_ERRORS = new Set([
   'TransactionInProgressException',
 ]);
 
+/**
+ * Network failures between us and the database (refused, reset, timed out): nothing is known to
+ * have been written, and the same request later will likely work, so they are a 503 too.
+ */
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+export function isUnavailable(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return NETWORK_ERROR_NAMES.has(error.name) || (typeof code === 'string' && NETWORK_ERROR_CODES.has(code));
+}
+
 function errorResponse(error: Error, c: Context, deps: HttpDependencies) {
   if (error instanceof ApiError) {
     if (error.status === 503) c.header('Retry-After', '1');
     return c.json(errorBody(error), error.status);
+  }
+  if (isUnavailable(error)) {
+    c.header('Retry-After', '2');
+    deps.logger.warn('database unavailable', { name: error.name, route: c.req.routePath });
+    return c.json(errorBody(new ApiError(503, 'unavailable', 'The service cannot reach its database just now; nothing was changed. Try again shortly.')), 503);
   }
   if (RETRYABLE_AWS_ERRORS.has(error.name) || isTransactionConflict(error)) {
     // DynamoDB throttled us (after the SDK's own retries): nothing was written; the client should retry.

@@ -17,6 +17,8 @@ export interface DynamoClientOptions {
   /** Set in local mode and tests (DynamoDB Local); absent in AWS. */
   endpoint?: string;
   region?: string;
+  /** Instead of DYNAMO_TIMEOUTS (a test of a stalled endpoint wants short ones). */
+  timeouts?: { connectionTimeout: number; requestTimeout: number; maxAttempts: number };
 }
 
 /**
@@ -26,10 +28,27 @@ export interface DynamoClientOptions {
  */
 const quietSdkLogger = { debug() {}, warn() {}, error() {} } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
 
+/**
+ * How long one DynamoDB request may take, and how often it is tried. The SDK's default handler
+ * has no timeout, so a stalled endpoint held a request until the Lambda's own (10 s) timeout.
+ * In AWS a request is single-digit milliseconds, so 1 s is generous; two attempts keep the
+ * worst case of a request that makes three calls in turn (a scan) near 3 × 2 × 1.3 s ≈ 8 s,
+ * inside the function's 10 s, so the client hears a 503 rather than a gateway timeout. DynamoDB
+ * Local, a JVM on a shared machine, gets more room: a busy test run must not time out.
+ */
+export const DYNAMO_TIMEOUTS = {
+  aws: { connectionTimeout: 300, requestTimeout: 1_000, maxAttempts: 2 },
+  local: { connectionTimeout: 2_000, requestTimeout: 10_000, maxAttempts: 2 },
+} as const;
+
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
   const local = options.endpoint !== undefined;
+  const { connectionTimeout, requestTimeout, maxAttempts } = options.timeouts ?? (local ? DYNAMO_TIMEOUTS.local : DYNAMO_TIMEOUTS.aws);
   const base = new DynamoDBClient({
     logger: quietSdkLogger,
+    maxAttempts,
+    // Without throwOnRequestTimeout the handler only warns when a request runs over, and waits on.
+    requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
     ...(options.region ? { region: options.region } : {}),
     ...(local
       ? {
