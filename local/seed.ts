@@ -345,6 +345,13 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
   }
 }
 
+/** The seed's scanners record scans and never read attendance. */
+const NO_ATTENDANCE_READS = {
+  providerExists: async () => {
+    throw new Error('the demo data records scans only');
+  },
+};
+
 /**
  * The last seven days at the door: the person comes to each prescribed session in its weekly
  * slot (missing about one in four), scanned by the provider's device through the real scan
@@ -375,7 +382,8 @@ async function seedScans(
       const session = activity?.schedule?.find((slot) => WEEKDAYS.indexOf(slot.day) + 1 === day.dayOfWeek);
       if (!activity || !session || (seed + back) % 4 === 0) continue;
       const scannedAt = day.toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(session.startTime) }).add({ minutes: 5 });
-      const scanner = new ScanService(services.scans, fixedClock(new Date(scannedAt.epochMilliseconds + 60_000)), services.logger);
+      // A scanner whose clock is the moment of the scan; it records scans only, so it asks the registry nothing.
+      const scanner = new ScanService(services.scans, fixedClock(new Date(scannedAt.epochMilliseconds + 60_000)), services.logger, NO_ATTENDANCE_READS);
       await scanner.recordScan(
         { sub: `device-${activity.providerId}`, role: 'provider', providerId: activity.providerId },
         { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },

@@ -90,12 +90,17 @@ export function doorRejection(facts: Omit<ScanFacts, 'prescription'>): Rejection
 /** Whether a new scan counts: the door's checks, then the card holder's prescription on the day. */
 export function decideScan(facts: ScanFacts): ScanDecision {
   const reason = doorRejection(facts);
-  if (reason) return reject(reason);
-  const card = facts.card!;
-  const day = londonDate(facts.scannedAt);
-  const { prescription, activity } = facts;
-  if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription');
+  return reason ? reject(reason) : decideForHolder({ ...facts, card: facts.card! });
+}
 
+/**
+ * The rest of decideScan, for a scan that has passed `doorRejection` (so its card is known): the
+ * card holder's prescription must be active on the London day of the scan.
+ */
+export function decideForHolder(facts: ScanFacts & { card: CardRecord }): ScanDecision {
+  const { card, prescription, activity } = facts;
+  const day = londonDate(facts.scannedAt);
+  if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription');
   return {
     outcome: 'accepted',
     day,

@@ -3,7 +3,7 @@ import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import type { Logger } from '#shared/platform/logger';
 import type { FieldIssue } from '#shared/platform/errors';
-import { attendanceRangeIssues, decideScan, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
+import { attendanceRangeIssues, decideForHolder, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
 import type { AcceptedScanView, DuplicateScanView, ProviderAttendanceView, RejectedScanView, ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
 import { londonDate } from '#shared/platform/london';
@@ -44,7 +44,7 @@ export class ScanService {
     private readonly store: ScanStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly sessions?: ProviderSessions,
+    private readonly sessions: ProviderSessions,
   ) {}
 
   /**
@@ -56,7 +56,6 @@ export class ScanService {
     providerId: string,
     query: { from: string; to: string; activityId?: string | undefined },
   ): Promise<AttendanceOutcome> {
-    if (!this.sessions) throw new Error('ScanService was built without the provider sessions it needs for attendance');
     if (principal.role === 'provider' && principal.providerId !== providerId) {
       return { kind: 'forbidden', message: 'A provider may only read its own attendance.' };
     }
@@ -90,7 +89,6 @@ export class ScanService {
     const place = input.activityId ?? `VENUE-${input.venueId}`;
     for (let attempt = 1; attempt <= SCAN_ATTEMPTS; attempt++) {
       const reads = await this.store.read({ cardId, venueId: input.venueId, activityId: input.activityId, providerId: principal.providerId });
-      const holder = reads.card ? await this.store.readHolder(reads.card.patientId, place, day) : {};
       const now = this.clock.now();
       const facts = {
         providerId: principal.providerId,
@@ -104,8 +102,10 @@ export class ScanService {
       };
       // A scan that fails the door's checks is refused before anything is said about what was
       // recorded, so no provider learns of another's attendance from a duplicate answer.
+      // The door's checks need only the first read, so a refused scan costs one round trip.
       const refused = doorRejection(facts);
-      if (refused) return this.rejected(input.scanId, refused, reads.card);
+      if (refused || !reads.card) return this.rejected(input.scanId, refused ?? 'unknown_card', reads.card);
+      const holder = await this.store.readHolder(reads.card.patientId, place, day);
       // Already recorded for this person, place and day: a retry gets its original answer, a
       // second scan the current counts — either way a duplicate, never counted again. (The
       // recorded attendance proves the prescription was active then, so it is not re-checked.)
@@ -114,7 +114,7 @@ export class ScanService {
         return this.duplicate(holder.recorded, input.scanId, holder.prescription);
       }
 
-      const decision = decideScan({ ...facts, prescription: holder.prescription });
+      const decision = decideForHolder({ ...facts, card: reads.card, prescription: holder.prescription });
       if (decision.outcome === 'rejected') return this.rejected(input.scanId, decision.reason, reads.card);
 
       const { prescription } = decision;
