@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { conflict } from '#shared/platform/errors';
 import { keys, patientRecordPrefix } from '#shared/platform/keys';
-import { transact, type TransactItem } from '#shared/platform/transactions';
+import { transact, transactConditions, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
 import type { AssessmentRecord } from './rules';
@@ -72,7 +72,6 @@ export class AssessmentStore {
    * and the patient is still in the caller's caseload; `changed` if either moved meanwhile.
    */
   async amend(before: AssessmentRecord, after: AssessmentRecord, principal: Principal): Promise<'amended' | 'changed'> {
-    const changed = new AmendedMeanwhile();
     const items: TransactItem[] = [
       {
         Put: {
@@ -91,13 +90,7 @@ export class AssessmentStore {
         },
       },
     ];
-    try {
-      await transact(this.db, items, () => changed);
-      return 'amended';
-    } catch (error) {
-      if (error === changed) return 'changed';
-      throw error;
-    }
+    return (await transactConditions(this.db, items)) ? 'changed' : 'amended';
   }
 
   /** Several assessments by id (with their patients), in BatchGetItem rounds; missing ones are absent. */
@@ -112,5 +105,3 @@ export class AssessmentStore {
     return items.map((item) => assessmentFromItem(item));
   }
 }
-
-class AmendedMeanwhile extends Error {}

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { patientCondition } from '#shared/patients/store';
-import { transact, type TransactItem } from '#shared/platform/transactions';
+import { transactConditions, type TransactItem } from '#shared/platform/transactions';
 import { CARD_CONFLICTS, mayIssue, type CardConflict, type CardRecord } from './rules';
 import { Card } from './schema';
 
@@ -67,7 +67,7 @@ export class CardStore {
         },
       },
     ];
-    const failed = await this.run(items);
+    const failed = await transactConditions(this.db, items);
     if (!failed) return written;
     // Which condition failed says what went wrong; the items are read again only to say it precisely.
     if (failed.includes(1) && !(await this.patientInCaseload(card.patientId, options))) return { kind: 'not_found', what: 'Patient' };
@@ -111,7 +111,7 @@ export class CardStore {
         },
       },
     ];
-    const failed = await this.run(items);
+    const failed = await transactConditions(this.db, items);
     if (!failed) return written;
     if (failed.includes(0)) {
       const current = await this.getCard(revoked.cardId);
@@ -146,26 +146,6 @@ export class CardStore {
       }),
     );
     return result.Item !== undefined && (options.caseload === undefined || result.Item.navigator === options.caseload);
-  }
-
-  /**
-   * Runs the transaction; returns the indexes of the items whose condition failed, or undefined
-   * when it committed. (`transact` already retries one cancelled by a concurrent transaction.)
-   */
-  private async run(items: TransactItem[]): Promise<number[] | undefined> {
-    try {
-      await transact(this.db, items, (failed) => new ConditionsFailed(failed));
-      return undefined;
-    } catch (error) {
-      if (error instanceof ConditionsFailed) return error.failed;
-      throw error;
-    }
-  }
-}
-
-class ConditionsFailed extends Error {
-  constructor(readonly failed: number[]) {
-    super('transaction conditions failed');
   }
 }
 

@@ -4,7 +4,7 @@ import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPage
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
 import { indexAttributes } from '#shared/platform/table';
-import { transact, type TransactItem } from '#shared/platform/transactions';
+import { transact, transactConditions, type TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord, ReferralRecord } from './rules';
 import { Patient, Referral, type ReferralStatus } from './schema';
 
@@ -47,14 +47,11 @@ export class PatientStore {
         },
       });
     }
-    const registered = new NhsNumberRegistered();
-    try {
-      await transact(this.db, items, (failed) => (failed.includes(2) ? registered : undefined));
-      return 'created';
-    } catch (error) {
-      if (error === registered) return 'nhs_number_registered';
-      throw error;
-    }
+    const failed = await transactConditions(this.db, items);
+    if (!failed) return 'created';
+    if (failed.includes(2)) return 'nhs_number_registered';
+    // The patient and referral are new ids: only a concurrent write of the same ids could fail them.
+    throw new Error('a new patient or referral id was already taken');
   }
 
   /** The ids of a navigator's caseload (GSI1, keys only): what a navigator's reports are narrowed to. */
@@ -266,5 +263,3 @@ export class PatientStore {
 }
 
 class PatientMovedElsewhere extends Error {}
-
-class NhsNumberRegistered extends Error {}

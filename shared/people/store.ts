@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, keys, membership } from '#shared/platform/keys';
+import { transactConditions } from '#shared/platform/transactions';
 import { z } from 'zod';
 import { adminDelta, type PersonRecord } from './rules';
 import { Person, PersonRole } from './schema';
@@ -200,14 +201,7 @@ export class PeopleStore {
     return (await this.db.client.send(new GetCommand({ TableName: this.db.tableName, Key: key, ConsistentRead: true }))).Item;
   }
 
+  /** A transaction through the shared one (conflicts retried); `condition_failed` when a condition no longer held. */
   private async transact(items: TransactItems): Promise<'written' | 'condition_failed'> {
-    try {
-      await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'written';
-    } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'condition_failed';
-      throw error;
-    }
-  }
-}
+    return (await transactConditions(this.db, items)) ? 'condition_failed' : 'written';
+  }}

@@ -45,3 +45,24 @@ export async function transact(
     }
   }
 }
+
+class ConditionsFailed extends Error {
+  constructor(readonly failed: number[]) {
+    super('transaction conditions failed');
+  }
+}
+
+/**
+ * Runs the transaction as `transact` does (retrying one cancelled by a concurrent transaction);
+ * the indexes of the items whose condition failed, or undefined when it committed. For stores that
+ * answer a failed condition with an outcome rather than an error.
+ */
+export async function transactConditions(db: Db, items: TransactItem[]): Promise<number[] | undefined> {
+  try {
+    await transact(db, items, (failed) => new ConditionsFailed(failed));
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConditionsFailed) return error.failed;
+    throw error;
+  }
+}

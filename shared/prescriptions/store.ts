@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#shared/platform/auth';
 import { batchGetAll, batchGetItems, queryPages, queryPatientRecords, type Db } from '#shared/platform/dynamo';
 import { keys, patientRecordPrefix, reportIndex } from '#shared/platform/keys';
-import { transact, type TransactItem } from '#shared/platform/transactions';
+import { transactConditions, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
 import { z } from 'zod';
@@ -109,19 +109,10 @@ export class PrescriptionStore {
 
   /** Runs a transaction; the conflict its failed conditions mean, or undefined when it committed. */
   private async write(items: TransactItem[], conflictOf: (failed: number[]) => PrescriptionConflict): Promise<PrescriptionConflict | undefined> {
-    let refused: PrescriptionConflict | undefined;
-    const sentinel = new Error('conditions failed');
-    try {
-      await transact(this.db, items, (failed) => {
-        refused = conflictOf(failed);
-        return sentinel;
-      });
-      return undefined;
-    } catch (error) {
-      if (error === sentinel && refused) return refused;
-      throw error;
-    }
+    const failed = await transactConditions(this.db, items);
+    return failed ? conflictOf(failed) : undefined;
   }
+
 
   /** The prescription itself (on the reporting index by start date); its count lives in the counter item. */
   prescriptionItem(prescription: PrescriptionRecord): Record<string, unknown> {

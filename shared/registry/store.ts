@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { transactConditions } from '#shared/platform/transactions';
 import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, keys, membership, type Collection } from '#shared/platform/keys';
 import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
@@ -61,7 +62,7 @@ export class RegistryStore {
 
   /** Adds a venue to an existing provider, atomically: a venue is never written for a missing provider. */
   async createVenue(venue: VenueRecord): Promise<'created' | 'no_provider'> {
-    return (await this.transact([
+    const failed = await transactConditions(this.db, [
       {
         ConditionCheck: {
           TableName: this.db.tableName,
@@ -81,9 +82,8 @@ export class RegistryStore {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-    ])) === 'written'
-      ? 'created'
-      : 'no_provider';
+    ]);
+    return failed ? 'no_provider' : 'created';
   }
 
   async getVenue(venueId: string): Promise<VenueRecord | undefined> {
@@ -115,7 +115,7 @@ export class RegistryStore {
    */
   async createActivity(activity: ActivityRecord): Promise<'created' | 'changed'> {
     // The use case checked both first, so a failed condition here is a concurrent change.
-    const written = await this.transact([
+    const failed = await transactConditions(this.db, [
       {
         ConditionCheck: {
           TableName: this.db.tableName,
@@ -145,7 +145,7 @@ export class RegistryStore {
         },
       },
     ]);
-    return written === 'written' ? 'created' : 'changed';
+    return failed ? 'changed' : 'created';
   }
 
   /**
@@ -188,20 +188,6 @@ export class RegistryStore {
   private async list<T>(of: Collection, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
     const result = await queryCollection(this.db, of, page);
     return { ...result, items: result.items.map(map) };
-  }
-
-  /** A transaction; `condition_failed` when a condition no longer held (the caller says what that means). */
-  private async transact(
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-  ): Promise<'written' | 'condition_failed'> {
-    try {
-      await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'written';
-    } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'condition_failed';
-      throw error;
-    }
   }
 }
 
