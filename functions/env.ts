@@ -2,6 +2,8 @@ import { authVariables, functionEnvironment, pseudonymVariables, tableVariables 
 import { schedulerVariables } from '#shared/followups/aws-scheduler';
 import { directoryVariables } from '#shared/people/cognito-directory';
 import { digestMailVariables } from '#shared/digest/ses-mailer';
+import { deviceTokenVariables } from '#shared/devices/kms-signer';
+import { scannerAddressVariables } from '#shared/devices/scanner-address';
 
 /**
  * Each Lambda's environment, declared once: the function parses its own at init, and the stack sets
@@ -9,14 +11,22 @@ import { digestMailVariables } from '#shared/digest/ses-mailer';
  * only (zod schemas), so the stack can import them and a bundle gains next to nothing from them.
  */
 
-/** functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules and administers the user pool. */
+/**
+ * functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules, administers
+ * the user pool, and verifies device tokens (with the device key's public half; it cannot sign).
+ */
 export const apiEnvironment = functionEnvironment('API', {
   ...tableVariables,
   ...authVariables,
   ...schedulerVariables,
   ...pseudonymVariables,
   ...directoryVariables,
+  ...deviceTokenVariables,
+  ...scannerAddressVariables,
 });
+
+/** functions/device-tokens.ts: device enrolment and token trades, the one function that may sign with the device key. */
+export const deviceTokensEnvironment = functionEnvironment('device tokens', { ...tableVariables, ...deviceTokenVariables });
 
 /** functions/exports.ts: the same app for the streamed CSV exports, which only read, so no scheduler. */
 export const exportsEnvironment = functionEnvironment('exports', {
@@ -37,4 +47,5 @@ export const followUpDigestEnvironment = functionEnvironment('follow-up digest',
 export type ApiEnvironment = ReturnType<typeof apiEnvironment.parse>;
 export type ExportsEnvironment = ReturnType<typeof exportsEnvironment.parse>;
 export type TableEnvironment = ReturnType<typeof followUpDueEnvironment.parse>;
+export type DeviceTokensEnvironment = ReturnType<typeof deviceTokensEnvironment.parse>;
 export type DigestEnvironment = ReturnType<typeof followUpDigestEnvironment.parse>;

@@ -1,8 +1,14 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { randomBytes } from 'node:crypto';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createRemoteJWKSet } from 'jose';
-import { createTokenVerifier } from '#shared/platform/auth';
+import { createTokenVerifier, personIssuer, type TrustedIssuer } from '#shared/platform/auth';
+import { KmsDeviceTokenSigner, verifiesOnly } from '#shared/devices/kms-signer';
+import { ssmScannerAddress } from '#shared/devices/scanner-address';
+import { deviceIssuer, noDeviceKey, type DeviceIssuerSettings } from '#shared/devices/tokens';
 import { systemClock } from '#shared/platform/clock';
 import { authSettings } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/platform/dynamo';
@@ -18,7 +24,7 @@ import { FollowUpStore } from '#shared/followups/store';
 import { onceKeySource, type PseudonymKeySource } from '#shared/reports/pseudonym';
 import { CognitoPersonDirectory } from '#shared/people/cognito-directory';
 import type { PersonDirectory } from '#shared/people/directory';
-import type { ApiEnvironment, DigestEnvironment, ExportsEnvironment, TableEnvironment } from './env';
+import type { ApiEnvironment, DeviceTokensEnvironment, DigestEnvironment, ExportsEnvironment, TableEnvironment } from './env';
 
 /**
  * The AWS adapters, built once per Lambda container from its environment, which the entry has
@@ -29,19 +35,71 @@ export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
   // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout
   // (throwOnRequestTimeout: without it the SDK's handler only warns and waits on).
   const cognito = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true } });
-  return appDependencies(
-    env,
-    new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)),
-    new CognitoPersonDirectory(cognito, env.USER_POOL_ID),
-  );
+  // The API verifies device tokens with the key's public half (read once) and never signs.
+  const deviceKey = new KmsDeviceTokenSigner(kmsClient(), env.DEVICE_KEY_ARN);
+  const devices = deviceSettings(env);
+  return {
+    ...appDependencies(env, [cognitoIssuer(env), deviceIssuer(devices, () => deviceKey.publicKeys())]),
+    scheduler: new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)),
+    directory: new CognitoPersonDirectory(cognito, env.USER_POOL_ID),
+    deviceSigner: verifiesOnly(deviceKey, 'the API function'),
+    deviceIssuer: devices,
+    scannerUrl: ssmScannerAddress(new SSMClient({ maxAttempts: 3 }), env.SCANNER_URL_PARAMETER),
+  };
 }
+
+/**
+ * The device-token function: enrolment and token trades, which need no person's token (its
+ * verifier trusts no one) and are the only requests that sign with the device key.
+ */
+export function awsDeviceTokenDependencies(env: DeviceTokensEnvironment): AppDependencies {
+  const devices = deviceSettings(env);
+  return {
+    db: { client: createDocumentClient(), tableName: env.TABLE_NAME },
+    clock: systemClock,
+    ids: ulidSource(systemClock),
+    verifyToken: createTokenVerifier({ trusted: [], clock: systemClock }),
+    logger: createLogger(),
+    scheduler: schedulesNothing('the device-token function'),
+    pseudonymKey: async () => {
+      throw new Error('The device-token function has no pseudonymisation key');
+    },
+    directory: administersNobody('the device-token function'),
+    deviceSigner: new KmsDeviceTokenSigner(kmsClient(), env.DEVICE_KEY_ARN),
+    deviceIssuer: devices,
+    scannerUrl: async () => {
+      throw new Error('Devices are not created by the device-token function');
+    },
+    random: secureRandom,
+  };
+}
+
+/** KMS with timeouts that throw, so a stalled KMS is a quick 503, not the function's timeout. */
+function kmsClient(): KMSClient {
+  return new KMSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true } });
+}
+
+function deviceSettings(env: { DEVICE_TOKEN_ISSUER: string; DEVICE_TOKEN_AUDIENCE: string }): DeviceIssuerSettings {
+  return { issuer: env.DEVICE_TOKEN_ISSUER, audience: env.DEVICE_TOKEN_AUDIENCE };
+}
+
+const secureRandom = { bytes: (count: number) => randomBytes(count) };
 
 /**
  * The exports function serves only the CSV exports, which read: it has no scheduler settings and
  * no scheduler permissions, so a follow-up change reaching it is a bug, and says so.
  */
 export function awsExportsDependencies(env: ExportsEnvironment): AppDependencies {
-  return appDependencies(env, schedulesNothing('the exports function'), administersNobody('the exports function'));
+  return {
+    ...appDependencies(env, [cognitoIssuer(env)]),
+    scheduler: schedulesNothing('the exports function'),
+    directory: administersNobody('the exports function'),
+    deviceSigner: noDeviceKey('the exports function'),
+    deviceIssuer: { issuer: 'none', audience: 'none' },
+    scannerUrl: async () => {
+      throw new Error('Devices are not created by the exports function');
+    },
+  };
 }
 
 /** The follow-up functions need only the table: no tokens to verify, no schedules to make. */
@@ -67,22 +125,22 @@ export function awsDigestService(env: DigestEnvironment) {
   return { service: createDigestService({ db, clock: systemClock, logger, mailer, navigators, consoleUrl: env.CONSOLE_URL }), logger };
 }
 
-function appDependencies(env: ExportsEnvironment, scheduler: FollowUpScheduler, directory: PersonDirectory): AppDependencies {
+/** People's tokens: Cognito's ID tokens, RS256 only, keys from the pool's JWKS (fetched and cached by jose). */
+function cognitoIssuer(env: ExportsEnvironment): TrustedIssuer {
   const auth = authSettings(env);
+  return personIssuer({ issuer: auth.issuer, audience: auth.audience, keys: createRemoteJWKSet(new URL(auth.jwksUrl)), algorithms: ['RS256'] });
+}
+
+/** What the API and exports functions share: the table, the clock, ids, the verifier, the logger, the pseudonym key. */
+function appDependencies(env: ExportsEnvironment, trusted: TrustedIssuer[]) {
   return {
     db: { client: createDocumentClient(), tableName: env.TABLE_NAME },
     clock: systemClock,
     ids: ulidSource(systemClock),
-    verifyToken: createTokenVerifier({
-      issuer: auth.issuer,
-      audience: auth.audience,
-      keys: createRemoteJWKSet(new URL(auth.jwksUrl)),
-      clock: systemClock,
-    }),
+    verifyToken: createTokenVerifier({ trusted, clock: systemClock }),
     logger: createLogger(),
-    scheduler,
     pseudonymKey: secretsManagerPseudonymKey({ secretArn: env.PSEUDONYM_SECRET_ARN, programmeId: env.PROGRAMME_ID }),
-    directory,
+    random: secureRandom,
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { programmeIdPattern } from '#shared/platform/config';
 import { ApiAndAuth, webSignInScopes } from './constructs/api-and-auth';
 import { Data } from './constructs/data';
+import { DeviceTokens } from './constructs/device-tokens';
 import { FollowUpDigest } from './constructs/follow-up-digest';
 import { FollowUps } from './constructs/follow-ups';
 import { SectionNaming } from './constructs/section';
@@ -74,6 +75,8 @@ export class WaymarkStack extends Stack {
   readonly digestFromAddress: string;
   /** The navigators' daily follow-up email, linking to the console at the apps' URL. */
   readonly digest: FollowUpDigest;
+  /** Scanning devices' credentials: the device key, the device-token function, the scanner address. */
+  readonly deviceTokens: DeviceTokens;
   private readonly naming = new SectionNaming();
 
   constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
@@ -84,10 +87,12 @@ export class WaymarkStack extends Stack {
 
     this.data = new Data(this, 'Data', { programmeId: this.programmeId });
     this.followUps = new FollowUps(this, 'FollowUps', { data: this.data });
+    this.deviceTokens = new DeviceTokens(this, 'DeviceTokens', { data: this.data });
     this.apiAndAuth = new ApiAndAuth(this, 'ApiAndAuth', {
       data: this.data,
       followUps: this.followUps,
       authDomainPrefix: this.authDomainPrefix,
+      deviceTokens: this.deviceTokens,
     });
     this.streamedExports = new StreamedExports(this, 'StreamedExports', { data: this.data, auth: this.apiAndAuth });
 
@@ -115,6 +120,9 @@ export class WaymarkStack extends Stack {
       logoutUrls: appUrls,
       scopes: webSignInScopes,
     });
+
+    // Enrolment links point at the scanner; the API reads its address from here (see DeviceTokens).
+    this.deviceTokens.publishScannerUrl(this.web.url);
 
     this.digest = new FollowUpDigest(this, 'Digest', {
       data: this.data,

@@ -383,7 +383,7 @@ async function seedScans(
       if (!activity || !session || (seed + back) % 4 === 0) continue;
       const scannedAt = day.toZonedDateTime({ timeZone: LONDON, plainTime: Temporal.PlainTime.from(session.startTime) }).add({ minutes: 5 });
       // A scanner whose clock is the moment of the scan; it records scans only, so it asks the registry nothing.
-      const scanner = new ScanService(services.scans, fixedClock(new Date(scannedAt.epochMilliseconds + 60_000)), services.logger, NO_ATTENDANCE_READS);
+      const scanner = new ScanService(services.scans, fixedClock(new Date(scannedAt.epochMilliseconds + 60_000)), services.logger, NO_ATTENDANCE_READS, services.devices);
       await scanner.recordScan(
         { sub: `device-${activity.providerId}`, role: 'provider', providerId: activity.providerId },
         { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },

@@ -12,6 +12,7 @@ import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
 import { followUpReminderHandler } from '#shared/followups/handlers';
 import { createLocalApp, localDependencies, localDigest } from './wiring';
+import { loadLocalDeviceKey } from './device-key';
 import { digestHandler } from '#shared/digest/handlers';
 import { loadLocalPseudonymKey } from './pseudonym-key';
 import { webApp } from './web';
@@ -63,7 +64,12 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     if (settings.clockNow) clock.set(new Date(settings.clockNow));
     if (settings.clockOffset) clock.advance(settings.clockOffset);
     const issuer = await loadDevIssuer(settings.dataDir);
-    const deps = localDependencies(db, clock, issuer, settings.logLevel, loadLocalPseudonymKey(settings.programmeId, settings.dataDir));
+    // Enrolment links point at this server's scanner, whose port is known once it listens.
+    let serverUrl: string | undefined;
+    const deps = localDependencies(db, clock, issuer, settings.logLevel, loadLocalPseudonymKey(settings.programmeId, settings.dataDir), {
+      signer: loadLocalDeviceKey(settings.dataDir),
+      scannerUrl: async () => `${serverUrl ?? 'http://localhost'}/scan/`,
+    });
 
     const services = createServices(deps);
     const seeded = settings.seed === 'demo' ? await seedDemo(services) : 'skipped';
@@ -88,6 +94,7 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     const server = await listen(app.fetch, settings.port, settings.hostname);
     const { port } = server.address() as AddressInfo;
     const host = settings.hostname === '0.0.0.0' || settings.hostname === '127.0.0.1' ? 'localhost' : settings.hostname;
+    serverUrl = `http://${host}:${port}`;
     // The daily digest links to this server's console, so it starts once the URL is known.
     const digest = localDigest(deps, clock, `http://${host}:${port}`);
     digest.schedule.start(digestHandler(digest.service));

@@ -1,4 +1,7 @@
-import { createTokenVerifier } from '#shared/platform/auth';
+import { randomBytes } from 'node:crypto';
+import { createTokenVerifier, personIssuer } from '#shared/platform/auth';
+import { deviceIssuer, type DeviceTokenSigner } from '#shared/devices/tokens';
+import { LOCAL_DEVICE_ISSUER, loadLocalDeviceKey } from './device-key';
 import { createApp } from '#shared/app/app';
 import type { Db } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
@@ -16,24 +19,47 @@ import { loadLocalPseudonymKey } from './pseudonym-key';
 import { PeopleStore } from '#shared/people/store';
 import { LocalPersonDirectory } from './person-directory';
 
-/** The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock, a local pseudonym key. */
+export interface LocalDeviceOptions {
+  /** The local device key (kept in the data folder by the server; in memory by default). */
+  signer?: DeviceTokenSigner;
+  /** The scanner's address for enrolment links: the local server's `/scan/`, once it listens. */
+  scannerUrl?: () => Promise<string>;
+}
+
+/**
+ * The local adapters for the app: DynamoDB Local, the dev issuer's keys, the dev clock, a local
+ * pseudonym key, a local device key. The verifier trusts the same two issuers as in AWS: people
+ * (here the dev issuer) and devices (here the local device key).
+ */
 export function localDependencies(
   db: Db,
   clock: DevClock,
   issuer: DevIssuer,
   logLevel = 'WARN',
   pseudonymKey: PseudonymKey = loadLocalPseudonymKey('local'),
+  devices: LocalDeviceOptions = {},
 ): AppDependencies & { scheduler: LocalFollowUpScheduler } {
   const logger = createLogger({ level: logLevel });
+  const deviceSigner = devices.signer ?? loadLocalDeviceKey();
   return {
     db,
     clock,
     ids: ulidSource(clock),
-    verifyToken: createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, clock }),
+    verifyToken: createTokenVerifier({
+      trusted: [
+        personIssuer({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, algorithms: ['ES256'] }),
+        deviceIssuer(LOCAL_DEVICE_ISSUER, () => deviceSigner.publicKeys()),
+      ],
+      clock,
+    }),
     logger,
     scheduler: new LocalFollowUpScheduler(db, clock, logger),
     pseudonymKey: async () => pseudonymKey,
     directory: new LocalPersonDirectory(db, clock),
+    deviceSigner,
+    deviceIssuer: LOCAL_DEVICE_ISSUER,
+    scannerUrl: devices.scannerUrl ?? (async () => 'http://localhost/scan/'),
+    random: { bytes: (count) => randomBytes(count) },
   };
 }
 

@@ -22,6 +22,7 @@ import type { authVariables, VariableValues } from '#shared/platform/config';
 import { DIRECTORY_ACTIONS } from '#shared/people/cognito-directory';
 import { apiEnvironment } from '../../functions/env';
 import type { Data } from './data';
+import type { DeviceTokens } from './device-tokens';
 import type { FollowUps } from './follow-ups';
 import { Section } from './section';
 import { auditLogRetention, DeclaredEnvironment, WaymarkFunction } from './waymark-function';
@@ -49,6 +50,8 @@ export interface ApiAndAuthProps {
   readonly followUps: FollowUps;
   /** The Cognito hosted sign-in domain's prefix, already checked by the stack. */
   readonly authDomainPrefix: string;
+  /** The API verifies device tokens (never signs them); the device's own routes go to its function. */
+  readonly deviceTokens: DeviceTokens;
 }
 
 /**
@@ -137,6 +140,8 @@ export class ApiAndAuth extends Section {
         ...props.followUps.schedulerVariables,
         ...props.data.pseudonymVariables,
         USER_POOL_ID: this.userPool.userPoolId,
+        ...props.deviceTokens.tokenVariables,
+        ...props.deviceTokens.scannerAddressVariables,
       }),
     });
     props.data.grantTableData(this.api);
@@ -145,6 +150,7 @@ export class ApiAndAuth extends Section {
     this.userPool.grant(this.api.role, ...DIRECTORY_ACTIONS);
     props.data.grantPseudonymKey(this.api);
     props.followUps.allowScheduling(this.api);
+    props.deviceTokens.allowVerifying(this.api);
 
     // ---- HTTP API: one catch-all route; Hono routes on rawPath inside the function.
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -200,6 +206,8 @@ export class ApiAndAuth extends Section {
         ),
       },
     });
+
+    props.deviceTokens.route(this.httpApi, this.stage);
 
     // ---- Hosted sign-in for the web apps: Cognito's own sign-in pages (password, then the TOTP
     // second factor) on a Cognito prefix domain.

@@ -1,9 +1,10 @@
 import { assessmentsApp } from '#shared/assessments/routes';
 import { cardsApp } from '#shared/cards/routes';
+import { DEVICE_TOKEN_PATHS, deviceTokensApp, devicesApp } from '#shared/devices/routes';
 import { followUpsApp } from '#shared/followups/routes';
 import { patientsApp } from '#shared/patients/routes';
 import { peopleApp } from '#shared/people/routes';
-import { createHttpApp, exportsOnly, type AppOptions } from '#shared/platform/app';
+import { createHttpApp, exportsOnly, servingOnly, type AppOptions } from '#shared/platform/app';
 import { prescriptionsApp } from '#shared/prescriptions/routes';
 import { registryApp } from '#shared/registry/routes';
 import { reportsApp } from '#shared/reports/routes';
@@ -29,6 +30,8 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
       app.route('/', followUpsApp(services));
       app.route('/', reportsApp(services));
       app.route('/', peopleApp(services));
+      app.route('/', devicesApp(services));
+      app.route('/', deviceTokensApp(services));
     },
     options,
   );
@@ -37,4 +40,13 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
 /** The same app as the streaming exports function serves it: the CSV exports only. */
 export function createExportsApp(deps: AppDependencies) {
   return exportsOnly(createApp(deps));
+}
+
+/**
+ * The same app as the device-token function serves it: enrolment, token trades and the public
+ * key, the only requests that need the device key's Sign permission.
+ */
+export function createDeviceTokensApp(deps: AppDependencies) {
+  const paths = new Set<string>(DEVICE_TOKEN_PATHS);
+  return servingOnly(createApp(deps), (_method, path) => paths.has(path), 'device enrolment and tokens');
 }

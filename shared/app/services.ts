@@ -28,6 +28,10 @@ import type { PersonDirectory } from '#shared/people/directory';
 import { PeopleService } from '#shared/people/service';
 import { PeopleStore } from '#shared/people/store';
 import type { DigestMailer } from '#shared/digest/mailer';
+import { DeviceService } from '#shared/devices/service';
+import { DeviceStore } from '#shared/devices/store';
+import type { SecretSource } from '#shared/devices/rules';
+import type { DeviceIssuerSettings, DeviceTokenSigner } from '#shared/devices/tokens';
 import { DigestService, type NavigatorDirectory } from '#shared/digest/service';
 import { DigestStore } from '#shared/digest/store';
 
@@ -44,6 +48,13 @@ export interface AppDependencies {
   pseudonymKey: PseudonymKeySource;
   /** Where people sign in: the Cognito user pool in AWS; the local directory in local mode and tests. */
   directory: PersonDirectory;
+  /** Waymark's device key: KMS in AWS (only the device-token function signs), a local key pair in local mode. */
+  deviceSigner: DeviceTokenSigner;
+  deviceIssuer: DeviceIssuerSettings;
+  /** The scanner app's address, for enrolment links: known once the local server listens; in AWS read once from SSM. */
+  scannerUrl: () => Promise<string>;
+  /** Where codes and refresh tokens come from (crypto.randomBytes unless a test fixes it). */
+  random: SecretSource;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
@@ -69,6 +80,8 @@ export interface Services extends AppDependencies {
   reportService: ReportService;
   people: PeopleStore;
   peopleService: PeopleService;
+  devices: DeviceStore;
+  deviceService: DeviceService;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -82,10 +95,12 @@ export function createServices(deps: AppDependencies): Services {
   const reports = new ReportStore({ scans, patients, prescriptions, followUps, assessments });
   const followUpReminders = new FollowUpReminders(deps.scheduler, deps.logger);
   const people = new PeopleStore(deps.db);
+  const devices = new DeviceStore(deps.db);
+  const providerExists = async (providerId: string) => (await registry.getProvider(providerId)) !== undefined;
   const peopleService = new PeopleService({
     people,
     directory: deps.directory,
-    providers: { providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined },
+    providers: { providerExists },
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
@@ -115,9 +130,7 @@ export function createServices(deps: AppDependencies): Services {
     cards,
     cardService: new CardService({ cards, patients, clock: deps.clock, ids: deps.ids }),
     scans,
-    scanService: new ScanService(scans, deps.clock, deps.logger, {
-      providerExists: async (providerId) => (await registry.getProvider(providerId)) !== undefined,
-    }),
+    scanService: new ScanService(scans, deps.clock, deps.logger, { providerExists }, devices),
     followUps,
     followUpReminders,
     followUpService,
@@ -126,6 +139,18 @@ export function createServices(deps: AppDependencies): Services {
     reportService: new ReportService({ reports, registry, clock: deps.clock, logger: deps.logger, pseudonymKey: deps.pseudonymKey }),
     people,
     peopleService,
+    devices,
+    deviceService: new DeviceService({
+      devices,
+      providers: { providerExists },
+      signer: deps.deviceSigner,
+      issuer: deps.deviceIssuer,
+      scannerUrl: deps.scannerUrl,
+      clock: deps.clock,
+      ids: deps.ids,
+      random: deps.random,
+      logger: deps.logger,
+    }),
   };
 }
 

@@ -93,20 +93,25 @@ export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<A
 export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+\.csv$/;
 
 /**
- * An app as the streaming exports function serves it: the CSV exports only (anything else is a
- * 404 there — the API function serves it), with the same auth, validation and errors, because it
- * is the same app behind a guard.
+ * An app as a function that serves part of the API sees it: only the requests `allowed` lets
+ * through (anything else is a 404 there — another function serves it), with the same auth,
+ * validation and errors, because it is the same app behind a guard.
  */
-export function exportsOnly(app: OpenAPIHono<AppEnv>) {
+export function servingOnly(app: OpenAPIHono<AppEnv>, allowed: (method: string, path: string) => boolean, what: string) {
   const guarded = new Hono();
   guarded.use('*', async (c, next) => {
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !EXPORT_ROUTE.test(c.req.path)) {
-      return c.json(errorBody(new ApiError(404, 'not_found', 'No such route here: this address serves the CSV exports only.')), 404);
+    if (!allowed(c.req.method, c.req.path)) {
+      return c.json(errorBody(new ApiError(404, 'not_found', `No such route here: this address serves ${what} only.`)), 404);
     }
     await next();
   });
   guarded.route('/', app);
   return guarded;
+}
+
+/** The streaming exports function's app: the CSV exports only. */
+export function exportsOnly(app: OpenAPIHono<AppEnv>) {
+  return servingOnly(app, (method, path) => (method === 'GET' || method === 'HEAD') && EXPORT_ROUTE.test(path), 'the CSV exports');
 }
 
 /** DynamoDB errors that mean "too much at once", not "you made a mistake" or "we broke". */

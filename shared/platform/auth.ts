@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from './clock';
 import { ApiError, unauthenticated } from './errors';
 import { ULID_PATTERN } from './ids';
@@ -8,7 +8,8 @@ export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as proven by their token. A provider principal always carries its providerId. */
 export type Principal =
-  | { readonly sub: string; readonly role: 'provider'; readonly providerId: string }
+  /** Provider staff, or (with deviceId) one of the provider's enrolled scanning devices. */
+  | { readonly sub: string; readonly role: 'provider'; readonly providerId: string; readonly deviceId?: string }
   | { readonly sub: string; readonly role: Exclude<Role, 'provider'> };
 
 /**
@@ -18,9 +19,6 @@ export type Principal =
  */
 export const CLAIMS = { groups: 'cognito:groups', providerId: 'custom:providerId', tokenUse: 'token_use' } as const;
 
-/** Only asymmetric algorithms: Cognito signs with RS256, the local issuer with ES256. */
-export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
-
 /**
  * The longest a token may live, and the oldest it may be: Cognito's ID tokens last at most a day
  * (an hour by default), the local issuer's 12 hours. A token issued in the future, or made to last
@@ -28,24 +26,46 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
-export interface TokenVerifierOptions {
+/**
+ * One issuer the API trusts, with everything pinned: its audience, its one algorithm (only
+ * asymmetric ones: Cognito signs with RS256, the local issuer and Waymark's device key with
+ * ES256), its key set, and how its claims become a principal.
+ */
+export interface TrustedIssuer {
   issuer: string;
   audience: string;
-  /** Where public keys come from: Cognito's JWKS in AWS, the local key set in local mode. */
+  algorithms: readonly string[];
+  /** Where public keys come from: Cognito's JWKS in AWS, a local key set in local mode, the device key's public half. */
   keys: JWTVerifyGetKey;
+  principal(payload: JWTPayload): Principal;
+}
+
+export interface TokenVerifierOptions {
+  /** Exactly these issuers: a token naming any other is refused before its signature is looked at. */
+  trusted: readonly TrustedIssuer[];
   clock: Clock;
 }
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** People: Cognito's ID tokens in AWS, the local issuer's in local mode (the same shape). */
+export function personIssuer(settings: { issuer: string; audience: string; keys: JWTVerifyGetKey; algorithms: readonly string[] }): TrustedIssuer {
+  return { ...settings, principal: principalFromClaims };
+}
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const byIssuer = new Map(options.trusted.map((trusted) => [trusted.issuer, trusted]));
   return async (token) => {
     let payload: JWTPayload;
+    let trusted: TrustedIssuer | undefined;
     try {
-      ({ payload } = await jwtVerify(token, options.keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ACCEPTED_ALGORITHMS,
+      // The unverified issuer only chooses which pinned settings to verify with; nothing else is read before the signature is checked.
+      trusted = byIssuer.get(decodeJwt(token).iss ?? '');
+      if (!trusted) throw unauthenticated('The token is not valid.');
+      ({ payload } = await jwtVerify(token, trusted.keys, {
+        issuer: trusted.issuer,
+        audience: trusted.audience,
+        algorithms: [...trusted.algorithms],
         currentDate: options.clock.now(),
         requiredClaims: ['sub', 'exp', 'iat'],
         // Checks iat too: not in the future, and no older than a token may live.
@@ -57,7 +77,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token is not valid.');
       throw error;
     }
-    return principalFromClaims(payload);
+    return trusted.principal(payload);
   };
 }
 

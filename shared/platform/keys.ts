@@ -87,6 +87,10 @@ export const keys = {
   /** Local mode's stand-in for the Cognito user pool keeps its users in one partition. */
   localDirectoryUser: (sub: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `USER#${sub}` }),
   localDirectoryEmail: (email: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `EMAIL#${email}` }),
+  /** A scanning device of one provider: its status, enrolment and refresh-token hashes, last seen. */
+  device: (deviceId: string): ItemKey => ({ PK: `DEVICE#${deviceId}`, SK: 'DEVICE' }),
+  /** Which device a pending enrolment code's lookup part belongs to (unique while the code lives). */
+  deviceEnrolment: (lookup: string): ItemKey => ({ PK: `DEVICEENROLMENT#${lookup}`, SK: 'DEVICEENROLMENT' }),
 };
 
 /** Prefixes of the sort keys inside a patient's partition, for `begins_with` queries. */
@@ -146,6 +150,8 @@ export const collections = {
   /** People by role (GSI1; a role change moves the item) and everyone (GSI2). */
   peopleWithRole: (role: string) => collection('GSI1', `PEOPLE#${role}`, 'PERSON', keys.person),
   allPeople: () => collection('GSI2', 'PEOPLE', 'PERSON', keys.person),
+  /** A provider's scanning devices, oldest first. */
+  devicesOf: (providerId: string) => collection('GSI1', `PROVIDER#${providerId}#DEVICES`, 'DEVICE', keys.device),
 };
 
 /**

@@ -21,6 +21,8 @@ import {
   CreateProviderBody,
   CreateVenueBody,
   Provider,
+  UpdateActivityBody,
+  UpdateVenueBody,
   Venue,
 } from './schema';
 import type { RegistryService } from './service';
@@ -91,6 +93,14 @@ export const registryRoutes = {
     request: { params: VenuePath },
     responses: { 200: jsonResponse('The venue', Venue), ...commonErrors, ...notFoundError },
   }),
+  updateVenue: defineRoute(managers, {
+    method: 'patch',
+    path: '/v1/providers/{providerId}/venues/{venueId}',
+    tags,
+    summary: 'Rename a venue or correct its postcode',
+    request: { params: VenuePath, body: jsonBody(UpdateVenueBody) },
+    responses: { 200: jsonResponse('The venue as changed', Venue), ...commonErrors, ...notFoundError },
+  }),
   createActivity: defineRoute(managers, {
     method: 'post',
     path: '/v1/providers/{providerId}/activities',
@@ -120,6 +130,20 @@ export const registryRoutes = {
     request: { params: ActivityPath },
     responses: { 200: jsonResponse('The activity', Activity), ...commonErrors, ...notFoundError },
   }),
+  updateActivity: defineRoute(managers, {
+    method: 'patch',
+    path: '/v1/providers/{providerId}/activities/{activityId}',
+    tags,
+    summary: 'Change an activity: its name, venue, category, capacity or weekly schedule',
+    description: 'A new venue must be one of the provider’s, and a new category one it is accredited for (400 naming the field); a concurrent change to the activity, venue or provider is a 409.',
+    request: { params: ActivityPath, body: jsonBody(UpdateActivityBody) },
+    responses: {
+      200: jsonResponse('The activity as changed', Activity),
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
+  }),
 };
 
 /** What these routes need, and no more: the composition root passes them in. */
@@ -129,6 +153,8 @@ export interface RegistryRoutesDeps {
 
 /** A concurrent change to the provider or venue while an activity was being added. */
 const REGISTRY_CHANGED = { code: 'registry_changed', message: 'The provider or venue changed while this request ran; try again.' };
+/** The activity (or its venue or provider) changed between reading it and writing the change. */
+const ACTIVITY_CHANGED = { code: 'registry_changed', message: 'The activity, its venue or its provider changed while this request ran; read it again and retry.' };
 
 export function registryApp({ registryService: registry }: RegistryRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -163,6 +189,12 @@ export function registryApp({ registryService: registry }: RegistryRoutesDeps) {
     return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 
+  app.openapi(registryRoutes.updateVenue, async (c) => {
+    const { providerId, venueId } = c.req.valid('param');
+    const outcome = await registry.updateVenue(providerId, venueId, c.req.valid('json'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
+  });
+
   app.openapi(registryRoutes.createActivity, async (c) => {
     const outcome = await registry.createActivity(c.req.valid('param').providerId, c.req.valid('json'));
     if (outcome.kind === 'changed') return failWith({ kind: 'conflict', ...REGISTRY_CHANGED });
@@ -177,6 +209,13 @@ export function registryApp({ registryService: registry }: RegistryRoutesDeps) {
   app.openapi(registryRoutes.getActivity, async (c) => {
     const { providerId, activityId } = c.req.valid('param');
     const outcome = await registry.getActivity(c.get('principal'), providerId, activityId);
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
+  });
+
+  app.openapi(registryRoutes.updateActivity, async (c) => {
+    const { providerId, activityId } = c.req.valid('param');
+    const outcome = await registry.updateActivity(providerId, activityId, c.req.valid('json'));
+    if (outcome.kind === 'changed') return failWith({ kind: 'conflict', ...ACTIVITY_CHANGED });
     return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 

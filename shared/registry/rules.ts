@@ -8,6 +8,8 @@ import type {
   CreateActivityInput,
   CreateProviderInput,
   CreateVenueInput,
+  UpdateActivityInput,
+  UpdateVenueInput,
 } from './schema';
 
 /** Pure registry rules: records are made here, with the clock and id source injected. */
@@ -31,7 +33,23 @@ export interface VenueRecord {
   name: string;
   postcode: string;
   createdAt: string;
+  /** When it was last changed; absent until then. */
+  updatedAt?: string;
 }
+
+/** The days of a weekly schedule, in week order (the order a schedule is kept in). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** One weekly session: a day and London local times, HH:MM, the end after the start. */
+export interface WeeklySessionRecord {
+  day: Weekday;
+  startTime: string;
+  endTime: string;
+}
+
+/** The most sessions a week one activity may have (two a day). */
+export const MAX_WEEKLY_SESSIONS = 14;
 
 export interface ActivityRecord {
   activityId: string;
@@ -40,8 +58,10 @@ export interface ActivityRecord {
   name: string;
   category: CategoryName;
   capacity?: number;
-  schedule?: CreateActivityInput['schedule'];
+  schedule?: WeeklySessionRecord[];
   createdAt: string;
+  /** When it was last changed; absent until then. */
+  updatedAt?: string;
 }
 
 export interface RuleContext {
@@ -106,18 +126,21 @@ export function activityProblems(
   venue: Pick<VenueRecord, 'providerId'> | undefined,
   category: CategoryName,
 ): ActivityProblem[] {
-  const problems: ActivityProblem[] = [];
-  if (!venue || venue.providerId !== provider.providerId) {
-    problems.push({ field: 'venueId', code: 'venue_not_at_provider', message: 'venueId is not a venue of this provider' });
-  }
-  if (!provider.categories.includes(category)) {
-    problems.push({
-      field: 'category',
-      code: 'category_not_accredited',
-      message: `this provider is not accredited for ${category}; it is for ${provider.categories.join(', ')}`,
-    });
-  }
-  return problems;
+  return [venueProblem(provider, venue), categoryProblem(provider, category)].filter((problem) => problem !== undefined);
+}
+
+function venueProblem(provider: Pick<ProviderRecord, 'providerId'>, venue: Pick<VenueRecord, 'providerId'> | undefined): ActivityProblem | undefined {
+  if (venue && venue.providerId === provider.providerId) return undefined;
+  return { field: 'venueId', code: 'venue_not_at_provider', message: 'venueId is not a venue of this provider' };
+}
+
+function categoryProblem(provider: Pick<ProviderRecord, 'categories'>, category: CategoryName): ActivityProblem | undefined {
+  if (provider.categories.includes(category)) return undefined;
+  return {
+    field: 'category',
+    code: 'category_not_accredited',
+    message: `this provider is not accredited for ${category}; it is for ${provider.categories.join(', ')}`,
+  };
 }
 
 export function newActivity(providerId: string, input: CreateActivityInput, { clock, ids }: RuleContext): ActivityRecord {
@@ -128,7 +151,93 @@ export function newActivity(providerId: string, input: CreateActivityInput, { cl
     name: input.name,
     category: input.category,
     ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
-    ...(input.schedule !== undefined ? { schedule: input.schedule } : {}),
+    ...(input.schedule !== undefined ? { schedule: orderedSchedule(input.schedule) } : {}),
     createdAt: clock.now().toISOString(),
+  };
+}
+
+/** Two sessions on the same day overlap when each starts before the other ends (touching is fine). */
+function overlaps(a: WeeklySessionRecord, b: WeeklySessionRecord): boolean {
+  return a.day === b.day && a.startTime < b.endTime && b.startTime < a.endTime;
+}
+
+export interface ScheduleClash {
+  /** The later session (in the order given) that overlaps an earlier one. */
+  index: number;
+  /** The earlier session it overlaps. */
+  with: WeeklySessionRecord;
+}
+
+/**
+ * The sessions of a weekly schedule that overlap an earlier one on the same day, each named
+ * once, with the first session it overlaps. Times are HH:MM strings, so they compare as text.
+ */
+export function scheduleClashes(sessions: readonly WeeklySessionRecord[]): ScheduleClash[] {
+  const clashes: ScheduleClash[] = [];
+  sessions.forEach((session, index) => {
+    const earlier = sessions.slice(0, index).find((other) => overlaps(other, session));
+    if (earlier) clashes.push({ index, with: earlier });
+  });
+  return clashes;
+}
+
+/** A schedule in week order: Monday first, and by start time within a day. */
+export function orderedSchedule(sessions: readonly WeeklySessionRecord[]): WeeklySessionRecord[] {
+  return [...sessions].sort((a, b) => WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || a.startTime.localeCompare(b.startTime));
+}
+
+/** The fields a venue change writes (a new postcode normalised), stamped with the time of the change. */
+export type VenueChanges = Partial<Pick<VenueRecord, 'name' | 'postcode'>> & { updatedAt: string };
+
+export function venueChanges(input: UpdateVenueInput, clock: Clock): VenueChanges {
+  return {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.postcode !== undefined ? { postcode: normalisePostcode(input.postcode) } : {}),
+    updatedAt: clock.now().toISOString(),
+  };
+}
+
+/**
+ * What a change to an activity must still be checked against: a new venue must be the
+ * provider's, and a new category one it is accredited for. What is not changing is not
+ * re-checked, so an activity whose provider has since lost its category can still be renamed.
+ */
+export function activityChangeProblems(
+  current: ActivityRecord,
+  provider: Pick<ProviderRecord, 'providerId' | 'categories'>,
+  newVenue: Pick<VenueRecord, 'providerId'> | undefined,
+  input: UpdateActivityInput,
+): ActivityProblem[] {
+  const checks = activityChangeChecks(current, input);
+  return [
+    checks.venueId !== undefined ? venueProblem(provider, newVenue) : undefined,
+    checks.category !== undefined ? categoryProblem(provider, checks.category) : undefined,
+  ].filter((problem) => problem !== undefined);
+}
+
+/** What a change moves that needs checking: a venue or category different from the current one. */
+export function activityChangeChecks(current: ActivityRecord, input: UpdateActivityInput): { venueId?: string; category?: CategoryName } {
+  return {
+    ...(input.venueId !== undefined && input.venueId !== current.venueId ? { venueId: input.venueId } : {}),
+    ...(input.category !== undefined && input.category !== current.category ? { category: input.category } : {}),
+  };
+}
+
+/**
+ * An activity with the changes asked for: `capacity: null` removes the capacity, and a
+ * schedule replaces the whole week (an empty one removes the times).
+ */
+export function changedActivity(activity: ActivityRecord, input: UpdateActivityInput, clock: Clock): ActivityRecord {
+  const { capacity: _capacity, schedule: _schedule, ...rest } = activity;
+  const capacity = input.capacity === undefined ? activity.capacity : (input.capacity ?? undefined);
+  const schedule = input.schedule === undefined ? activity.schedule : input.schedule.length > 0 ? orderedSchedule(input.schedule) : undefined;
+  return {
+    ...rest,
+    ...(input.venueId !== undefined ? { venueId: input.venueId } : {}),
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.category !== undefined ? { category: input.category } : {}),
+    ...(capacity !== undefined ? { capacity } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
+    updatedAt: clock.now().toISOString(),
   };
 }

@@ -2,12 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { plainText } from '#shared/platform/text';
 import { isCalendarDate } from '#shared/platform/london';
 import { ULID_PATTERN } from '#shared/platform/ids';
-import { isValidPostcode } from './rules';
+import { MAX_WEEKLY_SESSIONS, WEEKDAYS, isValidPostcode, scheduleClashes } from './rules';
+
+export { WEEKDAYS };
 
 /** The five areas a provider can be accredited for. */
 export const CATEGORIES = ['social', 'volunteering', 'physical', 'wellbeing', 'advice'] as const;
 export const ACCREDITATION_STATUSES = ['accredited', 'suspended', 'lapsed'] as const;
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 export const Category = z.enum(CATEGORIES).openapi('Category', {
   description:
@@ -68,8 +69,17 @@ export const Postcode = z
 
 export const CreateVenueBody = z.object({ name: Name, postcode: Postcode }).openapi('CreateVenue');
 
+/** A change asks for at least one field; a field this API does not know is refused (not ignored), so a typo is never a silent no-op. */
+const someChange = { message: 'give at least one change', path: ['name'] };
+const hasSomeChange = (body: Record<string, unknown>) => Object.values(body).some((value) => value !== undefined);
+
+export const UpdateVenueBody = z
+  .strictObject({ name: Name.optional(), postcode: Postcode.optional() })
+  .refine(hasSomeChange, someChange)
+  .openapi('UpdateVenue');
+
 export const Venue = z
-  .object({ venueId: Id, providerId: Id, name: z.string(), postcode: z.string(), createdAt: Instant })
+  .object({ venueId: Id, providerId: Id, name: z.string(), postcode: z.string(), createdAt: Instant, updatedAt: Instant.optional() })
   .openapi('Venue');
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time, HH:MM');
@@ -79,19 +89,45 @@ export const WeeklySession = z
   .refine((s) => s.startTime < s.endTime, { message: 'endTime must be after startTime', path: ['endTime'] })
   .openapi('WeeklySession');
 
+/** The week's sessions: at most two a day on average, and never two at once on the same day. */
+export const WeeklySchedule = z
+  .array(WeeklySession)
+  .max(MAX_WEEKLY_SESSIONS, `must have at most ${MAX_WEEKLY_SESSIONS} sessions a week`)
+  .superRefine((sessions, ctx) => {
+    for (const clash of scheduleClashes(sessions)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [clash.index, 'startTime'],
+        message: `must not overlap the ${clash.with.day} session ${clash.with.startTime}–${clash.with.endTime}`,
+      });
+    }
+  })
+  .openapi({
+    description: `The weekly sessions, London local times, kept Monday first and by start time; at most ${MAX_WEEKLY_SESSIONS}, none overlapping another on the same day (one may start when another ends).`,
+  });
+
+const Capacity = z.number().int().min(1).max(1000);
+
 export const CreateActivityBody = z
   .object({
     venueId: Id,
     name: Name,
     category: Category,
-    capacity: z.number().int().min(1).max(1000).optional(),
-    schedule: z
-      .array(WeeklySession)
-      .max(14)
-      .optional()
-      .openapi({ description: 'The weekly sessions, London local times.' }),
+    capacity: Capacity.optional(),
+    schedule: WeeklySchedule.optional(),
   })
   .openapi('CreateActivity');
+
+export const UpdateActivityBody = z
+  .strictObject({
+    venueId: Id.optional().openapi({ description: 'Another of the provider’s venues.' }),
+    name: Name.optional(),
+    category: Category.optional().openapi({ description: 'A category the provider is accredited for (checked only when it changes).' }),
+    capacity: Capacity.nullable().optional().openapi({ description: 'null removes the capacity.' }),
+    schedule: WeeklySchedule.optional().openapi({ description: 'Replaces the whole week; an empty list removes the times.' }),
+  })
+  .refine(hasSomeChange, someChange)
+  .openapi('UpdateActivity');
 
 export const Activity = z
   .object({
@@ -103,6 +139,7 @@ export const Activity = z
     capacity: z.number().int().optional(),
     schedule: z.array(WeeklySession).optional(),
     createdAt: Instant,
+    updatedAt: Instant.optional(),
   })
   .openapi('Activity');
 
@@ -111,6 +148,8 @@ export type AccreditationInputT = z.infer<typeof AccreditationInput>;
 export type CreateProviderInput = z.infer<typeof CreateProviderBody>;
 export type CreateVenueInput = z.infer<typeof CreateVenueBody>;
 export type CreateActivityInput = z.infer<typeof CreateActivityBody>;
+export type UpdateVenueInput = z.infer<typeof UpdateVenueBody>;
+export type UpdateActivityInput = z.infer<typeof UpdateActivityBody>;
 export type ProviderView = z.infer<typeof Provider>;
 export type VenueView = z.infer<typeof Venue>;
 export type ActivityView = z.infer<typeof Activity>;

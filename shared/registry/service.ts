@@ -4,21 +4,41 @@ import type { Page, PageRequest } from '#shared/platform/dynamo';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { IdSource } from '#shared/platform/ids';
 import {
+  activityChangeChecks,
+  activityChangeProblems,
   activityProblems,
+  changedActivity,
   isAccreditedAt,
   newActivity,
   newProvider,
   newVenue,
+  venueChanges,
+  type ActivityProblem,
   type ActivityRecord,
   type ProviderRecord,
   type VenueRecord,
 } from './rules';
-import type { AccreditationInputT, CreateActivityInput, CreateProviderInput, CreateVenueInput, ProviderView } from './schema';
+import type {
+  AccreditationInputT,
+  CreateActivityInput,
+  CreateProviderInput,
+  CreateVenueInput,
+  ProviderView,
+  UpdateActivityInput,
+  UpdateVenueInput,
+} from './schema';
 import type { RegistryStore } from './store';
 
 type NotFound = { kind: 'not_found'; what: 'Provider' | 'Venue' | 'Activity' };
 type Forbidden = { kind: 'forbidden'; message: string };
 export type Found<T> = { kind: 'found'; value: T } | NotFound | Forbidden;
+type Invalid = { kind: 'invalid'; issues: FieldIssue[] };
+type Changed = { kind: 'changed' };
+
+const invalid = (problems: ActivityProblem[]): Invalid => ({
+  kind: 'invalid',
+  issues: problems.map(({ field, code, message }) => ({ in: 'body', path: field, code, message })),
+});
 
 const notFound = (what: NotFound['what']): NotFound => ({ kind: 'not_found', what });
 const found = <T>(value: T): Found<T> => ({ kind: 'found', value });
@@ -68,22 +88,39 @@ export class RegistryService {
     return this.memberOf(principal, providerId, 'Venue', () => this.deps.registry.getVenue(venueId));
   }
 
+  /** Renames a venue or corrects its postcode; another provider's venue is not found, as a missing one is. */
+  async updateVenue(providerId: string, venueId: string, input: UpdateVenueInput): Promise<Found<VenueRecord>> {
+    const updated = await this.deps.registry.updateVenue(providerId, venueId, venueChanges(input, this.deps.clock));
+    return updated ? found(updated) : notFound('Venue');
+  }
+
   /**
    * Adds an activity at one of the provider's venues, in a category it is accredited for; the
    * checks are repeated as conditions on the write, so a concurrent change is a conflict.
    */
-  async createActivity(
-    providerId: string,
-    input: CreateActivityInput,
-  ): Promise<Found<ActivityRecord> | { kind: 'invalid'; issues: FieldIssue[] } | { kind: 'changed' }> {
+  async createActivity(providerId: string, input: CreateActivityInput): Promise<Found<ActivityRecord> | Invalid | Changed> {
     const { provider, venue } = await this.deps.registry.getProviderAndVenue(providerId, input.venueId);
     if (!provider) return notFound('Provider');
     const problems = activityProblems(provider, venue, input.category);
-    if (problems.length > 0) {
-      return { kind: 'invalid', issues: problems.map(({ field, code, message }) => ({ in: 'body', path: field, code, message })) };
-    }
+    if (problems.length > 0) return invalid(problems);
     const activity = newActivity(providerId, input, this.deps);
     return (await this.deps.registry.createActivity(activity)) === 'created' ? found(activity) : { kind: 'changed' };
+  }
+
+  /**
+   * Changes one of the provider's activities (name, venue, category, capacity, weekly schedule).
+   * A new venue or category is checked as when adding one, and the write repeats those checks
+   * and that the activity is as read, so a concurrent change is a conflict, never a lost update.
+   */
+  async updateActivity(providerId: string, activityId: string, input: UpdateActivityInput): Promise<Found<ActivityRecord> | Invalid | Changed> {
+    const { provider, activity, venue } = await this.deps.registry.getForActivityChange(providerId, activityId, input.venueId);
+    if (!provider) return notFound('Provider');
+    if (!activity || activity.providerId !== providerId) return notFound('Activity');
+    const problems = activityChangeProblems(activity, provider, venue, input);
+    if (problems.length > 0) return invalid(problems);
+    const next = changedActivity(activity, input, this.deps.clock);
+    const written = await this.deps.registry.updateActivity(activity, next, activityChangeChecks(activity, input));
+    return written === 'updated' ? found(next) : { kind: 'changed' };
   }
 
   listActivities(principal: Principal, providerId: string, page: PageRequest): Promise<Found<Page<ActivityRecord>>> {

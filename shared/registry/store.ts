@@ -3,7 +3,8 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { transactConditions } from '#shared/platform/transactions';
 import { batchGetItems, collectionPages, queryCollection, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, keys, membership, type Collection } from '#shared/platform/keys';
-import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueRecord } from './rules';
+import type { AccreditationRecord, ActivityRecord, ProviderRecord, VenueChanges, VenueRecord } from './rules';
+import type { CategoryName } from './schema';
 import { Accreditation, Activity, Provider, Venue } from './schema';
 
 /** The registry's DynamoDB access: providers, venues and activities. */
@@ -94,6 +95,38 @@ export class RegistryStore {
     return this.list(collections.venuesOf(providerId), page, toVenue);
   }
 
+  /**
+   * Writes the changed fields of one of the provider's venues; the venue as it now is, or
+   * undefined if the provider has no such venue (nothing is then written: an update never
+   * creates an item). Only plain attributes change, so it stays in its collection.
+   */
+  async updateVenue(providerId: string, venueId: string, changes: VenueChanges): Promise<VenueRecord | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':providerId': providerId };
+    const sets = Object.entries(changes).map(([field, value]) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      return `#${field} = :${field}`;
+    });
+    try {
+      const result = await this.db.client.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.venue(venueId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK) AND providerId = :providerId',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toVenue(result.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
   /** The provider and a venue in one round trip (what creating an activity checks). */
   async getProviderAndVenue(
     providerId: string,
@@ -146,6 +179,96 @@ export class RegistryStore {
       },
     ]);
     return failed ? 'changed' : 'created';
+  }
+
+  /**
+   * What changing an activity checks, in one strongly consistent BatchGetItem: the provider, the
+   * activity and (when the change names one) the venue it would move to.
+   */
+  async getForActivityChange(
+    providerId: string,
+    activityId: string,
+    venueId: string | undefined,
+  ): Promise<{ provider?: ProviderRecord; activity?: ActivityRecord; venue?: VenueRecord }> {
+    const wanted = [keys.provider(providerId), keys.activity(activityId), ...(venueId ? [keys.venue(venueId)] : [])];
+    const items = await batchGetItems(this.db, wanted, { consistent: true });
+    const ofType = (type: string) => items.find((item) => item.type === type);
+    const [provider, activity, venue] = [ofType('provider'), ofType('activity'), ofType('venue')];
+    return {
+      ...(provider ? { provider: toProvider(provider) } : {}),
+      ...(activity ? { activity: toActivity(activity) } : {}),
+      ...(venue ? { venue: toVenue(venue) } : {}),
+    };
+  }
+
+  /**
+   * Replaces an activity's changeable fields with `next`'s, only if it is still as `current` was
+   * read (its last change, venue and category), and — for what the change moves — the new venue
+   * is still the provider's and the provider still accredited for the new category. Any of those
+   * failing means something changed meanwhile: `changed`, and nothing is written. Keys and index
+   * attributes are not touched, so the activity stays in its provider's collection.
+   */
+  async updateActivity(
+    current: ActivityRecord,
+    next: ActivityRecord,
+    checks: { venueId?: string; category?: CategoryName },
+  ): Promise<'updated' | 'changed'> {
+    // Every attribute by a placeholder name: several (name, capacity) are DynamoDB reserved words.
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':providerId': current.providerId,
+      ':readVenueId': current.venueId,
+      ':readCategory': current.category,
+    };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const field of ['venueId', 'name', 'category', 'capacity', 'schedule', 'updatedAt'] as const) {
+      names[`#${field}`] = field;
+      if (next[field] === undefined) removes.push(`#${field}`);
+      else {
+        sets.push(`#${field} = :${field}`);
+        values[`:${field}`] = next[field];
+      }
+    }
+    const sameAsRead = current.updatedAt === undefined ? 'attribute_not_exists(#updatedAt)' : '#updatedAt = :readUpdatedAt';
+    if (current.updatedAt !== undefined) values[':readUpdatedAt'] = current.updatedAt;
+    const failed = await transactConditions(this.db, [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.activity(current.activityId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: `attribute_exists(PK) AND providerId = :providerId AND #venueId = :readVenueId AND #category = :readCategory AND ${sameAsRead}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...(checks.venueId !== undefined
+        ? [
+            {
+              ConditionCheck: {
+                TableName: this.db.tableName,
+                Key: keys.venue(checks.venueId),
+                ConditionExpression: 'providerId = :providerId',
+                ExpressionAttributeValues: { ':providerId': current.providerId },
+              },
+            },
+          ]
+        : []),
+      ...(checks.category !== undefined
+        ? [
+            {
+              ConditionCheck: {
+                TableName: this.db.tableName,
+                Key: keys.provider(current.providerId),
+                ConditionExpression: 'attribute_exists(PK) AND contains(categories, :category)',
+                ExpressionAttributeValues: { ':category': checks.category },
+              },
+            },
+          ]
+        : []),
+    ]);
+    return failed ? 'changed' : 'updated';
   }
 
   /**

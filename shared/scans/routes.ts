@@ -73,8 +73,14 @@ function batchResult(outcome: ScanOutcome): { httpStatus: number; body: Record<s
       return { httpStatus: 422, body: outcome.answer };
     case 'busy':
       return { httpStatus: 503, body: BUSY };
+    case 'device_revoked':
+      // The whole batch is refused (see the route): the device keeps every scan it holds.
+      throw DEVICE_REVOKED;
   }
 }
+
+/** A revoked device's request: 401, so the scanner says so and stops, keeping what it holds. */
+const DEVICE_REVOKED = new ApiError(401, 'device_revoked', 'This device has been revoked. Ask a manager to enrol it again; scans it holds are kept.');
 
 /** What these routes need, and no more: the composition root passes them in. */
 export interface ScanRoutesDeps {
@@ -102,6 +108,8 @@ export function scansApp(services: ScanRoutesDeps) {
         return c.json(outcome.answer, 422);
       case 'busy':
         return c.json(BUSY, 503, { 'Retry-After': '1' });
+      case 'device_revoked':
+        throw DEVICE_REVOKED;
     }
   });
 
@@ -119,6 +127,7 @@ export function scansApp(services: ScanRoutesDeps) {
       try {
         results.push(batchResult(await service.recordScan(principal, parsed.data)));
       } catch (error) {
+        if (error === DEVICE_REVOKED) throw error;
         if (error instanceof ApiError) {
           results.push({ httpStatus: error.status, body: { ...errorBody(error) } });
         } else {

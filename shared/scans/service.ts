@@ -1,4 +1,5 @@
 import { normaliseCardId } from '#shared/cards/rules';
+import { deviceRefused, lastSeenDue } from '#shared/devices/rules';
 import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import type { Logger } from '#shared/platform/logger';
@@ -17,11 +18,18 @@ export type ScanOutcome =
   | { kind: 'duplicate'; answer: DuplicateScanView }
   | { kind: 'rejected'; answer: RejectedScanView }
   /** Every attempt met a concurrent change: nothing was recorded; the device sends it again. */
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+  /** The scanning device was revoked (or is not this provider's): nothing is recorded or said. */
+  | { kind: 'device_revoked' };
 
 /** What provider attendance asks the registry: passed in, so scans need not reach into it. */
 export interface ProviderSessions {
   providerExists(providerId: string): Promise<boolean>;
+}
+
+/** Devices' last-seen times, kept by the devices capability: written at most hourly, never per scan. */
+export interface DeviceSightings {
+  touch(deviceId: string, now: Date): Promise<void>;
 }
 
 export type AttendanceOutcome =
@@ -45,6 +53,7 @@ export class ScanService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly sessions: ProviderSessions,
+    private readonly sightings: DeviceSightings,
   ) {}
 
   /**
@@ -88,8 +97,21 @@ export class ScanService {
     const day = londonDate(scannedAt);
     const place = input.activityId ?? `VENUE-${input.venueId}`;
     for (let attempt = 1; attempt <= SCAN_ATTEMPTS; attempt++) {
-      const reads = await this.store.read({ cardId, venueId: input.venueId, activityId: input.activityId, providerId: principal.providerId });
+      const reads = await this.store.read({
+        cardId,
+        venueId: input.venueId,
+        activityId: input.activityId,
+        providerId: principal.providerId,
+        deviceId: principal.deviceId,
+      });
       const now = this.clock.now();
+      // A revoked device is refused at once, before anything is checked or said: the device item
+      // came in the same BatchGetItem, so this costs no extra round trip.
+      if (deviceRefused(principal, reads.device)) {
+        this.logger.info('scan', { scanId: input.scanId, outcome: 'device_revoked', deviceId: principal.deviceId });
+        return { kind: 'device_revoked' };
+      }
+      if (reads.device && lastSeenDue(reads.device, now)) await this.sightings.touch(reads.device.deviceId, now);
       const facts = {
         providerId: principal.providerId,
         provider: reads.provider,

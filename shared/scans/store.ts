@@ -1,6 +1,8 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardRecord } from '#shared/cards/rules';
 import { cardFromItem } from '#shared/cards/store';
+import type { DeviceRecord } from '#shared/devices/rules';
+import { deviceFromItem } from '#shared/devices/store';
 import { batchGetItems, keyString, queryPages, type Db } from '#shared/platform/dynamo';
 import { attendanceDayRange, keys, type ItemKey } from '#shared/platform/keys';
 import { cancellationCodes, type TransactItem } from '#shared/platform/transactions';
@@ -73,6 +75,8 @@ export interface ScanReads {
   venue?: VenueRecord;
   activity?: ActivityRecord;
   provider?: ProviderRecord;
+  /** The scanning device, when a device (not a person) scans: a revoked one is refused at once. */
+  device?: DeviceRecord;
 }
 
 export interface HolderReads {
@@ -93,21 +97,23 @@ export class ScanStore {
 
   /**
    * Everything eligibility needs, in two round trips. First one BatchGetItem: the card, the
-   * venue, the activity and the device's provider (eventually consistent: a card revoked in the
-   * last second may still read as active — the visit happened all the same).
+   * venue, the activity, the scanner's provider and, for a device, the device (eventually
+   * consistent: a card or device revoked in the last second may still read as active).
    */
-  async read(request: { cardId: string; venueId: string; activityId?: string | undefined; providerId: string }): Promise<ScanReads> {
+  async read(request: { cardId: string; venueId: string; activityId?: string | undefined; providerId: string; deviceId?: string | undefined }): Promise<ScanReads> {
     const wanted: Record<string, ItemKey> = {
       card: keys.card(request.cardId),
       venue: keys.venue(request.venueId),
       provider: keys.provider(request.providerId),
       ...(request.activityId ? { activity: keys.activity(request.activityId) } : {}),
+      ...(request.deviceId ? { device: keys.device(request.deviceId) } : {}),
     };
     const found = new Map((await batchGetItems(this.db, Object.values(wanted))).map((item) => [keyString(item), item]));
     const item = (key: ItemKey | undefined) => (key ? found.get(keyString(key)) : undefined);
     // Each item is read back by its owner's parser: the scans only borrow them for this one round trip.
-    const [card, venue, provider, activity] = [item(wanted.card), item(wanted.venue), item(wanted.provider), item(wanted.activity)];
+    const [card, venue, provider, activity, device] = [item(wanted.card), item(wanted.venue), item(wanted.provider), item(wanted.activity), item(wanted.device)];
     return {
+      ...(device ? { device: deviceFromItem(device) } : {}),
       ...(card ? { card: cardFromItem(card) } : {}),
       ...(venue ? { venue: venueFromItem(venue) } : {}),
       ...(provider ? { provider: providerFromItem(provider) } : {}),

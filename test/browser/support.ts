@@ -31,20 +31,66 @@ export async function startSystem(): Promise<{ system: LocalSystem; url: string 
 export function qrVideo(text: string): string {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const { size, data } = qr.modules;
+  const quietZone = 4;
+  const side = size + 2 * quietZone;
+  return cameraVideo(side, side, (x, y) => {
+    const [column, row] = [x - quietZone, y - quietZone];
+    return column >= 0 && row >= 0 && column < size && row < size && data[row * size + column] ? 0 : 255;
+  });
+}
+
+/** An image as the browser drew it: RGBA pixels, row by row. */
+export interface DrawnImage {
+  width: number;
+  height: number;
+  pixels: number[];
+}
+
+/** The pixels of an <img> on the page (found by its test id), drawn on a canvas as the browser shows it. */
+export async function drawnImage(page: Page, testId: string): Promise<DrawnImage> {
+  return page.getByTestId(testId).evaluate(async (element) => {
+    // The page's DOM, typed just enough here (the tests are compiled without the DOM library).
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { drawImage(...args: unknown[]): void; getImageData(...args: number[]): { data: ArrayLike<number> } } };
+    const image = element as unknown as { decode(): Promise<void>; width: number; height: number };
+    await image.decode();
+    const canvas = (globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas } }).document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0, image.width, image.height);
+    return { width: canvas.width, height: canvas.height, pixels: Array.from(context.getImageData(0, 0, canvas.width, canvas.height).data) };
+  });
+}
+
+/** A camera clip of an image drawn on a page: what a device held up to that screen would see. */
+export function imageVideo(image: DrawnImage): string {
+  return cameraVideo(image.width, image.height, (x, y) => {
+    const at = (y * image.width + x) * 4;
+    return 0.299 * image.pixels[at]! + 0.587 * image.pixels[at + 1]! + 0.114 * image.pixels[at + 2]!;
+  });
+}
+
+/**
+ * A 640×480 Y4M (YUV 4:2:0) clip of ten identical frames, each showing a picture (its grey level
+ * 0–255 at each point) scaled to fit the middle of the frame, on white.
+ */
+function cameraVideo(pictureWidth: number, pictureHeight: number, grey: (x: number, y: number) => number): string {
   const width = 640;
   const height = 480;
-  const scale = Math.floor(Math.min(width, height) / (size + 8));
-  const left = Math.floor((width - size * scale) / 2);
-  const top = Math.floor((height - size * scale) / 2);
+  const scale = Math.min(width / pictureWidth, height / pictureHeight) * 0.9;
+  const [shownWidth, shownHeight] = [Math.floor(pictureWidth * scale), Math.floor(pictureHeight * scale)];
+  const left = Math.floor((width - shownWidth) / 2);
+  const top = Math.floor((height - shownHeight) / 2);
   const luma = new Uint8Array(width * height).fill(235);
-  for (let y = 0; y < size * scale; y++) {
-    for (let x = 0; x < size * scale; x++) {
-      if (data[Math.floor(y / scale) * size + Math.floor(x / scale)]) luma[(top + y) * width + left + x] = 16;
+  for (let y = 0; y < shownHeight; y++) {
+    for (let x = 0; x < shownWidth; x++) {
+      // Video luma runs 16 (black) to 235 (white).
+      luma[(top + y) * width + left + x] = Math.round(16 + (grey(Math.floor(x / scale), Math.floor(y / scale)) / 255) * 219);
     }
   }
   const chroma = new Uint8Array((width / 2) * (height / 2)).fill(128);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'waymark-camera-')), 'card.y4m');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'waymark-camera-')), 'camera.y4m');
   writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
   return file;
 }

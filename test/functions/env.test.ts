@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiEnvironment, exportsEnvironment, followUpDigestEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
+import { apiEnvironment, deviceTokensEnvironment, exportsEnvironment, followUpDigestEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
 import { authSettings, InvalidEnvironmentError } from '#shared/platform/config';
 
 /**
@@ -24,6 +24,12 @@ const pseudonym = {
   PROGRAMME_ID: 'north-leeds',
 };
 const directory = { USER_POOL_ID: 'eu-west-2_example' };
+const deviceTokens = {
+  DEVICE_KEY_ARN: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
+  DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
+};
+const scannerAddress = { SCANNER_URL_PARAMETER: '/Waymark/scanner-url' };
 /** What Lambda and the function defaults add: present in every real environment, never parsed. */
 const runtimeVariables = { AWS_REGION: 'eu-west-2', POWERTOOLS_SERVICE_NAME: 'waymark', NODE_OPTIONS: '--enable-source-maps' };
 
@@ -39,9 +45,9 @@ function failure(parse: () => unknown): string {
 }
 
 describe('the API function environment', () => {
-  const valid = { ...table, ...auth, ...scheduler, ...pseudonym, ...directory };
+  const valid = { ...table, ...auth, ...scheduler, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress };
 
-  it('declares exactly the table, auth, scheduler, pseudonym and user pool variables', () => {
+  it('declares exactly the table, auth, scheduler, pseudonym, user pool and device-token variables', () => {
     expect(apiEnvironment.variables).toEqual([
       'TABLE_NAME',
       'AUTH_ISSUER',
@@ -53,6 +59,10 @@ describe('the API function environment', () => {
       'PSEUDONYM_SECRET_ARN',
       'PROGRAMME_ID',
       'USER_POOL_ID',
+      'DEVICE_KEY_ARN',
+      'DEVICE_TOKEN_ISSUER',
+      'DEVICE_TOKEN_AUDIENCE',
+      'SCANNER_URL_PARAMETER',
     ]);
   });
 
@@ -61,9 +71,9 @@ describe('the API function environment', () => {
   });
 
   it('names every missing variable in one message, in declaration order', () => {
-    const { AUTH_AUDIENCE: _audience, FOLLOWUP_DLQ_ARN: _dlq, PROGRAMME_ID: _programme, ...partial } = valid;
+    const { AUTH_AUDIENCE: _audience, FOLLOWUP_DLQ_ARN: _dlq, PROGRAMME_ID: _programme, SCANNER_URL_PARAMETER: _scanner, ...partial } = valid;
     expect(failure(() => apiEnvironment.parse(partial))).toBe(
-      'Invalid environment of the API function: AUTH_AUDIENCE is missing; FOLLOWUP_DLQ_ARN is missing; PROGRAMME_ID is missing',
+      'Invalid environment of the API function: AUTH_AUDIENCE is missing; FOLLOWUP_DLQ_ARN is missing; PROGRAMME_ID is missing; SCANNER_URL_PARAMETER is missing',
     );
   });
 
@@ -87,7 +97,7 @@ describe('the API function environment', () => {
   });
 
   it('refuses the scheduler settings unless all four are set: the API always schedules', () => {
-    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym, ...directory }))).toBe(
+    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress }))).toBe(
       'Invalid environment of the API function: SCHEDULE_GROUP_NAME is missing; FOLLOWUP_FUNCTION_ARN is missing; ' +
         'SCHEDULER_ROLE_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
     );
@@ -196,5 +206,17 @@ describe('each Lambda entry, at init', () => {
     await expect(load()).rejects.toThrow(
       `Invalid environment of the ${environment.functionName} function: ${environment.variables.map((variable) => `${variable} is missing`).join('; ')}`,
     );
+  });
+});
+
+describe('the device-token function environment', () => {
+  it('is the table and the device key with its issuer: no people, schedules or pseudonyms', () => {
+    expect(deviceTokensEnvironment.variables).toEqual(['TABLE_NAME', 'DEVICE_KEY_ARN', 'DEVICE_TOKEN_ISSUER', 'DEVICE_TOKEN_AUDIENCE']);
+    expect(deviceTokensEnvironment.parse({ ...table, ...deviceTokens, ...runtimeVariables })).toEqual({ ...table, ...deviceTokens });
+  });
+
+  it('refuses a key that is not a KMS key ARN, naming the variable and never the value', () => {
+    const message = failure(() => deviceTokensEnvironment.parse({ ...table, ...deviceTokens, DEVICE_KEY_ARN: 'alias/secret-value' }));
+    expect(message).toBe('Invalid environment of the device tokens function: DEVICE_KEY_ARN is invalid (expected a KMS key ARN)');
   });
 });

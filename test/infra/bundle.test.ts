@@ -6,16 +6,18 @@ import * as path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '#infra/bundling';
-import { apiEnvironment, exportsEnvironment } from '../../functions/env';
+import { apiEnvironment, deviceTokensEnvironment, exportsEnvironment } from '../../functions/env';
 
 /**
- * The bundles of the two functions that serve the Hono app (the API behind API Gateway, and the
- * streamed exports behind a function URL), built by the same bundleLambda() the CDK stack runs
+ * The bundles of the three functions that serve the Hono app (the API behind API Gateway, the
+ * streamed exports behind a function URL, and the device-token function behind the device's own
+ * routes), built by the same bundleLambda() the CDK stack runs
  * (infra/bundling.ts), inspected for what must never be deployed.
  */
 const appEntries = [
   { name: 'API', entry: 'functions/api.ts', declared: apiEnvironment.variables },
   { name: 'Exports', entry: 'functions/exports.ts', declared: exportsEnvironment.variables },
+  { name: 'Device tokens', entry: 'functions/device-tokens.ts', declared: deviceTokensEnvironment.variables },
 ] as const;
 
 /** A value for every variable a function may declare, of the form the stack sets. */
@@ -30,6 +32,10 @@ const sampleVariables: Record<string, string> = {
   PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:example-AbCdEf',
   PROGRAMME_ID: 'waymark',
   USER_POOL_ID: 'eu-west-2_example',
+  DEVICE_KEY_ARN: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
+  DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
+  SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
 };
 
 /** Strings that only the local runtime has: its dev routes and its DynamoDB engine. */

@@ -428,6 +428,10 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
         PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.data.pseudonymKey) },
         PROGRAMME_ID: defaultProgrammeId,
         USER_POOL_ID: { Ref: logicalId(stack.apiAndAuth.userPool) },
+        DEVICE_KEY_ARN: { 'Fn::GetAtt': [logicalId(stack.deviceTokens.key), 'Arn'] },
+        DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
+        DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
+        SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
         POWERTOOLS_SERVICE_NAME: 'waymark',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -547,10 +551,11 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
   });
 
   describe('HTTP API', () => {
-    it('sends every request through the $default route to the function (payload v2)', () => {
+    it('sends every request through the $default route to the function (payload v2), but the device’s own three', () => {
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey);
+      expect(routeKeys.sort()).toEqual(['$default', 'GET /v1/devices/jwks.json', 'POST /v1/devices/enrol', 'POST /v1/devices/token']);
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: '$default',
         AuthorizationType: 'NONE',
@@ -954,7 +959,8 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
           'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
         });
       }
-      template.resourceCountIs('AWS::Lambda::Permission', 3);
+      // The API function, the exports function's URL (two), and the device-token function once per route (three).
+      template.resourceCountIs('AWS::Lambda::Permission', 6);
     });
   });
 });
@@ -981,10 +987,12 @@ describe('Exports (infra/constructs/streamed-exports.ts)', () => {
       const variables = (fn: typeof stack.apiAndAuth.api) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
       // The exports schedule nothing and administer no one (no such permissions either): functions/env.ts
       // declares them the API's variables without the scheduler's four and the user pool id.
+      // Nor do they verify device tokens or make devices (exports are for managers).
       const schedulerVariables = ['SCHEDULE_GROUP_NAME', 'FOLLOWUP_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'FOLLOWUP_DLQ_ARN', 'USER_POOL_ID'];
+      const deviceVariables = ['DEVICE_KEY_ARN', 'DEVICE_TOKEN_ISSUER', 'DEVICE_TOKEN_AUDIENCE', 'SCANNER_URL_PARAMETER'];
       const apiVariables = Object.entries(variables(stack.apiAndAuth.api));
       expect(variables(stack.streamedExports.exports)).toEqual(
-        Object.fromEntries(apiVariables.filter(([name]) => !schedulerVariables.includes(name))),
+        Object.fromEntries(apiVariables.filter(([name]) => !schedulerVariables.includes(name) && !deviceVariables.includes(name))),
       );
       expect(apiVariables.filter(([name]) => schedulerVariables.includes(name))).toHaveLength(5);
       expect(variables(stack.streamedExports.exports)).toMatchObject({
@@ -1484,9 +1492,74 @@ describe('Follow-up digest (infra/constructs/follow-up-digest.ts)', () => {
   });
 });
 
+describe('Device tokens (infra/constructs/device-tokens.ts)', () => {
+  type KeyStatement = { Sid?: string; Principal: unknown; Action: string | string[] };
+  const keyStatements = () =>
+    (propertiesOf(stack.deviceTokens.key) as { KeyPolicy: { Statement: KeyStatement[] } }).KeyPolicy.Statement;
+
+  it('is an asymmetric P-256 signing key, retained', () => {
+    expect(propertiesOf(stack.deviceTokens.key)).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(template.toJSON().Resources[logicalId(stack.deviceTokens.key)]).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  it('has a key policy by which only the device-token function signs; the API reads the public key; the account administers', () => {
+    const signers = keyStatements().filter((statement) => asList(statement.Action).some((action) => action === 'kms:Sign' || action === 'kms:*'));
+    expect(signers).toEqual([
+      expect.objectContaining({ Principal: { AWS: { 'Fn::GetAtt': [logicalId(stack.deviceTokens.tokens.role), 'Arn'] } }, Action: ['kms:GetPublicKey', 'kms:Sign'] }),
+    ]);
+    expect(keyStatements()).toContainEqual(
+      expect.objectContaining({ Principal: { AWS: { 'Fn::GetAtt': [logicalId(stack.apiAndAuth.api.role), 'Arn'] } }, Action: 'kms:GetPublicKey' }),
+    );
+    const account = keyStatements().find((statement) => statement.Sid === 'AccountAdministersKey')!;
+    expect(asList(account.Action)).toContain('kms:ScheduleKeyDeletion');
+    expect(asList(account.Action).some((action) => /^kms:(Sign|\*|Verify)/.test(action))).toBe(false);
+    // No other function holds the key in its identity policy for signing.
+    const signingRoles = Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((policy) => policy as { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } })
+      .filter((policy) => policy.Properties.PolicyDocument.Statement.some((statement) => asList(statement.Action).includes('kms:Sign')))
+      .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref));
+    expect(signingRoles).toEqual([logicalId(stack.deviceTokens.tokens.role)]);
+  });
+
+  it("routes the device's own three routes to the device-token function, throttled far below the stage", () => {
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map(
+      (integration) => (integration as { Properties: { IntegrationUri: unknown } }).Properties.IntegrationUri,
+    );
+    expect(integrations).toContainEqual({ 'Fn::GetAtt': [logicalId(stack.deviceTokens.tokens.function), 'Arn'] });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { RouteSettings: Record<string, unknown> } };
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /v1/devices/enrol': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+      'POST /v1/devices/token': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+      'GET /v1/devices/jwks.json': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+    });
+  });
+
+  it('gives the device-token function the table, the key and its issuer, and nothing of people, schedules or pseudonyms', () => {
+    expect((propertiesOf(stack.deviceTokens.tokens.function) as { Environment: { Variables: Json } }).Environment.Variables).toEqual({
+      TABLE_NAME: { Ref: logicalId(stack.data.table) },
+      DEVICE_KEY_ARN: { 'Fn::GetAtt': [logicalId(stack.deviceTokens.key), 'Arn'] },
+      DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
+      DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
+      POWERTOOLS_SERVICE_NAME: 'waymark',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it("publishes the scanner's address for enrolment links where only the API may read it", () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/Waymark/scanner-url',
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }, '/scan/']] },
+    });
+    const reads = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((statement) => asList(statement.Action).includes('ssm:GetParameter'));
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0])).toContain(':parameter/Waymark/scanner-url');
+  });
+});
+
 describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => {
-  it('are five Waymark functions (API, exports, reminder, sweep, digest) plus the two deploy-time handlers of aws-cdk-lib', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 7);
+  it('are six Waymark functions (API, exports, device tokens, reminder, sweep, digest) plus the two deploy-time handlers of aws-cdk-lib', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 8);
     // Told apart by role: the web deployment's and the client OAuth custom resource's handlers run
     // with roles of this stack too (no AWS managed policy), not ones aws-cdk-lib makes.
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
@@ -1496,6 +1569,7 @@ describe('Every Waymark function (infra/constructs/waymark-function.ts)', () => 
       [
         stack.apiAndAuth.api.role,
         stack.streamedExports.exports.role,
+        stack.deviceTokens.tokens.role,
         stack.followUps.due.role,
         stack.followUps.sweep.role,
         stack.digest.digest.role,
@@ -1606,6 +1680,7 @@ describe('The stack (infra/waymark-stack.ts): composition, outputs, settings', (
       expect(stack.node.children.filter((child) => child instanceof Section).map((child) => child.node.id)).toEqual([
         'Data',
         'FollowUps',
+        'DeviceTokens',
         'ApiAndAuth',
         'StreamedExports',
         'Digest',
@@ -1730,6 +1805,11 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/ApiAndAuth/DefaultRoute AwsSolutions-APIG4',
+      'Waymark/DeviceTokens/DeviceTokens/Role AwsSolutions-IAM5[…]',
+      'Waymark/DeviceTokens/DeviceTokens/Role AwsSolutions-IAM5[…]',
+      'Waymark/DeviceTokens/Route-get-jwksjson AwsSolutions-APIG4',
+      'Waymark/DeviceTokens/Route-post-enrol AwsSolutions-APIG4',
+      'Waymark/DeviceTokens/Route-post-token AwsSolutions-APIG4',
       'Waymark/StreamedExports/Exports/Role AwsSolutions-IAM5[…]',
       'Waymark/StreamedExports/Exports/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUps/FollowUpDeadLetterQueue AwsSolutions-SQS3',

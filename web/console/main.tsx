@@ -5,6 +5,7 @@ import { sessionStore, type Session } from '../shared/session';
 import { londonDate } from './lib/dates';
 import { canOpen, homeRoute, parseRoute, type Route } from './lib/routes';
 import { Caseload } from './pages/caseload';
+import { Devices } from './pages/devices';
 import { FollowUps } from './pages/followups';
 import { NewProvider } from './pages/new-provider';
 import { NewReferral } from './pages/new-referral';
@@ -181,6 +182,8 @@ function Page({ route }: { route: Route }) {
       return <NewProvider />;
     case 'provider':
       return <ProviderPage key={route.providerId} providerId={route.providerId} />;
+    case 'devices':
+      return <Devices key={route.providerId} providerId={route.providerId} />;
     case 'reports':
       return <Reports query={route.query} />;
     case 'people':

@@ -2,20 +2,26 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { createApi } from '../shared/api';
 import { sessionStore, type Session } from '../shared/session';
 import { CHOICE_KEY, choiceForToday, localDay, type ScanChoice } from './choice';
-import { sendBatch, webLock } from './client';
+import { deviceTokenLock, enrolDevice, requestDeviceTokens, sendBatch, webLock } from './client';
+import { createDeviceAuth, type EndReason } from './device-auth';
+import { deviceFetch } from './device-fetch';
+import { refreshDelay } from './device-logic';
+import { idbDeviceStore } from './device-store';
+import { codeFromFragment, withoutFragment } from './enrolment';
 import { sentSummary } from './queue-logic';
 import { idbQueue } from './queue-store';
 import { recentLine, type ScanOutcome } from './result';
 import type { RecentEntry, Shared } from './parts';
 import { ScannerScreen } from './scanner';
 import { SetupScreen } from './setup';
-import { SignInScreen } from './sign-in';
+import { SignInScreen, type SignedInHow } from './sign-in';
 import { createSyncer } from './sync';
 
 /**
- * The scanner: sign in this device → choose today's venue and activity → scan. The offline
- * queue and its sending live here, above the screens, so saved scans go out whichever screen
- * is showing.
+ * The scanner: enrol (or sign in) this device → choose today's venue and activity → scan. The
+ * offline queue and its sending live here, above the screens, so saved scans go out whichever
+ * screen is showing; so do an enrolled device's tokens (device-auth.ts), refreshed before they
+ * run out, and what happens when the device is revoked: scanning stops, the queue stays.
  */
 
 const sessions = sessionStore('scan');
@@ -35,6 +41,16 @@ function toneOf(outcome: ScanOutcome): RecentEntry['tone'] {
 
 const timeOf = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+/**
+ * An enrolment code in the address (`#enrol=…`, from the console's QR code), taken out of it at
+ * once — `replaceState`, so the code is left neither in the address bar nor in the history.
+ */
+function takeLinkCode(): string | undefined {
+  const code = codeFromFragment(location.hash);
+  if (code !== undefined) history.replaceState(history.state, '', withoutFragment(location.href));
+  return code;
+}
+
 function loadChoice(session: Session | undefined): ScanChoice | undefined {
   try {
     return choiceForToday(localStorage.getItem(CHOICE_KEY), localDay(new Date()), session?.providerId);
@@ -47,7 +63,44 @@ export function App() {
   const [session, setSession] = useState<Session | undefined>(() => sessions.load());
   const sessionRef = useRef(session);
   sessionRef.current = session;
-  const api = useMemo(() => createApi(() => sessionRef.current?.token), []);
+  /** An enrolment code from the address, being used (shown on the enrolment screen, whatever the session). */
+  const [linkCode, setLinkCode] = useState<string | undefined>(takeLinkCode);
+  /** This device was revoked while open: the enrolment screen says so. */
+  const [revoked, setRevoked] = useState(false);
+
+  // The device's credentials ended (revoked, or gone from its store): leave its session, keeping
+  // today's choice and the queue; scanning stops, and nothing more is sent until it is enrolled again.
+  const endedRef = useRef<(why: EndReason, deviceId: string) => void>(() => undefined);
+  endedRef.current = (why, deviceId) => {
+    if (sessionRef.current?.deviceId !== deviceId) return;
+    sessions.clear();
+    sessionRef.current = undefined;
+    setSession(undefined);
+    setSignedOut(false);
+    setChanging(false);
+    setRevoked(why === 'revoked');
+  };
+  const deviceAuth = useMemo(
+    () =>
+      createDeviceAuth({
+        store: idbDeviceStore,
+        requestTokens: requestDeviceTokens,
+        enrol: enrolDevice,
+        lock: deviceTokenLock,
+        onEnded: (why, deviceId) => endedRef.current(why, deviceId),
+      }),
+    [],
+  );
+  // A person's token goes in the header as it is; an enrolled device's is refreshed as needed (device-fetch.ts).
+  const api = useMemo(
+    () =>
+      createApi(
+        () => (sessionRef.current?.deviceId ? undefined : sessionRef.current?.token),
+        undefined,
+        deviceFetch({ session: () => sessionRef.current, auth: deviceAuth, send: (request) => fetch(request) }),
+      ),
+    [deviceAuth],
+  );
   const [choice, setChoice] = useState<ScanChoice | undefined>(() => loadChoice(session));
   const [online, setOnline] = useState(() => navigator.onLine);
   const [waiting, setWaiting] = useState(0);
@@ -147,15 +200,69 @@ export function App() {
     return () => clearInterval(timer);
   }, [shouldRetry, sendQueue]);
 
-  const signIn = (next: Session) => {
-    sessions.save(next);
+  // An enrolled device's access token is refreshed two minutes before it runs out, and when the
+  // device wakes or comes back online, so a scan at the door need not wait for a refresh.
+  const deviceId = session?.deviceId;
+  useEffect(() => {
+    if (!deviceId) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let run = 0;
+    let stopped = false;
+    const refresh = async () => {
+      const mine = ++run;
+      if (timer !== undefined) clearTimeout(timer);
+      if (navigator.onLine) {
+        try {
+          await deviceAuth.token(deviceId);
+        } catch {
+          // The store failed: try again later.
+        }
+      }
+      if (stopped || mine !== run) return;
+      timer = setTimeout(() => void refresh(), refreshDelay(deviceAuth.held(deviceId), Date.now()));
+    };
+    const woke = () => {
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    const cameOnline = () => void refresh();
+    void refresh();
+    window.addEventListener('online', cameOnline);
+    document.addEventListener('visibilitychange', woke);
+    return () => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      window.removeEventListener('online', cameOnline);
+      document.removeEventListener('visibilitychange', woke);
+    };
+  }, [deviceId, deviceAuth]);
+
+  // The console's enrolment link opened while the scanner was already open here.
+  useEffect(() => {
+    const changed = () => {
+      const code = takeLinkCode();
+      if (code !== undefined) setLinkCode(code);
+    };
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+
+  const signIn = (next: Session, how: SignedInHow = 'signed-in') => {
+    // An enrolled device's access token is kept with its credentials (IndexedDB), not here.
+    sessions.save(next.deviceId ? { ...next, token: '' } : next);
+    sessionRef.current = next;
     setSignedOut(false);
+    setRevoked(false);
+    setLinkCode(undefined);
     setSession(next);
     setChoice(loadChoice(next));
+    // Just enrolled: the setup screen, showing the device's name (today's choice, if any, filled in).
+    setChanging(how === 'enrolled');
   };
 
   /** Sign out: forget the session, today's choice and the recent list. Queued scans stay (see SignOutButton). */
   const signOut = () => {
+    // An enrolled device is forgotten: its credentials go, and it needs a new code to scan again.
+    if (session?.deviceId) void deviceAuth.forget().catch(() => undefined);
     sessions.clear();
     localStorage.removeItem(CHOICE_KEY);
     setSession(undefined);
@@ -166,7 +273,7 @@ export function App() {
     setChanging(false);
   };
 
-  /** The token ended: sign in again, keeping today's choice and the queue. */
+  /** The token ended: sign in again, keeping today's choice and the queue (an enrolled device goes straight back in). */
   const signInAgain = () => {
     sessions.clear();
     setSession(undefined);
@@ -190,7 +297,19 @@ export function App() {
     markSignedOut: () => setSignedOut(true),
   };
 
-  if (!session) return <SignInScreen shared={shared} onSignedIn={signIn} />;
+  if (!session || linkCode !== undefined) {
+    return (
+      <SignInScreen
+        key={linkCode ?? ''}
+        shared={shared}
+        auth={deviceAuth}
+        linkCode={linkCode}
+        revoked={revoked}
+        onSignedIn={signIn}
+        onCancel={session && linkCode !== undefined ? () => setLinkCode(undefined) : undefined}
+      />
+    );
+  }
   if (!choice || changing || choice.providerId !== session.providerId) {
     return (
       <SetupScreen

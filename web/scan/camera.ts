@@ -115,22 +115,22 @@ export function scanQrCode(video: HTMLVideoElement, onCode: (text: string) => vo
   return { stop };
 }
 
-/** Why the camera could not be used, in words for the person at the door. */
-export function cameraErrorMessage(error: unknown): string {
+/** Why the camera could not be used, in words for the person at the door (`instead`: what to type). */
+export function cameraErrorMessage(error: unknown, instead = 'the card number'): string {
   const name = (error as { name?: string } | undefined)?.name;
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'The camera was not allowed. Allow the camera in the browser settings, or type the card number.';
+      return `The camera was not allowed. Allow the camera in the browser settings, or type ${instead}.`;
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera was found on this device. Type the card number instead.';
+      return `No camera was found on this device. Type ${instead} instead.`;
     case 'NotReadableError':
     case 'AbortError':
-      return 'The camera is in use by another app. Close it and try again, or type the card number.';
+      return `The camera is in use by another app. Close it and try again, or type ${instead}.`;
     case 'NotSupportedError':
-      return 'This browser cannot use the camera here. Type the card number instead.';
+      return `This browser cannot use the camera here. Type ${instead} instead.`;
     default:
-      return 'The camera could not be started. Type the card number instead.';
+      return `The camera could not be started. Type ${instead} instead.`;
   }
 }

@@ -1,5 +1,7 @@
 import { createApi, type Api, type paths } from '../shared/api';
 import { devSignIn } from '../shared/session';
+import { pageLock, type ExclusiveLock } from './device-auth';
+import { enrolAnswer, tokenAnswer, type EnrolResult, type TokenResult } from './device-logic';
 import type { ScanInput } from './queue-logic';
 import { answerOf, type Answer } from './result';
 import type { BatchAnswer, DeviceLock } from './sync';
@@ -19,6 +21,11 @@ export type Activity = Json<'/v1/providers/{providerId}/activities', 'get'>['ite
 /** A scan that gets no answer in this long is treated as not sent: it is queued (and a retry is safe). */
 const SCAN_TIMEOUT_MS = 10_000;
 const BATCH_TIMEOUT_MS = 30_000;
+/**
+ * The device routes get longer: an answer lost on the way is costly there (a refresh token whose
+ * answer never came is spent, and sending it again revokes the device).
+ */
+const DEVICE_TIMEOUT_MS = 30_000;
 /** Lists are read a page at a time; this many pages at most (100 each). */
 const MAX_PAGES = 10;
 
@@ -122,4 +129,44 @@ export const webLock: DeviceLock = async (task) => {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   if (!locks) return task();
   return locks.request('waymark-scan-send-queue', { ifAvailable: true }, (lock) => (lock ? task() : undefined));
+};
+
+/** Redeems an enrolment code (POST /v1/devices/enrol, no token). */
+export async function enrolDevice(code: string): Promise<EnrolResult> {
+  try {
+    const { data, error, response } = await createApi(() => undefined).POST('/v1/devices/enrol', {
+      body: { code },
+      signal: AbortSignal.timeout(DEVICE_TIMEOUT_MS),
+    });
+    return enrolAnswer(response.status, data ?? error);
+  } catch {
+    return { kind: 'unavailable' };
+  }
+}
+
+/** Trades the refresh token for an access token and the next refresh token (POST /v1/devices/token, no token). */
+export async function requestDeviceTokens(deviceId: string, refreshToken: string): Promise<TokenResult> {
+  const sentAt = Date.now();
+  try {
+    const { data, error, response } = await createApi(() => undefined).POST('/v1/devices/token', {
+      body: { deviceId, refreshToken },
+      signal: AbortSignal.timeout(DEVICE_TIMEOUT_MS),
+    });
+    return tokenAnswer(response.status, data ?? error, sentAt);
+  } catch {
+    return { kind: 'unavailable' };
+  }
+}
+
+const thisPageOnly = pageLock();
+
+/**
+ * One token refresh at a time across all of this device's tabs: the Web Locks API, waiting for
+ * the turn (the tab that waited then finds the new token stored). Without Web Locks (a page not
+ * served over https), one at a time in this page only.
+ */
+export const deviceTokenLock: ExclusiveLock = <T>(task: () => Promise<T>): Promise<T> => {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return thisPageOnly(task);
+  return locks.request('waymark-scan-device-token', () => task()) as Promise<T>;
 };

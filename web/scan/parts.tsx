@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { revokedText } from './device-logic';
 import { waitingText } from './queue-logic';
 import { plural, type ScanOutcome } from './result';
 
@@ -44,9 +45,10 @@ export function QueueLines({ shared }: { shared: Shared }) {
 
 /**
  * Sign out. With scans still waiting it asks first: they stay on this device and are sent after
- * the next sign-in (never deleted unsent).
+ * the next sign-in (never deleted unsent). An enrolled device is not signed out but forgotten —
+ * it needs a new code from a manager to scan again — so it always asks.
  */
-export function SignOutButton({ shared, onSignOut }: { shared: Shared; onSignOut: () => void }) {
+export function SignOutButton({ shared, onSignOut, device = false }: { shared: Shared; onSignOut: () => void; device?: boolean }) {
   const [asking, setAsking] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const signOutRef = useRef<HTMLButtonElement>(null);
@@ -59,9 +61,33 @@ export function SignOutButton({ shared, onSignOut }: { shared: Shared; onSignOut
   }, [asking]);
   if (!asking) {
     return (
-      <button ref={signOutRef} type="button" class="button secondary" onClick={() => (shared.waiting > 0 ? setAsking(true) : onSignOut())}>
-        Sign out
+      <button
+        ref={signOutRef}
+        type="button"
+        class="button secondary"
+        onClick={() => (device || shared.waiting > 0 ? setAsking(true) : onSignOut())}
+      >
+        {device ? 'Forget this device' : 'Sign out'}
       </button>
+    );
+  }
+  if (device) {
+    return (
+      <div class="confirm" role="group" aria-labelledby="sign-out-question">
+        <p id="sign-out-question">
+          This device will need a new enrolment code from your manager before it can scan again.
+          {shared.waiting > 0 &&
+            ` ${plural(shared.waiting, 'scan has', 'scans have')} not been sent yet. They stay on this device and are sent once it is enrolled again.`}
+        </p>
+        <div class="row">
+          <button ref={confirmRef} type="button" class="button danger" onClick={onSignOut}>
+            Forget this device
+          </button>
+          <button type="button" class="button secondary" onClick={() => setAsking(false)}>
+            Keep it enrolled
+          </button>
+        </div>
+      </div>
     );
   }
   return (
@@ -78,6 +104,15 @@ export function SignOutButton({ shared, onSignOut }: { shared: Shared; onSignOut
           Stay signed in
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Shown when this device was revoked: scanning has stopped; what it holds is kept, and sent once it is enrolled again. */
+export function RevokedNotice({ shared }: { shared: Shared }) {
+  return (
+    <div class="notice" role="alert">
+      <p>{revokedText(shared.waiting)}</p>
     </div>
   );
 }

@@ -199,7 +199,7 @@ export function ScannerScreen(props: {
           <button type="button" class="button secondary" onClick={props.onChange}>
             Change
           </button>
-          <SignOutButton shared={shared} onSignOut={props.onSignOut} />
+          <SignOutButton shared={shared} onSignOut={props.onSignOut} device={props.session.deviceId !== undefined} />
         </div>
       </header>
 

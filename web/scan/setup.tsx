@@ -74,7 +74,7 @@ export function SetupScreen(props: {
     <main class="screen">
       <header class="topbar">
         <p class="device-name">{session.label}</p>
-        <SignOutButton shared={shared} onSignOut={props.onSignOut} />
+        <SignOutButton shared={shared} onSignOut={props.onSignOut} device={props.session.deviceId !== undefined} />
       </header>
       <h1 ref={headingRef} tabIndex={-1}>
         Set up today’s session

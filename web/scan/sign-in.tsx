@@ -1,42 +1,123 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
-import { QueueLines, useFocusOnMount, type Shared } from './parts';
+import { QueueLines, RevokedNotice, useFocusOnMount, type Shared } from './parts';
 import { listProvidersForSignIn, signInAsProvider, type Provider } from './client';
 import { completeCognitoSignIn, loadConfig, startCognitoSignIn, type AppConfig } from '../shared/cognito';
+import type { DeviceAuth } from './device-auth';
+import { deviceSession } from './device-logic';
+import { EnrolDevice } from './enrol';
+
+/** How the session began: enrolled here and now, or signed in (a person, or a device already enrolled). */
+export type SignedInHow = 'enrolled' | 'signed-in';
 
 /**
- * Sign in this device. Local mode lists the providers and mints a provider token for the one
- * chosen; a deployed system signs in through the organisation's account (Cognito's hosted sign-in).
+ * Sign in this device. A device enrolled already goes straight on (its credentials are kept on
+ * it). In a deployed system a device is enrolled with a code from the console (scanned or typed);
+ * provider staff with an organisation account may sign in with it instead (Cognito's hosted
+ * sign-in). Local mode lists the providers and mints a provider token for the one chosen, and
+ * offers enrolment too. A code in the address (`linkCode`, from `#enrol=…`) is used at once.
  */
-export function SignInScreen({ shared, onSignedIn }: { shared: Shared; onSignedIn: (session: Session) => void }) {
+export function SignInScreen(props: {
+  shared: Shared;
+  auth: DeviceAuth;
+  linkCode?: string | undefined;
+  /** This device was revoked just now (the store keeps a note too, for the next start). */
+  revoked: boolean;
+  onSignedIn: (session: Session, how: SignedInHow) => void;
+  /** Back to the session this device had, when a link started enrolment while it was signed in. */
+  onCancel?: (() => void) | undefined;
+}) {
+  const { shared, auth, linkCode, onSignedIn } = props;
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const [config, setConfig] = useState<AppConfig | undefined>();
+  /** Whether the store has been read (an enrolled device goes straight on), and if it holds a revoked note. */
+  const [checked, setChecked] = useState(false);
+  const [revokedNote, setRevokedNote] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
+  // Local mode starts on its provider list, unless there is a code to use or this device was revoked.
+  const [view, setView] = useState<'enrol' | 'local'>(linkCode !== undefined || props.revoked ? 'enrol' : 'local');
 
   useEffect(() => {
-    void loadConfig().then(async (loaded) => {
+    let cancelled = false;
+    void (async () => {
+      if (linkCode === undefined) {
+        try {
+          const record = await auth.load();
+          if (cancelled) return;
+          if (record?.kind === 'enrolled') {
+            onSignedIn(deviceSession(record), 'signed-in');
+            return;
+          }
+          if (record?.kind === 'revoked') {
+            setRevokedNote(true);
+            setView('enrol');
+          }
+        } catch {
+          // No IndexedDB here (some private windows): nothing was enrolled on this device.
+        }
+      }
+      if (cancelled) return;
+      setChecked(true);
+      const loaded = await loadConfig();
+      if (cancelled) return;
       setConfig(loaded);
-      if (loaded.mode !== 'organisation') return;
+      if (loaded.mode !== 'organisation' || linkCode !== undefined) return;
       try {
         const session = await returnFromOrganisation(loaded);
-        if (session) onSignedIn(session);
+        if (session && !cancelled) onSignedIn(session, 'signed-in');
       } catch (error) {
-        setProblem(error instanceof Error ? error.message : String(error));
+        if (!cancelled) setProblem(error instanceof Error ? error.message : String(error));
       }
-    });
+    })();
+    return () => {
+      cancelled = true;
+    };
   }, []);
+
+  const enrolling = config?.mode === 'organisation' || view === 'enrol';
+  // A new heading when local mode switches between its two ways: focus goes to it, as on a new screen.
+  const switched = useRef(false);
+  useEffect(() => {
+    if (switched.current) headingRef.current?.focus();
+    switched.current = true;
+  }, [enrolling]);
+
+  const enrol = (
+    <EnrolDevice enrol={(code) => auth.enrol(code)} linkCode={linkCode} onEnrolled={(session) => onSignedIn(session, 'enrolled')} />
+  );
 
   return (
     <main class="screen">
       <h1 ref={headingRef} tabIndex={-1}>
-        Sign in this device
+        {enrolling ? 'Enrol this device' : 'Sign in this device'}
       </h1>
-      {!config ? (
+      {(props.revoked || revokedNote) && <RevokedNotice shared={shared} />}
+      {!config || !checked ? (
         <p class="muted">Loading…</p>
-      ) : config.mode === 'local' ? (
-        <LocalSignIn shared={shared} onSignedIn={onSignedIn} />
+      ) : config.mode === 'organisation' ? (
+        <>
+          {enrol}
+          <OrganisationSignIn config={config} />
+        </>
+      ) : view === 'enrol' ? (
+        <>
+          {enrol}
+          <button type="button" class="button secondary" onClick={() => setView('local')}>
+            Choose a provider instead
+          </button>
+        </>
       ) : (
-        <OrganisationSignIn config={config} />
+        <>
+          <LocalSignIn shared={shared} onSignedIn={(session) => onSignedIn(session, 'signed-in')} />
+          <button type="button" class="button secondary" onClick={() => setView('enrol')}>
+            Enrol with a code from the console
+          </button>
+        </>
+      )}
+      {props.onCancel && (
+        <button type="button" class="button secondary" onClick={props.onCancel}>
+          Back to scanning
+        </button>
       )}
       {problem && (
         <p class="notice" role="alert">
@@ -140,27 +221,31 @@ async function returnFromOrganisation(config: Extract<AppConfig, { mode: 'organi
   return session;
 }
 
+/** The secondary way in, for provider staff who have an organisation account. */
 function OrganisationSignIn({ config }: { config: Extract<AppConfig, { mode: 'organisation' }> }) {
   const [problem, setProblem] = useState<string | undefined>();
   return (
-    <div class="stack">
-      <p>This device must be signed in through your organisation’s sign-in.</p>
-      <a
-        class="button primary"
-        href="#organisation-sign-in"
-        onClick={(event) => {
-          event.preventDefault();
-          setProblem(undefined);
-          signInWithOrganisation(config).catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
-        }}
-      >
-        Sign in with your organisation account
-      </a>
+    <section class="stack" aria-labelledby="staff-sign-in">
+      <h2 id="staff-sign-in">Provider staff with an account</h2>
+      <p>
+        You can sign in with your own account instead:{' '}
+        <a
+          href="#organisation-sign-in"
+          onClick={(event) => {
+            event.preventDefault();
+            setProblem(undefined);
+            signInWithOrganisation(config).catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+          }}
+        >
+          Sign in with your organisation account
+        </a>
+        .
+      </p>
       {problem && (
         <p class="notice" role="alert">
           {problem}
         </p>
       )}
-    </div>
+    </section>
   );
 }

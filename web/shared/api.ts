@@ -9,7 +9,15 @@ import type { paths } from './openapi';
 export type Api = ReturnType<typeof createApi>;
 export type { paths };
 
-export function createApi(getToken: () => string | undefined, baseUrl = globalThis.location?.origin ?? '') {
+/**
+ * `fetch`, when given, sends each request instead of the browser's own (the scanner's device
+ * sessions use one that refreshes the token and tries once more after a refused one).
+ */
+export function createApi(
+  getToken: () => string | undefined,
+  baseUrl = globalThis.location?.origin ?? '',
+  fetch?: (request: Request) => Promise<Response>,
+) {
   const auth: Middleware = {
     onRequest({ request }) {
       const token = getToken();
@@ -17,7 +25,7 @@ export function createApi(getToken: () => string | undefined, baseUrl = globalTh
       return request;
     },
   };
-  const client = createClient<paths>({ baseUrl });
+  const client = createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
   client.use(auth);
   return client;
 }

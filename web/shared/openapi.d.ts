@@ -511,7 +511,73 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a venue or correct its postcode
+         * @description Roles: manager, admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                    venueId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateVenue"];
+                };
+            };
+            responses: {
+                /** @description The venue as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Venue"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/providers/{providerId}/activities": {
@@ -748,7 +814,84 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change an activity: its name, venue, category, capacity or weekly schedule
+         * @description A new venue must be one of the provider’s, and a new category one it is accredited for (400 naming the field); a concurrent change to the activity, venue or provider is a 409.
+         *
+         *     Roles: manager, admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                    activityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateActivity"];
+                };
+            };
+            responses: {
+                /** @description The activity as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activity"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/referrals": {
@@ -3079,6 +3222,422 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/providers/{providerId}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A provider's scanning devices, oldest first
+         * @description Provider staff see their own provider's only. Last seen is updated at most once an hour.
+         *
+         *     Roles: provider, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of devices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Device"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Enrol a scanning device for a provider: a one-time code, valid 24 hours
+         * @description Show `enrolmentUrl` as a QR code for the device to scan, or read out `enrolmentCode` to type. The code works once; five wrong tries void it. No Cognito account is involved: the device gets its own tokens.
+         *
+         *     Roles: manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateDevice"];
+                };
+            };
+            responses: {
+                /** @description The device and its one-time code */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceEnrolment"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/{deviceId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a device: its next scan is refused (401 device_revoked) and it cannot get new tokens
+         * @description Revoking a revoked device changes nothing. A pending device loses its code.
+         *
+         *     Roles: manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The device, revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Device"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem an enrolment code (from the QR, or typed) for the device’s refresh token
+         * @description Every failure is the same 401 invalid_enrolment_code, whatever the reason.
+         *
+         *     No token needed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EnrolDevice"];
+                };
+            };
+            responses: {
+                /** @description The enrolled device and its first refresh token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceEnrolled"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The code does not work */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade a refresh token for an access token (15 minutes) and the next refresh token
+         * @description Each refresh token works once. An already-used one revokes the device. Every failure is the same 401 invalid_refresh_token.
+         *
+         *     No token needed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeviceTokenRequest"];
+                };
+            };
+            responses: {
+                /** @description An access token and the next refresh token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceTokens"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The refresh token does not work */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The device key's public half, as a JSON Web Key Set
+         * @description No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The key set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonWebKeySet"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dev/tokens": {
         parameters: {
             query?: never;
@@ -3386,6 +3945,11 @@ export interface components {
              * @example 2026-11-23T09:00:00.000Z
              */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            updatedAt?: string;
         };
         CreateVenue: {
             name: string;
@@ -3394,6 +3958,14 @@ export interface components {
              * @example LU1 2AB
              */
             postcode: string;
+        };
+        UpdateVenue: {
+            name?: string;
+            /**
+             * @description A UK postcode; stored normalised (upper case, one space).
+             * @example LU1 2AB
+             */
+            postcode?: string;
         };
         Activity: {
             activityId: string;
@@ -3408,6 +3980,11 @@ export interface components {
              * @example 2026-11-23T09:00:00.000Z
              */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            updatedAt?: string;
         };
         WeeklySession: {
             /** @enum {string} */
@@ -3420,7 +3997,17 @@ export interface components {
             name: string;
             category: components["schemas"]["Category"];
             capacity?: number;
-            /** @description The weekly sessions, London local times. */
+            /** @description The weekly sessions, London local times, kept Monday first and by start time; at most 14, none overlapping another on the same day (one may start when another ends). */
+            schedule?: components["schemas"]["WeeklySession"][];
+        };
+        UpdateActivity: {
+            /** @description Another of the provider’s venues. */
+            venueId?: string;
+            name?: string;
+            category?: components["schemas"]["Category"] & unknown;
+            /** @description null removes the capacity. */
+            capacity?: number | null;
+            /** @description Replaces the whole week; an empty list removes the times. */
             schedule?: components["schemas"]["WeeklySession"][];
         };
         CreatedReferral: {
@@ -4071,6 +4658,98 @@ export interface components {
             familyName?: string;
             /** @description false disables the account and signs the person out everywhere. */
             enabled?: boolean;
+        };
+        DeviceEnrolment: components["schemas"]["Device"] & {
+            /**
+             * @description The short form to type on a device without a camera (at most 5 wrong tries, then the enrolment is void).
+             * @example K7QFM-2XW9R-TBJ4C
+             */
+            enrolmentCode: string;
+            /** @description The scanner address with the long code (256 bits) after `#`: shown as a QR code to scan with the device. */
+            enrolmentUrl: string;
+            /**
+             * Format: date-time
+             * @description The code works once, until then (24 hours).
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            expiresAt: string;
+        };
+        Device: {
+            deviceId: string;
+            providerId: string;
+            name: string;
+            /** @enum {string} */
+            status: "pending" | "active" | "revoked" | "void" | "expired";
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            enrolmentExpiresAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            enrolledAt?: string;
+            /**
+             * Format: date-time
+             * @description Updated at most once an hour, by a scan or a token refresh.
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            lastSeenAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            endedAt?: string;
+            /** @enum {string} */
+            endReason?: "revoked_by_staff" | "refresh_token_reused" | "enrolment_attempts_exceeded";
+        };
+        CreateDevice: {
+            /**
+             * @description What the staff call the device, so they can tell which one to revoke.
+             * @example Village hall tablet
+             */
+            name: string;
+        };
+        DeviceEnrolled: {
+            deviceId: string;
+            providerId: string;
+            name: string;
+            /** @description Keep it secret; trade it at /v1/devices/token for an access token. It works once. */
+            refreshToken: string;
+        };
+        EnrolDevice: {
+            /** @description The code from the QR (its `#enrol=` part), or the short form typed. */
+            code: string;
+        };
+        DeviceTokens: {
+            accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description Seconds the access token lasts. */
+            expiresIn: number;
+            /** @description The next refresh token: the one presented no longer works. */
+            refreshToken: string;
+        };
+        DeviceTokenRequest: {
+            deviceId: string;
+            refreshToken: string;
+        };
+        JsonWebKeySet: {
+            keys: {
+                kty: string;
+                crv?: string;
+                x?: string;
+                y?: string;
+                kid?: string;
+                alg?: string;
+                use?: string;
+            }[];
         };
         DevTokenRequest: {
             /**

@@ -4,6 +4,8 @@ export interface Session {
   role: 'provider' | 'navigator' | 'manager' | 'admin';
   sub?: string;
   providerId?: string;
+  /** An enrolled scanning device's session: its token is refreshed by the scanner, never stored here. */
+  deviceId?: string;
   /** Shown in the header: the role, or the provider device's name. */
   label: string;
 }

@@ -31,6 +31,7 @@ interface Ids {
   followUpId: string;
   assessmentId: string;
   personId: string;
+  deviceId: string;
 }
 
 const everyone = ROLES;
@@ -47,9 +48,11 @@ const MATRIX: Row[] = [
   { method: 'post', path: '/v1/providers/{providerId}/venues', allowed: managers, body: () => ({ name: 'V', postcode: 'LU1 2AB' }) },
   { method: 'get', path: '/v1/providers/{providerId}/venues', allowed: everyone },
   { method: 'get', path: '/v1/providers/{providerId}/venues/{venueId}', allowed: everyone },
+  { method: 'patch', path: '/v1/providers/{providerId}/venues/{venueId}', allowed: managers, body: () => ({ name: 'V' }) },
   { method: 'post', path: '/v1/providers/{providerId}/activities', allowed: managers, body: (ids) => ({ venueId: ids.venueId, name: 'A', category: 'advice' }) },
   { method: 'get', path: '/v1/providers/{providerId}/activities', allowed: everyone },
   { method: 'get', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: everyone },
+  { method: 'patch', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: managers, body: () => ({ name: 'A', schedule: [{ day: 'monday', startTime: '10:00', endTime: '11:00' }] }) },
   { method: 'post', path: '/v1/referrals', allowed: caseWorkers, body: () => referralBody() },
   { method: 'get', path: '/v1/referrals', allowed: caseReaders },
   { method: 'get', path: '/v1/patients', allowed: caseReaders },
@@ -91,6 +94,14 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/people', allowed: managers },
   { method: 'get', path: '/v1/people/{personId}', allowed: managers },
   { method: 'patch', path: '/v1/people/{personId}', allowed: ['admin'], body: () => ({ givenName: 'Renamed' }) },
+  // Devices: managers enrol and revoke; provider staff see their own provider's list; a device's own routes need no token.
+  { method: 'post', path: '/v1/providers/{providerId}/devices', allowed: managers, body: () => ({ name: 'Matrix tablet' }) },
+  { method: 'get', path: '/v1/providers/{providerId}/devices', allowed: ['provider', 'manager', 'admin'] },
+  { method: 'post', path: '/v1/devices/{deviceId}/revoke', allowed: managers },
+  // The same 401 for every caller, with or without a token: a token is neither needed nor looked at.
+  { method: 'post', path: '/v1/devices/enrol', allowed: 'public', allowedStatus: 401, body: () => ({ code: 'ZZZZZ-ZZZZZ-ZZZZZ' }) },
+  { method: 'post', path: '/v1/devices/token', allowed: 'public', allowedStatus: 401, body: (ids) => ({ deviceId: ids.deviceId, refreshToken: 'not-a-token' }) },
+  { method: 'get', path: '/v1/devices/jwks.json', allowed: 'public' },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
@@ -132,7 +143,9 @@ beforeAll(async () => {
   await t.call('POST', `/v1/followups/${otherPrescription.body.followUpId}/complete`, { as: 'navigator', body: { assessment: { ons4 } } });
   const baseline = await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: { kind: 'baseline', ons4 } });
   const person = await t.call('POST', '/v1/people', { as: 'admin', body: { email: 'matrix-person@example.org', givenName: 'M', familyName: 'P', role: 'manager' } });
+  const device = await t.call('POST', `/v1/providers/${provider.body.providerId}/devices`, { as: 'admin', body: { name: 'Matrix device' } });
   ids = {
+    deviceId: device.body.deviceId,
     personId: person.body.personId,
     assessmentId: baseline.body.assessmentId,
     followUpId: otherPrescription.body.followUpId,
@@ -156,7 +169,8 @@ describe.each(MATRIX)('$method $path', (row) => {
       ...(row.body ? { body: row.body(ids) } : {}),
     });
     if (row.allowed === 'public') {
-      expect(res.status).toBeLessThan(400);
+      if (row.allowedStatus) expect(res.status, JSON.stringify(res.body)).toBe(row.allowedStatus);
+      else expect(res.status).toBeLessThan(400);
     } else if (caller === 'anonymous') {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthenticated');

@@ -1,6 +1,6 @@
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, principalFromClaims, type TokenVerifier } from '#shared/platform/auth';
+import { createTokenVerifier, personIssuer, principalFromClaims, type TokenVerifier } from '#shared/platform/auth';
 import { fixedClock } from '#shared/platform/clock';
 import { ApiError } from '#shared/platform/errors';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer, type DevIssuer } from '#local/dev-issuer';
@@ -12,7 +12,7 @@ let verify: TokenVerifier;
 
 beforeAll(async () => {
   issuer = await loadDevIssuer();
-  verify = createTokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: issuer.keys, clock: fixedClock(now) });
+  verify = createTokenVerifier({ trusted: [personIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: issuer.keys, algorithms: ['ES256'] })], clock: fixedClock(now) });
 });
 
 async function rejection(promise: Promise<unknown>) {
@@ -45,10 +45,10 @@ describe('token verification (the same path for Cognito and the local issuer)', 
   });
 
   it('refuses a token for another audience or from another issuer', async () => {
-    const other = createTokenVerifier({ issuer: DEV_ISSUER, audience: 'someone-else', keys: issuer.keys, clock: fixedClock(now) });
+    const other = createTokenVerifier({ trusted: [personIssuer({ issuer: DEV_ISSUER, audience: 'someone-else', keys: issuer.keys, algorithms: ['ES256'] })], clock: fixedClock(now) });
     const { token } = await issuer.mint({ role: 'admin' }, now);
     expect((await rejection(other(token))).status).toBe(401);
-    const otherIssuer = createTokenVerifier({ issuer: 'https://elsewhere', audience: DEV_AUDIENCE, keys: issuer.keys, clock: fixedClock(now) });
+    const otherIssuer = createTokenVerifier({ trusted: [personIssuer({ issuer: 'https://elsewhere', audience: DEV_AUDIENCE, keys: issuer.keys, algorithms: ['ES256'] })], clock: fixedClock(now) });
     expect((await rejection(otherIssuer(token))).status).toBe(401);
   });
 
@@ -72,7 +72,7 @@ describe('token verification (the same path for Cognito and the local issuer)', 
   ])('refuses a token %s, though its signature is good', async (_label, issuedIn, expiresIn) => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'long-lived', alg: 'ES256' };
-    const verifyLocal = createTokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [jwk] }), clock: fixedClock(now) });
+    const verifyLocal = createTokenVerifier({ trusted: [personIssuer({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [jwk] }), algorithms: ['ES256'] })], clock: fixedClock(now) });
     const seconds = Math.floor(now.getTime() / 1000);
     const token = await new SignJWT({ token_use: 'id', 'cognito:groups': ['admin'] })
       .setProtectedHeader({ alg: 'ES256', kid: 'long-lived' })
@@ -90,9 +90,14 @@ describe('token verification (the same path for Cognito and the local issuer)', 
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'cognito-like', alg: 'RS256' };
     const cognitoLike = createTokenVerifier({
-      issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_test',
-      audience: 'client123',
-      keys: createLocalJWKSet({ keys: [jwk] }),
+      trusted: [
+        personIssuer({
+          issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_test',
+          audience: 'client123',
+          keys: createLocalJWKSet({ keys: [jwk] }),
+          algorithms: ['RS256'],
+        }),
+      ],
       clock: fixedClock(now),
     });
     const token = await new SignJWT({ token_use: 'id', 'cognito:groups': ['navigator'] })

@@ -50,14 +50,14 @@ describe('registry forms', () => {
       venuePostcode: 'Enter a real postcode, like LU1 2AB',
     });
     expect(toCreateVenue({ name: ' Hall ', postcode: ' lu1 2ab ' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB' });
-    expect(Object.keys(validateActivity({ venueId: '', name: '', category: '', capacity: '0' }).fields).sort()).toEqual([
+    expect(Object.keys(validateActivity({ venueId: '', name: '', category: '', capacity: '0', sessions: [] }).fields).sort()).toEqual([
       'activityCapacity',
       'activityCategory',
       'activityName',
       'activityVenue',
     ]);
-    expect(toCreateActivity({ venueId: 'V', name: ' Walk ', category: 'physical', capacity: '' })).toEqual({ venueId: 'V', name: 'Walk', category: 'physical' });
-    expect(toCreateActivity({ venueId: 'V', name: 'Walk', category: 'physical', capacity: '12' }).capacity).toBe(12);
+    expect(toCreateActivity({ venueId: 'V', name: ' Walk ', category: 'physical', capacity: '', sessions: [] })).toEqual({ venueId: 'V', name: 'Walk', category: 'physical' });
+    expect(toCreateActivity({ venueId: 'V', name: 'Walk', category: 'physical', capacity: '12', sessions: [] }).capacity).toBe(12);
   });
 });
 

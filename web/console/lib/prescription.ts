@@ -1,6 +1,7 @@
 import { isAccreditedOn } from './accreditation';
 import { addDays, isCalendarDate } from './dates';
 import type { FieldMap, FormProblems } from './issues';
+import { formatSchedule } from './schedule';
 import type { Activity, Category, CreatePrescription, PrescriptionStatus, Provider, Venue } from './types';
 
 export const MIN_WEEKS = 4;
@@ -88,6 +89,8 @@ export interface ActivityOption {
   providerName: string;
   venueId: string;
   venueName: string;
+  /** When it runs each week: "Tuesdays 10:00–11:30, Thursdays 14:00–15:00". */
+  when: string;
   /** Whether its provider is accredited on the start date (only these may be chosen). */
   selectable: boolean;
 }
@@ -115,6 +118,7 @@ export function activityOptions(
       providerName: provider.name,
       venueId: activity.venueId,
       venueName,
+      when: formatSchedule(activity.schedule, 'No set times: ask the provider'),
       selectable: isCalendarDate(startDate) ? isAccreditedOn(provider.accreditation, startDate) : provider.accreditation.currentlyAccredited,
     });
   }

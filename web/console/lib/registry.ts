@@ -1,6 +1,7 @@
 import { addDays, isCalendarDate } from './dates';
 import type { FieldMap, FormProblems } from './issues';
-import type { AccreditationInput, Category, CreateActivity, CreateProvider, CreateVenue } from './types';
+import { emptySession, scheduleFields, sessionFieldOrder, sessionsOf, toSchedule, validateSessions, type SessionForm } from './schedule';
+import type { AccreditationInput, Activity, Category, CreateActivity, CreateProvider, CreateVenue, UpdateActivity, UpdateVenue, Venue } from './types';
 
 /** Forms for the provider registry: providers, their accreditation, venues and activities. */
 export const ACCREDITATION_STATUSES: readonly { value: AccreditationInput['status']; label: string }[] = [
@@ -79,19 +80,28 @@ export interface VenueForm {
   postcode: string;
 }
 
-export const VENUE_FIELDS: FieldMap = {
-  name: { id: 'venueName', label: 'Venue name' },
-  postcode: { id: 'venuePostcode', label: 'Postcode' },
-};
+/**
+ * The ids of a venue form's inputs: `venue` for adding one (venueName, venuePostcode), another
+ * prefix for the edit form, so both can be on the page at once.
+ */
+export const venueIds = (prefix = 'venue') => ({ name: `${prefix}Name`, postcode: `${prefix}Postcode` });
+
+export const venueFields = (prefix = 'venue'): FieldMap => ({
+  name: { id: venueIds(prefix).name, label: 'Venue name' },
+  postcode: { id: venueIds(prefix).postcode, label: 'Postcode' },
+});
+
+export const VENUE_FIELDS: FieldMap = venueFields();
 
 /** A UK postcode's shape (the API checks it properly). */
 const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$/i;
 
-export function validateVenue(form: VenueForm): FormProblems {
+export function validateVenue(form: VenueForm, prefix = 'venue'): FormProblems {
+  const ids = venueIds(prefix);
   const fields: Record<string, string> = {};
-  if (!form.name.trim()) fields.venueName = 'Enter the venue name';
-  if (!form.postcode.trim()) fields.venuePostcode = 'Enter the venue’s postcode';
-  else if (!POSTCODE.test(form.postcode.trim())) fields.venuePostcode = 'Enter a real postcode, like LU1 2AB';
+  if (!form.name.trim()) fields[ids.name] = 'Enter the venue name';
+  if (!form.postcode.trim()) fields[ids.postcode] = 'Enter the venue’s postcode';
+  else if (!POSTCODE.test(form.postcode.trim())) fields[ids.postcode] = 'Enter a real postcode, like LU1 2AB';
   return { fields, general: [] };
 }
 
@@ -100,30 +110,76 @@ export const toCreateVenue = (form: VenueForm): CreateVenue => ({
   postcode: form.postcode.trim().toUpperCase(),
 });
 
+export const venueFormOf = (venue: Venue): VenueForm => ({ name: venue.name, postcode: venue.postcode });
+
+/** The body of `PATCH …/venues/{venueId}`: both fields, as the form holds them. */
+export const toUpdateVenue = (form: VenueForm): UpdateVenue => toCreateVenue(form);
+
 export interface ActivityForm {
   venueId: string;
   name: string;
   category: Category | '';
   capacity: string;
+  /** The weekly sessions, one row each. */
+  sessions: SessionForm[];
 }
 
-export const ACTIVITY_FIELDS: FieldMap = {
-  venueId: { id: 'activityVenue', label: 'Venue' },
-  name: { id: 'activityName', label: 'Activity name' },
-  category: { id: 'activityCategory', label: 'Category' },
-  capacity: { id: 'activityCapacity', label: 'Capacity' },
-  schedule: { id: 'activityName', label: 'Schedule' },
+/** A new activity: one empty session to fill in (it can be removed for one with no set times). */
+export const emptyActivityForm = (venues: readonly Venue[], categories: readonly Category[]): ActivityForm => ({
+  venueId: venues.length === 1 ? venues[0]!.venueId : '',
+  name: '',
+  category: categories.length === 1 ? categories[0]! : '',
+  capacity: '',
+  sessions: [emptySession()],
+});
+
+export const activityFormOf = (activity: Activity): ActivityForm => ({
+  venueId: activity.venueId,
+  name: activity.name,
+  category: activity.category,
+  capacity: activity.capacity === undefined ? '' : String(activity.capacity),
+  sessions: sessionsOf(activity.schedule),
+});
+
+/** The ids of an activity form's inputs: `activity` for adding one (activityVenue, …), another prefix for editing. */
+export const activityIds = (prefix = 'activity') => ({
+  venue: `${prefix}Venue`,
+  name: `${prefix}Name`,
+  category: `${prefix}Category`,
+  capacity: `${prefix}Capacity`,
+});
+
+/** Where the API's issues land, for a form with `sessionCount` session rows. */
+export function activityFields(prefix = 'activity', sessionCount = 0): FieldMap {
+  const ids = activityIds(prefix);
+  return {
+    venueId: { id: ids.venue, label: 'Venue' },
+    name: { id: ids.name, label: 'Activity name' },
+    category: { id: ids.category, label: 'Category' },
+    capacity: { id: ids.capacity, label: 'Capacity' },
+    ...scheduleFields(prefix, sessionCount),
+  };
+}
+
+export const ACTIVITY_FIELDS: FieldMap = activityFields();
+
+/** The form's input ids in the order they appear, for the error summary. */
+export const activityFieldOrder = (prefix: string, sessionCount: number): string[] => {
+  const ids = activityIds(prefix);
+  return [ids.venue, ids.name, ids.category, ids.capacity, ...sessionFieldOrder(prefix, sessionCount)];
 };
 
-export function validateActivity(form: ActivityForm): FormProblems {
+export function validateActivity(form: ActivityForm, prefix = 'activity'): FormProblems {
+  const ids = activityIds(prefix);
   const fields: Record<string, string> = {};
-  if (!form.venueId) fields.activityVenue = 'Select the venue';
-  if (!form.name.trim()) fields.activityName = 'Enter the activity name';
-  if (!form.category) fields.activityCategory = 'Select a category';
+  if (!form.venueId) fields[ids.venue] = 'Select the venue';
+  if (!form.name.trim()) fields[ids.name] = 'Enter the activity name';
+  if (!form.category) fields[ids.category] = 'Select a category';
   const capacity = form.capacity.trim();
-  if (capacity && (!/^\d+$/.test(capacity) || Number(capacity) < 1)) {
-    fields.activityCapacity = 'Capacity must be a whole number, 1 or more';
+  if (capacity && (!/^\d+$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 1000)) {
+    fields[ids.capacity] = 'Capacity must be a whole number from 1 to 1000';
   }
+  Object.assign(fields, validateSessions(form.sessions, prefix));
   return { fields, general: [] };
 }
 
@@ -132,5 +188,22 @@ export function toCreateActivity(form: ActivityForm): CreateActivity {
   const body: CreateActivity = { venueId: form.venueId, name: form.name.trim(), category: form.category };
   const capacity = form.capacity.trim();
   if (capacity) body.capacity = Number(capacity);
+  if (form.sessions.length > 0) body.schedule = toSchedule(form.sessions);
   return body;
+}
+
+/**
+ * The body of `PATCH …/activities/{activityId}`: every field as the form holds it — an empty
+ * capacity removes it (null), and no sessions remove the times (an empty schedule).
+ */
+export function toUpdateActivity(form: ActivityForm): UpdateActivity {
+  if (!form.category) throw new Error('category is required');
+  const capacity = form.capacity.trim();
+  return {
+    venueId: form.venueId,
+    name: form.name.trim(),
+    category: form.category,
+    capacity: capacity ? Number(capacity) : null,
+    schedule: toSchedule(form.sessions),
+  };
 }

@@ -14,6 +14,7 @@ export type Route =
   | { name: 'providers' }
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
+  | { name: 'devices'; providerId: string }
   | { name: 'reports'; query: Record<string, string> }
   | { name: 'people'; role?: string }
   | { name: 'notFound'; path: string };
@@ -26,6 +27,10 @@ export function parseRoute(hash: string): Route {
   const segments = pathPart.split('/').filter(Boolean).map(safeDecode);
   const query = Object.fromEntries(new URLSearchParams(queryPart));
   const [first, second, ...rest] = segments;
+  // A provider's scanning devices: the one page three segments deep.
+  if (first === 'providers' && second && second !== 'new' && ID.test(second) && rest.length === 1 && rest[0] === 'devices') {
+    return { name: 'devices', providerId: second };
+  }
   if (rest.length > 0) return { name: 'notFound', path: pathPart };
   switch (first) {
     case undefined:
@@ -80,6 +85,7 @@ export const href = {
   providers: () => '#/providers',
   newProvider: () => '#/providers/new',
   provider: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}`,
+  devices: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}/devices`,
   reports: (query: Record<string, string | undefined> = {}) => withQuery('#/reports', query),
   people: (role?: string) => withQuery('#/people', { role }),
 };
@@ -87,7 +93,7 @@ export const href = {
 export type RouteName = Route['name'];
 
 const NAVIGATOR_ROUTES: readonly RouteName[] = ['caseload', 'referrals', 'newReferral', 'patient', 'followups'];
-const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'reports', 'people'];
+const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'devices', 'reports', 'people'];
 
 /** Whether a role may open a page (the API still decides what it may read). */
 export function canOpen(role: Role, name: RouteName): boolean {
@@ -113,7 +119,7 @@ const NAVIGATOR_LINKS: NavLink[] = [
 ];
 
 const MANAGER_LINKS: NavLink[] = [
-  { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'provider'] },
+  { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'provider', 'devices'] },
   { label: 'Reports', href: href.reports(), matches: ['reports'] },
   { label: 'People', href: href.people(), matches: ['people'] },
 ];

@@ -405,10 +405,16 @@ function PrescriptionFormView(props: { patient: Patient; onCancel: () => void; o
                         value={option.activityId}
                         checked={form.activityIds.includes(option.activityId)}
                         onChange={(event) => toggle(option.activityId, event.currentTarget.checked)}
+                        aria-describedby={`activity-${option.activityId}-when`}
                       />
-                      <label class="label checkboxes__label" for={`activity-${option.activityId}`}>
-                        {option.label}
-                      </label>
+                      <div>
+                        <label class="label checkboxes__label" for={`activity-${option.activityId}`}>
+                          {option.label}
+                        </label>
+                        <div class="hint checkboxes__hint" id={`activity-${option.activityId}-when`}>
+                          {option.when}
+                        </div>
+                      </div>
                     </div>
                   ))}
                 </div>
@@ -418,7 +424,9 @@ function PrescriptionFormView(props: { patient: Patient; onCancel: () => void; o
                   <p class="body-s">Also chosen (hidden by the filter):</p>
                   <ul class="list list--bullet">
                     {hiddenChosen.map((o) => (
-                      <li key={o.activityId}>{o.label}</li>
+                      <li key={o.activityId}>
+                        {o.label} <span class="secondary-text">({o.when})</span>
+                      </li>
                     ))}
                   </ul>
                 </div>

@@ -1,12 +1,14 @@
 import { useState } from 'preact/hooks';
 import { accreditationState } from '../lib/accreditation';
 import { formatDate } from '../lib/dates';
-import { CATEGORIES, CATEGORY_LABELS } from '../lib/format';
+import { CATEGORY_LABELS } from '../lib/format';
 import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
 import {
   ACCREDITATION_FIELDS,
-  ACTIVITY_FIELDS,
   VENUE_FIELDS,
+  activityFieldOrder,
+  activityFields,
+  emptyActivityForm,
   toAccreditationInput,
   toCreateActivity,
   toCreateVenue,
@@ -18,20 +20,13 @@ import {
   type VenueForm,
 } from '../lib/registry';
 import { href } from '../lib/routes';
+import { formatSchedule } from '../lib/schedule';
 import type { Activity, Category, Provider, Venue } from '../lib/types';
 import { AccreditationFields } from '../ui/accreditation-fields';
-import { Button, ErrorNotice, ErrorSummary, Loading, SelectField, Success, SummaryList, Tag, TextField } from '../ui/components';
+import { ActivityFields } from '../ui/activity-fields';
+import { Button, ErrorNotice, ErrorSummary, Loading, Success, SummaryList, Tag, TextField, VisuallyHidden } from '../ui/components';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
-
-const DAY_NAMES: Record<string, string> = {
-  monday: 'Mondays',
-  tuesday: 'Tuesdays',
-  wednesday: 'Wednesdays',
-  thursday: 'Thursdays',
-  friday: 'Fridays',
-  saturday: 'Saturdays',
-  sunday: 'Sundays',
-};
+import { ActivityEditForm, VenueEditForm } from './provider-edit';
 
 /** A provider: accreditation (and changing it), venues and activities, and forms to add them. */
 export function ProviderPage({ providerId }: { providerId: string }) {
@@ -70,10 +65,25 @@ export function ProviderPage({ providerId }: { providerId: string }) {
       {data.state === 'ready' && (
         <>
           <ProviderSummary provider={data.data.provider} today={today()} />
+          <p class="body">
+            <a href={href.devices(providerId)}>Devices</a>: the phones and tablets that scan cards at this provider’s sessions.
+          </p>
           {canChange && <AccreditationFormView provider={data.data.provider} onSaved={() => changed('Accreditation updated.')} />}
-          <Venues venues={data.data.venues} />
+          <Venues
+            venues={data.data.venues}
+            providerId={providerId}
+            canChange={canChange}
+            onSaved={(venue) => changed(`Venue “${venue.name}” saved.`)}
+          />
           {canChange && <VenueFormView providerId={providerId} onSaved={(venue) => changed(`Venue “${venue.name}” added.`)} />}
-          <Activities activities={data.data.activities} venues={data.data.venues} />
+          <Activities
+            activities={data.data.activities}
+            venues={data.data.venues}
+            providerId={providerId}
+            categories={data.data.provider.categories}
+            canChange={canChange}
+            onSaved={(activity) => changed(`Activity “${activity.name}” saved.`)}
+          />
           {canChange && (
             <ActivityFormView
               key={data.data.venues.length}
@@ -153,7 +163,8 @@ function AccreditationFormView({ provider, onSaved }: { provider: Provider; onSa
   );
 }
 
-function Venues({ venues }: { venues: Venue[] }) {
+function Venues({ venues, providerId, canChange, onSaved }: { venues: Venue[]; providerId: string; canChange: boolean; onSaved: (venue: Venue) => Promise<void> }) {
+  const [editing, setEditing] = useState<Venue>();
   return (
     <section>
       <h2 class="heading-l" id="venues-heading">
@@ -168,6 +179,11 @@ function Venues({ venues }: { venues: Venue[] }) {
               <tr>
                 <th scope="col">Venue</th>
                 <th scope="col">Postcode</th>
+                {canChange && (
+                  <th scope="col">
+                    <VisuallyHidden>Change</VisuallyHidden>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -175,11 +191,28 @@ function Venues({ venues }: { venues: Venue[] }) {
                 <tr key={venue.venueId}>
                   <th scope="row">{venue.name}</th>
                   <td>{venue.postcode}</td>
+                  {canChange && (
+                    <td>
+                      <EditButton onClick={() => setEditing(venue)} what={venue.name} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {editing && (
+        <VenueEditForm
+          key={editing.venueId}
+          providerId={providerId}
+          venue={editing}
+          onCancel={() => setEditing(undefined)}
+          onSaved={async (venue) => {
+            setEditing(undefined);
+            await onSaved(venue);
+          }}
+        />
       )}
     </section>
   );
@@ -235,7 +268,25 @@ function VenueFormView({ providerId, onSaved }: { providerId: string; onSaved: (
   );
 }
 
-function Activities({ activities, venues }: { activities: Activity[]; venues: Venue[] }) {
+/** "Edit", and what it edits for a screen reader: "Edit Wardown Park Pavilion". */
+function EditButton({ onClick, what }: { onClick: () => void; what: string }) {
+  return (
+    <button type="button" class="button button--secondary button--small" onClick={onClick}>
+      Edit<VisuallyHidden> {what}</VisuallyHidden>
+    </button>
+  );
+}
+
+function Activities(props: {
+  activities: Activity[];
+  venues: Venue[];
+  providerId: string;
+  categories: Category[];
+  canChange: boolean;
+  onSaved: (activity: Activity) => Promise<void>;
+}) {
+  const { activities, venues, canChange } = props;
+  const [editing, setEditing] = useState<Activity>();
   const venueName = (id: string) => venues.find((v) => v.venueId === id)?.name ?? 'Unknown venue';
   return (
     <section>
@@ -254,6 +305,11 @@ function Activities({ activities, venues }: { activities: Activity[]; venues: Ve
                 <th scope="col">Category</th>
                 <th scope="col">When</th>
                 <th scope="col">Capacity</th>
+                {canChange && (
+                  <th scope="col">
+                    <VisuallyHidden>Change</VisuallyHidden>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -262,17 +318,32 @@ function Activities({ activities, venues }: { activities: Activity[]; venues: Ve
                   <th scope="row">{activity.name}</th>
                   <td>{venueName(activity.venueId)}</td>
                   <td>{CATEGORY_LABELS[activity.category]}</td>
-                  <td>
-                    {activity.schedule?.length
-                      ? activity.schedule.map((s) => `${DAY_NAMES[s.day] ?? s.day} ${s.startTime}–${s.endTime}`).join('; ')
-                      : '–'}
-                  </td>
+                  <td>{formatSchedule(activity.schedule)}</td>
                   <td>{activity.capacity ?? '–'}</td>
+                  {canChange && (
+                    <td>
+                      <EditButton onClick={() => setEditing(activity)} what={activity.name} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {editing && (
+        <ActivityEditForm
+          key={editing.activityId}
+          providerId={props.providerId}
+          activity={editing}
+          venues={venues}
+          categories={props.categories}
+          onCancel={() => setEditing(undefined)}
+          onSaved={async (activity) => {
+            setEditing(undefined);
+            await props.onSaved(activity);
+          }}
+        />
       )}
     </section>
   );
@@ -280,12 +351,7 @@ function Activities({ activities, venues }: { activities: Activity[]; venues: Ve
 
 function ActivityFormView(props: { providerId: string; venues: Venue[]; categories: Category[]; onSaved: (activity: Activity) => Promise<void> }) {
   const { api } = useServices();
-  const empty = (): ActivityForm => ({
-    venueId: props.venues.length === 1 ? props.venues[0]!.venueId : '',
-    name: '',
-    category: props.categories.length === 1 ? props.categories[0]! : '',
-    capacity: '',
-  });
+  const empty = () => emptyActivityForm(props.venues, props.categories);
   const [form, setForm] = useState<ActivityForm>(empty);
   const [problems, setProblems] = useState<FormProblems>(noProblems);
   const [busy, setBusy] = useState(false);
@@ -301,7 +367,7 @@ function ActivityFormView(props: { providerId: string; venues: Venue[]; categori
     });
     if (!data) {
       setBusy(false);
-      setProblems(problemsFromError(error, ACTIVITY_FIELDS, '', `The activity was not added (HTTP ${response.status}).`));
+      setProblems(problemsFromError(error, activityFields('activity', form.sessions.length), '', `The activity was not added (HTTP ${response.status}).`));
       return;
     }
     setForm(empty());
@@ -314,37 +380,15 @@ function ActivityFormView(props: { providerId: string; venues: Venue[]; categori
       <h3 class="heading-m" id="activity-form-heading">
         Add an activity
       </h3>
-      <ErrorSummary problems={problems} order={['activityVenue', 'activityName', 'activityCategory', 'activityCapacity']} />
-      <form onSubmit={submit} noValidate class="form">
-        <SelectField
-          id="activityVenue"
-          label="Venue"
-          value={form.venueId}
-          onValue={(venueId) => setForm((f) => ({ ...f, venueId }))}
-          options={props.venues.map((v) => ({ value: v.venueId, label: v.name }))}
-          placeholder="Choose a venue"
-          error={problems.fields.activityVenue}
-        />
-        <TextField id="activityName" label="Activity name" value={form.name} onValue={(name) => setForm((f) => ({ ...f, name }))} error={problems.fields.activityName} />
-        <SelectField
-          id="activityCategory"
-          label="Category"
-          hint="Usually one the provider is accredited for"
-          value={form.category}
-          onValue={(category) => setForm((f) => ({ ...f, category: category as ActivityForm['category'] }))}
-          options={CATEGORIES.map((c) => ({ value: c, label: `${CATEGORY_LABELS[c]}${props.categories.includes(c) ? '' : ' (not accredited)'}` }))}
-          placeholder="Choose a category"
-          error={problems.fields.activityCategory}
-        />
-        <TextField
-          id="activityCapacity"
-          label="Capacity (optional)"
-          hint="The most people at one session"
-          value={form.capacity}
-          onValue={(capacity) => setForm((f) => ({ ...f, capacity }))}
-          error={problems.fields.activityCapacity}
-          inputMode="numeric"
-          width="3"
+      <ErrorSummary problems={problems} order={activityFieldOrder('activity', form.sessions.length)} />
+      <form onSubmit={submit} noValidate class="form" aria-labelledby="activity-form-heading">
+        <ActivityFields
+          prefix="activity"
+          form={form}
+          onChange={(change) => setForm((f) => ({ ...f, ...change }))}
+          venues={props.venues}
+          categories={props.categories}
+          errors={problems.fields}
         />
         <Button type="submit" disabled={busy}>
           Add activity
