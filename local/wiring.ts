@@ -3,6 +3,7 @@ import { createTokenVerifier, personIssuer } from '#shared/platform/auth';
 import { deviceIssuer, type DeviceTokenSigner } from '#shared/devices/tokens';
 import { LOCAL_DEVICE_ISSUER, loadLocalDeviceKey } from './device-key';
 import { createApp } from '#shared/app/app';
+import type { AppOptions } from '#shared/platform/app';
 import type { Db } from '#shared/platform/dynamo';
 import { ulidSource } from '#shared/platform/ids';
 import { createLogger } from '#shared/platform/logger';
@@ -64,7 +65,7 @@ export function localDependencies(
 }
 
 /** The same app the Lambda serves, plus the local-only dev routes. */
-export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: { docsAssetBaseUrl?: string } = {}) {
+export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: AppOptions = {}) {
   const app = createApp(deps, options);
   app.route('/', devApp(issuer, clock, new LocalOutbox(deps.db, clock, deps.ids), new PeopleStore(deps.db)));
   return app;

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
@@ -22,7 +23,7 @@ import type { authVariables, VariableValues } from '#shared/platform/config';
 import { DIRECTORY_ACTIONS } from '#shared/people/cognito-directory';
 import { apiEnvironment } from '../../functions/env';
 import type { Data } from './data';
-import type { DeviceTokens } from './device-tokens';
+import type { DeviceTokens, RouteThrottle } from './device-tokens';
 import type { FollowUps } from './follow-ups';
 import { Section } from './section';
 import { auditLogRetention, DeclaredEnvironment, WaymarkFunction } from './waymark-function';
@@ -40,6 +41,18 @@ const providerIdAttribute = CLAIMS.providerId.replace(/^custom:/, '');
 
 /** API Gateway's default route throttling for every route of the `$default` stage. */
 export const apiThrottle = { burstLimit: 200, rateLimit: 100 } as const;
+
+/**
+ * Routes with throttles of their own. Scans are sized for a national peak of 2,000 a second
+ * (50 million a year, most of them at the same few session start times); a batch carries up to
+ * 100 offline scans, so fewer batches. The public reference pages need next to nothing.
+ */
+export const routeThrottles = {
+  'POST /v1/scans': { burstLimit: 4000, rateLimit: 2000 },
+  'POST /v1/scans/batch': { burstLimit: 400, rateLimit: 200 },
+  'GET /v1/openapi.json': { burstLimit: 10, rateLimit: 5 },
+  'GET /docs': { burstLimit: 10, rateLimit: 5 },
+} as const satisfies Record<string, RouteThrottle>;
 
 /** The scopes the web apps request at hosted sign-in: an ID token with the user's email and name. */
 export const webSignInScopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE].map((scope) => scope.scopeName);
@@ -163,10 +176,11 @@ export class ApiAndAuth extends Section {
       createDefaultStage: false,
     });
 
+    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.api.function);
     const defaultRoute = new HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: HttpRouteKey.DEFAULT,
-      integration: new HttpLambdaIntegration('ApiIntegration', this.api.function),
+      integration: apiIntegration,
     });
     Validations.of(defaultRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -207,7 +221,27 @@ export class ApiAndAuth extends Section {
       },
     });
 
-    props.deviceTokens.route(this.httpApi, this.stage);
+    // Routes throttled apart from the stage's default: the same function, a route key of their own.
+    for (const routeKey of Object.keys(routeThrottles)) {
+      const [method, path] = routeKey.split(' ') as [keyof typeof HttpMethod, string];
+      const route = new HttpRoute(this, `Route-${method.toLowerCase()}-${path.split('/').filter(Boolean).join('-').replace(/\W/g, '')}`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(path, HttpMethod[method]),
+        integration: apiIntegration,
+      });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'As the $default route: the function verifies the bearer token on every /v1 route (the scans need a ' +
+          'provider or device token; the reference pages are public), keeping the API’s JSON error shape. The ' +
+          'route exists only to carry its own throttle.',
+      });
+    }
+    const throttles: Record<string, RouteThrottle> = { ...routeThrottles, ...props.deviceTokens.route(this.httpApi) };
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride(
+      'RouteSettings',
+      Object.fromEntries(Object.entries(throttles).map(([key, throttle]) => [key, { ThrottlingBurstLimit: throttle.burstLimit, ThrottlingRateLimit: throttle.rateLimit }])),
+    );
 
     // ---- Hosted sign-in for the web apps: Cognito's own sign-in pages (password, then the TOTP
     // second factor) on a Cognito prefix domain.

@@ -30,6 +30,7 @@ export class Data extends Section {
       partitionKey: { name: tableDeclaration.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableDeclaration.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: tableDeclaration.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Encrypted at rest with the AWS managed KMS key (aws/dynamodb): key use is logged in
       // CloudTrail, and there is no key policy or key deletion to get wrong.

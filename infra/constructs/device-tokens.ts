@@ -1,10 +1,9 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { HttpMethod, HttpRoute, HttpRouteKey, type HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, HttpRoute, HttpRouteKey, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRootPrincipal, ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import type { deviceTokenVariables } from '#shared/devices/kms-signer';
 import type { scannerAddressVariables } from '#shared/devices/scanner-address';
@@ -37,7 +36,13 @@ const KEY_ADMINISTRATION = [
  * Throttles for the device's own routes, which need no token and so are open to anyone: far below
  * the stage's default (a scheme's devices trade a token every 15 minutes, and enrol once).
  */
-export const deviceRouteThrottle = { burstLimit: 20, rateLimit: 10 } as const;
+export const deviceRouteThrottle: RouteThrottle = { burstLimit: 20, rateLimit: 10 };
+
+/** One route's API Gateway throttle: requests a second, and the burst above it. */
+export interface RouteThrottle {
+  readonly burstLimit: number;
+  readonly rateLimit: number;
+}
 
 export interface DeviceTokensProps {
   readonly data: Data;
@@ -111,8 +116,8 @@ export class DeviceTokens extends Section {
     );
   }
 
-  /** The device's own routes on the HTTP API go to the device-token function, throttled low. */
-  route(httpApi: HttpApi, stage: HttpStage): void {
+  /** The device's own routes on the HTTP API go to the device-token function; their throttles, by route key, for the stage. */
+  route(httpApi: HttpApi): Record<string, RouteThrottle> {
     const integration = new HttpLambdaIntegration('DeviceTokensIntegration', this.tokens.function);
     const routes = [deviceRoutes.enrol, deviceRoutes.token, deviceRoutes.jwks].map((route) => {
       const method = route.method.toUpperCase() as keyof typeof HttpMethod;
@@ -127,10 +132,7 @@ export class DeviceTokens extends Section {
       });
       return routeKey.key;
     });
-    (stage.node.defaultChild as CfnStage).addPropertyOverride(
-      'RouteSettings',
-      Object.fromEntries(routes.map((key) => [key, { ThrottlingBurstLimit: deviceRouteThrottle.burstLimit, ThrottlingRateLimit: deviceRouteThrottle.rateLimit }])),
-    );
+    return Object.fromEntries(routes.map((key) => [key, deviceRouteThrottle]));
   }
 
   /** Writes the scanner's address (the web URL's /scan/) where the API reads it. */

@@ -8,6 +8,9 @@ import type { Data } from './data';
 import { Section } from './section';
 import { DeclaredEnvironment, WaymarkFunction } from './waymark-function';
 
+/** How many exports may stream at once: a programme's evaluators and managers, with room to spare. */
+export const EXPORTS_CONCURRENCY = 10;
+
 export interface StreamedExportsProps {
   readonly data: Data;
   /** The exports verify the same ID tokens as the API. */
@@ -33,6 +36,10 @@ export class StreamedExports extends Section {
       description: 'Waymark streamed CSV exports (the Hono app behind a function URL)',
       timeout: Duration.minutes(5),
       memorySize: 1024,
+      // The URL has no throttle of its own (it is not behind API Gateway): at most this many
+      // exports run at once, so a flood of requests cannot take the account's whole concurrency
+      // (the API's scans share it) or run up a five-minute bill per request.
+      reservedConcurrentExecutions: EXPORTS_CONCURRENCY,
       environment: DeclaredEnvironment.of(exportsEnvironment, {
         ...props.data.tableVariables,
         ...props.auth.authVariables,

@@ -112,6 +112,8 @@ export interface WaymarkFunctionProps {
   readonly timeout?: Duration;
   /** @default 1024 MB */
   readonly memorySize?: number;
+  /** Concurrency kept for (and capping) this function. @default none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -154,6 +156,7 @@ export class WaymarkFunction extends Construct {
       role: this.role,
       description: props.description,
       environment: { ...defaultVariables, ...props.environment.variables },
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
     });
 
     // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to this role.

@@ -10,6 +10,7 @@ import { registryApp } from '#shared/registry/routes';
 import { reportsApp } from '#shared/reports/routes';
 import { scansApp } from '#shared/scans/routes';
 import { createServices, type AppDependencies } from './services';
+import { DynamoRateLimiter } from '#shared/platform/rate-limit';
 
 /**
  * The composition root: builds every capability's services from the adapters and mounts every
@@ -19,7 +20,7 @@ import { createServices, type AppDependencies } from './services';
 export function createApp(deps: AppDependencies, options: AppOptions = {}) {
   const services = createServices(deps);
   return createHttpApp(
-    deps,
+    { ...deps, rateLimiter: options.rateLimiter ?? new DynamoRateLimiter(deps.db, deps.clock) },
     (app) => {
       app.route('/', registryApp(services));
       app.route('/', patientsApp(services));

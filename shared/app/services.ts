@@ -13,6 +13,8 @@ import { prescriptionFollowUps } from '#shared/followups/prescription-follow-ups
 import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
 import { CardService } from '#shared/cards/service';
 import { CardStore } from '#shared/cards/store';
+import type { PatientHistory } from '#shared/patients/ports';
+import type { TimelineEntryView } from '#shared/patients/schema';
 import { PatientService } from '#shared/patients/service';
 import { PatientStore } from '#shared/patients/store';
 import { PrescriptionService } from '#shared/prescriptions/service';
@@ -116,17 +118,25 @@ export function createServices(deps: AppDependencies): Services {
     prescriptions,
     reminders: followUpReminders,
   });
+  const prescriptionService = new PrescriptionService({ patients, prescriptions, registry, followUps: prescriptionFollows, clock: deps.clock, ids: deps.ids });
   return {
     ...deps,
     registry,
     registryService: new RegistryService({ registry, clock: deps.clock, ids: deps.ids }),
     patients,
-    patientService: new PatientService({ patients, navigators: peopleService, clock: deps.clock, ids: deps.ids }),
+    patientService: new PatientService({
+      patients,
+      navigators: peopleService,
+      prescriptions: prescriptionService,
+      history: patientHistory({ assessments, prescriptions, cards, followUps }),
+      clock: deps.clock,
+      ids: deps.ids,
+    }),
     assessments,
     assessmentService: new AssessmentService({ patients, assessments, followUps: followUpService, clock: deps.clock, ids: deps.ids }),
     prescriptions,
     prescriptionFollowUps: prescriptionFollows,
-    prescriptionService: new PrescriptionService({ patients, prescriptions, registry, followUps: prescriptionFollows, clock: deps.clock, ids: deps.ids }),
+    prescriptionService,
     cards,
     cardService: new CardService({ cards, patients, clock: deps.clock, ids: deps.ids }),
     scans,
@@ -151,6 +161,65 @@ export function createServices(deps: AppDependencies): Services {
       random: deps.random,
       logger: deps.logger,
     }),
+  };
+}
+
+/**
+ * The entries of a patient's timeline that the patients capability does not own — assessments,
+ * prescriptions, cards, follow-ups — each read by its owner's store and told as events: ids,
+ * kinds and statuses, never an assessment's answers or notes.
+ */
+function patientHistory(stores: { assessments: AssessmentStore; prescriptions: PrescriptionStore; cards: CardStore; followUps: FollowUpStore }): PatientHistory {
+  return {
+    async entriesFor(patientId) {
+      const [assessments, prescriptions, cards, followUps] = await Promise.all([
+        stores.assessments.listForPatient(patientId),
+        stores.prescriptions.listForPatient(patientId),
+        stores.cards.history(patientId),
+        stores.followUps.listForPatient(patientId),
+      ]);
+      const entries: TimelineEntryView[] = [];
+      for (const a of assessments) {
+        entries.push({ eventId: `assessment:${a.assessmentId}:recorded`, at: a.recordedAt, type: 'assessment', action: 'recorded', assessmentId: a.assessmentId, kind: a.kind, by: a.recordedBy });
+      }
+      for (const p of prescriptions) {
+        const { prescriptionId } = p;
+        entries.push({ eventId: `prescription:${prescriptionId}:written`, at: p.createdAt, type: 'prescription', action: 'written', prescriptionId, status: p.status, by: p.createdBy });
+        // The record keeps its status, not a history of changes: the latest change is the one told.
+        if (p.status !== 'active') entries.push({ eventId: `prescription:${prescriptionId}:${p.status}`, at: p.updatedAt, type: 'prescription', action: p.status, prescriptionId, status: p.status });
+      }
+      for (const c of cards) {
+        entries.push({ eventId: `card:${c.issueId}:issued`, at: c.issuedAt, type: 'card', action: 'issued', cardId: c.cardId, by: c.issuedBy });
+        if (c.revokedAt) {
+          entries.push({
+            eventId: `card:${c.issueId}:revoked`,
+            at: c.revokedAt,
+            type: 'card',
+            action: 'revoked',
+            cardId: c.cardId,
+            ...(c.revokeReason ? { reason: c.revokeReason } : {}),
+            ...(c.revokedBy ? { by: c.revokedBy } : {}),
+          });
+        }
+      }
+      for (const f of followUps) {
+        const entry = (action: string, at: string, extra: Partial<TimelineEntryView> = {}): TimelineEntryView => ({
+          eventId: `follow_up:${f.followUpId}:${action}`,
+          at,
+          type: 'follow_up',
+          action,
+          followUpId: f.followUpId,
+          prescriptionId: f.prescriptionId,
+          dueAt: f.dueAt,
+          ...extra,
+        });
+        entries.push(entry('scheduled', f.createdAt));
+        if (f.becameDueAt) entries.push(entry('due', f.becameDueAt));
+        if (f.completedAt) entries.push(entry('completed', f.completedAt, f.assessmentId ? { assessmentId: f.assessmentId } : {}));
+        if (f.status === 'cancelled') entries.push(entry('cancelled', f.updatedAt));
+      }
+      return entries;
+    },
   };
 }
 

@@ -49,7 +49,7 @@ export class AssessmentService {
   ) {}
 
   /**
-   * Records an assessment. A baseline moves a new referral on to "assessed". A follow-up is one
+   * Records an assessment. A baseline moves a received referral on to "accepted" (contact was made). A follow-up is one
    * use case wherever it is entered: it completes the patient's due follow-up (and so their
    * prescription) if there is one, and otherwise stands alone, saying why.
    */
@@ -77,7 +77,7 @@ export class AssessmentService {
 
     const assessment = newAssessment(input, { patientId, recordedBy: principal.sub }, { clock, ids });
     const referral = await patients.getReferral(patientId, patient.openReferralId);
-    const advance = referral ? patients.advanceReferral(referral, 'assessed') : undefined;
+    const advance = referral ? patients.advanceReferral(referral, 'accepted', clock.now()) : undefined;
     await assessments.record(assessment, principal, advance ? [advance] : []);
     return { kind: 'recorded', assessment };
   }

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JSONWebKeySet, type JWK } from 'jose';
 import { z } from 'zod';
 import { DEVICE_TOKEN_ALGORITHM, derToJoseSignature, type DeviceTokenSigner } from './tokens';
@@ -21,18 +21,21 @@ export const enrolmentVariables = {
 /**
  * Waymark's device key in AWS KMS (ECC_NIST_P256, SIGN_VERIFY). The private key never leaves
  * KMS: each token is one Sign call (the message is the JWS signing input; KMS hashes it with
- * SHA-256). The public key is read once per container (GetPublicKey) and kept.
+ * SHA-256). The public key is read once per container (GetPublicKey) and kept. The KMS client
+ * is loaded when first needed, so a cold start of the API (which verifies device tokens only
+ * once one arrives) does not load it.
  */
 export class KmsDeviceTokenSigner implements DeviceTokenSigner {
   private publicJwk: Promise<JWK & { kid: string }> | undefined;
 
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: () => Promise<KMSClient>,
     private readonly keyId_: string,
   ) {}
 
   async signatureOf(signingInput: Uint8Array): Promise<Uint8Array> {
-    const result = await this.kms.send(
+    const { SignCommand } = await import('@aws-sdk/client-kms');
+    const result = await (await this.kms()).send(
       new SignCommand({ KeyId: this.keyId_, Message: signingInput, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }),
     );
     if (!result.Signature) throw new Error('KMS returned no signature');
@@ -56,7 +59,8 @@ export class KmsDeviceTokenSigner implements DeviceTokenSigner {
   }
 
   private async fetchJwk(): Promise<JWK & { kid: string }> {
-    const result = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId_ }));
+    const { GetPublicKeyCommand } = await import('@aws-sdk/client-kms');
+    const result = await (await this.kms()).send(new GetPublicKeyCommand({ KeyId: this.keyId_ }));
     if (!result.PublicKey || result.KeySpec !== 'ECC_NIST_P256') throw new Error('The device key is not an ECC_NIST_P256 key');
     const jwk = createPublicKey({ key: Buffer.from(result.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK;
     return { ...jwk, alg: DEVICE_TOKEN_ALGORITHM, use: 'sig', kid: await calculateJwkThumbprint(jwk) };

@@ -16,6 +16,7 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
+import type { RateLimit } from '#shared/platform/rate-limit';
 import { CreateDeviceBody, Device, DeviceEnrolment, DeviceTokens, DevicesQuery, EnrolBody, Enrolled, JsonWebKeySet, TokenBody } from './schema';
 import type { DeviceService } from './service';
 
@@ -28,6 +29,14 @@ const DevicePath = z.object({ deviceId: idParam('deviceId') });
 
 const refused = (description: string) => ({ 401: jsonResponse(description, ErrorSchema) });
 const badBody = { 400: commonErrors[400] };
+
+/**
+ * Per client address, on the routes that need no token: enrolling is done once per device, and a
+ * device trades a token every 15 minutes, so these are generous for a hall full of them behind
+ * one address and useless to a guesser (who also gets five tries per code).
+ */
+export const ENROL_LIMIT: RateLimit = { requests: 10, perSeconds: 60, by: 'address' };
+export const TOKEN_LIMIT: RateLimit = { requests: 60, perSeconds: 60, by: 'address' };
 
 export const deviceRoutes = {
   create: defineRoute(managers, {
@@ -67,7 +76,7 @@ export const deviceRoutes = {
     description: 'Every failure is the same 401 invalid_enrolment_code, whatever the reason.',
     request: { body: jsonBody(EnrolBody) },
     responses: { 200: jsonResponse('The enrolled device and its first refresh token', Enrolled), ...badBody, ...refused('The code does not work') },
-  }),
+  }, ENROL_LIMIT),
   token: defineRoute(publicAccess, {
     method: 'post',
     path: '/v1/devices/token',
@@ -77,7 +86,7 @@ export const deviceRoutes = {
       'Each refresh token works once. An already-used one revokes the device. Every failure is the same 401 invalid_refresh_token.',
     request: { body: jsonBody(TokenBody) },
     responses: { 200: jsonResponse('An access token and the next refresh token', DeviceTokens), ...badBody, ...refused('The refresh token does not work') },
-  }),
+  }, TOKEN_LIMIT),
   jwks: defineRoute(publicAccess, {
     method: 'get',
     path: '/v1/devices/jwks.json',

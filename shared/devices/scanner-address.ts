@@ -1,4 +1,4 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 
 /**
@@ -10,12 +10,15 @@ export const scannerAddressVariables = {
   SCANNER_URL_PARAMETER: z.string().regex(/^\/[A-Za-z0-9_./-]{1,1000}$/, 'expected an SSM parameter name, e.g. /waymark/scanner-url'),
 };
 
-/** Reads the parameter when the first device is created, and keeps it; a failed read is tried again next time. */
-export function ssmScannerAddress(ssm: SSMClient, parameterName: string): () => Promise<string> {
+/**
+ * Reads the parameter when the first device is created, and keeps it; a failed read is tried
+ * again next time. The SSM client is loaded then too, not at the API's cold start.
+ */
+export function ssmScannerAddress(ssm: () => Promise<SSMClient>, parameterName: string): () => Promise<string> {
   let address: Promise<string> | undefined;
   return () => {
-    address ??= ssm
-      .send(new GetParameterCommand({ Name: parameterName }))
+    address ??= import('@aws-sdk/client-ssm')
+      .then(async ({ GetParameterCommand }) => (await ssm()).send(new GetParameterCommand({ Name: parameterName })))
       .then((result) => {
         const value = result.Parameter?.Value;
         if (!value) throw new Error('The scanner address parameter is empty');

@@ -95,6 +95,11 @@ export class FollowUpStore {
     return items.map((item) => followUpFromItem(item)).find((followUp) => OPEN_STATUSES.includes(followUp.status));
   }
 
+  /** Every follow-up of the patient, oldest first (one per prescription): what their timeline shows. */
+  async listForPatient(patientId: string): Promise<FollowUpRecord[]> {
+    return (await queryPatientRecords(this.db, patientId, patientRecordPrefix.followUps)).map((item) => followUpFromItem(item));
+  }
+
   /** Several follow-ups by id (with their patients), in BatchGetItem rounds; missing ones are absent. */
   async many(refs: readonly { patientId: string; followUpId: string }[]): Promise<Map<string, FollowUpRecord>> {
     if (refs.length === 0) return new Map();

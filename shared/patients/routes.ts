@@ -15,11 +15,36 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
+import type { Principal } from '#shared/platform/auth';
 import type { Logger } from '#shared/platform/logger';
-import { CreateReferralBody, CreatedReferral, Patient, REFERRAL_STATUSES, ReassignBody, ReferralListItem } from './schema';
+import {
+  ChangePatientBody,
+  CloseReferralBody,
+  CreateContactBody,
+  CreateReferralBody,
+  CreatedReferral,
+  DeclineReferralBody,
+  Patient,
+  REFERRAL_STATUSES,
+  ReassignBody,
+  RecordedContact,
+  Referral,
+  ReferralChanged,
+  ReferralListItem,
+  TimelineEntry,
+  TimelineQuery,
+} from './schema';
 import type { PatientService } from './service';
 
 const tags = ['Referrals and patients'];
+const PatientPath = z.object({ patientId: idParam('patientId') });
+const ReferralPath = z.object({ referralId: idParam('referralId') });
+const referralChangeResponses = {
+  200: jsonResponse('The referral after the change', ReferralChanged),
+  ...commonErrors,
+  ...notFoundError,
+  ...conflictError,
+};
 /** Navigators work their own caseload; admins can do everything; managers read. */
 const caseWorkers = anyRole('navigator', 'admin');
 const caseReaders = anyRole('navigator', 'manager', 'admin');
@@ -39,7 +64,12 @@ export const patientRoutes = {
     path: '/v1/referrals',
     tags,
     summary: 'Take a referral: registers the patient in your caseload with their referral',
-    description: 'Records SNOMED CT 871731000000106 (referral to social prescribing service).',
+    description:
+      'Records SNOMED CT 871731000000106 (referral to social prescribing service). A person already registered — by NHS number, ' +
+      'or without one by the same given name, family name and date of birth — gets a new episode (a new referral on their record, ' +
+      'which joins your caseload) if their latest referral was declined or closed; while it is open the answer is 409 ' +
+      '`patient_has_open_referral` naming it. Several people with that name and date of birth and no NHS number given: 409 ' +
+      '`patient_identity_ambiguous`.',
     request: { body: jsonBody(CreateReferralBody) },
     responses: { 201: jsonResponse('The referral and the patient', CreatedReferral), ...commonErrors, ...conflictError },
   }),
@@ -50,6 +80,78 @@ export const patientRoutes = {
     summary: 'Referrals in your caseload (managers: everyone’s), oldest first',
     request: { query: PageQuery.extend(NavigatorQuery.shape).extend({ status: z.enum(REFERRAL_STATUSES).optional() }) },
     responses: { 200: jsonResponse('A page of referrals (may be short when filtered)', pageOf(ReferralListItem)), ...commonErrors },
+  }),
+  acceptReferral: defineRoute(caseWorkers, {
+    method: 'post',
+    path: '/v1/referrals/{referralId}/accept',
+    tags,
+    summary: 'Accept a received referral: first contact was made',
+    description: 'received → accepted. Accepting an accepted referral changes nothing; any other status is 409.',
+    request: { params: ReferralPath },
+    responses: referralChangeResponses,
+  }),
+  declineReferral: defineRoute(caseWorkers, {
+    method: 'post',
+    path: '/v1/referrals/{referralId}/decline',
+    tags,
+    summary: 'Decline a received or accepted referral, with the reason',
+    description:
+      'Records SNOMED CT 871711000000103 (social prescribing declined) beside the referral’s 871731000000106. ' +
+      'A note is required for the reason `other`. A prescribed referral is closed instead (409 `illegal_referral_transition`); ' +
+      'a declined or closed one cannot change (409 `referral_ended`).',
+    request: { params: ReferralPath, body: jsonBody(DeclineReferralBody) },
+    responses: referralChangeResponses,
+  }),
+  closeReferral: defineRoute(caseWorkers, {
+    method: 'post',
+    path: '/v1/referrals/{referralId}/close',
+    tags,
+    summary: 'Close a prescribed referral, with the reason: the episode is over',
+    description:
+      'The current prescription, if any, is withdrawn in the same transaction (its follow-up cancelled, its reminder removed). ' +
+      'A note is required for the reason `other`. Only a prescribed referral closes; a received or accepted one is declined.',
+    request: { params: ReferralPath, body: jsonBody(CloseReferralBody) },
+    responses: referralChangeResponses,
+  }),
+  listEpisodes: defineRoute(caseReaders, {
+    method: 'get',
+    path: '/v1/patients/{patientId}/referrals',
+    tags,
+    summary: 'A patient’s referrals (their episodes), newest first',
+    request: { params: PatientPath },
+    responses: {
+      200: jsonResponse('Every referral of the patient (a handful at most)', z.object({ items: z.array(Referral) })),
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
+  changePatient: defineRoute(caseWorkers, {
+    method: 'patch',
+    path: '/v1/patients/{patientId}',
+    tags,
+    summary: 'Change a patient’s record: only the fields given; null removes an optional one',
+    description:
+      'Validated exactly as at referral. A new NHS number must not be another patient’s (409 `nhs_number_registered`); ' +
+      'the old one is released in the same transaction.',
+    request: { params: PatientPath, body: jsonBody(ChangePatientBody) },
+    responses: { 200: jsonResponse('The patient after the change', Patient), ...commonErrors, ...notFoundError, ...conflictError },
+  }),
+  recordContact: defineRoute(caseWorkers, {
+    method: 'post',
+    path: '/v1/patients/{patientId}/contacts',
+    tags,
+    summary: 'Record a contact with the patient (a call, a visit, a text…)',
+    description: 'The first contact that reaches the person (`reached`) accepts their received referral, in the same transaction.',
+    request: { params: PatientPath, body: jsonBody(CreateContactBody) },
+    responses: { 201: jsonResponse('The contact', RecordedContact), ...commonErrors, ...notFoundError, ...conflictError },
+  }),
+  timeline: defineRoute(caseReaders, {
+    method: 'get',
+    path: '/v1/patients/{patientId}/timeline',
+    tags,
+    summary: 'The patient’s timeline: referrals, contacts, assessments, prescriptions, cards and follow-ups, newest first',
+    request: { params: PatientPath, query: TimelineQuery },
+    responses: { 200: jsonResponse('A page of the timeline', pageOf(TimelineEntry)), ...commonErrors, ...notFoundError },
   }),
   listPatients: defineRoute(caseReaders, {
     method: 'get',
@@ -96,9 +198,78 @@ export function patientsApp(services: PatientRoutesDeps) {
     const principal = c.get('principal');
     const outcome = await patientService.refer(principal, c.req.valid('json'));
     if (outcome.kind !== 'created') return failWith(outcome);
-    const { referral, patient } = outcome;
-    auditPatientAccess(logger, principal, 'create_referral', patient.patientId);
-    return c.json({ referralId: referral.referralId, patientId: patient.patientId, referral, patient }, 201);
+    const { referral, patient, rereferral } = outcome;
+    auditPatientAccess(logger, principal, 'create_referral', patient.patientId, {
+      referralId: referral.referralId,
+      ...(rereferral ? { matchedBy: rereferral.matchedBy } : {}),
+    });
+    return c.json({ referralId: referral.referralId, patientId: patient.patientId, referral, patient, ...(rereferral ? { rereferral } : {}) }, 201);
+  });
+
+  app.openapi(patientRoutes.acceptReferral, async (c) => {
+    const principal = c.get('principal');
+    const outcome = await patientService.accept(principal, c.req.valid('param').referralId);
+    if (outcome.kind !== 'done') return failWith(outcome);
+    auditRecord(logger, principal, 'accept_referral', outcome.referral.patientId, { referralId: outcome.referral.referralId });
+    return c.json(outcome.referral, 200);
+  });
+
+  for (const [route, to, action] of [
+    [patientRoutes.declineReferral, 'declined', 'decline_referral'],
+    [patientRoutes.closeReferral, 'closed', 'close_referral'],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const principal = c.get('principal');
+      const outcome = await patientService.end(principal, c.req.valid('param').referralId, to, c.req.valid('json'));
+      if (outcome.kind !== 'done') return failWith(outcome);
+      const { referral, withdrawnPrescriptionId } = outcome;
+      // The reason is a code from a fixed list; the note is free text, and never logged.
+      auditRecord(logger, principal, action, referral.patientId, {
+        referralId: referral.referralId,
+        reason: referral.endReason ?? 'none',
+        ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}),
+      });
+      return c.json({ ...referral, ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}) }, 200);
+    });
+  }
+
+  app.openapi(patientRoutes.listEpisodes, async (c) => {
+    const principal = c.get('principal');
+    const { patientId } = c.req.valid('param');
+    const outcome = await patientService.episodes(principal, patientId);
+    if (outcome.kind !== 'listed') return failWith(outcome);
+    auditRecord(logger, principal, 'read_referrals', patientId, { count: outcome.items.length });
+    return c.json({ items: outcome.items }, 200);
+  });
+
+  app.openapi(patientRoutes.changePatient, async (c) => {
+    const principal = c.get('principal');
+    const { patientId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const outcome = await patientService.changePatient(principal, patientId, body);
+    if (outcome.kind !== 'done') return failWith(outcome);
+    // Which fields were sent, never their values.
+    auditRecord(logger, principal, 'change_patient', patientId, { fields: Object.keys(body).sort().join(',') });
+    return c.json(outcome.patient, 200);
+  });
+
+  app.openapi(patientRoutes.recordContact, async (c) => {
+    const principal = c.get('principal');
+    const { patientId } = c.req.valid('param');
+    const outcome = await patientService.recordContact(principal, patientId, c.req.valid('json'));
+    if (outcome.kind !== 'recorded') return failWith(outcome);
+    const { contact, referralAccepted } = outcome;
+    auditRecord(logger, principal, 'record_contact', patientId, { contactId: contact.contactId, ...(referralAccepted ? { acceptedReferralId: contact.referralId } : {}) });
+    return c.json({ ...contact, referralAccepted }, 201);
+  });
+
+  app.openapi(patientRoutes.timeline, async (c) => {
+    const principal = c.get('principal');
+    const { patientId } = c.req.valid('param');
+    const outcome = await patientService.timeline(principal, patientId, c.req.valid('query'));
+    if (outcome.kind !== 'listed') return failWith(outcome);
+    auditRecord(logger, principal, 'read_timeline', patientId, { count: outcome.page.items.length });
+    return c.json(outcome.page, 200);
   });
 
   app.openapi(patientRoutes.listReferrals, async (c) => {
@@ -136,4 +307,15 @@ export function patientsApp(services: PatientRoutesDeps) {
   });
 
   return app;
+}
+
+/** What these routes do to a patient's record, for the audit trail. */
+type RecordAction = 'accept_referral' | 'decline_referral' | 'close_referral' | 'read_referrals' | 'change_patient' | 'record_contact' | 'read_timeline';
+
+/**
+ * The audit line of the actions these routes add, in exactly the shape of `auditPatientAccess`
+ * (actor, role, action, patient id; ids and codes only — never names, contact details or notes).
+ */
+function auditRecord(logger: Logger, principal: Principal, action: RecordAction, patientId: string, extra: Record<string, string | number> = {}): void {
+  logger.info('audit', { audit: true, actor: principal.sub, role: principal.role, action, patientId, ...extra });
 }

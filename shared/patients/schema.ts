@@ -4,35 +4,76 @@ import { CalendarDate, Postcode } from '#shared/registry/schema';
 import { isValidNhsNumber, normaliseUkPhone } from './validation';
 
 export const REFERRAL_SOURCES = ['gp', 'nurse', 'pharmacist', 'social_care', 'self', 'other'] as const;
-/** new → assessed (baseline recorded) → prescribed (a prescription started). */
-export const REFERRAL_STATUSES = ['new', 'assessed', 'prescribed'] as const;
+/**
+ * received → accepted (first contact made) → prescribed (a prescription started) → closed;
+ * received or accepted → declined. Declined and closed are final (see REFERRAL_TRANSITIONS).
+ */
+export const REFERRAL_STATUSES = ['received', 'accepted', 'prescribed', 'declined', 'closed'] as const;
+/** The statuses in which a referral is still being worked: a patient has at most one referral in them. */
+export const OPEN_REFERRAL_STATUSES = ['received', 'accepted', 'prescribed'] as const;
+/**
+ * The names stored before the lifecycle (ARCHITECTURE.md decision 66): `new` is `received`, and
+ * `assessed` (a baseline was recorded, so contact was made) is `accepted`. Items keep them until
+ * their next change; they are mapped whenever one is read, and conditions accept both names.
+ */
+export const LEGACY_REFERRAL_STATUSES = { new: 'received', assessed: 'accepted' } as const;
+/** Why a referral was declined or closed: a fixed list, so reports can count them. */
+export const DECLINE_REASONS = [
+  'not_interested',
+  'unable_to_contact',
+  'did_not_attend',
+  'already_supported',
+  'mis_referred',
+  'moved_away',
+  'consent_withdrawn',
+  'deceased',
+  'other',
+] as const;
+/** Closing has one reason more than declining: the support was given and the episode is over. */
+export const CLOSE_REASONS = [...DECLINE_REASONS, 'completed'] as const;
 /** SNOMED CT "Referral to social prescribing service", the concept GP systems record. */
 export const SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = '871731000000106';
+/** SNOMED CT "Social prescribing declined", recorded beside the referral's concept when it is declined. */
+export const SNOMED_SOCIAL_PRESCRIBING_DECLINED = '871711000000103';
+export const PREFERRED_CONTACT = ['phone', 'email', 'text', 'letter'] as const;
+export const CONTACT_KINDS = ['phone', 'visit', 'video', 'text', 'letter', 'email'] as const;
+export const CONTACT_OUTCOMES = ['reached', 'no_answer', 'left_message', 'did_not_attend'] as const;
 
 const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time' });
+/** Free text a navigator types: plain, up to 2,000 characters, line breaks allowed. Never logged or exported. */
+const Note = plainText(z.string().trim().min(1, 'must not be empty').max(2000), { multiline: true });
+
+// The patient's fields, each validated once: a referral and a change of the record use the same pieces.
 const PersonName = plainText(z.string().trim().min(1, 'must not be empty').max(100));
+const DateOfBirthInput = CalendarDate.openapi({ description: 'A real date in the past, YYYY-MM-DD.', example: '1952-04-17' });
+const NhsNumberInput = z
+  .string()
+  .max(16)
+  .refine(isValidNhsNumber, 'must be a valid 10-digit NHS number (Modulus 11 check digit)')
+  .openapi({ example: '943 476 5919', description: 'Spaces allowed; stored as 10 digits.' });
+const PhoneInput = z
+  .string()
+  .max(24)
+  .refine((value) => normaliseUkPhone(value) !== undefined, 'must be a UK phone number, e.g. 07700 900123')
+  .openapi({ description: 'Stored in E.164 form, e.g. +447700900123.' });
+const EmailInput = z.email('must be an email address').max(254);
+const GpPracticeInput = z.string().trim().min(1).max(120).openapi({ description: 'Practice name or ODS code.' });
+const PreferredContactInput = z
+  .enum(PREFERRED_CONTACT)
+  .openapi({ description: 'How the person would like to be contacted; phone and text need a phone number, email an email address.' });
 
 export const PatientInput = z
   .object({
     givenName: PersonName,
     familyName: PersonName,
-    dateOfBirth: CalendarDate.openapi({ description: 'A real date in the past, YYYY-MM-DD.', example: '1952-04-17' }),
-    nhsNumber: z
-      .string()
-      .max(16)
-      .refine(isValidNhsNumber, 'must be a valid 10-digit NHS number (Modulus 11 check digit)')
-      .optional()
-      .openapi({ example: '943 476 5919', description: 'Spaces allowed; stored as 10 digits.' }),
+    dateOfBirth: DateOfBirthInput,
+    nhsNumber: NhsNumberInput.optional(),
     postcode: Postcode.optional(),
-    phone: z
-      .string()
-      .max(24)
-      .refine((value) => normaliseUkPhone(value) !== undefined, 'must be a UK phone number, e.g. 07700 900123')
-      .optional()
-      .openapi({ description: 'Stored in E.164 form, e.g. +447700900123.' }),
-    email: z.email('must be an email address').max(254).optional(),
-    gpPractice: z.string().trim().min(1).max(120).optional().openapi({ description: 'Practice name or ODS code.' }),
+    phone: PhoneInput.optional(),
+    email: EmailInput.optional(),
+    gpPractice: GpPracticeInput.optional(),
+    preferredContact: PreferredContactInput.optional(),
   })
   .openapi('PatientInput');
 
@@ -55,6 +96,25 @@ export const CreateReferralBody = z
   })
   .openapi('CreateReferral');
 
+/**
+ * A change of the patient's record: only the fields given change. `null` removes an optional
+ * field. Each field is validated exactly as at referral.
+ */
+export const ChangePatientBody = z
+  .object({
+    givenName: PersonName.optional(),
+    familyName: PersonName.optional(),
+    dateOfBirth: DateOfBirthInput.optional(),
+    nhsNumber: NhsNumberInput.nullable().optional(),
+    postcode: Postcode.nullable().optional(),
+    phone: PhoneInput.nullable().optional(),
+    email: EmailInput.nullable().optional(),
+    gpPractice: GpPracticeInput.nullable().optional(),
+    preferredContact: PreferredContactInput.nullable().optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change', path: [] })
+  .openapi('ChangePatient');
+
 export const Patient = z
   .object({
     patientId: Id,
@@ -67,10 +127,12 @@ export const Patient = z
     phone: z.string().optional(),
     email: z.string().optional(),
     gpPractice: z.string().optional(),
+    preferredContact: z.enum(PREFERRED_CONTACT).optional(),
     currentPrescriptionId: Id.optional().openapi({ description: 'The active or paused prescription, if any.' }),
     baselineAssessmentId: Id.optional().openapi({ description: 'The latest baseline assessment, if any.' }),
     activeCardId: z.string().optional(),
     createdAt: Instant,
+    updatedAt: Instant.optional().openapi({ description: 'When the record was last changed (absent if never).' }),
   })
   .openapi('Patient');
 
@@ -84,7 +146,18 @@ export const Referral = z
     reasons: z.array(z.string()),
     notes: z.string().optional(),
     snomedCode: z.literal(SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING),
-    createdAt: Instant,
+    declinedSnomedCode: z
+      .literal(SNOMED_SOCIAL_PRESCRIBING_DECLINED)
+      .optional()
+      .openapi({ description: 'SNOMED CT 871711000000103 "Social prescribing declined", on a declined referral.' }),
+    createdAt: Instant.openapi({ description: 'When it was received.' }),
+    acceptedAt: Instant.optional().openapi({ description: 'When first contact was made (absent on referrals from before it was recorded).' }),
+    prescribedAt: Instant.optional(),
+    endedAt: Instant.optional().openapi({ description: 'When it was declined or closed.' }),
+    endedBy: z.string().optional(),
+    endReason: z.enum(CLOSE_REASONS).optional(),
+    endNote: z.string().optional(),
+    updatedAt: Instant.optional(),
   })
   .openapi('Referral');
 
@@ -92,7 +165,102 @@ export const ReferralListItem = Referral.extend({
   patient: z.object({ givenName: z.string(), familyName: z.string() }).optional(),
 }).openapi('ReferralListItem');
 
-export const CreatedReferral = z.object({ referralId: Id, patientId: Id, referral: Referral, patient: Patient }).openapi('CreatedReferral');
+export const CreatedReferral = z
+  .object({
+    referralId: Id,
+    patientId: Id,
+    referral: Referral,
+    patient: Patient,
+    rereferral: z
+      .object({ matchedBy: z.enum(['nhs_number', 'name_and_date_of_birth']) })
+      .optional()
+      .openapi({
+        description:
+          'Present when the person was already registered: the referral is a new episode of their record, found by NHS number ' +
+          'or (without one) by name and date of birth. Check it is them; their record is not changed by the referral.',
+      }),
+  })
+  .openapi('CreatedReferral');
+
+const reasonNoteRule = <T extends { reason: string; note?: string | undefined }>(body: T) => body.reason !== 'other' || body.note !== undefined;
+const REASON_NOTE = { message: 'a note is required when the reason is other', path: ['note'] };
+
+export const DeclineReferralBody = z
+  .object({ reason: z.enum(DECLINE_REASONS), note: Note.optional() })
+  .refine(reasonNoteRule, REASON_NOTE)
+  .openapi('DeclineReferral');
+
+export const CloseReferralBody = z
+  .object({
+    reason: z.enum(CLOSE_REASONS).openapi({ description: 'As for declining, or `completed`: the support was given.' }),
+    note: Note.optional(),
+  })
+  .refine(reasonNoteRule, REASON_NOTE)
+  .openapi('CloseReferral');
+
+export const ReferralChanged = Referral.extend({
+  withdrawnPrescriptionId: Id.optional().openapi({ description: 'The current prescription this withdrew (its follow-up cancelled), if any.' }),
+}).openapi('ReferralChanged');
+
+export const CreateContactBody = z
+  .object({
+    at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant, e.g. 2026-11-23T10:15:00Z' }).openapi({ format: 'date-time' }),
+    kind: z.enum(CONTACT_KINDS),
+    outcome: z.enum(CONTACT_OUTCOMES),
+    note: Note.optional(),
+  })
+  .openapi('CreateContact');
+
+export const Contact = z
+  .object({
+    contactId: Id,
+    patientId: Id,
+    referralId: Id.openapi({ description: 'The referral (episode) it belongs to.' }),
+    at: Instant,
+    kind: z.enum(CONTACT_KINDS),
+    outcome: z.enum(CONTACT_OUTCOMES),
+    note: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: Instant,
+  })
+  .openapi('Contact');
+
+export const RecordedContact = Contact.extend({
+  referralAccepted: z.boolean().openapi({ description: 'This contact (the first that reached the person) accepted the received referral.' }),
+}).openapi('RecordedContact');
+
+export const TIMELINE_TYPES = ['referral', 'contact', 'assessment', 'prescription', 'card', 'follow_up'] as const;
+
+export const TimelineEntry = z
+  .object({
+    eventId: z.string().openapi({ description: 'Unique within the patient’s timeline.' }),
+    at: Instant,
+    type: z.enum(TIMELINE_TYPES),
+    action: z.string().openapi({
+      description:
+        'referral: received, accepted, prescribed, declined, closed; contact: contact; assessment: recorded; ' +
+        'prescription: written, paused, withdrawn, completed; card: issued, revoked; follow_up: scheduled, due, completed, cancelled.',
+    }),
+    referralId: Id.optional(),
+    contactId: Id.optional(),
+    assessmentId: Id.optional(),
+    prescriptionId: Id.optional(),
+    cardId: z.string().optional(),
+    followUpId: Id.optional(),
+    kind: z.string().optional().openapi({ description: 'A contact’s kind, or an assessment’s (baseline, follow_up).' }),
+    outcome: z.string().optional().openapi({ description: 'A contact’s outcome.' }),
+    reason: z.string().optional().openapi({ description: 'Why a referral ended or a card was revoked.' }),
+    note: z.string().optional().openapi({ description: 'A contact’s note, or why a referral ended.' }),
+    status: z.string().optional(),
+    dueAt: Instant.optional(),
+    by: z.string().optional().openapi({ description: 'Who did it (user id), when recorded.' }),
+  })
+  .openapi('TimelineEntry');
+
+export const TimelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ description: 'Page size, 1–100.' }),
+  cursor: z.string().min(1).max(400).optional().openapi({ description: 'The nextCursor of the previous page.' }),
+});
 
 export const ReassignBody = z
   .object({
@@ -104,6 +272,15 @@ export const ReassignBody = z
 
 export type PatientInputT = z.infer<typeof PatientInput>;
 export type CreateReferralInput = z.infer<typeof CreateReferralBody>;
+export type ChangePatientInput = z.infer<typeof ChangePatientBody>;
+export type DeclineReferralInput = z.infer<typeof DeclineReferralBody>;
+export type CloseReferralInput = z.infer<typeof CloseReferralBody>;
+export type CreateContactInput = z.infer<typeof CreateContactBody>;
 export type PatientView = z.infer<typeof Patient>;
 export type ReferralView = z.infer<typeof Referral>;
+export type ContactView = z.infer<typeof Contact>;
+export type TimelineEntryView = z.infer<typeof TimelineEntry>;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+export type OpenReferralStatus = (typeof OPEN_REFERRAL_STATUSES)[number];
+export type EndReason = (typeof CLOSE_REASONS)[number];
+export type PreferredContact = (typeof PREFERRED_CONTACT)[number];

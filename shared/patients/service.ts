@@ -3,16 +3,70 @@ import type { Clock } from '#shared/platform/clock';
 import type { Page, PageRequest } from '#shared/platform/dynamo';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { IdSource } from '#shared/platform/ids';
-import { caseloadFilter, newReferral, patientView, visiblePatient, type ReferralRecord } from './rules';
-import type { CreateReferralInput, PatientView, ReferralStatus } from './schema';
+import type { CurrentPrescriptionWithdrawal, PatientHistory } from './ports';
+import {
+  acceptReferral,
+  caseloadCondition,
+  caseloadFilter,
+  changePatient,
+  contactAccepts,
+  contactEntry,
+  decodeTimelineCursor,
+  encodeTimelineCursor,
+  endReferral,
+  identityHashOf,
+  identityMatch,
+  newContact,
+  newEpisode,
+  newReferral,
+  patientView,
+  referralEntries,
+  rereferralRefusal,
+  timelinePage,
+  visiblePatient,
+  type ContactRecord,
+  type PatientRecord,
+  type ReferralMove,
+  type ReferralRecord,
+} from './rules';
+import type {
+  ChangePatientInput,
+  CloseReferralInput,
+  CreateContactInput,
+  CreateReferralInput,
+  DeclineReferralInput,
+  PatientView,
+  ReferralStatus,
+  TimelineEntryView,
+} from './schema';
 import type { PatientStore } from './store';
+import { normaliseNhsNumber } from './validation';
 
 type Forbidden = { kind: 'forbidden'; message: string };
+type Conflict<C extends string = string> = { kind: 'conflict'; code: C; message: string };
+type Invalid = { kind: 'invalid'; issues: FieldIssue[] };
 
 export type ReferralOutcome =
-  | { kind: 'created'; referral: ReferralRecord; patient: PatientView }
-  | { kind: 'invalid'; issues: FieldIssue[] }
-  | { kind: 'conflict'; code: 'nhs_number_registered'; message: string };
+  | { kind: 'created'; referral: ReferralRecord; patient: PatientView; rereferral?: { matchedBy: 'nhs_number' | 'name_and_date_of_birth' } }
+  | Invalid
+  | Conflict<'nhs_number_registered' | 'patient_has_open_referral' | 'patient_identity_ambiguous' | 'patient_changed'>;
+
+export type ReferralChangeOutcome =
+  | { kind: 'done'; referral: ReferralRecord; withdrawnPrescriptionId?: string }
+  | { kind: 'not_found'; what: 'Referral' }
+  | Conflict<'referral_ended' | 'illegal_referral_transition' | 'referral_changed'>;
+
+export type ContactOutcome =
+  | { kind: 'recorded'; contact: ContactRecord; referralAccepted: boolean }
+  | { kind: 'not_found'; what: 'Patient' }
+  | Invalid
+  | Conflict<'referral_changed' | 'patient_changed'>;
+
+export type PatientChangeOutcome =
+  | { kind: 'done'; patient: PatientView }
+  | { kind: 'not_found'; what: 'Patient' }
+  | Invalid
+  | Conflict<'nhs_number_registered' | 'patient_changed'>;
 
 export type ListOutcome<T> = { kind: 'listed'; page: Page<T> } | Forbidden;
 
@@ -21,18 +75,185 @@ export interface NavigatorCheck {
   isEnabledNavigator(sub: string): Promise<boolean>;
 }
 
-/** The patients capability's use cases: referrals, the caseload, a patient's record. */
-export class PatientService {
-  constructor(private readonly deps: { patients: PatientStore; navigators: NavigatorCheck; clock: Clock; ids: IdSource }) {}
+const PATIENT_CHANGED = {
+  kind: 'conflict',
+  code: 'patient_changed',
+  message: 'The patient’s record changed while this request ran; read it again and retry.',
+} as const;
+const REFERRAL_CHANGED = {
+  kind: 'conflict',
+  code: 'referral_changed',
+  message: 'The referral (or its prescription) changed while this request ran; read it again and retry.',
+} as const;
 
-  /** Takes a referral: a new patient in the caller's caseload (an admin may name another). */
+/** How often a referral is decided again when the record it was decided on changed before it was written. */
+const REFERRAL_ATTEMPTS = 2;
+
+/** The patients capability's use cases: referrals and their episodes, the caseload, a patient's record and timeline. */
+export class PatientService {
+  constructor(
+    private readonly deps: {
+      patients: PatientStore;
+      navigators: NavigatorCheck;
+      prescriptions: CurrentPrescriptionWithdrawal;
+      history: PatientHistory;
+      clock: Clock;
+      ids: IdSource;
+    },
+  ) {}
+
+  /**
+   * Takes a referral. A person already registered — by NHS number, or without one by name and date
+   * of birth — gets a new episode if their latest referral has ended; anyone else is a new patient.
+   * If the record changed between the look-up and the write (two referrals for one person at once),
+   * the referral is decided again, once.
+   */
   async refer(principal: Principal, input: CreateReferralInput): Promise<ReferralOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.referOnce(principal, input);
+      if (outcome !== 'again') return outcome;
+      if (attempt >= REFERRAL_ATTEMPTS) return PATIENT_CHANGED;
+    }
+  }
+
+  private async referOnce(principal: Principal, input: CreateReferralInput): Promise<ReferralOutcome | 'again'> {
+    const { patients } = this.deps;
+    // The request is checked in full first: a mistake is a 400 whoever the person turns out to be.
     const made = newReferral(input, principal, this.deps);
     if (!made.ok) return { kind: 'invalid', issues: made.issues };
-    if ((await this.deps.patients.createReferral(made.patient, made.referral)) === 'nhs_number_registered') {
-      return { kind: 'conflict', code: 'nhs_number_registered', message: 'A patient with this NHS number is already registered in the scheme.' };
+    const nhsNumber = input.patient.nhsNumber ? normaliseNhsNumber(input.patient.nhsNumber) : undefined;
+    const identityHash = identityHashOf(input.patient);
+    const [nhsNumberHolder, sameIdentity] = await Promise.all([
+      nhsNumber ? patients.nhsNumberHolder(nhsNumber) : undefined,
+      nhsNumber ? [] : patients.identityHolders(identityHash),
+    ]);
+    const match = identityMatch({ hasNhsNumber: nhsNumber !== undefined, nhsNumberHolder, sameIdentity });
+
+    if (match.kind === 'ambiguous') {
+      return {
+        kind: 'conflict',
+        code: 'patient_identity_ambiguous',
+        message:
+          'More than one person in the scheme has this name and date of birth: give the NHS number to say which ' +
+          '(if the right record has none, add it to the record first).',
+      };
     }
-    return { kind: 'created', referral: made.referral, patient: patientView(made.patient) };
+    if (match.kind === 'new') {
+      const created = await patients.createReferral(made.patient, made.referral);
+      if (created !== 'created') return 'again';
+      return { kind: 'created', referral: made.referral, patient: patientView(made.patient) };
+    }
+
+    const patient = await patients.getPatient(match.patientId);
+    if (!patient) return 'again';
+    const refusal = rereferralRefusal(await patients.getReferral(patient.patientId, patient.openReferralId));
+    if (refusal) return { kind: 'conflict', ...refusal };
+    const episode = newEpisode(patient, input, principal, this.deps);
+    if (!episode.ok) return { kind: 'invalid', issues: episode.issues };
+    const written = await patients.addEpisode(
+      patient,
+      episode.referral,
+      match.matchedBy === 'nhs_number' ? { by: 'nhs_number', nhsNumber: nhsNumber! } : { by: 'name_and_date_of_birth', identityHash },
+    );
+    if (written === 'changed') return 'again';
+    const after: PatientRecord = { ...patient, navigator: episode.referral.navigator, openReferralId: episode.referral.referralId };
+    return { kind: 'created', referral: episode.referral, patient: patientView(after), rereferral: { matchedBy: match.matchedBy } };
+  }
+
+  /** The patient's episodes, newest first. */
+  async episodes(principal: Principal, patientId: string): Promise<{ kind: 'listed'; items: ReferralRecord[] } | { kind: 'not_found'; what: 'Patient' }> {
+    if (!visiblePatient(principal, await this.deps.patients.getPatient(patientId))) return { kind: 'not_found', what: 'Patient' };
+    return { kind: 'listed', items: await this.deps.patients.episodes(patientId) };
+  }
+
+  /** First contact was made. */
+  async accept(principal: Principal, referralId: string): Promise<ReferralChangeOutcome> {
+    const found = await this.visibleReferral(principal, referralId);
+    if (!found) return { kind: 'not_found', what: 'Referral' };
+    return this.write(principal, found.patient, acceptReferral(found.referral, this.deps.clock.now()));
+  }
+
+  /** Declined (from received or accepted), or closed (from prescribed): the current prescription, if any, is withdrawn with it. */
+  async end(principal: Principal, referralId: string, to: 'declined' | 'closed', input: DeclineReferralInput | CloseReferralInput): Promise<ReferralChangeOutcome> {
+    const found = await this.visibleReferral(principal, referralId);
+    if (!found) return { kind: 'not_found', what: 'Referral' };
+    const move = endReferral(found.referral, to, input, { by: principal.sub, now: this.deps.clock.now() });
+    return this.write(principal, found.patient, move);
+  }
+
+  private async write(principal: Principal, patient: PatientRecord, move: ReferralMove): Promise<ReferralChangeOutcome> {
+    if (move.kind === 'refused') return { kind: 'conflict', code: move.code, message: move.message };
+    if (move.kind === 'unchanged') return { kind: 'done', referral: move.referral };
+    const { before, after } = move;
+    const caseload = caseloadCondition(principal);
+    const ends = after.status === 'declined' || after.status === 'closed';
+    const withdrawal = ends ? await this.deps.prescriptions.withdrawCurrent(principal, patient) : undefined;
+    const written = await this.deps.patients.moveReferral(
+      before,
+      after,
+      caseload,
+      withdrawal ? { alsoWrite: withdrawal.items } : { noCurrentPrescription: ends },
+    );
+    if (written === 'changed') return REFERRAL_CHANGED;
+    await withdrawal?.afterCommit();
+    return { kind: 'done', referral: after, ...(withdrawal ? { withdrawnPrescriptionId: withdrawal.prescriptionId } : {}) };
+  }
+
+  /** The referral and its patient, if the caller may see the patient (the same "not found" otherwise). */
+  private async visibleReferral(principal: Principal, referralId: string): Promise<{ referral: ReferralRecord; patient: PatientRecord } | undefined> {
+    const referral = await this.deps.patients.getReferralById(referralId);
+    const patient = referral ? visiblePatient(principal, await this.deps.patients.getPatient(referral.patientId)) : undefined;
+    return referral && patient ? { referral, patient } : undefined;
+  }
+
+  /** Records a contact; the first that reaches the person accepts their received referral, in the same transaction. */
+  async recordContact(principal: Principal, patientId: string, input: CreateContactInput): Promise<ContactOutcome> {
+    const { patients, clock } = this.deps;
+    const patient = visiblePatient(principal, await patients.getPatient(patientId));
+    if (!patient) return { kind: 'not_found', what: 'Patient' };
+    const made = newContact(input, patient, principal, this.deps);
+    if (!made.ok) return { kind: 'invalid', issues: made.issues };
+    const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
+    const move = referral && contactAccepts(made.contact, referral) ? acceptReferral(referral, clock.now()) : undefined;
+    const accept = move?.kind === 'moved' ? { before: move.before, after: move.after } : undefined;
+    if ((await patients.recordContact(made.contact, caseloadCondition(principal), accept)) === 'changed') {
+      return accept ? REFERRAL_CHANGED : PATIENT_CHANGED;
+    }
+    return { kind: 'recorded', contact: made.contact, referralAccepted: accept !== undefined };
+  }
+
+  /** Changes the patient's record; the NHS number's and identity's pointers move with it. */
+  async changePatient(principal: Principal, patientId: string, input: ChangePatientInput): Promise<PatientChangeOutcome> {
+    const { patients, clock } = this.deps;
+    const before = visiblePatient(principal, await patients.getPatient(patientId));
+    if (!before) return { kind: 'not_found', what: 'Patient' };
+    const change = changePatient(before, input, clock.now());
+    if (!change.ok) return { kind: 'invalid', issues: change.issues };
+    if (change.changed.length === 0) return { kind: 'done', patient: patientView(before) };
+    const written = await patients.changePatient(before, change.after, change.changed, caseloadCondition(principal));
+    if (written === 'nhs_number_registered') {
+      return { kind: 'conflict', code: 'nhs_number_registered', message: 'Another patient in the scheme has this NHS number.' };
+    }
+    if (written === 'changed') return PATIENT_CHANGED;
+    return { kind: 'done', patient: patientView(change.after) };
+  }
+
+  /** One page of the patient's timeline, newest first. */
+  async timeline(
+    principal: Principal,
+    patientId: string,
+    page: PageRequest,
+  ): Promise<{ kind: 'listed'; page: Page<TimelineEntryView> } | { kind: 'not_found'; what: 'Patient' } | Invalid> {
+    const { patients, history } = this.deps;
+    const after = page.cursor === undefined ? undefined : decodeTimelineCursor(page.cursor);
+    if (page.cursor !== undefined && !after) {
+      return { kind: 'invalid', issues: [{ in: 'query', path: 'cursor', code: 'invalid_cursor', message: 'cursor is not one this API issued' }] };
+    }
+    if (!visiblePatient(principal, await patients.getPatient(patientId))) return { kind: 'not_found', what: 'Patient' };
+    const [episodes, contacts, others] = await Promise.all([patients.episodes(patientId), patients.contacts(patientId), history.entriesFor(patientId)]);
+    const entries = [...episodes.flatMap(referralEntries), ...contacts.map(contactEntry), ...others];
+    const { items, next } = timelinePage(entries, { limit: page.limit, after });
+    return { kind: 'listed', page: { items, ...(next ? { nextCursor: encodeTimelineCursor(next) } : {}) } };
   }
 
   async listReferrals(

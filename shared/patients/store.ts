@@ -1,17 +1,46 @@
 import { z } from 'zod';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPages, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
 import { indexAttributes } from '#shared/platform/table';
 import { transact, transactConditions, type TransactItem } from '#shared/platform/transactions';
-import type { PatientRecord, ReferralRecord } from './rules';
-import { Patient, Referral, type ReferralStatus } from './schema';
+import { advancedReferral, IDENTITY_FIELDS, type ChangeableField, type ContactRecord, type PatientRecord, type ReferralRecord } from './rules';
+import {
+  Contact,
+  LEGACY_REFERRAL_STATUSES,
+  OPEN_REFERRAL_STATUSES,
+  Patient,
+  REFERRAL_STATUSES,
+  Referral,
+  type ReferralStatus,
+} from './schema';
 
 // Items are parsed by their schemas on the way out (only the entity's fields kept), never cast.
-const PatientItem = Patient.extend({ openReferralId: z.string() });
+const PatientItem = Patient.extend({ openReferralId: z.string(), identityHash: z.string().optional() });
 const patientFromItem = (item: Record<string, unknown>): PatientRecord => PatientItem.parse(item);
-const referralFromItem = (item: Record<string, unknown>): ReferralRecord => Referral.parse(item);
+
+type LegacyStatus = keyof typeof LEGACY_REFERRAL_STATUSES;
+const LEGACY_NAMES = Object.keys(LEGACY_REFERRAL_STATUSES) as LegacyStatus[];
+/** A stored status, old names included, read as today's (decision 66). */
+const StoredReferralStatus = z
+  .enum([...REFERRAL_STATUSES, ...LEGACY_NAMES] as [string, ...string[]])
+  .transform((status): ReferralStatus => (LEGACY_REFERRAL_STATUSES as Record<string, ReferralStatus>)[status] ?? (status as ReferralStatus));
+const ReferralItem = Referral.extend({ status: StoredReferralStatus });
+const referralFromItem = (item: Record<string, unknown>): ReferralRecord => ReferralItem.parse(item);
+const contactFromItem = (item: Record<string, unknown>): ContactRecord => Contact.parse(item);
+
+/** The names a status may be stored under: today's, and the old one that means it. */
+export function storedNames(status: ReferralStatus): string[] {
+  return [status, ...LEGACY_NAMES.filter((legacy) => LEGACY_REFERRAL_STATUSES[legacy] === status)];
+}
+
+/** `#status IN (…)` over the stored names of `statuses`, with its values. */
+function statusIn(statuses: readonly ReferralStatus[], prefix: string) {
+  const names = statuses.flatMap(storedNames);
+  const values = Object.fromEntries(names.map((name, index) => [`:${prefix}${index}`, name]));
+  return { expression: `#status IN (${Object.keys(values).join(', ')})`, values };
+}
 
 /**
  * A condition on the patient item, plus — for a navigator's write — that the patient is still in
@@ -25,33 +54,107 @@ export function patientCondition(condition: string, caseload: string | undefined
   };
 }
 
-/** The order of referral statuses: a referral only ever moves forward. */
-const REFERRAL_PROGRESS: ReferralStatus[] = ['new', 'assessed', 'prescribed'];
+/** The fields a referral's move can set (never its source, reasons or concept). */
+const REFERRAL_MOVE_FIELDS = ['status', 'acceptedAt', 'prescribedAt', 'endedAt', 'endedBy', 'endReason', 'endNote', 'declinedSnomedCode', 'updatedAt'] as const;
 
-/** The patients capability's DynamoDB access: patients, referrals, caseloads. */
+export type CreateOutcome = 'created' | 'nhs_number_registered' | 'identity_changed';
+export type WriteOutcome = 'done' | 'changed';
+export type ChangeOutcome = 'done' | 'changed' | 'nhs_number_registered';
+
+/** How a re-referral found the patient: what must still hold when it is written. */
+export type EpisodeMatch = { by: 'nhs_number'; nhsNumber: string } | { by: 'name_and_date_of_birth'; identityHash: string };
+
+/** The patients capability's DynamoDB access: patients, referrals, contacts, identities, caseloads. */
 export class PatientStore {
   constructor(private readonly db: Db) {}
 
-  /** Creates the patient and their referral together, unless their NHS number is already in the scheme. */
-  async createReferral(patient: PatientRecord, referral: ReferralRecord): Promise<'created' | 'nhs_number_registered'> {
+  /**
+   * Creates the patient and their first referral together, registering them under their identity:
+   * unless their NHS number is already in the scheme, or — for a patient without one — someone
+   * was registered under the same name and date of birth since it was looked up.
+   */
+  async createReferral(patient: PatientRecord, referral: ReferralRecord): Promise<CreateOutcome> {
     const items: TransactItem[] = [
       { Put: { TableName: this.db.tableName, Item: this.patientItem(patient), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.db.tableName, Item: this.referralItem(referral), ConditionExpression: 'attribute_not_exists(PK)' } },
+      this.referralOwnerItem(referral),
     ];
-    if (patient.nhsNumber) {
-      items.push({
-        Put: {
-          TableName: this.db.tableName,
-          Item: { ...keys.nhsNumber(patient.nhsNumber), type: 'nhsNumber', patientId: patient.patientId },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
-    }
+    // Without an NHS number the identity is what tells people apart, so it must still be free;
+    // with one, namesakes born the same day are simply both registered under it.
+    const identityIndex = patient.identityHash ? items.push(this.joinIdentity(patient.identityHash, patient.patientId, { onlyIfFree: !patient.nhsNumber })) - 1 : -1;
+    const nhsNumberIndex = patient.nhsNumber ? items.push(this.nhsNumberPut(patient.nhsNumber, patient.patientId)) - 1 : -1;
     const failed = await transactConditions(this.db, items);
     if (!failed) return 'created';
-    if (failed.includes(2)) return 'nhs_number_registered';
+    if (failed.includes(nhsNumberIndex)) return 'nhs_number_registered';
+    if (failed.includes(identityIndex)) return 'identity_changed';
     // The patient and referral are new ids: only a concurrent write of the same ids could fail them.
     throw new Error('a new patient or referral id was already taken');
+  }
+
+  /**
+   * Adds a new episode (referral) to a patient whose latest one has ended, moving them — with their
+   * referrals and follow-ups — into the new referral's caseload if it is another. Conditioned on
+   * nothing having changed since they were read: the same latest referral and caseload, and the
+   * NHS number or the identity still leading to them alone.
+   */
+  async addEpisode(patient: PatientRecord, referral: ReferralRecord, match: EpisodeMatch): Promise<WriteOutcome> {
+    const moves = referral.navigator !== patient.navigator;
+    const { partitionKey: caseloadPk } = indexAttributes(collections.caseload(referral.navigator).indexName);
+    const items: TransactItem[] = [
+      { Put: { TableName: this.db.tableName, Item: this.referralItem(referral), ConditionExpression: 'attribute_not_exists(PK)' } },
+      this.referralOwnerItem(referral),
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.patient(patient.patientId),
+          UpdateExpression: moves ? `SET openReferralId = :referral, navigator = :to, #caseloadPk = :caseload` : 'SET openReferralId = :referral',
+          ConditionExpression: 'openReferralId = :previous AND navigator = :read',
+          ...(moves ? { ExpressionAttributeNames: { '#caseloadPk': caseloadPk } } : {}),
+          ExpressionAttributeValues: {
+            ':referral': referral.referralId,
+            ':previous': patient.openReferralId,
+            ':read': patient.navigator,
+            ...(moves ? { ':to': referral.navigator, ':caseload': collections.caseload(referral.navigator).partition } : {}),
+          },
+        },
+      },
+      match.by === 'nhs_number'
+        ? {
+            ConditionCheck: {
+              TableName: this.db.tableName,
+              Key: keys.nhsNumber(match.nhsNumber),
+              ConditionExpression: 'patientId = :patient',
+              ExpressionAttributeValues: { ':patient': patient.patientId },
+            },
+          }
+        : {
+            ConditionCheck: {
+              TableName: this.db.tableName,
+              Key: keys.patientIdentity(match.identityHash),
+              ConditionExpression: 'contains(patientIds, :patient) AND size(patientIds) = :one',
+              ExpressionAttributeValues: { ':patient': patient.patientId, ':one': 1 },
+            },
+          },
+      ...(moves ? await this.caseloadMoveItems(patient.patientId, referral.navigator) : []),
+    ];
+    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+  }
+
+  /** The patient an NHS number belongs to, if any (consistent: it decides a write). */
+  async nhsNumberHolder(nhsNumber: string): Promise<string | undefined> {
+    const result = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.nhsNumber(nhsNumber), ConsistentRead: true }),
+    );
+    return typeof result.Item?.patientId === 'string' ? result.Item.patientId : undefined;
+  }
+
+  /** The patients registered under an identity (consistent: it decides a write). */
+  async identityHolders(identityHash: string): Promise<string[]> {
+    const result = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.patientIdentity(identityHash), ConsistentRead: true }),
+    );
+    const ids = result.Item?.patientIds;
+    return ids instanceof Set ? [...ids].map(String).sort() : [];
   }
 
   /** The ids of a navigator's caseload (GSI1, keys only): what a navigator's reports are narrowed to. */
@@ -111,6 +214,46 @@ export class PatientStore {
     return result.Item ? referralFromItem(result.Item) : undefined;
   }
 
+  /**
+   * A referral by its id alone: its owner item names the patient. Referrals taken before owner
+   * items were written are found on the all-referrals index instead — they are old, so the
+   * index's eventual consistency cannot miss them.
+   */
+  async getReferralById(referralId: string): Promise<ReferralRecord | undefined> {
+    const owner = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.referralOwner(referralId), ConsistentRead: true }),
+    );
+    let patientId = typeof owner.Item?.patientId === 'string' ? owner.Item.patientId : undefined;
+    if (!patientId) {
+      const all = referralCollections.all();
+      const { partitionKey, sortKey } = indexAttributes(all.indexName);
+      const found = await this.db.client.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          IndexName: all.indexName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':pk': all.partition, ':prefix': all.sortKey(`${referralId}#`) },
+          ProjectionExpression: 'patientId',
+          Limit: 1,
+        }),
+      );
+      const legacy = found.Items?.[0]?.patientId;
+      patientId = typeof legacy === 'string' ? legacy : undefined;
+    }
+    return patientId ? this.getReferral(patientId, referralId) : undefined;
+  }
+
+  /** The patient's referrals — their episodes — newest first. */
+  async episodes(patientId: string): Promise<ReferralRecord[]> {
+    return (await queryPatientRecords(this.db, patientId, patientRecordPrefix.referrals, 'newest first')).map(referralFromItem);
+  }
+
+  /** The patient's contacts, in the order recorded. */
+  async contacts(patientId: string): Promise<ContactRecord[]> {
+    return (await queryPatientRecords(this.db, patientId, patientRecordPrefix.contacts)).map(contactFromItem);
+  }
+
   async listPatients(navigator: string | undefined, page: PageRequest): Promise<Page<PatientRecord>> {
     const of = navigator === undefined ? collections.allPatients() : collections.caseload(navigator);
     const result = await queryCollection(this.db, of, page);
@@ -122,13 +265,13 @@ export class PatientStore {
     page: PageRequest,
   ): Promise<Page<ReferralRecord & { patient?: { givenName: string; familyName: string } }>> {
     const of = filter.navigator === undefined ? referralCollections.all() : referralCollections.ofNavigator(filter.navigator);
+    // A status matches items stored under its old name too.
+    const status = filter.status ? statusIn([filter.status], 'status') : undefined;
     const result = await queryCollection(
       this.db,
       of,
       page,
-      filter.status
-        ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': filter.status } } }
-        : {},
+      status ? { filter: { expression: status.expression, names: { '#status': 'status' }, values: status.values } } : {},
     );
     const referrals = result.items.map((item) => referralFromItem(item));
     const names = await this.patientNames([...new Set(referrals.map((r) => r.patientId))]);
@@ -153,23 +296,165 @@ export class PatientStore {
   }
 
   /**
-   * The transaction item that moves the patient's referral forward to `to`, given the status
-   * just read — or nothing if it is already there or beyond (a referral never moves back, so
-   * a late baseline after a prescription leaves it "prescribed"). Conditioned on the status
-   * read, so a concurrent move fails the transaction instead of being overwritten.
+   * The transaction item that moves a referral from `before` to `after`: only the fields a move
+   * sets, conditioned on the status read (under either of its names) and, for a navigator's
+   * write, on the referral still being in their caseload.
    */
-  advanceReferral(referral: ReferralRecord, to: ReferralStatus): TransactItem | undefined {
-    if (REFERRAL_PROGRESS.indexOf(referral.status) >= REFERRAL_PROGRESS.indexOf(to)) return undefined;
+  referralMoveItem(before: ReferralRecord, after: ReferralRecord, caseload?: string | undefined): TransactItem {
+    const fields = REFERRAL_MOVE_FIELDS.filter((field) => after[field] !== undefined && after[field] !== before[field]);
+    const read = statusIn([before.status], 'read');
     return {
       Update: {
         TableName: this.db.tableName,
-        Key: keys.referral(referral.patientId, referral.referralId),
-        UpdateExpression: 'SET #status = :to',
-        ConditionExpression: '#status = :read',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':read': referral.status },
+        Key: keys.referral(before.patientId, before.referralId),
+        UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
+        ConditionExpression: caseload === undefined ? read.expression : `${read.expression} AND navigator = :caseload`,
+        ExpressionAttributeNames: Object.fromEntries([...fields, 'status'].map((field) => [`#${field}`, field])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(fields.map((field) => [`:${field}`, after[field]])),
+          ...read.values,
+          ...(caseload === undefined ? {} : { ':caseload': caseload }),
+        },
       },
     };
+  }
+
+  /**
+   * The transaction item that moves the patient's referral forward to `to` (a baseline or a contact
+   * that reached them: accepted; a prescription: prescribed), given the referral just read — or
+   * nothing when that does not move it (it is there or beyond, or it has ended). Conditioned on the
+   * status read, so a concurrent move fails the transaction instead of being overwritten.
+   */
+  advanceReferral(referral: ReferralRecord, to: 'accepted' | 'prescribed', now: Date): TransactItem | undefined {
+    const after = advancedReferral(referral, to, now);
+    return after ? this.referralMoveItem(referral, after) : undefined;
+  }
+
+  /** A check, for another capability's transaction, that the referral is still open (received, accepted or prescribed). */
+  referralOpenCheck(referral: ReferralRecord): TransactItem {
+    const open = statusIn(OPEN_REFERRAL_STATUSES, 'open');
+    return {
+      ConditionCheck: {
+        TableName: this.db.tableName,
+        Key: keys.referral(referral.patientId, referral.referralId),
+        ConditionExpression: open.expression,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: open.values,
+      },
+    };
+  }
+
+  /**
+   * Writes a referral's move, with whatever else must happen with it (a withdrawn prescription).
+   * When nothing else touches the patient, `patientCheck` is added: the patient must have no
+   * current prescription (so one written meanwhile is not left behind a closed referral).
+   */
+  async moveReferral(
+    before: ReferralRecord,
+    after: ReferralRecord,
+    caseload: string | undefined,
+    options: { alsoWrite?: TransactItem[]; noCurrentPrescription?: boolean } = {},
+  ): Promise<WriteOutcome> {
+    const items: TransactItem[] = [this.referralMoveItem(before, after, caseload), ...(options.alsoWrite ?? [])];
+    if (options.noCurrentPrescription) {
+      items.push({
+        ConditionCheck: {
+          TableName: this.db.tableName,
+          Key: keys.patient(before.patientId),
+          ...patientCondition('attribute_exists(PK) AND attribute_not_exists(currentPrescriptionId)', caseload),
+        },
+      });
+    }
+    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+  }
+
+  /**
+   * Records a contact; when it accepts the referral, the referral's move is in the same transaction
+   * (and carries the caseload check), otherwise the patient is checked to still be in the caseload.
+   */
+  async recordContact(contact: ContactRecord, caseload: string | undefined, accept?: { before: ReferralRecord; after: ReferralRecord }): Promise<WriteOutcome> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.db.tableName,
+          Item: { ...keys.contact(contact.patientId, contact.contactId), type: 'contact', ...contact },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      accept
+        ? this.referralMoveItem(accept.before, accept.after, caseload)
+        : { ConditionCheck: { TableName: this.db.tableName, Key: keys.patient(contact.patientId), ...patientCondition('attribute_exists(PK)', caseload) } },
+    ];
+    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+  }
+
+  /**
+   * Writes a change of the patient's record: the changed fields, conditioned on the caseload and —
+   * when the NHS number or identity moves — on them being as read. The NHS number's pointer moves
+   * in the same transaction (the old one deleted only if it still points here, the new one put only
+   * if no one has it), and so does the identity registration.
+   */
+  async changePatient(before: PatientRecord, after: PatientRecord, changed: readonly ChangeableField[], caseload: string | undefined): Promise<ChangeOutcome> {
+    const { patientId } = before;
+    const identityMoves = after.identityHash !== before.identityHash;
+    const set: (keyof PatientRecord)[] = [
+      ...changed.filter((field) => after[field] !== undefined),
+      'updatedAt',
+      ...(identityMoves ? (['identityHash'] as const) : []),
+    ];
+    const remove = changed.filter((field) => after[field] === undefined);
+    const conditions = ['attribute_exists(PK)'];
+    const values: Record<string, unknown> = Object.fromEntries(set.map((field) => [`:${field}`, after[field]]));
+    if (changed.includes('nhsNumber')) {
+      conditions.push(before.nhsNumber ? 'nhsNumber = :readNhsNumber' : 'attribute_not_exists(nhsNumber)');
+      if (before.nhsNumber) values[':readNhsNumber'] = before.nhsNumber;
+    }
+    if (identityMoves) {
+      for (const field of IDENTITY_FIELDS) {
+        conditions.push(`#${field} = :read_${field}`);
+        values[`:read_${field}`] = before[field];
+      }
+    }
+    const names = Object.fromEntries([...set, ...remove, ...(identityMoves ? IDENTITY_FIELDS : [])].map((field) => [`#${field}`, field]));
+    const condition = patientCondition(conditions.join(' AND '), caseload, values);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.patient(patientId),
+          UpdateExpression: [
+            `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}`,
+            ...(remove.length > 0 ? [`REMOVE ${remove.map((field) => `#${field}`).join(', ')}`] : []),
+          ].join(' '),
+          ExpressionAttributeNames: names,
+          ...condition,
+        },
+      },
+    ];
+    let newNhsIndex: number | undefined;
+    if (changed.includes('nhsNumber')) {
+      if (before.nhsNumber) {
+        items.push({
+          Delete: {
+            TableName: this.db.tableName,
+            Key: keys.nhsNumber(before.nhsNumber),
+            ConditionExpression: 'patientId = :patient',
+            ExpressionAttributeValues: { ':patient': patientId },
+          },
+        });
+      }
+      if (after.nhsNumber) {
+        newNhsIndex = items.length;
+        items.push(this.nhsNumberPut(after.nhsNumber, patientId));
+      }
+    }
+    if (identityMoves && after.identityHash) {
+      if (before.identityHash) items.push(this.leaveIdentity(before.identityHash, patientId));
+      items.push(this.joinIdentity(after.identityHash, patientId, { onlyIfFree: false }));
+    }
+    const failed = await transactConditions(this.db, items);
+    if (!failed) return 'done';
+    return newNhsIndex !== undefined && failed.includes(newNhsIndex) ? 'nhs_number_registered' : 'changed';
   }
 
   /**
@@ -192,12 +477,7 @@ export class PatientStore {
   }
 
   private async movePatient(patient: PatientRecord, from: string, to: string): Promise<boolean> {
-    const [referrals, followUps] = await Promise.all([
-      queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.referrals),
-      queryPatientRecords(this.db, patient.patientId, patientRecordPrefix.followUps),
-    ]);
     const caseload = collections.caseload(to);
-    const referralsOf = referralCollections.ofNavigator(to);
     const items: TransactItem[] = [
       {
         Update: {
@@ -208,6 +488,25 @@ export class PatientStore {
           ExpressionAttributeValues: { ':to': to, ':from': from, ':pk': caseload.partition },
         },
       },
+      ...(await this.caseloadMoveItems(patient.patientId, to)),
+    ];
+    try {
+      await transact(this.db, items, () => new PatientMovedElsewhere());
+      return true;
+    } catch (error) {
+      if (error instanceof PatientMovedElsewhere) return false; // someone else moved them meanwhile
+      throw error;
+    }
+  }
+
+  /** The updates that move a patient's referrals and follow-ups into navigator `to`'s lists (the patient item apart). */
+  private async caseloadMoveItems(patientId: string, to: string): Promise<TransactItem[]> {
+    const [referrals, followUps] = await Promise.all([
+      queryPatientRecords(this.db, patientId, patientRecordPrefix.referrals),
+      queryPatientRecords(this.db, patientId, patientRecordPrefix.followUps),
+    ]);
+    const referralsOf = referralCollections.ofNavigator(to);
+    return [
       ...referrals.map(
         (item): TransactItem => ({
           Update: {
@@ -230,13 +529,6 @@ export class PatientStore {
         }),
       ),
     ];
-    try {
-      await transact(this.db, items, () => new PatientMovedElsewhere());
-      return true;
-    } catch (error) {
-      if (error instanceof PatientMovedElsewhere) return false; // someone else moved them meanwhile
-      throw error;
-    }
   }
 
   patientItem(patient: PatientRecord): Record<string, unknown> {
@@ -258,6 +550,52 @@ export class PatientStore {
       ...reportIndex.entry('REFERRALS', londonDate(new Date(referral.createdAt)), referral.referralId),
       type: 'referral',
       ...referral,
+    };
+  }
+
+  private referralOwnerItem({ referralId, patientId }: ReferralRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.db.tableName,
+        Item: { ...keys.referralOwner(referralId), type: 'referralOwner', referralId, patientId },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  private nhsNumberPut(nhsNumber: string, patientId: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.db.tableName,
+        Item: { ...keys.nhsNumber(nhsNumber), type: 'nhsNumber', patientId },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  /** Registers a patient under an identity; `onlyIfFree`: only if no one is registered under it. */
+  private joinIdentity(identityHash: string, patientId: string, options: { onlyIfFree: boolean }): TransactItem {
+    return {
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.patientIdentity(identityHash),
+        UpdateExpression: 'ADD patientIds :patient SET #type = :type',
+        ...(options.onlyIfFree ? { ConditionExpression: 'attribute_not_exists(patientIds)' } : {}),
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':patient': new Set([patientId]), ':type': 'patientIdentity' },
+      },
+    };
+  }
+
+  private leaveIdentity(identityHash: string, patientId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.patientIdentity(identityHash),
+        UpdateExpression: 'DELETE patientIds :patient',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':patient': new Set([patientId]) },
+      },
     };
   }
 }

@@ -8,21 +8,28 @@ import { isTransactionConflict } from './transactions';
 import { validationHook, type AppEnv } from './http';
 import type { Logger } from './logger';
 import type { TokenVerifier } from './auth';
+import type { RateLimiter } from './rate-limit';
 
 /** Request bodies are small JSON documents; a batch of 100 scans is about 20 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 
+const UNSUPPORTED_MEDIA_TYPE_MESSAGE = 'Request bodies are JSON: send them with Content-Type: application/json.';
+
 export interface AppOptions {
   /** Where the API reference page loads Swagger UI from; local mode serves it itself (no internet needed). */
   docsAssetBaseUrl?: string;
+  /** How rate-limited routes count requests: the table's counters unless a benchmark turns them off. */
+  rateLimiter?: RateLimiter;
 }
 
 /** What the HTTP layer itself needs: how to verify a token, and where to log. */
 export interface HttpDependencies {
   verifyToken: TokenVerifier;
   logger: Logger;
+  /** Counts requests to rate-limited routes (the table's window counters, in AWS and locally alike). */
+  rateLimiter: RateLimiter;
 }
 
 /**
@@ -37,6 +44,7 @@ export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<A
   app.use('*', async (c, next) => {
     const started = performance.now();
     c.set('verifyToken', deps.verifyToken);
+    c.set('rateLimiter', deps.rateLimiter);
     await next();
     // Route pattern, not the raw URL: ids are not personal data, but the pattern is what we aggregate on.
     deps.logger.info('request', {
@@ -152,8 +160,14 @@ function errorResponse(error: Error, c: Context, deps: HttpDependencies) {
     return c.json(errorBody(new ApiError(503, 'busy', 'The service is busy; nothing was changed. Try again shortly.')), 503);
   }
   if (error instanceof HTTPException && error.status < 500) {
-    // Hono's own client errors: malformed JSON in a body, mostly.
-    const known = error.status === 400 ? new ApiError(400, 'invalid_json', 'The body is not valid JSON.') : undefined;
+    // Hono's own client errors: malformed JSON in a body, mostly, and (from @hono/zod-openapi's
+    // media-type check, before any validation or handler) a body that is not JSON at all.
+    const known =
+      error.status === 400
+        ? new ApiError(400, 'invalid_json', 'The body is not valid JSON.')
+        : error.status === 415
+          ? new ApiError(415, 'unsupported_media_type', UNSUPPORTED_MEDIA_TYPE_MESSAGE)
+          : undefined;
     return c.json(errorBody(known ?? new ApiError(400, 'invalid_request', error.message)), known?.status ?? 400);
   }
   // A server fault. Log what it was, never the request's data.

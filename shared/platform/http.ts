@@ -2,6 +2,7 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
 import type { Principal, Role, TokenVerifier } from './auth';
+import { clientAddress, type RateLimit, type RateLimiter } from './rate-limit';
 import { ApiError, conflict, forbidden, invalidRequest, notFound, unauthenticated, type FieldIssue, type IssueLocation } from './errors';
 import { ULID_PATTERN } from './ids';
 
@@ -9,6 +10,7 @@ export interface AppEnv {
   Variables: {
     principal: Principal;
     verifyToken: TokenVerifier;
+    rateLimiter: RateLimiter;
   };
 }
 
@@ -35,17 +37,39 @@ export function authorize(access: Access): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Counts the request against the route's limit for this caller (its token's subject, or its
+ * address on a route that needs no token) and refuses it with 429 and Retry-After when over.
+ * It runs after authorization, so an anonymous request to a protected route costs nothing here.
+ */
+export function rateLimited(route: string, limit: RateLimit): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const caller = limit.by === 'subject' ? `sub:${c.get('principal').sub}` : `ip:${clientAddress(c)}`;
+    const decision = await c.get('rateLimiter').take(`${route}#${caller}`, limit);
+    if (!decision.allowed) {
+      c.header('Retry-After', String(decision.retryAfterSeconds));
+      throw new ApiError(429, 'rate_limited', `Too many requests: at most ${limit.requests} every ${limit.perSeconds} seconds. Try again in ${decision.retryAfterSeconds} s.`);
+    }
+    await next();
+  };
+}
+
 type RouteWithoutMiddleware = Omit<RouteConfig, 'middleware'>;
 
-/** An OpenAPI route with its access rule, documented in the OpenAPI operation too. */
-export function defineRoute<R extends RouteWithoutMiddleware>(access: Access, config: R) {
+/**
+ * An OpenAPI route with its access rule, documented in the OpenAPI operation too. A route that
+ * takes a body also documents the app's answers to a body over the limit and one that is not JSON.
+ */
+export function defineRoute<R extends RouteWithoutMiddleware>(access: Access, config: R, limit?: RateLimit) {
   const rolesText = 'public' in access ? 'No token needed.' : `Roles: ${access.roles.join(', ')}.`;
   return createRoute({
     ...config,
+    ...(config.request?.body || limit ? { responses: { ...config.responses, ...(config.request?.body ? bodyErrors : {}), ...(limit ? rateLimitedError : {}) } } : {}),
     description: [config.description, rolesText].filter(Boolean).join('\n\n'),
     ...('public' in access ? {} : { security: [{ bearerAuth: [] }] }),
-    middleware: [authorize(access)],
+    middleware: [authorize(access), ...(limit ? [rateLimited(`${config.method.toUpperCase()} ${config.path}`, limit)] : [])],
     'x-waymark-access': access,
+    ...(limit ? { 'x-waymark-rate-limit': limit } : {}),
   } as R & { middleware: MiddlewareHandler<AppEnv>[] });
 }
 
@@ -106,7 +130,13 @@ export const commonErrors = {
   401: errorResponse('Missing, invalid or expired token.'),
   403: errorResponse('Your role may not do this.'),
 } as const;
+const rateLimitedError = { 429: errorResponse('Over this route’s rate limit for the caller; Retry-After says when to try again.') } as const;
 export const notFoundError = { 404: errorResponse('No such resource (or not yours to see).') } as const;
+/** What every route with a JSON body can answer (the app's body limit and media-type check). */
+const bodyErrors = {
+  413: errorResponse('The body is over the size limit.'),
+  415: errorResponse('The body is not JSON: send `Content-Type: application/json` (or `application/*+json`).'),
+} as const;
 export const conflictError = { 409: errorResponse('Conflicts with the current state.') } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({

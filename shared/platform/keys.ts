@@ -28,6 +28,16 @@ export const keys = {
   cardIssue: (patientId: string, issueId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `CARDISSUE#${issueId}` }),
   /** Holds the patient id an NHS number belongs to: makes the number unique in the scheme. */
   nhsNumber: (nhsNumber: string): ItemKey => ({ PK: `NHSNUMBER#${nhsNumber}`, SK: 'NHSNUMBER' }),
+  /** Which patient a referral id belongs to (for the referral routes, which name the referral alone). */
+  referralOwner: (referralId: string): ItemKey => ({ PK: `REFERRAL#${referralId}`, SK: 'REFERRAL' }),
+  /**
+   * The patients registered under one identity — a hash of the normalised given name, family name
+   * and date of birth (never the names themselves in a key): how a referral without an NHS number
+   * finds the person it may already belong to, with a GetItem instead of a Scan.
+   */
+  patientIdentity: (identityHash: string): ItemKey => ({ PK: `PATIENTIDENTITY#${identityHash}`, SK: 'PATIENTIDENTITY' }),
+  /** A contact with the patient (a call, a visit, a letter…), in their partition. */
+  contact: (patientId: string, contactId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `CONTACT#${contactId}` }),
   /** A prescription lives with its patient, so a scan reads it (and its count) strongly consistently. */
   prescription: (patientId: string, prescriptionId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `PRESCRIPTION#${prescriptionId}` }),
   /**
@@ -87,6 +97,8 @@ export const keys = {
   /** Local mode's stand-in for the Cognito user pool keeps its users in one partition. */
   localDirectoryUser: (sub: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `USER#${sub}` }),
   localDirectoryEmail: (email: string): ItemKey => ({ PK: 'LOCALDIRECTORY', SK: `EMAIL#${email}` }),
+  /** One caller's requests to one route in one rate-limit window (expires by TTL). */
+  rateWindow: (key: string, windowStart: number): ItemKey => ({ PK: `RATE#${key}`, SK: `WINDOW#${windowStart}` }),
   /** A scanning device of one provider: its status, enrolment and refresh-token hashes, last seen. */
   device: (deviceId: string): ItemKey => ({ PK: `DEVICE#${deviceId}`, SK: 'DEVICE' }),
   /** Which device a pending enrolment code's lookup part belongs to (unique while the code lives). */
@@ -101,6 +113,7 @@ export const patientRecordPrefix = {
   /** Prescriptions and their attendance items; newest first when read backwards. */
   prescriptions: 'PRESCRIPTION#',
   followUps: 'FOLLOWUP#',
+  contacts: 'CONTACT#',
 } as const;
 
 /**

@@ -11,6 +11,8 @@ export interface IndexDeclaration {
 export const tableDeclaration = {
   partitionKey: 'PK',
   sortKey: 'SK',
+  /** Epoch seconds after which DynamoDB may delete an item (rate-limit windows use it). */
+  timeToLiveAttribute: 'ttl',
   globalSecondaryIndexes: [
     // Collections an item belongs to (see collections in keys.ts): a provider's venues, a
     // navigator's patients, a patient's prescriptions, …

@@ -136,7 +136,7 @@ export interface PrescriptionChange {
 
 /** Why a change cannot be made, with what to tell the navigator. */
 export interface PrescriptionConflict {
-  code: 'prescription_closed' | 'illegal_transition' | 'prescription_exists' | 'patient_changed' | 'prescription_changed';
+  code: 'prescription_closed' | 'illegal_transition' | 'prescription_exists' | 'patient_changed' | 'prescription_changed' | 'referral_ended';
   message: string;
 }
 

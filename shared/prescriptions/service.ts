@@ -3,8 +3,10 @@ import type { Clock } from '#shared/platform/clock';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { IdSource } from '#shared/platform/ids';
 import { londonDate } from '#shared/platform/london';
-import { visiblePatient } from '#shared/patients/rules';
+import type { CurrentPrescriptionWithdrawal, PrescriptionWithdrawal } from '#shared/patients/ports';
+import { isOpenReferral, visiblePatient, type PatientRecord } from '#shared/patients/rules';
 import type { PatientStore } from '#shared/patients/store';
+import type { TransactItem } from '#shared/platform/transactions';
 import type { RegistryStore } from '#shared/registry/store';
 import type { PrescriptionFollowUps } from './follow-ups';
 import {
@@ -31,7 +33,7 @@ export type ListOutcome = { kind: 'listed'; items: PrescriptionView[] } | NotFou
 type ActivitiesRead = Awaited<ReturnType<RegistryStore['getActivitiesWithProviders']>>;
 
 /** The prescriptions capability's use cases. Each returns what happened; routes turn it into HTTP. */
-export class PrescriptionService {
+export class PrescriptionService implements CurrentPrescriptionWithdrawal {
   constructor(
     private readonly deps: {
       patients: PatientStore;
@@ -44,9 +46,10 @@ export class PrescriptionService {
   ) {}
 
   /**
-   * Writes a prescription for a patient with none current: its activities must exist and be run
-   * by providers accredited on its start date. Its follow-up is written in the same transaction,
-   * the referral moves on to "prescribed", and the reminder is made once it has committed.
+   * Writes a prescription for a patient with none current and an open referral: its activities
+   * must exist and be run by providers accredited on its start date. Its follow-up is written in
+   * the same transaction, the referral moves on to "prescribed" (or, prescribed already, is checked
+   * to be still open), and the reminder is made once it has committed.
    */
   async create(principal: Principal, input: CreatePrescriptionInput): Promise<PrescriptionOutcome> {
     const { patients, prescriptions, registry, followUps, clock, ids } = this.deps;
@@ -68,10 +71,17 @@ export class PrescriptionService {
       categories: categoriesOf([...found.values()].map((entry) => entry.activity)),
       followUpId: ids.next(),
     });
-    const followUp = followUps.created(prescription, patient.navigator);
     const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
-    const advance = referral ? patients.advanceReferral(referral, 'prescribed') : undefined;
-    const refused = await prescriptions.create(prescription, principal, [...(advance ? [advance] : []), ...followUp.items]);
+    if (referral && !isOpenReferral(referral)) {
+      return {
+        kind: 'conflict',
+        code: 'referral_ended',
+        message: `This patient’s referral is ${referral.status}; take a new referral before writing a prescription.`,
+      };
+    }
+    const followUp = followUps.created(prescription, patient.navigator);
+    const referralItem = referral ? (patients.advanceReferral(referral, 'prescribed', clock.now()) ?? patients.referralOpenCheck(referral)) : undefined;
+    const refused = await prescriptions.create(prescription, principal, [...(referralItem ? [referralItem] : []), ...followUp.items]);
     if (refused) return { kind: 'conflict', ...refused };
     await followUp.afterCommit();
     // The activities were read to validate the request: the answer is built from the same read.
@@ -86,19 +96,55 @@ export class PrescriptionService {
 
   /** Pauses, resumes, withdraws, completes or re-lengthens it; its follow-up moves with it, in one transaction. */
   async change(principal: Principal, prescriptionId: string, change: PrescriptionChange): Promise<PrescriptionOutcome> {
-    const { prescriptions, followUps, clock } = this.deps;
+    const { prescriptions } = this.deps;
     const before = await this.visiblePrescription(principal, prescriptionId);
     if (!before) return { kind: 'not_found', what: 'Prescription' };
-    const refusal = changeRefusal(before, change);
-    if (refusal) return { kind: 'conflict', ...refusal };
-    const after = applyChange(before, change, londonDate(clock.now()), clock.now());
-    if (after !== before) {
-      const followUp = await followUps.changed(before, after);
-      const refused = await prescriptions.update(before, after, principal, followUp.items);
+    const planned = await this.plan(before, change);
+    if (planned.kind === 'refused') return { kind: 'conflict', ...planned.refusal };
+    const { after } = planned;
+    if (planned.kind === 'change') {
+      const refused = await prescriptions.update(before, after, principal, planned.followUpItems);
       if (refused) return { kind: 'conflict', ...refused };
-      await followUp.afterCommit();
+      await planned.afterCommit();
     }
     return { kind: 'done', prescription: this.view(after, (await this.activitiesOf([after]))(after)) };
+  }
+
+  /**
+   * Withdraws the patient's current prescription inside another transaction (a referral declined
+   * or closed): the same change as `PATCH {status: withdrawn}` — its follow-up cancelled, its
+   * reminder removed once the caller's transaction commits — given as items.
+   */
+  async withdrawCurrent(principal: Principal, patient: PatientRecord): Promise<PrescriptionWithdrawal | undefined> {
+    if (!patient.currentPrescriptionId) return undefined;
+    const before = await this.deps.prescriptions.get(patient.currentPrescriptionId);
+    if (!before) throw new Error('the patient’s current prescription is missing');
+    const planned = await this.plan(before, { status: 'withdrawn' });
+    // The current prescription is active or paused, and either may be withdrawn.
+    if (planned.kind !== 'change') throw new Error(`the current prescription could not be withdrawn (${planned.kind})`);
+    return {
+      prescriptionId: before.prescriptionId,
+      items: [...this.deps.prescriptions.updateItems(before, planned.after, principal), ...planned.followUpItems],
+      afterCommit: planned.afterCommit,
+    };
+  }
+
+  /** What a change does: refused, nothing, or the record after it with its follow-up's items. */
+  private async plan(
+    before: PrescriptionRecord,
+    change: PrescriptionChange,
+  ): Promise<
+    | { kind: 'refused'; refusal: PrescriptionConflict }
+    | { kind: 'unchanged'; after: PrescriptionRecord }
+    | { kind: 'change'; after: PrescriptionRecord; followUpItems: TransactItem[]; afterCommit(): Promise<void> }
+  > {
+    const { followUps, clock } = this.deps;
+    const refusal = changeRefusal(before, change);
+    if (refusal) return { kind: 'refused', refusal };
+    const after = applyChange(before, change, londonDate(clock.now()), clock.now());
+    if (after === before) return { kind: 'unchanged', after };
+    const followUp = await followUps.changed(before, after);
+    return { kind: 'change', after, followUpItems: followUp.items, afterCommit: () => followUp.afterCommit() };
   }
 
   async listForPatient(principal: Principal, patientId: string): Promise<ListOutcome> {

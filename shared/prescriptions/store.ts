@@ -232,6 +232,18 @@ export class PrescriptionStore {
     principal: Principal,
     alsoWrite: TransactItem[] = [],
   ): Promise<PrescriptionConflict | undefined> {
+    return this.write([...this.updateItems(before, after, principal), ...alsoWrite], (failed) =>
+      failed.includes(2) && !failed.includes(0)
+        ? { code: 'patient_changed', message: 'The patient’s record changed while this request ran; try again.' }
+        : { code: 'prescription_changed', message: 'The prescription changed while this request ran; read it again and retry.' },
+    );
+  }
+
+  /**
+   * The change's three items — prescription, counter, patient — for `update` or another
+   * capability's transaction (a referral closed withdraws its prescription with it).
+   */
+  updateItems(before: PrescriptionRecord, after: PrescriptionRecord, principal: Principal): TransactItem[] {
     const { patientId, prescriptionId } = after;
     const ends = after.status === 'withdrawn' || after.status === 'completed';
     // As every write about a patient: they must still be in the caller's caseload when it lands.
@@ -246,48 +258,41 @@ export class PrescriptionStore {
           },
         }
       : { ConditionCheck: { TableName: this.db.tableName, Key: keys.patient(patientId), ...patientCondition('attribute_exists(PK)', caseload) } };
-    return this.write(
-      [
-        {
-          Update: {
-            TableName: this.db.tableName,
-            Key: keys.prescription(patientId, prescriptionId),
-            UpdateExpression:
-              'SET #status = :status, weeks = :weeks, pausedDays = :pausedDays, endDate = :endDate, ' +
-              'followUpDueAt = :followUpDueAt, updatedAt = :updatedAt, version = :next' +
-              (after.pausedOn !== undefined ? ', pausedOn = :pausedOn' : ' REMOVE pausedOn'),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': after.status,
-              ':weeks': after.weeks,
-              ':pausedDays': after.pausedDays,
-              ':endDate': after.endDate,
-              ':followUpDueAt': after.followUpDueAt,
-              ':updatedAt': after.updatedAt,
-              ':next': after.version,
-              ':version': before.version,
-              ...(after.pausedOn !== undefined ? { ':pausedOn': after.pausedOn } : {}),
-            },
+    return [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.prescription(patientId, prescriptionId),
+          UpdateExpression:
+            'SET #status = :status, weeks = :weeks, pausedDays = :pausedDays, endDate = :endDate, ' +
+            'followUpDueAt = :followUpDueAt, updatedAt = :updatedAt, version = :next' +
+            (after.pausedOn !== undefined ? ', pausedOn = :pausedOn' : ' REMOVE pausedOn'),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': after.status,
+            ':weeks': after.weeks,
+            ':pausedDays': after.pausedDays,
+            ':endDate': after.endDate,
+            ':followUpDueAt': after.followUpDueAt,
+            ':updatedAt': after.updatedAt,
+            ':next': after.version,
+            ':version': before.version,
+            ...(after.pausedOn !== undefined ? { ':pausedOn': after.pausedOn } : {}),
           },
         },
-        {
-          Update: {
-            TableName: this.db.tableName,
-            Key: keys.prescriptionAttendance(patientId, prescriptionId),
-            UpdateExpression: 'SET #status = :status, startDate = :startDate, endDate = :endDate',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':status': after.status, ':startDate': after.startDate, ':endDate': after.endDate },
-          },
+      },
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.prescriptionAttendance(patientId, prescriptionId),
+          UpdateExpression: 'SET #status = :status, startDate = :startDate, endDate = :endDate',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': after.status, ':startDate': after.startDate, ':endDate': after.endDate },
         },
-        patientItem,
-        ...alsoWrite,
-      ],
-      (failed) =>
-        failed.includes(2) && !failed.includes(0)
-          ? { code: 'patient_changed', message: 'The patient’s record changed while this request ran; try again.' }
-          : { code: 'prescription_changed', message: 'The prescription changed while this request ran; read it again and retry.' },
-    );
+      },
+      patientItem,
+    ];
   }
 
   /** Prescriptions (newest first) whose sort keys start with `prefix`, each joined with its counter. */

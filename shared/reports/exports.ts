@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ProviderRecord } from '#shared/registry/rules';
 import { londonDate } from '#shared/platform/london';
@@ -179,7 +179,10 @@ export const EXPORT_FAILED_MARKER = 'EXPORT FAILED: this file is incomplete. Dow
  * Rows to a CSV byte stream with a header, pulled as the client reads (backpressure), so an
  * export of any size holds one page of rows at a time. The first row is read before the answer
  * starts, so a failure there is an ordinary error answer; once bytes are sent the status cannot
- * change, so a later failure ends the file with a row that says it is incomplete.
+ * change, so a later failure ends the file with a row that says it is incomplete, and goes to
+ * `onError` (to be logged without data). The byte stream itself never fails: an error that
+ * reached the HTTP adapter would be printed raw, stack and all (both `@hono/node-server` and
+ * `hono/aws-lambda` do), and its message written into the file.
  */
 export async function csvStream<C extends readonly string[]>(
   columns: C,
@@ -188,18 +191,48 @@ export async function csvStream<C extends readonly string[]>(
 ): Promise<ReadableStream<Uint8Array>> {
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();
+  let failed = false;
   async function* guarded(): AsyncGenerator<Record<string, string | number>> {
-    if (first.done) return;
-    yield first.value;
     try {
+      if (first.done) return;
+      yield first.value;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     } catch (error) {
+      failed = true;
       onError(error);
       yield { [columns[0] as string]: EXPORT_FAILED_MARKER };
+    } finally {
+      // Ended early (the client went away, or the CSV failed): stop reading the database too.
+      if (!first.done) await iterator.return?.();
     }
   }
   // A cell that starts with = + - @ or a tab would run as a formula in a spreadsheet: prefix it with '.
   const csv = stringify({ header: true, columns: [...columns], escape_formulas: true });
-  Readable.from(guarded()).pipe(csv);
-  return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
+  const source = Readable.from(guarded());
+  const out = new PassThrough();
+  source.pipe(csv).pipe(out, { end: false });
+  csv.once('end', () => {
+    if (!ended) out.end();
+    ended = true;
+  });
+  // A failure of the CSV writing itself (a value it cannot write, say): what was written stays,
+  // and the marker row ends the file. `pipe` passes no errors on, so each is caught here.
+  let ended = false;
+  const writingFailed = (error: unknown) => {
+    source.destroy();
+    csv.destroy();
+    if (ended) return;
+    ended = true;
+    if (failed) return void out.end(); // the rows had failed already, and said so
+    failed = true;
+    onError(error);
+    out.end(`${EXPORT_FAILED_MARKER}${','.repeat(columns.length - 1)}\n`);
+  };
+  source.on('error', writingFailed);
+  csv.on('error', writingFailed);
+  out.once('close', () => {
+    source.destroy();
+    csv.destroy();
+  });
+  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
 }

@@ -97,9 +97,18 @@ export class ReportService {
     return (patientId: string) => caseload.has(patientId);
   }
 
-  /** Once a CSV has begun the status is sent: a later failure ends the file with a marker row (and is logged, without data). */
+  /**
+   * Once a CSV has begun the status is sent: a later failure ends the file with a marker row and
+   * is logged as one structured line, without data or stack (`message` is reserved in Powertools'
+   * logger, so the error's own message, cut short, goes under another name).
+   */
   private exportFailed(kind: string) {
-    return (error: unknown) => this.deps.logger.error('export failed', { kind, name: error instanceof Error ? error.name : 'unknown' });
+    return (error: unknown) =>
+      this.deps.logger.error('export failed', {
+        kind,
+        name: error instanceof Error ? error.name : 'unknown',
+        ...(error instanceof Error ? { errorMessage: error.message.slice(0, 200) } : {}),
+      });
   }
 }
 

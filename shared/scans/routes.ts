@@ -13,6 +13,7 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
+import type { RateLimit } from '#shared/platform/rate-limit';
 import type { ScanOutcome } from './service';
 import { AcceptedScan, AttendanceQuery, BatchBody, BatchResult, DuplicateScan, ProviderAttendance, RejectedScan, ScanBody } from './schema';
 import type { Logger } from '#shared/platform/logger';
@@ -21,6 +22,15 @@ import type { ScanService } from './service';
 const tags = ['Scans'];
 const devices = anyRole('provider');
 
+
+/**
+ * Per device (the token's subject): a busy door scans a person every few seconds — 60 people in
+ * 3 minutes is 20 a minute — so 120 a minute is far above any real session, and far below what
+ * guessing card numbers needs (it also caps a stolen token's damage to the same rate).
+ */
+export const SCAN_LIMIT: RateLimit = { requests: 120, perSeconds: 60, by: 'subject' };
+/** A device back online sends its queue in batches of up to 100: 30 batches a minute is 3,000 scans. */
+export const BATCH_LIMIT: RateLimit = { requests: 30, perSeconds: 60, by: 'subject' };
 
 export const scanRoutes = {
   scan: defineRoute(devices, {
@@ -39,7 +49,7 @@ export const scanRoutes = {
       ...commonErrors,
       503: jsonResponse('Busy: not recorded; send again (Retry-After)', z.object({ error: z.object({ code: z.string(), message: z.string() }) })),
     },
-  }),
+  }, SCAN_LIMIT),
   batch: defineRoute(devices, {
     method: 'post',
     path: '/v1/scans/batch',
@@ -48,7 +58,7 @@ export const scanRoutes = {
     description: 'A bad item gets its own 400 result without failing the others. A result of 503 means: keep it and send it again.',
     request: { body: jsonBody(BatchBody) },
     responses: { 200: jsonResponse('One result per scan, in order', BatchResult), ...commonErrors },
-  }),
+  }, BATCH_LIMIT),
   attendance: defineRoute(anyRole('provider', 'manager', 'admin'), {
     method: 'get',
     path: '/v1/providers/{providerId}/attendance',

@@ -551,11 +551,20 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
   });
 
   describe('HTTP API', () => {
-    it('sends every request through the $default route to the function (payload v2), but the device’s own three', () => {
+    it('sends every request through the $default route to the function (payload v2), but the device’s own three and those throttled apart', () => {
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
       const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey);
-      expect(routeKeys.sort()).toEqual(['$default', 'GET /v1/devices/jwks.json', 'POST /v1/devices/enrol', 'POST /v1/devices/token']);
+      expect(routeKeys.sort()).toEqual([
+        '$default',
+        'GET /docs',
+        'GET /v1/devices/jwks.json',
+        'GET /v1/openapi.json',
+        'POST /v1/devices/enrol',
+        'POST /v1/devices/token',
+        'POST /v1/scans',
+        'POST /v1/scans/batch',
+      ]);
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: '$default',
         AuthorizationType: 'NONE',
@@ -959,8 +968,8 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
           'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
         });
       }
-      // The API function, the exports function's URL (two), and the device-token function once per route (three).
-      template.resourceCountIs('AWS::Lambda::Permission', 6);
+      // The API function once per route (five), the exports function's URL (two), and the device-token function once per route (three).
+      template.resourceCountIs('AWS::Lambda::Permission', 10);
     });
   });
 });
@@ -1527,7 +1536,7 @@ describe('Device tokens (infra/constructs/device-tokens.ts)', () => {
     );
     expect(integrations).toContainEqual({ 'Fn::GetAtt': [logicalId(stack.deviceTokens.tokens.function), 'Arn'] });
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { RouteSettings: Record<string, unknown> } };
-    expect(stage.Properties.RouteSettings).toEqual({
+    expect(stage.Properties.RouteSettings).toMatchObject({
       'POST /v1/devices/enrol': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
       'POST /v1/devices/token': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
       'GET /v1/devices/jwks.json': { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
@@ -1554,6 +1563,50 @@ describe('Device tokens (infra/constructs/device-tokens.ts)', () => {
     const reads = statementsOfRole(template, logicalId(stack.apiAndAuth.api.role)).filter((statement) => asList(statement.Action).includes('ssm:GetParameter'));
     expect(reads).toHaveLength(1);
     expect(JSON.stringify(reads[0])).toContain(':parameter/Waymark/scanner-url');
+  });
+});
+
+describe('Limits and alerts (issue 17, point 5)', () => {
+  it('throttles the scans for a 2,000 a second national peak and the public pages far lower, on the same function', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> } };
+    expect(stage.Properties.RouteSettings).toMatchObject({
+      'POST /v1/scans': { ThrottlingBurstLimit: 4000, ThrottlingRateLimit: 2000 },
+      'POST /v1/scans/batch': { ThrottlingBurstLimit: 400, ThrottlingRateLimit: 200 },
+      'GET /v1/openapi.json': { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
+      'GET /docs': { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
+    });
+    // Every route key with a throttle is a real route of the API.
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    for (const key of Object.keys(stage.Properties.RouteSettings)) expect(routeKeys).toContain(key);
+    // The public routes are throttled below the stage default; the device's own too.
+    for (const key of ['GET /v1/openapi.json', 'GET /docs', 'POST /v1/devices/enrol', 'POST /v1/devices/token']) {
+      expect(stage.Properties.RouteSettings[key]!.ThrottlingRateLimit).toBeLessThan(apiThrottle.rateLimit);
+    }
+  });
+
+  it('lets DynamoDB expire the per-caller rate-limit windows (TTL on the declared attribute)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: tableDeclaration.timeToLiveAttribute, Enabled: true } });
+  });
+
+  it('caps the exports function, whose URL API Gateway does not throttle, with reserved concurrency', () => {
+    expect(propertiesOf(stack.streamedExports.exports.function)).toMatchObject({ ReservedConcurrentExecutions: 10 });
+  });
+
+  it('alarms on the API 5xx rate, throttling (API, Lambda, DynamoDB) and the follow-ups dead-letter queue, each notifying the alerts topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[]; Metrics?: { Expression?: string }[]; MetricName?: string; Threshold: number } }[];
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(stack.alerts.topic) }]);
+    const expressions = alarms.flatMap((alarm) => (alarm.Properties.Metrics ?? []).map((metric) => metric.Expression).filter(Boolean));
+    expect(expressions).toEqual(expect.arrayContaining(['100 * errors / MAX([requests, 1])', '100 * refused / MAX([requests, 1])', 'reads + writes', 'fn0 + fn1 + fn2']));
+    expect(alarms.find((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toMatchObject({ Properties: { Threshold: 0 } });
+    expect(propertiesOf(stack.alerts.topic)).toMatchObject({ KmsMasterKeyId: expect.anything() });
+  });
+
+  it('emails the alerts to the address given (-c alertEmail=…), and refuses one that is not an address', () => {
+    const { stack: withEmail } = createWaymarkApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], alertEmail: 'ops@example.org' }, outdir: newOutdir() });
+    Template.fromStack(withEmail).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    expect(() => createWaymarkApp({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], alertEmail: 'not-an-address' }, outdir: newOutdir() })).toThrow(/alertEmail/);
   });
 });
 
@@ -1684,6 +1737,7 @@ describe('The stack (infra/waymark-stack.ts): composition, outputs, settings', (
         'ApiAndAuth',
         'StreamedExports',
         'Digest',
+        'Alerts',
       ]);
       expect(stack.apiAndAuth.api.node.path).toBe('Waymark/ApiAndAuth/Api');
     });
@@ -1805,6 +1859,10 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/ApiAndAuth/DefaultRoute AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-get-docs AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-get-v1openapijson AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-post-v1scans AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-post-v1scansbatch AwsSolutions-APIG4',
       'Waymark/DeviceTokens/DeviceTokens/Role AwsSolutions-IAM5[…]',
       'Waymark/DeviceTokens/DeviceTokens/Role AwsSolutions-IAM5[…]',
       'Waymark/DeviceTokens/Route-get-jwksjson AwsSolutions-APIG4',

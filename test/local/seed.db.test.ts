@@ -48,7 +48,7 @@ describe('demo data', () => {
 
     const referrals = (await t.call('GET', '/v1/referrals?limit=100', { as: 'navigator' })).body.items as { status: string }[];
     const byStatus = (status: string) => referrals.filter((r) => r.status === status).length;
-    expect([byStatus('new'), byStatus('assessed'), byStatus('prescribed')]).toEqual([2, 1, 10]);
+    expect([byStatus('received'), byStatus('accepted'), byStatus('prescribed')]).toEqual([2, 1, 10]);
 
     const prescriptions = [];
     for (const patient of patients) {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, javaDescendants as javaChildren, startWaymark as start, stopAll } from '../support/waymark-process';
 
 /**
  * `npm start` as a person runs it: a real process with its own DynamoDB Local,
@@ -16,58 +16,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'waymark-start-'));
 afterAll(async () => {
   // A test that failed half-way leaves its server running: stop it properly (SIGTERM stops its
   // DynamoDB Local too), and only then force it.
-  for (const child of started.filter((c) => c.exitCode === null && c.signalCode === null)) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
+  await stopAll(started);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startWaymark(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: process.cwd(),
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'SILENT', ...env },
-  });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout.on('data', () => {
-      const match = /running at (http:\/\/\S+)/.exec(stdout);
-      if (match && stdout.includes('Get a token')) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`exited ${code} before ready:\n${stdout}\n${stderr}`)));
-  });
-  ready.catch(() => undefined); // runs that are meant to fail never become ready
-  return { child, ready, exited, output: () => ({ stdout, stderr }) };
-}
-
-/** The Java processes (DynamoDB Local) that a Waymark process started. */
-const javaChildren = (pid: number) =>
-  // ps exits 1 when there are none: read its output either way.
-  spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([, command]) => command === 'java')
-    .map(([childPid]) => Number(childPid));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const startWaymark = (env: Record<string, string>) => start(env, started);
 
 async function json(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
@@ -105,6 +58,14 @@ describe('npm start', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     const categories = new Set(providers.body.items.flatMap((p: { categories: string[] }) => p.categories));
     expect([...categories].sort()).toEqual(['advice', 'physical', 'social', 'volunteering', 'wellbeing']);
     providerCount = providers.body.items.length;
+
+    // Headers over Node's limit are refused by its HTTP parser before Hono runs: still the one
+    // error shape, not a bare status line.
+    const huge = await fetch(`${url}/v1/providers`, { headers: { authorization: `Bearer ${'a'.repeat(60 * 1024)}` } });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('content-type')).toBe('application/json');
+    expect(await huge.json()).toEqual({ error: { code: 'headers_too_large', message: expect.stringMatching(/headers are limited/) } });
+    expect((await fetch(`${url}/v1/openapi.json`)).status).toBe(200); // and it still serves
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -1,7 +1,26 @@
 import { registerLocalPerson } from '#local/person-directory';
 import type { TestApp } from './app';
 
-/** A valid referral body; override any part. 943 476 5919 is the NHS's published test number. */
+let issuedNhsNumbers = 0;
+
+/**
+ * A valid NHS number not used before in this test file (in the 999 range, kept for testing and
+ * never issued): every referral made from `referralBody()` is then a different person. A
+ * referral without one is matched by name and date of birth, and the fixtures' names repeat.
+ */
+export function freshNhsNumber(): string {
+  for (;;) {
+    const digits = String(999_600_000 + issuedNhsNumbers++);
+    const sum = [...digits].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return `${digits}${check}`;
+  }
+}
+
+/**
+ * A valid referral body; override any part (`nhsNumber: undefined` for a person without one).
+ * 943 476 5919 is the NHS's published test number.
+ */
 export function referralBody(overrides: { patient?: Record<string, unknown>; [key: string]: unknown } = {}) {
   const { patient, ...rest } = overrides;
   return {
@@ -9,6 +28,7 @@ export function referralBody(overrides: { patient?: Record<string, unknown>; [ke
       givenName: 'Margaret',
       familyName: 'Okafor',
       dateOfBirth: '1948-06-02',
+      nhsNumber: freshNhsNumber(),
       postcode: 'lu2 7ha',
       phone: '07700 900123',
       email: 'margaret@example.org',

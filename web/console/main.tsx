@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createApi, type Api } from '../shared/api';
+import { createApi } from '../shared/api';
+import type { ClockFollower } from '../shared/clock';
+import { browserClock, followInBrowser } from '../shared/server-clock';
 import { sessionStore, type Session } from '../shared/session';
 import { londonDate } from './lib/dates';
 import { canOpen, homeRoute, parseRoute, type Route } from './lib/routes';
@@ -27,6 +29,11 @@ import { Shell } from './ui/shell';
  * in localStorage (`sessionStore('console')`); a 401 from the API signs the person out.
  */
 const store = sessionStore('console');
+/**
+ * "Today" (date defaults, report ranges, what has expired) by this clock: the server's in local
+ * mode, whose clock can be moved forward, so it matches the API; the browser's when deployed.
+ */
+const clock = browserClock();
 
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -38,22 +45,13 @@ function useHashRoute(): Route {
   return route;
 }
 
-/** Local mode's clock can be moved forward; the console follows it so "today" matches the API. */
-async function clockOffset(api: Api): Promise<number> {
-  const started = Date.now();
-  const { data } = await api.GET('/v1/dev/clock');
-  if (!data) return 0;
-  const server = Date.parse(data.now);
-  return Number.isNaN(server) ? 0 : server - (started + Date.now()) / 2;
-}
-
 function App() {
   const [session, setSession] = useState<Session | undefined>(() => store.load());
   const [notice, setNotice] = useState<string>();
   const [config, setConfig] = useState<AppConfig>();
   const sessionRef = useRef(session);
   sessionRef.current = session;
-  const offset = useRef(0);
+  const follower = useRef<ClockFollower | undefined>(undefined);
   const route = useHashRoute();
 
   const signOut = (message?: string) => {
@@ -77,7 +75,11 @@ function App() {
   }, []);
 
   useEffect(() => {
+    const following = followInBrowser(clock);
+    follower.current = following;
     loadConfig().then(async (loaded) => {
+      // In local mode the first reading of the server's clock comes first, so the first page's "today" is the server's.
+      if (loaded.mode === 'local') await following.started;
       setConfig(loaded);
       if (loaded.mode !== 'organisation') return;
       try {
@@ -90,16 +92,13 @@ function App() {
         setNotice(error instanceof Error ? error.message : 'Sign-in failed. Please try again.');
       }
     });
+    return () => following.stop();
   }, []);
 
-  // Follow the local clock (it may have been moved on since the last page).
+  // Each new page reads the local clock again too (it may have been moved on since the last one).
   useEffect(() => {
-    if (config?.mode !== 'local') return;
-    clockOffset(api).then(
-      (value) => (offset.current = value),
-      () => undefined,
-    );
-  }, [config, route]);
+    void follower.current?.nudge();
+  }, [route]);
 
   // A new page: its heading takes focus, so a screen reader starts there.
   const routeKey = JSON.stringify(route);
@@ -114,8 +113,7 @@ function App() {
 
   const services = useMemo<Services | undefined>(() => {
     if (!session) return undefined;
-    const now = () => new Date(Date.now() + offset.current);
-    return { api, session, signOut, now, today: () => londonDate(now()) };
+    return { api, session, signOut, now: () => clock.now(), today: () => londonDate(clock.now()) };
   }, [session]);
 
   if (!config) {
@@ -139,7 +137,7 @@ function App() {
             setSession(next);
             // Back to where they were (after an expired session), unless this role cannot see it.
             if (!canOpen(next.role, parseRoute(location.hash).name)) location.hash = '#/';
-            if (config.mode === 'local') clockOffset(api).then((value) => (offset.current = value), () => undefined);
+            void follower.current?.nudge();
           }}
         />
       </Shell>

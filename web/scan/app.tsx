@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../shared/api';
+import { browserClock, followInBrowser } from '../shared/server-clock';
 import { sessionStore, type Session } from '../shared/session';
 import { CHOICE_KEY, choiceForToday, localDay, type ScanChoice } from './choice';
 import { deviceTokenLock, enrolDevice, requestDeviceTokens, sendBatch, webLock } from './client';
@@ -25,6 +26,11 @@ import { createSyncer } from './sync';
  */
 
 const sessions = sessionStore('scan');
+/**
+ * Scans are stamped, and today's session is chosen, by this clock: the server's in local mode
+ * (its clock can be moved forward), the last one known when offline, the device's when deployed.
+ */
+const clock = browserClock();
 
 /** A retry of the queue this often while it is not empty and the device is online. */
 export const RETRY_MS = 15_000;
@@ -53,7 +59,7 @@ function takeLinkCode(): string | undefined {
 
 function loadChoice(session: Session | undefined): ScanChoice | undefined {
   try {
-    return choiceForToday(localStorage.getItem(CHOICE_KEY), localDay(new Date()), session?.providerId);
+    return choiceForToday(localStorage.getItem(CHOICE_KEY), localDay(clock.now()), session?.providerId);
   } catch {
     return undefined;
   }
@@ -109,6 +115,22 @@ export function App() {
   const [signedOut, setSignedOut] = useState(false);
   /** On the setup screen by the Change button (today's choice is kept until a new one is made). */
   const [changing, setChanging] = useState(false);
+  const choiceRef = useRef(choice);
+  choiceRef.current = choice;
+
+  // Follow the server's clock (local mode). When it is moved on to another day while the scanner
+  // is open, today's session is set up again (filled in with the last one), as on a new day.
+  useEffect(() => {
+    const follower = followInBrowser(clock);
+    const offJump = clock.onJump(() => {
+      const current = choiceRef.current;
+      if (current && current.day !== localDay(clock.now())) setChanging(true);
+    });
+    return () => {
+      offJump();
+      follower.stop();
+    };
+  }, []);
 
   const syncer = useMemo(() => createSyncer(idbQueue, (scans) => sendBatch(api, scans), webLock), [api]);
 
@@ -295,6 +317,7 @@ export function App() {
     queueChanged,
     sendQueue,
     markSignedOut: () => setSignedOut(true),
+    now: () => clock.now(),
   };
 
   if (!session || linkCode !== undefined) {

@@ -30,6 +30,8 @@ export interface Shared {
   sendQueue(): Promise<void>;
   /** The token was refused: keep everything, and offer to sign in again. */
   markSignedOut(): void;
+  /** Now, by the server's clock in local mode (which can be moved), else this device's (see web/shared/clock.ts). */
+  now(): Date;
 }
 
 /** The waiting count and the last send's summary: part of each screen's status region. */

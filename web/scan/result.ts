@@ -62,6 +62,7 @@ export function answerOf(status: number, body: unknown): Answer {
       return { kind: 'final', outcome: { kind: 'invalid', message: issueMessage(body) } };
     case 401:
       return { kind: 'signed-out' };
+    case 429: // over this device's rate limit: nothing was recorded
     case 503:
       return { kind: 'retry' };
     default:

@@ -74,7 +74,7 @@ export function ScannerScreen(props: {
       cardId,
       venueId: choice.venueId,
       ...(choice.activityId ? { activityId: choice.activityId } : {}),
-      scannedAt: new Date().toISOString(),
+      scannedAt: shared.now().toISOString(),
     };
     if (!isCardId(cardId)) {
       const outcome: ScanOutcome = { kind: 'invalid', message: CARD_ID_HINT };

@@ -62,7 +62,7 @@ export function SetupScreen(props: {
     if (!venue) return;
     const activity = here.find((candidate) => candidate.activityId === shownActivityId);
     props.onChosen({
-      day: localDay(new Date()),
+      day: localDay(shared.now()),
       providerId,
       venueId: venue.venueId,
       venueName: venue.name,

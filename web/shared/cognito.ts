@@ -11,11 +11,20 @@ export { logoutUrl, type AppConfig, type CognitoConfig } from './cognito-rules';
 
 /** Reads `/config.json` (both apps): how this deployment signs people in. */
 export async function loadConfig(): Promise<AppConfig> {
+  return (await readConfig()) ?? parseConfig(undefined);
+}
+
+/**
+ * `/config.json` as `loadConfig` reads it, but undefined when it could not be read at all (no
+ * connection, a server error): then the mode is not known yet, rather than taken to be a deployed one.
+ */
+export async function readConfig(): Promise<AppConfig | undefined> {
   try {
     const response = await fetch('/config.json', { cache: 'no-store' });
+    if (response.status >= 500) return undefined;
     return parseConfig(response.ok ? await response.json() : undefined);
   } catch {
-    return parseConfig(undefined);
+    return undefined;
   }
 }
 

@@ -120,6 +120,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -270,6 +288,24 @@ export interface paths {
                 };
                 /** @description No such resource (or not yours to see). */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -428,6 +464,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -569,6 +623,24 @@ export interface paths {
                 };
                 /** @description No such resource (or not yours to see). */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -724,6 +796,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -890,6 +980,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -914,7 +1022,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Managers and admins: one navigator’s caseload. Navigators always see their own. */
                     navigator?: string;
-                    status?: "new" | "assessed" | "prescribed";
+                    status?: "received" | "accepted" | "prescribed" | "declined" | "closed";
                 };
                 header?: never;
                 path?: never;
@@ -966,7 +1074,7 @@ export interface paths {
         put?: never;
         /**
          * Take a referral: registers the patient in your caseload with their referral
-         * @description Records SNOMED CT 871731000000106 (referral to social prescribing service).
+         * @description Records SNOMED CT 871731000000106 (referral to social prescribing service). A person already registered — by NHS number, or without one by the same given name, family name and date of birth — gets a new episode (a new referral on their record, which joins your caseload) if their latest referral was declined or closed; while it is open the answer is 409 `patient_has_open_referral` naming it. Several people with that name and date of birth and no NHS number given: 409 `patient_identity_ambiguous`.
          *
          *     Roles: navigator, admin.
          */
@@ -1028,6 +1136,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1036,7 +1162,315 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/patients": {
+    "/v1/referrals/{referralId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a received referral: first contact was made
+         * @description received → accepted. Accepting an accepted referral changes nothing; any other status is 409.
+         *
+         *     Roles: navigator, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    referralId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The referral after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralChanged"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/{referralId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a received or accepted referral, with the reason
+         * @description Records SNOMED CT 871711000000103 (social prescribing declined) beside the referral’s 871731000000106. A note is required for the reason `other`. A prescribed referral is closed instead (409 `illegal_referral_transition`); a declined or closed one cannot change (409 `referral_ended`).
+         *
+         *     Roles: navigator, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    referralId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeclineReferral"];
+                };
+            };
+            responses: {
+                /** @description The referral after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralChanged"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/{referralId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a prescribed referral, with the reason: the episode is over
+         * @description The current prescription, if any, is withdrawn in the same transaction (its follow-up cancelled, its reminder removed). A note is required for the reason `other`. Only a prescribed referral closes; a received or accepted one is declined.
+         *
+         *     Roles: navigator, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    referralId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CloseReferral"];
+                };
+            };
+            responses: {
+                /** @description The referral after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralChanged"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/{patientId}/referrals": {
         parameters: {
             query?: never;
             header?: never;
@@ -1044,34 +1478,28 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your caseload (managers: every patient), oldest first
+         * A patient’s referrals (their episodes), newest first
          * @description Roles: navigator, manager, admin.
          */
         get: {
             parameters: {
-                query?: {
-                    /** @description Page size, 1–100. */
-                    limit?: number;
-                    /** @description The nextCursor of the previous page. */
-                    cursor?: string;
-                    /** @description Managers and admins: one navigator’s caseload. Navigators always see their own. */
-                    navigator?: string;
-                };
+                query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    patientId: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description A page of patients */
+                /** @description Every referral of the patient (a handful at most) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Patient"][];
-                            nextCursor?: string;
+                            items: components["schemas"]["Referral"][];
                         };
                     };
                 };
@@ -1095,6 +1523,15 @@ export interface paths {
                 };
                 /** @description Your role may not do this. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1186,6 +1623,371 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change a patient’s record: only the fields given; null removes an optional one
+         * @description Validated exactly as at referral. A new NHS number must not be another patient’s (409 `nhs_number_registered`); the old one is released in the same transaction.
+         *
+         *     Roles: navigator, admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePatient"];
+                };
+            };
+            responses: {
+                /** @description The patient after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Patient"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/patients/{patientId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a contact with the patient (a call, a visit, a text…)
+         * @description The first contact that reaches the person (`reached`) accepts their received referral, in the same transaction.
+         *
+         *     Roles: navigator, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateContact"];
+                };
+            };
+            responses: {
+                /** @description The contact */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordedContact"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/{patientId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient’s timeline: referrals, contacts, assessments, prescriptions, cards and follow-ups, newest first
+         * @description Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the timeline */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["TimelineEntry"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your caseload (managers: every patient), oldest first
+         * @description Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    /** @description Managers and admins: one navigator’s caseload. Navigators always see their own. */
+                    navigator?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of patients */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Patient"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1257,6 +2059,24 @@ export interface paths {
                 };
                 /** @description No such resource (or not yours to see). */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1419,6 +2239,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1512,6 +2350,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1595,6 +2451,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1752,6 +2626,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1924,6 +2816,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2010,6 +2920,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2253,6 +3181,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Rejected, with the reason and what to tell the person */
                 422: {
                     headers: {
@@ -2260,6 +3206,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RejectedScan"];
+                    };
+                };
+                /** @description Over this route’s rate limit for the caller; Retry-After says when to try again. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Busy: not recorded; send again (Retry-After) */
@@ -2341,6 +3296,33 @@ export interface paths {
                 };
                 /** @description Your role may not do this. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over this route’s rate limit for the caller; Retry-After says when to try again. */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2592,6 +3574,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3043,6 +4043,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description The user directory is busy: nothing more was changed; send the same request again (Retry-After). */
                 503: {
                     headers: {
@@ -3202,6 +4220,24 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3377,6 +4413,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3528,6 +4582,33 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over this route’s rate limit for the caller; Retry-After says when to try again. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3584,6 +4665,33 @@ export interface paths {
                 };
                 /** @description The refresh token does not work */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over this route’s rate limit for the caller; Retry-After says when to try again. */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3705,6 +4813,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3818,6 +4944,24 @@ export interface paths {
                 };
                 /** @description Invalid input; `issues` lists each offending field. */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4015,21 +5159,52 @@ export interface components {
             patientId: string;
             referral: components["schemas"]["Referral"];
             patient: components["schemas"]["Patient"];
+            /** @description Present when the person was already registered: the referral is a new episode of their record, found by NHS number or (without one) by name and date of birth. Check it is them; their record is not changed by the referral. */
+            rereferral?: {
+                /** @enum {string} */
+                matchedBy: "nhs_number" | "name_and_date_of_birth";
+            };
         };
         Referral: {
             referralId: string;
             patientId: string;
             navigator: string;
             /** @enum {string} */
-            status: "new" | "assessed" | "prescribed";
+            status: "received" | "accepted" | "prescribed" | "declined" | "closed";
             /** @enum {string} */
             source: "gp" | "nurse" | "pharmacist" | "social_care" | "self" | "other";
             reasons: string[];
             notes?: string;
             /** @enum {string} */
             snomedCode: "871731000000106";
-            /** Format: date-time */
+            /**
+             * @description SNOMED CT 871711000000103 "Social prescribing declined", on a declined referral.
+             * @enum {string}
+             */
+            declinedSnomedCode?: "871711000000103";
+            /**
+             * Format: date-time
+             * @description When it was received.
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When first contact was made (absent on referrals from before it was recorded).
+             */
+            acceptedAt?: string;
+            /** Format: date-time */
+            prescribedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it was declined or closed.
+             */
+            endedAt?: string;
+            endedBy?: string;
+            /** @enum {string} */
+            endReason?: "not_interested" | "unable_to_contact" | "did_not_attend" | "already_supported" | "mis_referred" | "moved_away" | "consent_withdrawn" | "deceased" | "other" | "completed";
+            endNote?: string;
+            /** Format: date-time */
+            updatedAt?: string;
         };
         Patient: {
             patientId: string;
@@ -4042,6 +5217,8 @@ export interface components {
             phone?: string;
             email?: string;
             gpPractice?: string;
+            /** @enum {string} */
+            preferredContact?: "phone" | "email" | "text" | "letter";
             /** @description The active or paused prescription, if any. */
             currentPrescriptionId?: string;
             /** @description The latest baseline assessment, if any. */
@@ -4049,6 +5226,11 @@ export interface components {
             activeCardId?: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the record was last changed (absent if never).
+             */
+            updatedAt?: string;
         };
         CreateReferral: {
             patient: components["schemas"]["PatientInput"];
@@ -4091,6 +5273,117 @@ export interface components {
             email?: string;
             /** @description Practice name or ODS code. */
             gpPractice?: string;
+            /**
+             * @description How the person would like to be contacted; phone and text need a phone number, email an email address.
+             * @enum {string}
+             */
+            preferredContact?: "phone" | "email" | "text" | "letter";
+        };
+        ReferralChanged: components["schemas"]["Referral"] & {
+            /** @description The current prescription this withdrew (its follow-up cancelled), if any. */
+            withdrawnPrescriptionId?: string;
+        };
+        DeclineReferral: {
+            /** @enum {string} */
+            reason: "not_interested" | "unable_to_contact" | "did_not_attend" | "already_supported" | "mis_referred" | "moved_away" | "consent_withdrawn" | "deceased" | "other";
+            note?: string;
+        };
+        CloseReferral: {
+            /**
+             * @description As for declining, or `completed`: the support was given.
+             * @enum {string}
+             */
+            reason: "not_interested" | "unable_to_contact" | "did_not_attend" | "already_supported" | "mis_referred" | "moved_away" | "consent_withdrawn" | "deceased" | "other" | "completed";
+            note?: string;
+        };
+        ChangePatient: {
+            givenName?: string;
+            familyName?: string;
+            /**
+             * Format: date
+             * @description A real date in the past, YYYY-MM-DD.
+             * @example 1952-04-17
+             */
+            dateOfBirth?: string;
+            /**
+             * @description Spaces allowed; stored as 10 digits.
+             * @example 943 476 5919
+             */
+            nhsNumber?: string | null;
+            /**
+             * @description A UK postcode; stored normalised (upper case, one space).
+             * @example LU1 2AB
+             */
+            postcode?: string | null;
+            /** @description Stored in E.164 form, e.g. +447700900123. */
+            phone?: string | null;
+            /** Format: email */
+            email?: string | null;
+            /** @description Practice name or ODS code. */
+            gpPractice?: string | null;
+            /**
+             * @description How the person would like to be contacted; phone and text need a phone number, email an email address.
+             * @enum {string|null}
+             */
+            preferredContact?: "phone" | "email" | "text" | "letter" | null;
+        };
+        RecordedContact: components["schemas"]["Contact"] & {
+            /** @description This contact (the first that reached the person) accepted the received referral. */
+            referralAccepted: boolean;
+        };
+        Contact: {
+            contactId: string;
+            patientId: string;
+            /** @description The referral (episode) it belongs to. */
+            referralId: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "phone" | "visit" | "video" | "text" | "letter" | "email";
+            /** @enum {string} */
+            outcome: "reached" | "no_answer" | "left_message" | "did_not_attend";
+            note?: string;
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        CreateContact: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "phone" | "visit" | "video" | "text" | "letter" | "email";
+            /** @enum {string} */
+            outcome: "reached" | "no_answer" | "left_message" | "did_not_attend";
+            note?: string;
+        };
+        TimelineEntry: {
+            /** @description Unique within the patient’s timeline. */
+            eventId: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            type: "referral" | "contact" | "assessment" | "prescription" | "card" | "follow_up";
+            /** @description referral: received, accepted, prescribed, declined, closed; contact: contact; assessment: recorded; prescription: written, paused, withdrawn, completed; card: issued, revoked; follow_up: scheduled, due, completed, cancelled. */
+            action: string;
+            referralId?: string;
+            contactId?: string;
+            assessmentId?: string;
+            prescriptionId?: string;
+            cardId?: string;
+            followUpId?: string;
+            /** @description A contact’s kind, or an assessment’s (baseline, follow_up). */
+            kind?: string;
+            /** @description A contact’s outcome. */
+            outcome?: string;
+            /** @description Why a referral ended or a card was revoked. */
+            reason?: string;
+            /** @description A contact’s note, or why a referral ended. */
+            note?: string;
+            status?: string;
+            /** Format: date-time */
+            dueAt?: string;
+            /** @description Who did it (user id), when recorded. */
+            by?: string;
         };
         ReferralListItem: components["schemas"]["Referral"] & {
             patient?: {

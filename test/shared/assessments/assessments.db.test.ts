@@ -11,7 +11,7 @@ const count = async (patientId: string) =>
   ((await t.call('GET', `/v1/patients/${patientId}/assessments`, { as: 'navigator' })).body.items as unknown[]).length;
 
 describe('POST /v1/patients/{id}/assessments', () => {
-  it('records a baseline scored by the published tables and moves the referral to assessed', async () => {
+  it('records a baseline scored by the published tables and moves the referral to accepted (contact was made)', async () => {
     const patientId = await referPatient(t);
     const res = await t.call('POST', `/v1/patients/${patientId}/assessments`, {
       as: 'navigator',
@@ -32,7 +32,7 @@ describe('POST /v1/patients/{id}/assessments', () => {
     });
     const patient = await t.call('GET', `/v1/patients/${patientId}`, { as: 'navigator' });
     expect(patient.body.baselineAssessmentId).toBe(res.body.assessmentId);
-    const referrals = await t.call('GET', '/v1/referrals?status=assessed&limit=100', { as: 'navigator' });
+    const referrals = await t.call('GET', '/v1/referrals?status=accepted&limit=100', { as: 'navigator' });
     expect(referrals.body.items.map((r: { patientId: string }) => r.patientId)).toContain(patientId);
   });
 

@@ -6,6 +6,7 @@ import { newCardIssue, revokeCard } from '#shared/cards/rules';
 import { CardStore } from '#shared/cards/store';
 import { createDocumentClient } from '#shared/platform/dynamo';
 import { createTestApp, type TestApp } from '../../support/app';
+import { freshNhsNumber } from '../../support/fixtures';
 
 let t: TestApp;
 /** A navigator who is not the one whose caseload the test patients are in. */
@@ -25,7 +26,8 @@ async function makePatient(): Promise<string> {
   const res = await t.call('POST', '/v1/referrals', {
     as: 'navigator',
     body: {
-      patient: { givenName: 'Ada', familyName: 'Card', dateOfBirth: '1950-01-01' },
+      // A number of their own: without one, the same name and date of birth would be the same person.
+      patient: { givenName: 'Ada', familyName: 'Card', dateOfBirth: '1950-01-01', nhsNumber: freshNhsNumber() },
       source: 'gp',
       reasons: ['isolation'],
     },

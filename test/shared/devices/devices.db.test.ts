@@ -33,8 +33,11 @@ async function createDevice(name = 'Village hall tablet', providerId = provider.
 }
 
 const longCode = (enrolmentUrl: string) => enrolmentUrl.split('#enrol=')[1]!;
-const enrol = (code: string) => t.call('POST', '/v1/devices/enrol', { body: { code } });
-const trade = (deviceId: string, refreshToken: string) => t.call('POST', '/v1/devices/token', { body: { deviceId, refreshToken } });
+/** Each call from an address of its own: the per-address rate limits are tested in rate-limit.db.test.ts. */
+let addressSeq = 0;
+const from = () => ({ 'x-forwarded-for': `198.51.${Math.floor(++addressSeq / 250)}.${addressSeq % 250}` });
+const enrol = (code: string) => t.call('POST', '/v1/devices/enrol', { body: { code }, headers: from() });
+const trade = (deviceId: string, refreshToken: string) => t.call('POST', '/v1/devices/token', { body: { deviceId, refreshToken }, headers: from() });
 
 async function enrolledDevice(providerId = provider.providerId) {
   const created = await createDevice('Door phone', providerId);
@@ -167,7 +170,7 @@ describe('enrolling', () => {
   });
 
   it('a bad body is a 400, not a 401', async () => {
-    for (const body of [{}, { code: '' }, { code: 5 }, { code: 'x', more: 1 }]) expect((await t.call('POST', '/v1/devices/enrol', { body })).status).toBe(400);
+    for (const body of [{}, { code: '' }, { code: 5 }, { code: 'x', more: 1 }]) expect((await t.call('POST', '/v1/devices/enrol', { body, headers: from() })).status).toBe(400);
   });
 });
 
@@ -225,7 +228,7 @@ describe('tokens', () => {
     expect([unknown.status, wrong.status]).toEqual([401, 401]);
     // A wrong token is not a reuse: the device still trades its own.
     expect((await trade(deviceId, refreshToken)).status).toBe(200);
-    expect((await t.call('POST', '/v1/devices/token', { body: { deviceId: 'nope', refreshToken } })).status).toBe(400);
+    expect((await t.call('POST', '/v1/devices/token', { body: { deviceId: 'nope', refreshToken }, headers: from() })).status).toBe(400);
   });
 
   it('serves the public key as a JWKS, and the key set verifies device tokens only', async () => {
@@ -331,9 +334,10 @@ describe('round trips', () => {
       const byStaff = await callsFor(staffToken, scanBody(other.cardId));
       const byDevice = await callsFor(accessToken, scanBody(cardId));
       expect(byDevice).toEqual(byStaff);
-      expect(byDevice[0]).toBe('BatchGetCommand');
+      // The per-device rate limit's count comes first (decision 70), then the scan's own reads.
+      expect(byDevice.slice(0, 2)).toEqual(['UpdateCommand', 'BatchGetCommand']);
       await t.call('POST', `/v1/devices/${deviceId}/revoke`, { as: 'manager' });
-      expect(await callsFor(accessToken, scanBody(cardId))).toEqual(['BatchGetCommand']);
+      expect(await callsFor(accessToken, scanBody(cardId))).toEqual(['UpdateCommand', 'BatchGetCommand']);
     } finally {
       send.mockRestore();
     }

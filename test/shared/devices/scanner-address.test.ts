@@ -9,7 +9,7 @@ beforeEach(() => ssm.reset());
 describe("the scanner's address from SSM", () => {
   it('is read once, by exactly this GetParameter, and kept', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/Waymark/scanner-url', Value: 'https://d111.cloudfront.net/scan/' } });
-    const address = ssmScannerAddress(new SSMClient({ region: 'eu-west-2' }), '/Waymark/scanner-url');
+    const address = ssmScannerAddress(async () => new SSMClient({ region: 'eu-west-2' }), '/Waymark/scanner-url');
     expect(await address()).toBe('https://d111.cloudfront.net/scan/');
     expect(await address()).toBe('https://d111.cloudfront.net/scan/');
     expect(ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input)).toEqual([{ Name: '/Waymark/scanner-url' }]);
@@ -21,7 +21,7 @@ describe("the scanner's address from SSM", () => {
       .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
       .resolvesOnce({ Parameter: { Value: '' } })
       .resolves({ Parameter: { Value: 'https://waymark.example.org/scan/' } });
-    const address = ssmScannerAddress(new SSMClient({ region: 'eu-west-2' }), '/Waymark/scanner-url');
+    const address = ssmScannerAddress(async () => new SSMClient({ region: 'eu-west-2' }), '/Waymark/scanner-url');
     await expect(address()).rejects.toThrow('throttled');
     await expect(address()).rejects.toThrow('empty');
     expect(await address()).toBe('https://waymark.example.org/scan/');

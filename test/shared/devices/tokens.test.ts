@@ -37,7 +37,7 @@ beforeEach(() => {
 
 describe('the KMS device key', () => {
   it('signs each token with one Sign call over the JWS signing input, and the JWKS from GetPublicKey verifies it', async () => {
-    const signer = new KmsDeviceTokenSigner(new KMSClient({ region: 'eu-west-2' }), KEY_ARN);
+    const signer = new KmsDeviceTokenSigner(async () => new KMSClient({ region: 'eu-west-2' }), KEY_ARN);
     const { token, expiresIn } = await signDeviceToken(signer, SETTINGS, DEVICE, NOW);
     expect(expiresIn).toBe(900);
 
@@ -64,18 +64,18 @@ describe('the KMS device key', () => {
 
   it('a failed GetPublicKey is not kept: the next call asks again', async () => {
     kms.on(GetPublicKeyCommand).rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })).resolves(PUBLIC_KEY);
-    const signer = new KmsDeviceTokenSigner(new KMSClient({ region: 'eu-west-2' }), KEY_ARN);
+    const signer = new KmsDeviceTokenSigner(async () => new KMSClient({ region: 'eu-west-2' }), KEY_ARN);
     await expect(signer.publicKeys()).rejects.toThrow('throttled');
     expect((await signer.publicKeys()).keys).toHaveLength(1);
   });
 
   it('refuses a key that is not P-256', async () => {
     kms.on(GetPublicKeyCommand).resolves({ KeySpec: 'RSA_2048', PublicKey: new Uint8Array([1]) });
-    await expect(new KmsDeviceTokenSigner(new KMSClient({ region: 'eu-west-2' }), KEY_ARN).keyId()).rejects.toThrow(/ECC_NIST_P256/);
+    await expect(new KmsDeviceTokenSigner(async () => new KMSClient({ region: 'eu-west-2' }), KEY_ARN).keyId()).rejects.toThrow(/ECC_NIST_P256/);
   });
 
   it("the API's copy verifies but never signs", async () => {
-    const apiCopy = verifiesOnly(new KmsDeviceTokenSigner(new KMSClient({ region: 'eu-west-2' }), KEY_ARN), 'the API function');
+    const apiCopy = verifiesOnly(new KmsDeviceTokenSigner(async () => new KMSClient({ region: 'eu-west-2' }), KEY_ARN), 'the API function');
     await expect(apiCopy.signatureOf(new Uint8Array([1]))).rejects.toThrow('not signed by the API function');
     expect((await apiCopy.publicKeys()).keys).toHaveLength(1);
     expect(kms.commandCalls(SignCommand)).toHaveLength(0);

@@ -12,6 +12,7 @@ let t: TestApp;
 let stranger: string;
 let patientId: string;
 let prescriptionId: string;
+let referralId: string;
 const cardId = 'PRIVACY-0001';
 const unknownId = '01J00000000000000000000000';
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
   stranger = await otherNavigatorToken(t, 'navigator-stranger');
   const { activityIds } = await makeActivities(t);
   patientId = await referPatient(t, { patient: { givenName: 'Winifred', familyName: 'Ashdown', nhsNumber: '999 000 0018' } });
+  referralId = (await t.call('GET', `/v1/patients/${patientId}/referrals`, { as: 'navigator' })).body.items[0].referralId;
   await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: { ...baselineBody, notes: 'Private remark about her son' } });
   const prescription = await t.call('POST', '/v1/prescriptions', {
     as: 'navigator',
@@ -29,8 +31,19 @@ beforeAll(async () => {
   await t.call('POST', '/v1/cards', { as: 'navigator', body: { cardId, patientId } });
 });
 
-const ROUTES: { method: string; path: (ids: { patient: string; prescription: string; card: string }) => string; body?: (patient: string) => unknown }[] = [
+const ROUTES: {
+  method: string;
+  path: (ids: { patient: string; prescription: string; card: string; referral: string }) => string;
+  body?: (patient: string) => unknown;
+}[] = [
   { method: 'GET', path: (i) => `/v1/patients/${i.patient}` },
+  { method: 'PATCH', path: (i) => `/v1/patients/${i.patient}`, body: () => ({ familyName: 'Changed' }) },
+  { method: 'GET', path: (i) => `/v1/patients/${i.patient}/referrals` },
+  { method: 'GET', path: (i) => `/v1/patients/${i.patient}/timeline` },
+  { method: 'POST', path: (i) => `/v1/patients/${i.patient}/contacts`, body: () => ({ at: new Date().toISOString(), kind: 'phone', outcome: 'reached', note: 'n' }) },
+  { method: 'POST', path: (i) => `/v1/referrals/${i.referral}/accept` },
+  { method: 'POST', path: (i) => `/v1/referrals/${i.referral}/decline`, body: () => ({ reason: 'not_interested' }) },
+  { method: 'POST', path: (i) => `/v1/referrals/${i.referral}/close`, body: () => ({ reason: 'completed' }) },
   { method: 'GET', path: (i) => `/v1/patients/${i.patient}/assessments` },
   { method: 'POST', path: (i) => `/v1/patients/${i.patient}/assessments`, body: () => baselineBody },
   { method: 'GET', path: (i) => `/v1/patients/${i.patient}/prescriptions` },
@@ -44,12 +57,12 @@ const ROUTES: { method: string; path: (ids: { patient: string; prescription: str
 ];
 
 describe.each(ROUTES)('$method', (route) => {
-  it(`${route.path({ patient: '{patientId}', prescription: '{prescriptionId}', card: '{cardId}' })}: outside the caseload is the same 404 as unknown`, async () => {
-    const theirs = await t.call(route.method, route.path({ patient: patientId, prescription: prescriptionId, card: cardId }), {
+  it(`${route.path({ patient: '{patientId}', prescription: '{prescriptionId}', card: '{cardId}', referral: '{referralId}' })}: outside the caseload is the same 404 as unknown`, async () => {
+    const theirs = await t.call(route.method, route.path({ patient: patientId, prescription: prescriptionId, card: cardId, referral: referralId }), {
       token: stranger,
       ...(route.body ? { body: route.body(patientId) } : {}),
     });
-    const unknown = await t.call(route.method, route.path({ patient: unknownId, prescription: unknownId, card: 'NO-SUCH-CARD' }), {
+    const unknown = await t.call(route.method, route.path({ patient: unknownId, prescription: unknownId, card: 'NO-SUCH-CARD', referral: unknownId }), {
       token: stranger,
       ...(route.body ? { body: route.body(unknownId) } : {}),
     });
@@ -67,6 +80,11 @@ describe('after all those attempts', () => {
     expect((await t.call('GET', `/v1/patients/${patientId}/assessments`, { as: 'navigator' })).body.items).toHaveLength(1);
     expect((await t.call('GET', `/v1/prescriptions/${prescriptionId}`, { as: 'navigator' })).body.status).toBe('active');
     expect((await t.call('GET', `/v1/patients/${patientId}/cards`, { as: 'navigator' })).body.items).toHaveLength(1);
+    expect(patient.body.familyName).toBe('Ashdown');
+    const referrals = (await t.call('GET', `/v1/patients/${patientId}/referrals`, { as: 'navigator' })).body.items;
+    expect(referrals.map((r: { status: string }) => r.status)).toEqual(['prescribed']);
+    const timeline = (await t.call('GET', `/v1/patients/${patientId}/timeline?limit=100`, { as: 'navigator' })).body.items;
+    expect(timeline.filter((entry: { type: string }) => entry.type === 'contact')).toEqual([]);
     expect(JSON.stringify(info.mock.calls)).not.toMatch(/Winifred|Ashdown|9990000018|Private remark/);
     info.mockRestore();
   });

@@ -22,7 +22,7 @@ describe('POST /v1/referrals', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.referral).toMatchObject({
-      status: 'new',
+      status: 'received',
       source: 'self',
       reasons: ['isolation', 'exercise'],
       snomedCode: '871731000000106',
@@ -65,12 +65,13 @@ describe('POST /v1/referrals', () => {
     expect(await caseloadSize()).toBe(before);
   });
 
-  it('an NHS number already in the scheme is a 409 and the second patient is not created', async () => {
-    await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber: '401 023 2137' } }) });
+  it('an NHS number already in the scheme with an open referral is a 409 naming it, and no second patient is created', async () => {
+    const first = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber: '401 023 2137' } }) });
     const before = await caseloadSize();
     const again = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber: '4010232137' } }) });
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('nhs_number_registered');
+    expect(again.body.error.code).toBe('patient_has_open_referral');
+    expect(again.body.error.message).toContain(first.body.referralId);
     expect(await caseloadSize()).toBe(before);
   });
 
@@ -132,10 +133,12 @@ describe('caseloads', () => {
       token: other,
       body: { kind: 'baseline', ons4: { satisfied: 5, worthwhile: 5, happy: 5, anxious: 5 } },
     });
-    const assessed = await t.call('GET', '/v1/referrals?status=assessed&limit=100', { token: other });
-    expect(assessed.body.items.map((r: { patientId: string }) => r.patientId)).toEqual([a]);
-    expect((await t.call('GET', '/v1/referrals?status=new&limit=100', { token: other })).body.items).toHaveLength(1);
+    const accepted = await t.call('GET', '/v1/referrals?status=accepted&limit=100', { token: other });
+    expect(accepted.body.items.map((r: { patientId: string }) => r.patientId)).toEqual([a]);
+    expect((await t.call('GET', '/v1/referrals?status=received&limit=100', { token: other })).body.items).toHaveLength(1);
     expect((await t.call('GET', '/v1/referrals?status=lost', { token: other })).status).toBe(400);
+    // The old names are not statuses any more (stored items under them are read as the new ones).
+    expect((await t.call('GET', '/v1/referrals?status=new', { token: other })).status).toBe(400);
   });
 
   it('a manager reassigns a leaving navigator’s caseload, referrals and all; a repeat moves nothing', async () => {
@@ -193,7 +196,10 @@ describe('names and notes are plain text', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.issues.map((issue: { path: string }) => issue.path)).toContain('patient.givenName');
     }
-    const ok = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber: undefined }, notes: 'Line one\nLine two' }) });
+    const ok = await t.call('POST', '/v1/referrals', {
+      as: 'navigator',
+      body: referralBody({ patient: { givenName: 'Plain', nhsNumber: undefined }, notes: 'Line one\nLine two' }),
+    });
     expect(ok.status).toBe(201);
   });
 });

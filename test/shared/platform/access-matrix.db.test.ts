@@ -32,6 +32,7 @@ interface Ids {
   assessmentId: string;
   personId: string;
   deviceId: string;
+  referralId: string;
 }
 
 const everyone = ROLES;
@@ -57,6 +58,14 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/referrals', allowed: caseReaders },
   { method: 'get', path: '/v1/patients', allowed: caseReaders },
   { method: 'get', path: '/v1/patients/{patientId}', allowed: caseReaders },
+  { method: 'patch', path: '/v1/patients/{patientId}', allowed: caseWorkers, body: () => ({ phone: '07700 900456' }) },
+  { method: 'get', path: '/v1/patients/{patientId}/referrals', allowed: caseReaders },
+  { method: 'post', path: '/v1/patients/{patientId}/contacts', allowed: caseWorkers, body: () => ({ at: new Date().toISOString(), kind: 'phone', outcome: 'no_answer' }) },
+  { method: 'get', path: '/v1/patients/{patientId}/timeline', allowed: caseReaders },
+  // The matrix referral was declined up front: allowed callers get past authorization to the domain's 409.
+  { method: 'post', path: '/v1/referrals/{referralId}/accept', allowed: caseWorkers, allowedStatus: 409 },
+  { method: 'post', path: '/v1/referrals/{referralId}/decline', allowed: caseWorkers, allowedStatus: 409, body: () => ({ reason: 'not_interested' }) },
+  { method: 'post', path: '/v1/referrals/{referralId}/close', allowed: caseWorkers, allowedStatus: 409, body: () => ({ reason: 'completed' }) },
   // nobody-2 is not a navigator: an allowed caller gets past authorization to the 404.
   { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, allowedStatus: 404, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
   { method: 'post', path: '/v1/patients/{patientId}/assessments', allowed: caseWorkers, body: () => ({ kind: 'follow_up', ons4 }) },
@@ -144,7 +153,10 @@ beforeAll(async () => {
   const baseline = await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: { kind: 'baseline', ons4 } });
   const person = await t.call('POST', '/v1/people', { as: 'admin', body: { email: 'matrix-person@example.org', givenName: 'M', familyName: 'P', role: 'manager' } });
   const device = await t.call('POST', `/v1/providers/${provider.body.providerId}/devices`, { as: 'admin', body: { name: 'Matrix device' } });
+  const declined = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody() });
+  await t.call('POST', `/v1/referrals/${declined.body.referralId}/decline`, { as: 'navigator', body: { reason: 'moved_away' } });
   ids = {
+    referralId: declined.body.referralId,
     deviceId: device.body.deviceId,
     personId: person.body.personId,
     assessmentId: baseline.body.assessmentId,

@@ -78,14 +78,14 @@ describe('providers', () => {
     expect(res.body.error.code).toBe(code);
   });
 
-  it('answers 400 (not a silent empty body) when the content type is not JSON', async () => {
+  it('answers 415 (not a silent empty body) when the content type is not JSON', async () => {
     const res = await t.call('POST', '/v1/providers', {
       as: 'manager',
       body: JSON.stringify(validProvider),
       headers: { 'content-type': 'text/plain' },
     });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBeDefined();
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
   });
 
   it('answers 413 for a body over the limit, and writes nothing', async () => {

@@ -24,9 +24,11 @@ export const sourceLabel = (source: ReferralSource): string =>
   REFERRAL_SOURCES.find((s) => s.value === source)?.label ?? source;
 
 export const REFERRAL_STATUS_LABELS: Record<Referral['status'], string> = {
-  new: 'New',
-  assessed: 'Assessed',
+  received: 'Received',
+  accepted: 'Accepted',
   prescribed: 'Prescribed',
+  declined: 'Declined',
+  closed: 'Closed',
 };
 
 export const PRESCRIPTION_STATUS_LABELS: Record<PrescriptionStatus, string> = {

@@ -8,7 +8,7 @@ import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 
 const STATUSES = Object.entries(REFERRAL_STATUS_LABELS).map(([value, label]) => ({ value, label }));
 const isStatus = (value: string | undefined): value is Referral['status'] => !!value && Object.hasOwn(REFERRAL_STATUS_LABELS, value);
-const STATUS_TONE = { new: 'blue', assessed: 'yellow', prescribed: 'green' } as const;
+const STATUS_TONE = { received: 'blue', accepted: 'yellow', prescribed: 'green', declined: 'grey', closed: 'grey' } as const;
 
 export function Referrals({ status }: { status?: string }) {
   useTitle('Referrals');
