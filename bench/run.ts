@@ -16,6 +16,7 @@ import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable } from '#local/ensure-table';
 import { createLocalApp, localDependencies } from '#local/wiring';
 import { benchReports, reportsSection } from './reports';
+import { benchContention, contentionSection } from './scan-contention';
 import { benchScans, type LevelResult, type ScanBenchResult, type ScanBenchSettings } from './scans';
 import { median, quantile, type Summary } from './stats';
 
@@ -300,6 +301,8 @@ async function main() {
   const reports = reportsSection(await benchReports());
   console.log('Benchmarking the Lambda bundle…');
   const bundle = await benchBundle();
+  console.log('Modelling scans under transaction conflicts (virtual time, seeded)…');
+  const contention = contentionSection(await benchContention());
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
@@ -307,6 +310,7 @@ async function main() {
   const scan = scanSection(scans);
   const targets = [
     ...scan.targets,
+    ...contention.targets,
     ...reports.targets,
     `| Lambda bundle ≤ 1 MB | ${bundle.bytes.toLocaleString('en-GB')} bytes | ${bundle.bytes <= TARGETS.bundleBytes ? 'met' : 'not met'} |`,
   ];
@@ -326,6 +330,7 @@ numbers across runs. Tests never assert timings.
 ${targets.join('\n')}
 
 ${scan.text}
+${contention.text}
 ${reports.text}
 ## Local mode start-up (\`npm start\` until it prints its URL)
 

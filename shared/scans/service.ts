@@ -42,6 +42,32 @@ export type AttendanceOutcome =
 export const SCAN_ATTEMPTS = 3;
 
 /**
+ * After a write cancelled by a concurrent transaction (`TransactionConflict`: another scan at the
+ * same session held its attendance day), the next attempt waits first — 50–100 ms before the
+ * second, 100–200 ms before the third — so the attempts outlast the transaction holding the item
+ * instead of landing inside it, and two scans that met do not meet again. Back-to-back attempts
+ * spanned about one transaction's time (decision 30; the model is test/shared/scans/busy-session.ts).
+ */
+export const CONFLICT_BACKOFF_MS = 100;
+
+/** The pause before attempt `attempt + 1`, for `random` in [0, 1): equal jitter, doubling. */
+export function conflictBackoffMs(attempt: number, random: number): number {
+  const ceiling = CONFLICT_BACKOFF_MS * 2 ** (attempt - 1);
+  return ceiling / 2 + (random * ceiling) / 2;
+}
+
+/** How ScanService waits between attempts: real timers, injected so a model can run in virtual time. */
+export interface RetryPause {
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+const realPause: RetryPause = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/**
  * Records a card scan: read what eligibility needs, decide (a pure function), write all or
  * nothing, and turn the outcome into the answer for the door. A retry of the same scanId, or a
  * second scan of the same person at the same place on the same day, is a duplicate: never
@@ -54,6 +80,7 @@ export class ScanService {
     private readonly logger: Logger,
     private readonly sessions: ProviderSessions,
     private readonly sightings: DeviceSightings,
+    private readonly pause: RetryPause = realPause,
   ) {}
 
   /**
@@ -160,7 +187,9 @@ export class ScanService {
         return { kind: 'accepted', answer: { status: 'accepted', ...doorView(scan) } };
       }
       // Recorded meanwhile (a concurrent duplicate), or the prescription changed, or another
-      // transaction held the items: read again and answer from what is there now.
+      // transaction held the items: read again and answer from what is there now — after a
+      // conflict, once that transaction has had time to finish.
+      if (outcome.kind === 'conflict' && attempt < SCAN_ATTEMPTS) await this.pause.sleep(conflictBackoffMs(attempt, this.pause.random()));
     }
     return { kind: 'busy' };
   }
@@ -168,10 +197,17 @@ export class ScanService {
   /** The answer to a scan whose person, place and day are already recorded. */
   private duplicate(recorded: ScanRecord, scanId: string, prescription: PrescriptionRecord | undefined): ScanOutcome {
     this.logger.info('scan', { scanId, providerId: recorded.providerId, outcome: 'duplicate' });
+    // The counter and the attendance are read side by side, not as one snapshot: a scan of the
+    // same card committed between the two reads shows as recorded while the count read is still
+    // the one before it. A prescription's count only grows, so the larger of the two is current.
+    const count =
+      prescription && prescription.prescriptionId === recorded.prescriptionId
+        ? Math.max(prescription.sessionsAttended, recorded.sessionsAttended)
+        : prescription?.sessionsAttended;
     const counts =
-      recorded.scanId === scanId || !prescription
+      recorded.scanId === scanId || !prescription || count === undefined
         ? recorded
-        : { ...recorded, ...doorCounts(prescription, prescription.sessionsAttended, recorded.day) };
+        : { ...recorded, ...doorCounts(prescription, count, recorded.day) };
     return { kind: 'duplicate', answer: { status: 'duplicate', ...doorView({ ...counts, scanId }) } };
   }
 
