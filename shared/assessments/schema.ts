@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ULID_PATTERN } from '#shared/platform/ids';
+import { plainText } from '#shared/platform/text';
 import { ANXIETY_BANDS, ONS4_BANDS, SWEMWBS_ITEMS, SWEMWBS_RESPONSES } from './scoring';
 
 export const ASSESSMENT_KINDS = ['baseline', 'follow_up'] as const;
@@ -60,7 +61,7 @@ export const AssessmentInput = z
           'Self-rated confidence in looking after their own health and wellbeing, 0 (not at all confident) to 10 (completely confident).',
         example: 6,
       }),
-    notes: z.string().trim().max(2000).optional(),
+    notes: plainText(z.string().trim().max(2000), { multiline: true }).optional(),
   })
   .openapi('AssessmentInput');
 
@@ -151,7 +152,7 @@ export const RecordedAssessment = Assessment.extend({
 
 export const AmendAssessmentBody = AssessmentInput.omit({ notes: true })
   .extend({
-    reason: z.string().trim().min(1, 'say why it is being corrected').max(500),
+    reason: plainText(z.string().trim().min(1, 'say why it is being corrected').max(500), { multiline: true }),
   })
   .openapi('AmendAssessment', {
     description: 'The corrected answers, in full, and why. The answers they replace are kept in `amendments`.',

@@ -58,7 +58,7 @@ const PhoneInput = z
   .refine((value) => normaliseUkPhone(value) !== undefined, 'must be a UK phone number, e.g. 07700 900123')
   .openapi({ description: 'Stored in E.164 form, e.g. +447700900123.' });
 const EmailInput = z.email('must be an email address').max(254);
-const GpPracticeInput = z.string().trim().min(1).max(120).openapi({ description: 'Practice name or ODS code.' });
+const GpPracticeInput = plainText(z.string().trim().min(1).max(120)).openapi({ description: 'Practice name or ODS code.' });
 const PreferredContactInput = z
   .enum(PREFERRED_CONTACT)
   .openapi({ description: 'How the person would like to be contacted; phone and text need a phone number, email an email address.' });

@@ -11,6 +11,11 @@
  * - Follow-ups: the cohort prescriptions that have one, counted by status. A completed follow-up is on time
  *   when completed no later than `OVERDUE_AFTER_DAYS` days (exact 24-hour days) after it fell due; a due
  *   follow-up is overdue once `now` is past that same point. `due` includes the overdue ones.
+ * - Follow-ups in the period (`followUpsInPeriod`): NOT the cohort — every follow-up in scope, counted by its own
+ *   dates: completed in the period (its completion's London date), fell due in the period (its due time's London
+ *   date, at or before `now`, and due or completed since — never cancelled or on hold), and, whatever the period,
+ *   due now and overdue now (the same `isOverdue` rule as the inbox). This answers "how many follow-ups were done
+ *   this quarter?", which the cohort's counts cannot: a follow-up falls due weeks after its prescription started.
  * - Wellbeing: PAIRED data only — prescriptions with both a baseline and completed follow-up scores.
  *   Change = follow-up − baseline per pair; the 95% confidence interval for the mean change uses
  *   Student's t with n − 1 degrees of freedom and the sample standard deviation of the changes.
@@ -24,6 +29,7 @@
 import quantileT from '@stdlib/stats-base-dists-t-quantile';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { FOLLOW_UP_STATUSES, type FollowUpStatus, OVERDUE_AFTER_DAYS, isOverdue } from '#shared/followups/rules';
+import { londonDate } from '#shared/platform/london';
 import { REFERRAL_SOURCES } from '#shared/patients/schema';
 import { PRESCRIPTION_STATUSES, type PrescriptionStatus } from '#shared/prescriptions/rules';
 import { CATEGORIES } from '#shared/registry/schema';
@@ -73,6 +79,18 @@ export interface ProgrammeData {
   referrals: { source: ReferralSource }[];
   /** The cohort: prescriptions started in the range (already filtered). */
   prescriptions: CohortPrescription[];
+  /**
+   * Follow-ups that may count by their own dates, whoever's prescription they belong to: at least every one
+   * due now and every completed one (scope already applied). Filtered to the period here. None when absent.
+   */
+  followUps?: PeriodFollowUp[];
+}
+
+/** A follow-up as the period counts read it: its status and its own dates. */
+export interface PeriodFollowUp {
+  status: FollowUpStatus;
+  dueAt: string;
+  completedAt?: string;
 }
 
 // ---- Output ----
@@ -120,6 +138,31 @@ export interface FollowUpCounts {
   cancelled: number;
 }
 
+/** Follow-ups counted by their own dates in the period (see the definitions at the top). */
+export interface FollowUpsInPeriod {
+  /** Completed on a London day in the period. */
+  completed: number;
+  /** Of those, completed no later than `OVERDUE_AFTER_DAYS` after they fell due. */
+  completedOnTime: number;
+  /** Due on a London day in the period (and by now), since completed or still due. */
+  fellDue: number;
+  /** Of those, completed by now. */
+  fellDueCompleted: number;
+  /** Due now, whatever the period (the inbox's "due"). */
+  dueNow: number;
+  /** Due now and more than `OVERDUE_AFTER_DAYS` past due (the inbox's "overdue"). */
+  overdueNow: number;
+}
+
+/** Which set of records each part of the report counts, in words a report reader can quote. */
+export const COHORTS = {
+  referrals: 'Referrals received in the period.',
+  prescriptions:
+    'Prescriptions started in the period: their status now, sessions, follow-ups, wellbeing change and categories all count these prescriptions only.',
+  followUpsInPeriod:
+    'Every follow-up, by its own dates: completed in the period, fell due in the period, and due or overdue now — whenever its prescription started.',
+} as const;
+
 export interface CategoryBreakdown {
   category: Category;
   prescriptions: number;
@@ -130,10 +173,15 @@ export interface CategoryBreakdown {
 export interface ProgrammeReport {
   from: string;
   to: string;
+  /** What each block counts: `referrals`; `prescriptions` (the cohort: prescriptions, sessions, followUps, wellbeing, byCategory); `followUpsInPeriod`. */
+  cohorts: typeof COHORTS;
   referrals: { total: number; bySource: Record<ReferralSource, number> };
   prescriptions: { started: number } & Record<PrescriptionStatus, number>;
   sessions: SessionStats;
+  /** The cohort's follow-ups (prescriptions started in the period), by status. */
   followUps: FollowUpCounts;
+  /** Follow-ups by their own dates, whatever their prescription's start. */
+  followUpsInPeriod: FollowUpsInPeriod;
   wellbeing: Wellbeing;
   /** One entry per category, in `CATEGORIES` order, even when empty. */
   byCategory: CategoryBreakdown[];
@@ -149,10 +197,12 @@ export function programmeReport(data: ProgrammeData): ProgrammeReport {
   return {
     from: data.from,
     to: data.to,
+    cohorts: COHORTS,
     referrals: referralCounts(data.referrals),
     prescriptions: statusCounts(cohort),
     sessions: sessionStats(cohort),
     followUps: followUpCounts(cohort, data.now),
+    followUpsInPeriod: followUpsInPeriod(data.followUps ?? [], data.from, data.to, data.now),
     wellbeing: wellbeing(cohort),
     byCategory: CATEGORIES.map((category) => {
       const members = cohort.filter((prescription) => prescription.categories.includes(category));
@@ -215,6 +265,34 @@ function followUpCounts(cohort: readonly CohortPrescription[], now: Date): Follo
     held: byStatus.held,
     cancelled: byStatus.cancelled,
   };
+}
+
+function completedOnTime(followUp: PeriodFollowUp): boolean {
+  if (followUp.status !== 'completed' || followUp.completedAt === undefined) return false;
+  return Date.parse(followUp.completedAt) <= Date.parse(followUp.dueAt) + OVERDUE_AFTER_DAYS * DAY_MS;
+}
+
+/** Follow-ups counted by their own dates: `from`..`to` are London dates, inclusive. */
+export function followUpsInPeriod(followUps: readonly PeriodFollowUp[], from: string, to: string, now: Date): FollowUpsInPeriod {
+  const inPeriod = (instant: string) => {
+    const day = londonDate(new Date(instant));
+    return day >= from && day <= to;
+  };
+  const counts: FollowUpsInPeriod = { completed: 0, completedOnTime: 0, fellDue: 0, fellDueCompleted: 0, dueNow: 0, overdueNow: 0 };
+  for (const followUp of followUps) {
+    const completed = followUp.status === 'completed' && followUp.completedAt !== undefined;
+    if (completed && inPeriod(followUp.completedAt!)) {
+      counts.completed += 1;
+      if (completedOnTime(followUp)) counts.completedOnTime += 1;
+    }
+    if ((completed || followUp.status === 'due') && Date.parse(followUp.dueAt) <= now.getTime() && inPeriod(followUp.dueAt)) {
+      counts.fellDue += 1;
+      if (completed) counts.fellDueCompleted += 1;
+    }
+    if (followUp.status === 'due') counts.dueNow += 1;
+    if (isOverdue(followUp, now)) counts.overdueNow += 1;
+  }
+  return counts;
 }
 
 function wellbeing(prescriptions: readonly CohortPrescription[]): Wellbeing {

@@ -26,7 +26,9 @@ export const reportRoutes = {
     tags,
     summary: 'Referrals, prescriptions, sessions, follow-ups and paired wellbeing change',
     description:
-      'Referrals received from..to; the cohort is the prescriptions started from..to. Wellbeing change is on paired data ' +
+      'Referrals received from..to; the cohort is the prescriptions started from..to (status, sessions, followUps, wellbeing, byCategory). ' +
+      'followUpsInPeriod counts every follow-up by its own dates: completed from..to, fell due from..to, and due or overdue now. ' +
+      '`cohorts` says in words what each part counts. Wellbeing change is on paired data ' +
       'only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only.',
     request: { query: ReportRange },
     responses: { 200: jsonResponse('The programme report', ProgrammeReport), ...commonErrors },

@@ -72,6 +72,22 @@ export const CATEGORY_LABELS: Record<Category, string> = {
 export const NO_ACTIVITY = { key: 'none', label: 'No activity given' } as const;
 
 
+/**
+ * Weekly rows with the weeks that had no attendance filled in as zero rows, so a chart or table of
+ * weeks has no gaps: one row per London week from the week of `from` to the week of `to`, in order.
+ * Rows already there are kept as they are.
+ */
+export function withEmptyWeeks(rows: readonly AttendanceRow[], from: string, to: string): AttendanceRow[] {
+  const byWeek = new Map(rows.map((row) => [row.key, row]));
+  const filled: AttendanceRow[] = [];
+  const last = weekCommencing(to);
+  for (let monday = date(weekCommencing(from)); Temporal.PlainDate.compare(monday, date(last)) <= 0; monday = monday.add({ days: 7 })) {
+    const key = monday.toString();
+    filled.push(byWeek.get(key) ?? { key, label: weekLabel(key), attendances: 0, uniquePatients: 0 });
+  }
+  return filled;
+}
+
 export const ATTENDANCE_GROUPS = ['week', 'provider', 'category', 'activity'] as const;
 export type AttendanceGroup = (typeof ATTENDANCE_GROUPS)[number];
 

@@ -77,10 +77,28 @@ export const ProgrammeReport = z
     from: z.string(),
     to: z.string(),
     scope: z.enum(['programme', 'caseload']),
+    cohorts: z
+      .object({ referrals: z.string(), prescriptions: z.string(), followUpsInPeriod: z.string() })
+      .openapi({
+        description:
+          'What each part counts, in words: referrals; prescriptions (the cohort, which prescriptions, sessions, followUps, wellbeing and byCategory count); followUpsInPeriod.',
+      }),
     referrals: z.object({ total: Count, bySource: z.object(Object.fromEntries(REFERRAL_SOURCES.map((s) => [s, Count]))) }),
     prescriptions: z.object({ started: Count, ...Object.fromEntries(PRESCRIPTION_STATUSES.map((s) => [s, Count])) }),
     sessions: SessionStats,
-    followUps: z.object({ completed: Count, onTime: Count, overdue: Count, due: Count, scheduled: Count, held: Count, cancelled: Count }),
+    followUps: z
+      .object({ completed: Count, onTime: Count, overdue: Count, due: Count, scheduled: Count, held: Count, cancelled: Count })
+      .openapi({ description: 'The cohort’s follow-ups only (prescriptions started in the period), by their status now.' }),
+    followUpsInPeriod: z
+      .object({
+        completed: Count.openapi({ description: 'Completed on a London day in the period, whenever the prescription started.' }),
+        completedOnTime: Count.openapi({ description: 'Of those, completed within 14 days of falling due.' }),
+        fellDue: Count.openapi({ description: 'Fell due on a London day in the period (and by now), since completed or still due.' }),
+        fellDueCompleted: Count.openapi({ description: 'Of those, completed by now.' }),
+        dueNow: Count.openapi({ description: 'Due now, whatever the period: what the inbox holds.' }),
+        overdueNow: Count.openapi({ description: 'Due now and more than 14 days past due.' }),
+      })
+      .openapi({ description: 'Every follow-up in scope, counted by its own dates rather than by the cohort.' }),
     wellbeing: Wellbeing,
     byCategory: z.array(z.object({ category: z.enum(CATEGORIES), prescriptions: Count, sessions: SessionStats, wellbeing: Wellbeing })),
   })

@@ -8,7 +8,7 @@ import { inParallel } from '#shared/platform/parallel';
 import type { ProviderRecord } from '#shared/registry/rules';
 import type { RegistryStore } from '#shared/registry/store';
 import type { PseudonymKeySource } from './pseudonym';
-import { AttendanceTally, rangeIssues, type AttendanceGroup } from './rules';
+import { AttendanceTally, rangeIssues, withEmptyWeeks, type AttendanceGroup } from './rules';
 import type { CohortMember, ReportStore } from './store';
 
 /** How many providers' attendance days are read at once. */
@@ -39,11 +39,13 @@ export class ReportService {
     await inParallel(providers, PROVIDER_READS_IN_FLIGHT, async (provider) => {
       for await (const page of reports.attendanceDays(provider.providerId, from, to)) for (const day of page) tally.add(day);
     });
+    // Weeks with no attendance are zero rows, not gaps (a chart of weeks shows them as zero).
+    const rows = groupBy === 'week' ? withEmptyWeeks(tally.rows(), from, to) : tally.rows();
     const scope = principal.role === 'provider' ? ('provider' as const) : include ? ('caseload' as const) : ('programme' as const);
-    return { kind: 'report', range: { from, to }, report: { from, to, groupBy, scope, total: tally.totals(), rows: tally.rows() } } as const;
+    return { kind: 'report', range: { from, to }, report: { from, to, groupBy, scope, total: tally.totals(), rows } } as const;
   }
 
-  /** The programme's numbers for prescriptions started in the range (a navigator's caseload only, for them). */
+  /** The programme's numbers: prescriptions started in the range, and follow-ups by their own dates (a navigator's caseload only, for them). */
   async programme(principal: Principal, query: Range) {
     const { from, to } = query;
     const issues = rangeIssues(from, to);
@@ -51,7 +53,11 @@ export class ReportService {
     const include = await this.scopeOf(principal);
     const everyone = () => true;
     const { reports, clock } = this.deps;
-    const [referrals, cohort] = await Promise.all([reports.referrals(from, to), collect(reports.cohort(from, to, include ?? everyone))]);
+    const [referrals, cohort, followUps] = await Promise.all([
+      reports.referrals(from, to),
+      collect(reports.cohort(from, to, include ?? everyone)),
+      reports.followUpsForPeriod({ navigator: principal.role === 'navigator' ? principal.sub : undefined, include: include ?? everyone }),
+    ]);
     // Loaded on first use: the statistics library stays out of the cold start of every other route.
     const { programmeReport } = await import('./programme');
     const report = programmeReport({
@@ -60,6 +66,7 @@ export class ReportService {
       now: clock.now(),
       referrals: referrals.filter((r) => (include ?? everyone)(r.patientId)),
       prescriptions: cohort,
+      followUps,
     });
     const scope = include ? ('caseload' as const) : ('programme' as const);
     return { kind: 'report', range: { from, to }, cohortSize: cohort.length, report: { ...report, scope } } as const;

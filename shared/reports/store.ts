@@ -6,7 +6,10 @@ import type { PatientStore } from '#shared/patients/store';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { AttendanceDay, ScanStore } from '#shared/scans/store';
-import type { CohortPrescription, ReferralSource, WellbeingScores } from './programme';
+import type { CohortPrescription, PeriodFollowUp, ReferralSource, WellbeingScores } from './programme';
+
+/** How many follow-ups one page of a follow-up list read asks for. */
+const FOLLOW_UP_PAGE = 250;
 
 /** What a cohort row carries beyond the report's numbers: enough for the outcomes export. */
 export interface CohortMember extends CohortPrescription {
@@ -50,6 +53,30 @@ export class ReportStore {
   /** Date of birth and postcode of each patient, for a pseudonymised export: nothing else. */
   demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode'>>> {
     return this.owners.patients.demographics(patientIds);
+  }
+
+  /**
+   * The follow-ups the programme report counts by their own dates: every one due now and every
+   * completed one, read from the follow-ups' status lists (GSI2 `FOLLOWUPS#<status>`, or a
+   * navigator's GSI1 lists), earliest due first, all pages — Queries, never a Scan. The completed
+   * list is read whole: a follow-up can be completed any time after it fell due (or up to a whole
+   * prescription early), so no due-time bound would be safe; the cost grows with completed
+   * follow-ups (≈ 0.5 RRU per 4 KB, about 8 per RRU). `include` narrows it (a navigator's caseload).
+   */
+  async followUpsForPeriod(scope: { navigator?: string | undefined; include: (patientId: string) => boolean }): Promise<PeriodFollowUp[]> {
+    const found: PeriodFollowUp[] = [];
+    for (const status of ['due', 'completed'] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.owners.followUps.list({ navigator: scope.navigator, status }, { limit: FOLLOW_UP_PAGE, cursor });
+        for (const f of page.items) {
+          if (!scope.include(f.patientId)) continue;
+          found.push({ status: f.status, dueAt: f.dueAt, ...(f.completedAt ? { completedAt: f.completedAt } : {}) });
+        }
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+    }
+    return found;
   }
 
   /**

@@ -3691,7 +3691,7 @@ export interface paths {
         };
         /**
          * Referrals, prescriptions, sessions, follow-ups and paired wellbeing change
-         * @description Referrals received from..to; the cohort is the prescriptions started from..to. Wellbeing change is on paired data only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only.
+         * @description Referrals received from..to; the cohort is the prescriptions started from..to (status, sessions, followUps, wellbeing, byCategory). followUpsInPeriod counts every follow-up by its own dates: completed from..to, fell due from..to, and due or overdue now. `cohorts` says in words what each part counts. Wellbeing change is on paired data only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only.
          *
          *     Roles: navigator, manager, admin.
          */
@@ -5835,6 +5835,12 @@ export interface components {
             to: string;
             /** @enum {string} */
             scope: "programme" | "caseload";
+            /** @description What each part counts, in words: referrals; prescriptions (the cohort, which prescriptions, sessions, followUps, wellbeing and byCategory count); followUpsInPeriod. */
+            cohorts: {
+                referrals: string;
+                prescriptions: string;
+                followUpsInPeriod: string;
+            };
             referrals: {
                 total: number;
                 bySource: {
@@ -5854,6 +5860,7 @@ export interface components {
                 completed: number;
             };
             sessions: components["schemas"]["SessionStats"];
+            /** @description The cohort’s follow-ups only (prescriptions started in the period), by their status now. */
             followUps: {
                 completed: number;
                 onTime: number;
@@ -5862,6 +5869,21 @@ export interface components {
                 scheduled: number;
                 held: number;
                 cancelled: number;
+            };
+            /** @description Every follow-up in scope, counted by its own dates rather than by the cohort. */
+            followUpsInPeriod: {
+                /** @description Completed on a London day in the period, whenever the prescription started. */
+                completed: number;
+                /** @description Of those, completed within 14 days of falling due. */
+                completedOnTime: number;
+                /** @description Fell due on a London day in the period (and by now), since completed or still due. */
+                fellDue: number;
+                /** @description Of those, completed by now. */
+                fellDueCompleted: number;
+                /** @description Due now, whatever the period: what the inbox holds. */
+                dueNow: number;
+                /** @description Due now and more than 14 days past due. */
+                overdueNow: number;
             };
             wellbeing: components["schemas"]["WellbeingChange"];
             byCategory: {

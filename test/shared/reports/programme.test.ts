@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  COHORTS,
+  followUpsInPeriod,
   type CohortPrescription,
   type ProgrammeData,
   type WellbeingScores,
@@ -61,10 +63,12 @@ describe('programmeReport — empty data', () => {
     expect(report).toEqual({
       from: '2027-01-01',
       to: '2027-03-31',
+      cohorts: COHORTS,
       referrals: { total: 0, bySource: { gp: 0, nurse: 0, pharmacist: 0, social_care: 0, self: 0, other: 0 } },
       prescriptions: { started: 0, active: 0, paused: 0, withdrawn: 0, completed: 0 },
       sessions: EMPTY_SESSIONS,
       followUps: { completed: 0, onTime: 0, overdue: 0, due: 0, scheduled: 0, held: 0, cancelled: 0 },
+      followUpsInPeriod: { completed: 0, completedOnTime: 0, fellDue: 0, fellDueCompleted: 0, dueNow: 0, overdueNow: 0 },
       wellbeing: EMPTY_WELLBEING,
       byCategory: ['social', 'volunteering', 'physical', 'wellbeing', 'advice'].map((category) => ({
         category,
@@ -416,5 +420,36 @@ describe('programmeReport — by category', () => {
     expect(advice?.wellbeing).toEqual(EMPTY_WELLBEING);
     // overall: the same two pairs (only A and B are paired)
     expect(report.wellbeing.satisfied.ci95).toEqual({ low: -9.71, high: 15.71 });
+  });
+});
+
+describe('followUpsInPeriod — by the follow-ups’ own dates, not the cohort', () => {
+  // Period 1..31 Mar 2027 (London; BST from 28 Mar), now 10 Apr 2027 12:00Z.
+  const now = new Date('2027-04-10T12:00:00.000Z');
+  const followUps = [
+    // A: due 1 Feb, completed 2 Mar (29 days late): completed in the period, not on time; fell due before it.
+    { status: 'completed' as const, dueAt: '2027-02-01T09:00:00.000Z', completedAt: '2027-03-02T10:00:00.000Z' },
+    // B: due 10 Mar, completed 12 Mar: completed on time; fell due in the period and completed.
+    { status: 'completed' as const, dueAt: '2027-03-10T09:00:00.000Z', completedAt: '2027-03-12T10:00:00.000Z' },
+    // C: due 15 Mar, still due: fell due in the period; due now; 26 days past → overdue.
+    { status: 'due' as const, dueAt: '2027-03-15T09:00:00.000Z' },
+    // D: due 5 Apr, still due: after the period; due now; 5 days → not overdue.
+    { status: 'due' as const, dueAt: '2027-04-05T08:00:00.000Z' },
+    // E: completed 31 Mar 23:30 UTC = 1 Apr 00:30 BST: a London day after the period, not counted.
+    { status: 'completed' as const, dueAt: '2027-03-31T08:00:00.000Z', completedAt: '2027-03-31T23:30:00.000Z' },
+  ];
+  it('counts completed by completion day, fell due by due day, due and overdue now', () => {
+    // completed: A, B = 2 (on time: B = 1); fell due: B, C, E = 3 (completed since: B, E = 2); due now C, D = 2; overdue C = 1.
+    expect(followUpsInPeriod(followUps, '2027-03-01', '2027-03-31', now)).toEqual({
+      completed: 2,
+      completedOnTime: 1,
+      fellDue: 3,
+      fellDueCompleted: 2,
+      dueNow: 2,
+      overdueNow: 1,
+    });
+  });
+  it('reaches the report unchanged, beside the cohort figures', () => {
+    expect(programmeReport(data({ from: '2027-03-01', to: '2027-03-31', now, followUps })).followUpsInPeriod.completed).toBe(2);
   });
 });

@@ -77,11 +77,15 @@ describe('GET /v1/reports/attendance', () => {
     const res = await t.call('GET', `/v1/reports/attendance?${range}&groupBy=week`, { as: 'manager' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ scope: 'programme', groupBy: 'week', total: { attendances: 6, uniquePatients: 3 } });
-    expect(res.body.rows.map((r: { key: string }) => r.key)).toEqual(['2026-03-02', '2026-03-09']);
-    expect(rowsOf(res)).toEqual([
+    // Every week from w/c 23 Feb (Sun 1 Mar's) to w/c 29 Jun: those without attendance are zero rows.
+    expect(res.body.rows).toHaveLength(19);
+    expect(rowsOf(res).slice(0, 4)).toEqual([
+      ['w/c 23 Feb 2026', 0, 0],
       ['w/c 2 Mar 2026', 4, 3],
       ['w/c 9 Mar 2026', 2, 2],
+      ['w/c 16 Mar 2026', 0, 0],
     ]);
+    expect(res.body.rows.at(-1)).toMatchObject({ key: '2026-06-29', attendances: 0 });
   });
 
   it('by provider, category and activity', async () => {

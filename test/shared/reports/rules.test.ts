@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  withEmptyWeeks,
   AttendanceTally,
   type AttendanceDay,
   type AttendanceGroup,
@@ -487,5 +488,22 @@ describe('AttendanceTally', () => {
         groupBy,
       ).toBe(5);
     }
+  });
+});
+
+describe('withEmptyWeeks', () => {
+  it('fills weeks with no attendance as zero rows, from the week of from to the week of to', () => {
+    // Sun 1 Mar 2026 is in w/c 23 Feb; Wed 25 Mar in w/c 23 Mar.
+    const rows = withEmptyWeeks([{ key: '2026-03-09', label: 'w/c 9 Mar 2026', attendances: 3, uniquePatients: 2 }], '2026-03-01', '2026-03-25');
+    expect(rows.map((r) => [r.key, r.label, r.attendances, r.uniquePatients])).toEqual([
+      ['2026-02-23', 'w/c 23 Feb 2026', 0, 0],
+      ['2026-03-02', 'w/c 2 Mar 2026', 0, 0],
+      ['2026-03-09', 'w/c 9 Mar 2026', 3, 2],
+      ['2026-03-16', 'w/c 16 Mar 2026', 0, 0],
+      ['2026-03-23', 'w/c 23 Mar 2026', 0, 0],
+    ]);
+  });
+  it('a one-day range is one week', () => {
+    expect(withEmptyWeeks([], '2026-03-04', '2026-03-04').map((r) => r.key)).toEqual(['2026-03-02']);
   });
 });

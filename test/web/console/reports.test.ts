@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directionOf, prescriptionsByStatus, referralsBySource, reportQuery, validateReportQuery, wellbeingRows } from '../../../web/console/lib/reports';
+import { directionOf, followUpsInPeriodCounts, prescriptionsByStatus, referralsBySource, reportQuery, validateReportQuery, wellbeingRows } from '../../../web/console/lib/reports';
 import type { MeasureChange, ProgrammeReport } from '../../../web/console/lib/types';
 
 const change = (meanChange: number | null, n = 3): MeasureChange => ({
@@ -71,5 +71,21 @@ describe('programme report tables', () => {
       ['swemwbsMetric', 'improved'],
     ]);
     expect(rows[3]?.label).toMatch(/lower is better/);
+  });
+});
+
+describe('follow-ups in the period', () => {
+  it('labels each count by the follow-ups’ own dates', () => {
+    const report = {
+      followUpsInPeriod: { completed: 1, completedOnTime: 1, fellDue: 3, fellDueCompleted: 1, dueNow: 2, overdueNow: 0 },
+    } as ProgrammeReport;
+    expect(followUpsInPeriodCounts(report)).toEqual([
+      { label: 'Completed in the period', count: 1 },
+      { label: 'Completed in the period, on time', count: 1 },
+      { label: 'Fell due in the period', count: 3 },
+      { label: 'Fell due in the period, completed since', count: 1 },
+      { label: 'Due now', count: 2 },
+      { label: 'Overdue now (more than 14 days)', count: 0 },
+    ]);
   });
 });

@@ -82,6 +82,19 @@ export function followUpCounts(report: ProgrammeReport): CountRow[] {
   ];
 }
 
+/** Follow-ups by their own dates in the period, whichever prescriptions they belong to. */
+export function followUpsInPeriodCounts(report: ProgrammeReport): CountRow[] {
+  const f = report.followUpsInPeriod;
+  return [
+    { label: 'Completed in the period', count: f.completed },
+    { label: 'Completed in the period, on time', count: f.completedOnTime },
+    { label: 'Fell due in the period', count: f.fellDue },
+    { label: 'Fell due in the period, completed since', count: f.fellDueCompleted },
+    { label: 'Due now', count: f.dueNow },
+    { label: 'Overdue now (more than 14 days)', count: f.overdueNow },
+  ];
+}
+
 export type Direction = 'improved' | 'worsened' | 'no change' | 'not enough data';
 
 export interface WellbeingRow {

@@ -1,13 +1,17 @@
+import { useState } from 'preact/hooks';
 import { ageOn, formatDate, formatInstantDate } from '../lib/dates';
 import { personName } from '../lib/format';
 import { href } from '../lib/routes';
-import { ErrorNotice, Loading, SummaryList } from '../ui/components';
+import { PREFERRED_CONTACTS } from '../lib/patient-edit';
+import { Button, ErrorNotice, Loading, Success, SummaryList } from '../ui/components';
+import { EditDetailsForm } from './patient-details-form';
 import { must, useLoad, useServices, useTitle } from '../ui/services';
 import { AssessmentsSection } from './patient-assessments';
 import { CardSection } from './patient-card';
 import { PrescriptionSection } from './patient-prescription';
+import { EpisodesSection, TimelineSection } from './patient-record';
 
-/** One person: details, assessments and wellbeing chart, prescription, and card. */
+/** One person: details (and editing them), referrals, prescription, card, assessments and wellbeing chart, and the timeline. */
 export function PatientPage({ patientId }: { patientId: string }) {
   const { api, today, session } = useServices();
   const patient = useLoad(
@@ -17,6 +21,14 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const name = patient.state === 'ready' ? personName(patient.data) : 'Patient';
   useTitle(name);
   const canChange = session.role === 'navigator' || session.role === 'admin';
+  // Bumped by every change, so the referrals and the timeline read again.
+  const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [detailsSaved, setDetailsSaved] = useState<string>();
+  const changed = async () => {
+    setVersion((v) => v + 1);
+    await patient.reload();
+  };
 
   return (
     <>
@@ -36,24 +48,59 @@ export function PatientPage({ patientId }: { patientId: string }) {
             <h2 class="heading-l" id="details-heading">
               Details
             </h2>
-            <SummaryList
-              rows={[
-                {
-                  key: 'Date of birth',
-                  value: `${formatDate(patient.data.dateOfBirth)} (${ageOn(patient.data.dateOfBirth, today()) ?? '?'} years old)`,
-                },
-                { key: 'NHS number', value: patient.data.nhsNumber ? formatNhsNumber(patient.data.nhsNumber) : 'Not given' },
-                { key: 'Postcode', value: patient.data.postcode ?? 'Not given' },
-                { key: 'Phone', value: patient.data.phone ?? 'Not given' },
-                { key: 'Email', value: patient.data.email ?? 'Not given' },
-                { key: 'GP practice', value: patient.data.gpPractice ?? 'Not given' },
-                { key: 'Referred', value: formatInstantDate(patient.data.createdAt) },
-              ]}
-            />
+            {detailsSaved && <Success>{detailsSaved}</Success>}
+            {editing ? (
+              <EditDetailsForm
+                patient={patient.data}
+                onCancel={() => setEditing(false)}
+                onSaved={async (message) => {
+                  setDetailsSaved(undefined);
+                  await changed();
+                  setEditing(false);
+                  setDetailsSaved(message);
+                }}
+              />
+            ) : (
+              <>
+                <SummaryList
+                  rows={[
+                    {
+                      key: 'Date of birth',
+                      value: `${formatDate(patient.data.dateOfBirth)} (${ageOn(patient.data.dateOfBirth, today()) ?? '?'} years old)`,
+                    },
+                    { key: 'NHS number', value: patient.data.nhsNumber ? formatNhsNumber(patient.data.nhsNumber) : 'Not given' },
+                    { key: 'Postcode', value: patient.data.postcode ?? 'Not given' },
+                    { key: 'Phone', value: patient.data.phone ?? 'Not given' },
+                    { key: 'Email', value: patient.data.email ?? 'Not given' },
+                    { key: 'GP practice', value: patient.data.gpPractice ?? 'Not given' },
+                    {
+                      key: 'Preferred contact',
+                      value: PREFERRED_CONTACTS.find((c) => c.value === patient.data.preferredContact)?.label ?? 'Not given',
+                    },
+                    { key: 'Referred', value: formatInstantDate(patient.data.createdAt) },
+                  ]}
+                />
+                {canChange && (
+                  <div class="button-group">
+                    <Button
+                      variant="secondary"
+                      onClick={() => {
+                        setDetailsSaved(undefined);
+                        setEditing(true);
+                      }}
+                    >
+                      Edit details
+                    </Button>
+                  </div>
+                )}
+              </>
+            )}
           </section>
-          <PrescriptionSection patient={patient.data} canChange={canChange} onChanged={patient.reload} />
-          <CardSection patient={patient.data} canChange={canChange} onChanged={patient.reload} />
-          <AssessmentsSection patient={patient.data} canChange={canChange} onChanged={patient.reload} />
+          <EpisodesSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
+          <PrescriptionSection patient={patient.data} canChange={canChange} onChanged={changed} />
+          <CardSection patient={patient.data} canChange={canChange} onChanged={changed} />
+          <AssessmentsSection patient={patient.data} canChange={canChange} onChanged={changed} />
+          <TimelineSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
         </>
       )}
     </>

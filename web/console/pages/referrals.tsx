@@ -3,7 +3,9 @@ import { formatInstantDate } from '../lib/dates';
 import { REFERRAL_STATUS_LABELS, personName, sourceLabel } from '../lib/format';
 import { href } from '../lib/routes';
 import type { Referral } from '../lib/types';
-import { Button, ErrorNotice, Loading, SelectField, Tag } from '../ui/components';
+import { Button, ErrorNotice, Loading, SelectField, Success, Tag, VisuallyHidden } from '../ui/components';
+import { daysWaiting, formatDaysWaiting, triageOrder } from '../lib/lifecycle';
+import { ReferralActionPanel, type ReferralAction } from '../ui/referral-actions';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 
 const STATUSES = Object.entries(REFERRAL_STATUS_LABELS).map(([value, label]) => ({ value, label }));
@@ -12,7 +14,19 @@ const STATUS_TONE = { received: 'blue', accepted: 'yellow', prescribed: 'green',
 
 export function Referrals({ status }: { status?: string }) {
   useTitle('Referrals');
-  const { api } = useServices();
+  const { api, session, today } = useServices();
+  const canChange = session.role === 'navigator' || session.role === 'admin';
+  const [chosen, setChosen] = useState<{ referral: Referral & { patient?: { givenName: string; familyName: string } }; action: ReferralAction }>();
+  const [saved, setSaved] = useState<string>();
+  const triage = useLoad(
+    async () =>
+      triageOrder(
+        await listAll(async (cursor) =>
+          must(await api.GET('/v1/referrals', { params: { query: { limit: 100, status: 'received', ...(cursor ? { cursor } : {}) } } })),
+        ),
+      ),
+    [],
+  );
   const filter = isStatus(status) ? status : undefined;
   const [choice, setChoice] = useState<string>(filter ?? '');
   useEffect(() => setChoice(filter ?? ''), [filter]);
@@ -31,6 +45,78 @@ export function Referrals({ status }: { status?: string }) {
   return (
     <>
       <h1 class="heading-xl">Referrals</h1>
+      {saved && <Success>{saved}</Success>}
+      <section aria-labelledby="triage-heading">
+        <h2 class="heading-l" id="triage-heading">
+          New referrals
+        </h2>
+        {triage.state === 'loading' && <Loading what="Loading new referrals" />}
+        {triage.state === 'error' && <ErrorNotice>{triage.error}</ErrorNotice>}
+        {triage.state === 'ready' &&
+          (triage.data.length === 0 ? (
+            <p class="body">No new referrals are waiting.</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="table">
+                <caption class="table__caption">Waiting for first contact, longest waiting first: {triage.data.length}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Received</th>
+                    <th scope="col">Waiting</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Reasons</th>
+                    {canChange && <th scope="col">Actions</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {triage.data.map((referral) => {
+                    const name = personName(referral.patient, 'Patient');
+                    return (
+                      <tr key={referral.referralId}>
+                        <th scope="row">
+                          <a href={href.patient(referral.patientId)}>{name}</a>
+                        </th>
+                        <td>{formatInstantDate(referral.createdAt, 'short')}</td>
+                        <td>{formatDaysWaiting(daysWaiting(referral.createdAt, today()))}</td>
+                        <td>{sourceLabel(referral.source)}</td>
+                        <td>{referral.reasons.join(', ')}</td>
+                        {canChange && (
+                          <td>
+                            <div class="button-group">
+                              <Button variant="secondary" onClick={() => setChosen({ referral, action: 'accept' })}>
+                                Accept<VisuallyHidden> referral of {name}</VisuallyHidden>
+                              </Button>
+                              <Button variant="warning" onClick={() => setChosen({ referral, action: 'decline' })}>
+                                Decline<VisuallyHidden> referral of {name}</VisuallyHidden>
+                              </Button>
+                            </div>
+                          </td>
+                        )}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        {chosen && (
+          <ReferralActionPanel
+            key={`${chosen.referral.referralId}-${chosen.action}`}
+            referral={chosen.referral}
+            name={personName(chosen.referral.patient, 'Patient')}
+            action={chosen.action}
+            onCancel={() => setChosen(undefined)}
+            onDone={async (message) => {
+              setChosen(undefined);
+              setSaved(undefined);
+              await Promise.all([triage.reload(), referrals.reload()]);
+              setSaved(message);
+            }}
+          />
+        )}
+      </section>
+      <h2 class="heading-l">All referrals</h2>
       <form
         class="filter"
         onSubmit={(event) => {

@@ -7,6 +7,7 @@ import { hasProblems, noProblems, type FormProblems } from '../lib/issues';
 import {
   GROUP_BY,
   followUpCounts,
+  followUpsInPeriodCounts,
   groupByLabel,
   prescriptionsByStatus,
   referralsBySource,
@@ -103,7 +104,7 @@ function AttendanceView({ report }: { report: AttendanceReport }) {
         {report.total.attendances} attendances by {report.total.uniquePatients} {report.total.uniquePatients === 1 ? 'person' : 'people'}
         {report.scope === 'caseload' ? ' in your caseload' : ''}.
       </p>
-      {report.rows.length === 0 ? (
+      {report.total.attendances === 0 ? (
         <p class="body">No attendances in this period.</p>
       ) : (
         <>
@@ -182,7 +183,7 @@ function ProgrammeView({ report }: { report: ProgrammeReport }) {
       <CountTable caption="Referrals received in the period, by source" heading="Source" rows={referralsBySource(report)} total={report.referrals.total} />
 
       <h3 class="heading-m">Prescriptions by status</h3>
-      <p class="body-s">Prescriptions started in the period, and where they are now.</p>
+      <p class="body-s">Of prescriptions started in this period: where they are now.</p>
       <CountTable caption="Prescriptions by status" heading="Status" rows={prescriptionsByStatus(report)} />
 
       <h3 class="heading-m">Sessions attended</h3>
@@ -222,12 +223,19 @@ function ProgrammeView({ report }: { report: ProgrammeReport }) {
         </tbody>
       </table>
 
-      <h3 class="heading-m">Follow-ups</h3>
-      <CountTable caption="Follow-up assessments" heading="Follow-ups" rows={followUpCounts(report)} />
+      <h3 class="heading-m">Follow-ups in this period</h3>
+      <p class="body-s">{report.cohorts.followUpsInPeriod}</p>
+      <CountTable caption="Follow-ups by their own dates in the period" heading="Follow-ups" rows={followUpsInPeriodCounts(report)} />
+
+      <h3 class="heading-m">Of prescriptions started in this period</h3>
+      <p class="body-s">{report.cohorts.prescriptions}</p>
+
+      <h3 class="heading-m">Their follow-ups</h3>
+      <CountTable caption="Follow-ups of prescriptions started in the period" heading="Follow-ups" rows={followUpCounts(report)} />
 
       <h3 class="heading-m">Wellbeing change</h3>
       <p class="body">
-        Change from baseline to follow-up, on paired assessments only ({report.wellbeing.pairs} {report.wellbeing.pairs === 1 ? 'person' : 'people'} with
+        Of prescriptions started in this period: change from baseline to follow-up, on paired assessments only ({report.wellbeing.pairs} {report.wellbeing.pairs === 1 ? 'person' : 'people'} with
         both). n is the number of pairs for each measure. For anxiety, a fall is an improvement. The 95% confidence interval needs at least 2 pairs.
       </p>
       <div class="table-wrap">

@@ -1,0 +1,94 @@
+import { isCalendarDate } from './dates';
+import type { FieldMap, FormProblems } from './issues';
+import type { components } from '../../shared/openapi';
+
+/** "Edit details" of a patient's record: `PATCH /v1/patients/{id}` with only what changed. */
+type Schemas = components['schemas'];
+export type ChangePatient = Schemas['ChangePatient'];
+type Patient = Schemas['Patient'];
+export type PreferredContact = NonNullable<Patient['preferredContact']>;
+
+export const PREFERRED_CONTACTS: readonly { value: PreferredContact; label: string }[] = [
+  { value: 'phone', label: 'Phone' },
+  { value: 'text', label: 'Text message' },
+  { value: 'email', label: 'Email' },
+  { value: 'letter', label: 'Letter' },
+];
+
+export interface DetailsForm {
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  nhsNumber: string;
+  postcode: string;
+  phone: string;
+  email: string;
+  gpPractice: string;
+  preferredContact: string;
+}
+
+const OPTIONAL = ['nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'preferredContact'] as const;
+
+/** The form filled from the record. */
+export function detailsForm(patient: Patient): DetailsForm {
+  return {
+    givenName: patient.givenName,
+    familyName: patient.familyName,
+    dateOfBirth: patient.dateOfBirth,
+    nhsNumber: patient.nhsNumber ?? '',
+    postcode: patient.postcode ?? '',
+    phone: patient.phone ?? '',
+    email: patient.email ?? '',
+    gpPractice: patient.gpPractice ?? '',
+    preferredContact: patient.preferredContact ?? '',
+  };
+}
+
+export const DETAILS_FIELDS: FieldMap = {
+  givenName: { id: 'editGivenName', label: 'Given name' },
+  familyName: { id: 'editFamilyName', label: 'Family name' },
+  dateOfBirth: { id: 'editDateOfBirth', label: 'Date of birth' },
+  nhsNumber: { id: 'editNhsNumber', label: 'NHS number' },
+  postcode: { id: 'editPostcode', label: 'Postcode' },
+  phone: { id: 'editPhone', label: 'Phone' },
+  email: { id: 'editEmail', label: 'Email' },
+  gpPractice: { id: 'editGpPractice', label: 'GP practice' },
+  preferredContact: { id: 'editPreferredContact', label: 'Preferred contact' },
+};
+export const DETAILS_FIELD_ORDER = Object.values(DETAILS_FIELDS).map((field) => field.id);
+
+/** The console's own checks (the API checks everything again). */
+export function validateDetails(form: DetailsForm, today: string): FormProblems {
+  const fields: Record<string, string> = {};
+  if (!form.givenName.trim()) fields.editGivenName = 'Enter the given name';
+  if (!form.familyName.trim()) fields.editFamilyName = 'Enter the family name';
+  if (!form.dateOfBirth) fields.editDateOfBirth = 'Enter the date of birth';
+  else if (!isCalendarDate(form.dateOfBirth)) fields.editDateOfBirth = 'Date of birth must be a real date';
+  else if (form.dateOfBirth > today) fields.editDateOfBirth = 'Date of birth must be in the past';
+  if (form.nhsNumber.trim() && !/^[\d\s]+$/.test(form.nhsNumber.trim())) fields.editNhsNumber = 'NHS number must be 10 digits, like 943 476 5919';
+  if (form.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
+    fields.editEmail = 'Enter an email address in the correct format, like name@example.com';
+  }
+  if ((form.preferredContact === 'phone' || form.preferredContact === 'text') && !form.phone.trim()) {
+    fields.editPreferredContact = 'Enter a phone number to be contacted by phone or text';
+  }
+  if (form.preferredContact === 'email' && !form.email.trim()) fields.editPreferredContact = 'Enter an email address to be contacted by email';
+  return { fields, general: [] };
+}
+
+/** Only what changed: required fields trimmed, an emptied optional one as null (removes it). */
+export function toChangePatient(form: DetailsForm, patient: Patient): ChangePatient {
+  const change: ChangePatient = {};
+  const was = detailsForm(patient);
+  for (const key of ['givenName', 'familyName', 'dateOfBirth'] as const) {
+    const value = form[key].trim();
+    if (value !== was[key]) change[key] = value;
+  }
+  for (const key of OPTIONAL) {
+    const value = form[key].trim();
+    if (value === was[key]) continue;
+    if (key === 'preferredContact') change.preferredContact = value ? (value as PreferredContact) : null;
+    else change[key] = value ? value : null;
+  }
+  return change;
+}
