@@ -43,7 +43,9 @@ describe.skipIf(!haveChromium)('an admin’s team and a provider’s enrolled sc
 
   async function signInToConsole(role: 'admin' | 'manager') {
     await consolePage.goto(`${url}/`);
+    // The console shows its first page once it has read the server's clock: wait for it, signed in or not.
     const signOut = consolePage.getByRole('button', { name: 'Sign out' });
+    await signOut.or(consolePage.getByLabel('Role')).first().waitFor(WAIT);
     if (await signOut.isVisible()) await signOut.click();
     await consolePage.getByLabel('Role').selectOption(role);
     await consolePage.getByRole('button', { name: 'Sign in' }).click();
