@@ -1,4 +1,4 @@
-import { isCalendarDate } from './dates';
+import { personProblems } from './referral';
 import type { FieldMap, FormProblems } from './issues';
 import type { components } from '../../shared/openapi';
 
@@ -59,16 +59,10 @@ export const DETAILS_FIELD_ORDER = Object.values(DETAILS_FIELDS).map((field) => 
 
 /** The console's own checks (the API checks everything again). */
 export function validateDetails(form: DetailsForm, today: string): FormProblems {
-  const fields: Record<string, string> = {};
-  if (!form.givenName.trim()) fields.editGivenName = 'Enter the given name';
-  if (!form.familyName.trim()) fields.editFamilyName = 'Enter the family name';
-  if (!form.dateOfBirth) fields.editDateOfBirth = 'Enter the date of birth';
-  else if (!isCalendarDate(form.dateOfBirth)) fields.editDateOfBirth = 'Date of birth must be a real date';
-  else if (form.dateOfBirth > today) fields.editDateOfBirth = 'Date of birth must be in the past';
-  if (form.nhsNumber.trim() && !/^[\d\s]+$/.test(form.nhsNumber.trim())) fields.editNhsNumber = 'NHS number must be 10 digits, like 943 476 5919';
-  if (form.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
-    fields.editEmail = 'Enter an email address in the correct format, like name@example.com';
-  }
+  // The same checks as at referral, placed on this form's own field ids.
+  const fields: Record<string, string> = Object.fromEntries(
+    Object.entries(personProblems(form, today)).map(([name, message]) => [DETAILS_FIELDS[name]!.id, message]),
+  );
   if ((form.preferredContact === 'phone' || form.preferredContact === 'text') && !form.phone.trim()) {
     fields.editPreferredContact = 'Enter a phone number to be contacted by phone or text';
   }

@@ -79,20 +79,28 @@ export const REFERRAL_FIELDS: FieldMap = {
 
 export const REFERRAL_FIELD_ORDER = Object.values(REFERRAL_FIELDS).map((field) => field.id);
 
-/** The console's own checks, before anything is sent (the API checks everything again). */
-export function validateReferral(form: ReferralForm, today: string): FormProblems {
-  const fields: Record<string, string> = {};
-  if (!form.givenName.trim()) fields.givenName = 'Enter the given name';
-  if (!form.familyName.trim()) fields.familyName = 'Enter the family name';
-  if (!form.dateOfBirth) fields.dateOfBirth = 'Enter the date of birth';
-  else if (!isCalendarDate(form.dateOfBirth)) fields.dateOfBirth = 'Date of birth must be a real date';
-  else if (form.dateOfBirth > today) fields.dateOfBirth = 'Date of birth must be in the past';
+/** The person's fields a referral and an edit of the record both check, keyed by field name. */
+export type PersonFields = Pick<ReferralForm, 'givenName' | 'familyName' | 'dateOfBirth' | 'nhsNumber' | 'email'>;
+
+export function personProblems(form: PersonFields, today: string): Partial<Record<keyof PersonFields, string>> {
+  const problems: Partial<Record<keyof PersonFields, string>> = {};
+  if (!form.givenName.trim()) problems.givenName = 'Enter the given name';
+  if (!form.familyName.trim()) problems.familyName = 'Enter the family name';
+  if (!form.dateOfBirth) problems.dateOfBirth = 'Enter the date of birth';
+  else if (!isCalendarDate(form.dateOfBirth)) problems.dateOfBirth = 'Date of birth must be a real date';
+  else if (form.dateOfBirth > today) problems.dateOfBirth = 'Date of birth must be in the past';
   if (form.nhsNumber.trim() && !/^[\d\s]+$/.test(form.nhsNumber.trim())) {
-    fields.nhsNumber = 'NHS number must be 10 digits, like 943 476 5919';
+    problems.nhsNumber = 'NHS number must be 10 digits, like 943 476 5919';
   }
   if (form.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
-    fields.email = 'Enter an email address in the correct format, like name@example.com';
+    problems.email = 'Enter an email address in the correct format, like name@example.com';
   }
+  return problems;
+}
+
+/** The console's own checks, before anything is sent (the API checks everything again). */
+export function validateReferral(form: ReferralForm, today: string): FormProblems {
+  const fields: Record<string, string> = { ...personProblems(form, today) };
   if (!form.source) fields.source = 'Select where the referral came from';
   const reasons = parseReasons(form.reasons);
   if (reasons.length === 0) fields.reasons = 'Enter at least one reason, for example isolation';
