@@ -41,7 +41,7 @@ import { PrescriptionStore } from '#shared/prescriptions/store';
 import { newActivity, newProvider, newVenue, type ActivityRecord, type ProviderRecord, type RuleContext, type VenueRecord } from '#shared/registry/rules';
 import { CATEGORIES, WEEKDAYS, type CategoryName } from '#shared/registry/schema';
 import { ATTENDANCE_COLUMNS } from '#shared/reports/exports';
-import { programmeReport, type CohortPrescription, type ReferralSource, type WellbeingScores } from '#shared/reports/programme';
+import { programmeReport, type CohortPrescription, type ReferralJourney, type ReferralSource, type WellbeingScores } from '#shared/reports/programme';
 import type { PseudonymKey } from '#shared/reports/pseudonym';
 import { ATTENDANCE_GROUPS, AttendanceTally, type AttendanceDay, type AttendanceGroup } from '#shared/reports/rules';
 import type { ScanRecord } from '#shared/scans/store';
@@ -681,7 +681,7 @@ function prescribe(
       followUpId,
     },
   );
-  let followUp = newFollowUp(record, { followUpId, navigator: patient.patient.navigator, now: created.clock.now() });
+  let followUp = newFollowUp(record, { followUpId, navigator: patient.patient.navigator!, now: created.clock.now() });
   if (!patient.card) {
     patient.card = newCardIssue({ cardId, patientId: patient.patient.patientId }, principal, created);
     patient.patient.activeCardId = patient.card.cardId;
@@ -734,7 +734,7 @@ function prescribe(
           const when = new Date(completedAt);
           followUpAssessment = newAssessment(
             { kind: 'follow_up', ...wellbeing(random, improved(random, patient.baseline)) },
-            { patientId: record.patientId, recordedBy: patient.patient.navigator },
+            { patientId: record.patientId, recordedBy: patient.patient.navigator! },
             context(completedAt),
           );
           followUp = complete(followUp, followUpAssessment.assessmentId, when, patient.patient.baselineAssessmentId);
@@ -1046,11 +1046,21 @@ function expectedAnswers(generated: Generated, days: Map<string, DayAggregate>):
   const scoresOf = (assessment: AssessmentRecord | undefined): WellbeingScores | undefined =>
     assessment ? { ons4: assessment.ons4, ...(assessment.swemwbs ? { swemwbsMetric: assessment.swemwbs.metricScore } : {}) } : undefined;
   const cohort: CohortPrescription[] = [];
-  const referrals: { source: ReferralSource }[] = [];
+  const referrals: ReferralJourney[] = [];
   const scansByDay = Array.from({ length: LAST_DAY + 1 }, () => 0);
   for (const { referral, baseline, prescriptions } of generated.patients) {
     const received = londonDate(new Date(referral.createdAt));
-    if (received >= FROM && received <= TO) referrals.push({ source: referral.source });
+    // Status, reason and first contact as stored; the waiting times' later steps are not modelled here (see the check).
+    if (received >= FROM && received <= TO) {
+      const firstContactAt = referral.acceptedAt ?? referral.prescribedAt;
+      referrals.push({
+        source: referral.source,
+        status: referral.status,
+        ...(referral.endReason ? { endReason: referral.endReason } : {}),
+        receivedAt: referral.createdAt,
+        ...(firstContactAt ? { firstContactAt } : {}),
+      });
+    }
     for (const { record, followUp, followUpAssessment, attendances } of prescriptions) {
       for (const attendance of attendances) scansByDay[attendance.day]! += 1;
       if (record.startDate < FROM || record.startDate > TO) continue;
@@ -1280,8 +1290,13 @@ export async function benchReports(): Promise<ReportsBenchResult> {
           if (body.prescriptions.started !== expected.prescriptions) {
             throw new Error(`programme: prescriptions.started ${body.prescriptions.started}, expected ${expected.prescriptions}`);
           }
-          const { scope: _scope, ...report } = body;
-          mustEqual('programme report', report, expected.programme);
+          // Waiting times to the prescription's start and first attendance need the episodes' prescriptions and
+          // first attended days, which this model does not follow: those two are checked by the tests instead.
+          const strip = (r: Record<string, unknown>) => {
+            const { scope: _scope, waitingTimes, ...rest } = r as { scope?: string; waitingTimes?: { toFirstContact: unknown } };
+            return { ...rest, toFirstContact: waitingTimes?.toFirstContact };
+          };
+          mustEqual('programme report', strip(body as Record<string, unknown>), strip(expected.programme as unknown as Record<string, unknown>));
         },
       },
     ];

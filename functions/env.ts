@@ -1,6 +1,6 @@
 import { authVariables, functionEnvironment, pseudonymVariables, tableVariables } from '#shared/platform/config';
 import { schedulerVariables } from '#shared/followups/aws-scheduler';
-import { directoryVariables } from '#shared/people/cognito-directory';
+import { directoryVariables } from '#shared/people/lazy-directory';
 import { digestMailVariables } from '#shared/digest/ses-mailer';
 import { deviceTokenVariables } from '#shared/devices/kms-signer';
 import { scannerAddressVariables } from '#shared/devices/scanner-address';

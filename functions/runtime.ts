@@ -1,5 +1,4 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet } from 'jose';
@@ -20,7 +19,7 @@ import type { FollowUpScheduler } from '#shared/followups/scheduler';
 import { FollowUpDueMarker } from '#shared/followups/reminders';
 import { FollowUpStore } from '#shared/followups/store';
 import { onceKeySource, type PseudonymKeySource } from '#shared/reports/pseudonym';
-import { CognitoPersonDirectory } from '#shared/people/cognito-directory';
+import { LazyPersonDirectory } from '#shared/people/lazy-directory';
 import type { PersonDirectory } from '#shared/people/directory';
 import type { ApiEnvironment, DeviceTokensEnvironment, DigestEnvironment, ExportsEnvironment, TableEnvironment } from './env';
 
@@ -30,19 +29,38 @@ import type { ApiEnvironment, DeviceTokensEnvironment, DigestEnvironment, Export
  * Scheduler, the system clock.
  */
 export function awsApiDependencies(env: ApiEnvironment): AppDependencies {
-  // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout
-  // (throwOnRequestTimeout: without it the SDK's handler only warns and waits on).
-  const cognito = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true } });
   // The API verifies device tokens with the key's public half (read once) and never signs.
   const deviceKey = new KmsDeviceTokenSigner(kmsClient(), env.DEVICE_KEY_ARN);
   const devices = deviceSettings(env);
   return {
     ...appDependencies(env, [cognitoIssuer(env), deviceIssuer(devices, () => deviceKey.publicKeys())]),
     scheduler: new AwsFollowUpScheduler(new SchedulerClient({}), awsSchedulerSettings(env)),
-    directory: new CognitoPersonDirectory(cognito, env.USER_POOL_ID),
+    // Loaded at the first change of a person (decision 88): no other request pays for Cognito's client.
+    directory: new LazyPersonDirectory(async () => {
+      const [{ CognitoIdentityProviderClient }, { CognitoPersonDirectory }] = await Promise.all([
+        import('@aws-sdk/client-cognito-identity-provider'),
+        import('#shared/people/cognito-directory'),
+      ]);
+      // Timeouts, so a stalled Cognito endpoint is a quick 503 rather than the Lambda's own timeout
+      // (throwOnRequestTimeout: without it the SDK's handler only warns and waits on).
+      const cognito = new CognitoIdentityProviderClient({
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+      });
+      return new CognitoPersonDirectory(cognito, env.USER_POOL_ID);
+    }),
     deviceSigner: verifiesOnly(deviceKey, 'the API function'),
     deviceIssuer: devices,
     scannerUrl: ssmScannerAddress(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({ maxAttempts: 3 }), env.SCANNER_URL_PARAMETER),
+    // Registry imports by feed URL: https only, public addresses only, 5 s and 4 MiB (loaded on first use).
+    feedFetcher: {
+      fetch: async (url) => {
+        const { FEED_FETCH_LIMITS, HttpFeedFetcher } = await import('#shared/registry/import-fetch');
+        return new HttpFeedFetcher(FEED_FETCH_LIMITS).fetch(url);
+      },
+    },
+    // The public ORUK feed reads the registry at most once a minute per instance (decision 81).
+    directoryCacheMs: 60_000,
   };
 }
 

@@ -19,9 +19,14 @@ import type { DevIssuer } from './dev-issuer';
 import type { LocalOutbox } from './digest';
 import type { PeopleStore } from '#shared/people/store';
 import { conflict, notFound } from '#shared/platform/errors';
+import { devAccessGuard, type DevAccess } from './dev-access';
 
 const tags = ['Local mode only'];
-const note = 'Local mode only: absent from the Lambda build. Needs no token.';
+const note =
+  'Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), ' +
+  'a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).';
+/** The answer to another machine without the secret, when the server listens beyond loopback. */
+const devForbidden = { 403: commonErrors[403] };
 
 const TokenBody = z
   .object({
@@ -97,6 +102,7 @@ export const devRoutes = {
     responses: {
       200: jsonResponse('A bearer token', z.object({ token: z.string(), expiresAt: z.string() })),
       400: commonErrors[400],
+      ...devForbidden,
       ...notFoundError,
       ...conflictError,
     },
@@ -107,7 +113,7 @@ export const devRoutes = {
     tags,
     summary: 'The local people who can sign in (enabled), for the local sign-in page',
     description: note,
-    responses: { 200: jsonResponse('Up to 100 people', LocalPeopleView) },
+    responses: { 200: jsonResponse('Up to 100 people', LocalPeopleView), ...devForbidden },
   }),
   readClock: defineRoute(publicAccess, {
     method: 'get',
@@ -115,7 +121,7 @@ export const devRoutes = {
     tags,
     summary: 'Read the local clock',
     description: note,
-    responses: { 200: jsonResponse('The local time', ClockView) },
+    responses: { 200: jsonResponse('The local time', ClockView), ...devForbidden },
   }),
   moveClock: defineRoute(publicAccess, {
     method: 'post',
@@ -124,7 +130,7 @@ export const devRoutes = {
     summary: 'Set or advance the local clock',
     description: note,
     request: { body: jsonBody(ClockBody) },
-    responses: { 200: jsonResponse('The local time', ClockView), 400: commonErrors[400] },
+    responses: { 200: jsonResponse('The local time', ClockView), 400: commonErrors[400], ...devForbidden },
   }),
   readOutbox: defineRoute(publicAccess, {
     method: 'get',
@@ -132,12 +138,20 @@ export const devRoutes = {
     tags,
     summary: 'The emails local mode would have sent (the daily follow-up digest), newest first',
     description: note,
-    responses: { 200: jsonResponse('The newest 100 messages', OutboxView) },
+    responses: { 200: jsonResponse('The newest 100 messages', OutboxView), ...devForbidden },
   }),
 };
 
-export function devApp(issuer: DevIssuer, clock: DevClock, outbox: Pick<LocalOutbox, 'list'>, people: Pick<PeopleStore, 'get' | 'list'>) {
+export function devApp(
+  issuer: DevIssuer,
+  clock: DevClock,
+  outbox: Pick<LocalOutbox, 'list'>,
+  people: Pick<PeopleStore, 'get' | 'list'>,
+  /** Given when the server listens beyond loopback: other machines then need the printed secret. */
+  access?: DevAccess,
+) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  if (access) app.use('/v1/dev/*', devAccessGuard(access));
   app.openapi(devRoutes.mintToken, async (c) => {
     const { personId, ...request } = c.req.valid('json');
     if (personId === undefined) return c.json(await issuer.mint({ ...request, role: request.role! }, clock.now()), 200);

@@ -18,6 +18,8 @@ import type { ActivityRecord } from '#shared/registry/rules';
 import { WEEKDAYS } from '#shared/registry/schema';
 import { ScanService } from '#shared/scans/service';
 import { registerLocalPerson } from './person-directory';
+import { PublicReferralService } from '#shared/patients/public-service';
+import { PatientService } from '#shared/patients/service';
 
 type DemoActivity = Omit<CreateActivityInput, 'venueId'>;
 
@@ -129,7 +131,9 @@ export async function seedDemo(services: Services): Promise<'seeded' | 'already-
 
   const activities = await seedRegistry(services);
   await seedTeam(services, activities);
-  await seedCaseload(services, activities);
+  const caseload = await seedCaseload(services, activities);
+  await seedLifecycle(services, caseload);
+  await seedPublicReferrals(services);
   await db.client.send(
     new PutCommand({ TableName: db.tableName, Item: { ...marker, type: 'seed', loadedAt: clock.now().toISOString() } }),
   );
@@ -244,14 +248,22 @@ function demoNhsNumber(index: number): string {
   }
 }
 
-async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<void> {
+/** A demo patient as seeded: their ids and NHS number, by given name (the demo's given names are unique). */
+type SeededCaseload = Map<string, { patientId: string; referralId: string; nhsNumber: string; demo: DemoPatient }>;
+
+async function seedCaseload(services: Services, activities: ActivityRecord[]): Promise<SeededCaseload> {
   const { patients, assessments, prescriptions, cards, followUps, followUpReminders, clock, ids } = services;
+  const seeded: SeededCaseload = new Map();
   const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
   const today = Temporal.PlainDate.from(londonDate(clock.now()));
   const daysAgo = (days: number) => today.subtract({ days }).toString();
   const at = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
 
   for (const [index, demo] of DEMO_PATIENTS.entries()) {
+    // The first meeting was a week before the prescription started (or three days ago); the referral came a week before it.
+    // Those still waiting for first contact were referred today.
+    const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
+    const referredAt = demo.stage.kind === 'referred' ? clock.now() : at(metDaysAgo + 7);
     const made = newReferral(
       {
         patient: {
@@ -261,20 +273,28 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
           nhsNumber: demoNhsNumber(index),
           postcode: ['LU1 3JH', 'LU2 0SD', 'LU3 2RD', 'LU4 9TT'][index % 4]!,
           gpPractice: index % 2 === 0 ? 'Bute House Medical Centre' : 'Lea Vale Medical Group',
+          // Demo ODS codes (the right shape, one letter and five digits; not the real practices' codes).
+          gpPracticeCode: index % 2 === 0 ? 'Y90001' : 'Y90002',
         },
         source: demo.source,
         reasons: demo.reasons,
       },
       navigator,
-      { clock, ids },
+      { clock: fixedClock(referredAt), ids },
     );
     if (!made.ok) throw new Error(`the generated referral is invalid: ${made.issues.map((issue) => issue.path).join(', ')}`);
     const { patient, referral } = made;
+    seeded.set(demo.givenName, { patientId: patient.patientId, referralId: referral.referralId, nhsNumber: patient.nhsNumber!, demo });
+    // Those who finished (but Kwame) agreed at the first meeting to a summary for their GP: their follow-up prepares one.
+    if (demo.stage.kind === 'completed' && demo.givenName !== 'Kwame') {
+      const metAt = at(demo.stage.startedDaysAgo + 7).toISOString();
+      patient.consents = { gpSummary: { given: true, recordedAt: metAt, recordedBy: DEMO_NAVIGATOR } };
+    }
     await patients.createReferral(patient, referral);
-    // The card was handed over at the first meeting, a week before the prescription started.
-    const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
+    // The card was handed over at the first meeting (to those not yet met, when they were referred).
     const cardId = `LUTON-DEMO-${String(index + 1).padStart(2, '0')}`;
-    const issued = await cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, navigator, { clock: fixedClock(at(metDaysAgo)), ids }));
+    const cardAt = demo.stage.kind === 'referred' ? referredAt : at(metDaysAgo);
+    const issued = await cards.issue(newCardIssue({ cardId, patientId: patient.patientId }, navigator, { clock: fixedClock(cardAt), ids }));
     if (issued.kind !== 'written') throw new Error(`demo card ${cardId} was not issued: ${issued.kind}`);
     if (demo.stage.kind === 'referred') continue;
 
@@ -282,7 +302,8 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
     const baseline = newAssessment(
       { kind: 'baseline', ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: demo.wellbeing.swemwbs },
       { patientId: patient.patientId, recordedBy: DEMO_NAVIGATOR },
-      { clock, ids },
+      // Recorded at the first meeting, before the prescription started (so it counts as its baseline).
+      { clock: fixedClock(at(metDaysAgo)), ids },
     );
     const assessed = (await patients.getReferral(patient.patientId, referral.referralId))!;
     // Accepted at the first meeting (the baseline is what records it).
@@ -337,13 +358,104 @@ async function seedCaseload(services: Services, activities: ActivityRecord[]): P
       const done = await services.followUpService.completeWith(
         navigator,
         followUp,
-        { baselineAssessmentId: baseline.assessmentId },
+        { ...patient, baselineAssessmentId: baseline.assessmentId },
         { ons4: { satisfied, worthwhile, happy, anxious }, swemwbs: stage.followUp.swemwbs },
         fixedClock(at(stage.followedUpDaysAgo)),
       );
       if (done.kind !== 'completed') throw new Error(`demo follow-up not completed: ${done.code}`);
     }
   }
+  return seeded;
+}
+
+/** The patients' use cases with the clock set to one moment of the demo's past (so each step is dated when it happened). */
+function patientServiceAt(services: Services, when: Date): PatientService {
+  return new PatientService({
+    patients: services.patients,
+    navigators: services.peopleService,
+    prescriptions: services.prescriptionService,
+    // The seed reads no timelines.
+    history: { entriesFor: async () => [] },
+    gpSummaries: services.gpMessageService,
+    clock: fixedClock(when),
+    ids: services.ids,
+  });
+}
+
+/** A referral that the demo declines: the navigator could not reach her twice, then did, and she said no thank you. */
+export const DEMO_DECLINED = {
+  patient: { givenName: 'Rose', familyName: 'Whitfield', dateOfBirth: '1938-02-11', postcode: 'LU2 9AB', gpPractice: 'Bute House Medical Centre' },
+  source: 'gp' as const,
+  reasons: ['isolation'],
+};
+
+/**
+ * The rest of the referral lifecycle, through the same use cases as the API, each with a clock
+ * set to when it happened: contacts (one a did-not-attend, some unanswered), a declined referral,
+ * referrals closed as completed and as moved away, a re-referred person with a second episode,
+ * and consent decisions. Nobody here lands in `received`: the two waiting for first contact stay
+ * Aisha and Derek (the triage walk-through works them).
+ */
+async function seedLifecycle(services: Services, caseload: SeededCaseload): Promise<void> {
+  const navigator: Principal = { sub: DEMO_NAVIGATOR, role: 'navigator' };
+  const at = (days: number, hours = 0) => new Date(services.clock.now().getTime() - days * 86_400_000 + hours * 3_600_000);
+  const seeded = (givenName: string) => {
+    const found = caseload.get(givenName);
+    if (!found) throw new Error(`no demo patient ${givenName}`);
+    return found;
+  };
+  const contact = async (patientId: string, days: number, kind: 'phone' | 'visit', outcome: 'reached' | 'no_answer' | 'left_message' | 'did_not_attend') => {
+    const done = await patientServiceAt(services, at(days, 1)).recordContact(navigator, patientId, { at: at(days).toISOString(), kind, outcome });
+    if (done.kind !== 'recorded') throw new Error(`demo contact not recorded: ${done.kind}`);
+  };
+  const end = async (referralId: string, days: number, to: 'declined' | 'closed', reason: 'not_interested' | 'moved_away' | 'completed') => {
+    const done = await patientServiceAt(services, at(days)).end(navigator, referralId, to, { reason });
+    if (done.kind !== 'done') throw new Error(`demo referral not ${to}: ${done.kind}`);
+  };
+  const consent = async (givenName: string, purpose: 'evaluation' | 'share_attendance', given: boolean) => {
+    const { patientId, demo } = seeded(givenName);
+    // Asked at the first meeting, a week before the prescription started.
+    const metDaysAgo = 'startedDaysAgo' in demo.stage ? demo.stage.startedDaysAgo + 7 : 3;
+    const done = await patientServiceAt(services, at(metDaysAgo, 1)).setConsent(navigator, patientId, purpose, { given });
+    if (done.kind !== 'done') throw new Error(`demo consent not recorded: ${done.kind}`);
+  };
+
+  // Declined: referred 24 days ago, two tries that did not reach her, then a call that did (accepting it), and she declined.
+  const referred = await patientServiceAt(services, at(24)).refer(navigator, DEMO_DECLINED);
+  if (referred.kind !== 'created') throw new Error(`demo referral not made: ${referred.kind}`);
+  const rose = referred.patient.patientId;
+  await contact(rose, 22, 'phone', 'no_answer');
+  await contact(rose, 20, 'phone', 'left_message');
+  await contact(rose, 17, 'phone', 'reached');
+  await end(referred.referral.referralId, 17, 'declined', 'not_interested');
+
+  // Contacts in the caseload: Grace missed a meeting and was called the next day; Ian did not answer.
+  await contact(seeded('Grace').patientId, 4, 'visit', 'did_not_attend');
+  await contact(seeded('Grace').patientId, 3, 'phone', 'reached');
+  await contact(seeded('Ian').patientId, 6, 'phone', 'no_answer');
+
+  // Closed: Samuel moved away (his prescription was withdrawn the day before); Margaret's support is over.
+  await end(seeded('Samuel').referralId, 19, 'closed', 'moved_away');
+  await end(seeded('Margaret').referralId, 13, 'closed', 'completed');
+
+  // Re-referred: Kwame's first episode closed after his follow-up; his GP referred him again, and the navigator reached him.
+  const kwame = seeded('Kwame');
+  await end(kwame.referralId, 19, 'closed', 'completed');
+  const again = await patientServiceAt(services, at(5)).refer(navigator, {
+    patient: { givenName: kwame.demo.givenName, familyName: kwame.demo.familyName, dateOfBirth: kwame.demo.dateOfBirth, nhsNumber: kwame.nhsNumber },
+    source: 'gp',
+    reasons: ['debt', 'low mood'],
+  });
+  if (again.kind !== 'created' || !again.rereferral) throw new Error(`demo re-referral not made: ${again.kind}`);
+  await contact(kwame.patientId, 3, 'phone', 'reached');
+
+  // Consents beside the GP summaries already recorded: evaluation yes and no, sharing attendance.
+  // (Samuel, who said no to the evaluation, has no attendance, so the exports still hold every scan.)
+  await consent('Margaret', 'evaluation', true);
+  await consent('Helen', 'evaluation', true);
+  await consent('Kwame', 'evaluation', true);
+  await consent('Samuel', 'evaluation', false);
+  await consent('Grace', 'share_attendance', true);
 }
 
 /** The seed's scanners record scans and never read attendance. */
@@ -390,5 +502,37 @@ async function seedScans(
         { scanId: randomUUID(), cardId, venueId: activity.venueId, activityId, scannedAt: scannedAt.toInstant().toString() },
       );
     }
+  }
+}
+
+/**
+ * Two referrals sent with the public form a few days ago, waiting in the unassigned triage queue
+ * for a manager to give to a navigator (the console's Triage page).
+ */
+async function seedPublicReferrals(services: Services): Promise<void> {
+  const forms = [
+    {
+      daysAgo: 5,
+      form: {
+        person: { givenName: 'Grace', familyName: 'Adeyemi', dateOfBirth: '1949-08-23', postcode: 'LU4 0PQ', phone: '07700 900611' },
+        referrer: { role: 'pharmacist' as const, name: 'Sunil Patel', organisation: 'Marsh Road Pharmacy', phone: '01582 000222' },
+        reasons: ['isolation', 'bereavement'],
+        consentToContact: true as const,
+      },
+    },
+    {
+      daysAgo: 2,
+      form: {
+        person: { givenName: 'Callum', familyName: 'Reid', dateOfBirth: '1991-01-30', email: 'callum.reid@example.org' },
+        referrer: { role: 'self' as const },
+        reasons: ['low mood', 'exercise'],
+        consentToContact: true as const,
+      },
+    },
+  ];
+  for (const { daysAgo, form } of forms) {
+    const at = new Date(services.clock.now().getTime() - daysAgo * 86_400_000);
+    const service = new PublicReferralService({ patients: services.patients, navigators: services.peopleService, clock: fixedClock(at), ids: services.ids });
+    await service.receive(form);
   }
 }

@@ -19,6 +19,7 @@ import { NO_RATE_LIMITS } from '#shared/platform/rate-limit';
 import { digestHandler } from '#shared/digest/handlers';
 import { loadLocalPseudonymKey } from './pseudonym-key';
 import { webApp } from './web';
+import { isLoopbackHost, lanAddresses, newDevSecret } from './dev-access';
 import { buildWebApps } from '../web/build';
 
 export interface LocalSettings {
@@ -47,6 +48,11 @@ export interface LocalSystem {
   readonly db: Db;
   readonly dynamoDb: RunningDynamoDb;
   readonly seeded: 'seeded' | 'already-seeded' | 'skipped';
+  /**
+   * Listening beyond loopback: the secret other machines need for the dev routes (new at every
+   * start), and this machine's addresses on the network. Undefined on a loopback address.
+   */
+  readonly network?: { devSecret: string; urls: string[] };
   stop(): Promise<void>;
 }
 
@@ -92,7 +98,16 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
     deps.scheduler.start(followUpReminderHandler(services.followUpDue));
     await services.followUpDue.sweep();
 
-    const app = createLocalApp(deps, clock, issuer, { docsAssetBaseUrl: DOCS_ASSETS, ...(settings.rateLimits === false ? { rateLimiter: NO_RATE_LIMITS } : {}) });
+    // Beyond loopback (HOST=0.0.0.0 for phones) the LAN reaches the server: the dev routes, which
+    // mint admin tokens, then answer other machines only with this start's secret (decision 71).
+    const devSecret = isLoopbackHost(settings.hostname) ? undefined : newDevSecret();
+    const app = createLocalApp(
+      deps,
+      clock,
+      issuer,
+      { docsAssetBaseUrl: DOCS_ASSETS, ...(settings.rateLimits === false ? { rateLimiter: NO_RATE_LIMITS } : {}) },
+      devSecret ? { secret: devSecret } : undefined,
+    );
     // Swagger UI's files from node_modules, so /docs works without internet.
     const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     app.use(
@@ -121,6 +136,16 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
       db,
       dynamoDb,
       seeded,
+      ...(devSecret
+        ? {
+            network: {
+              devSecret,
+              urls: (settings.hostname === '0.0.0.0' || settings.hostname === '::' ? lanAddresses() : [settings.hostname]).map(
+                (address) => `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+              ),
+            },
+          }
+        : {}),
       stop: () =>
         (stopping ??= (async () => {
           await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isIsoDuration } from './dev-clock';
 import { javaProblem } from './dynamodb-local';
 import { startLocal, type LocalSystem } from './server';
+import { DEV_SECRET_HEADER, DEV_SECRET_PARAMETER } from './dev-access';
 
 /**
  * `npm start`: the whole of Waymark on this machine, on its embedded defaults.
@@ -66,6 +67,12 @@ async function main() {
   console.log(`  API reference: ${system.url}/docs`);
   console.log(`  Data: ${env.DATA_DIR} (${system.seeded === 'seeded' ? 'demo data loaded' : system.seeded === 'already-seeded' ? 'demo data kept from an earlier start' : 'no demo data'}); clock: ${system.clock.now().toISOString()}`);
   console.log(`  Get a token: curl -s -X POST ${system.url}/v1/dev/tokens -H 'content-type: application/json' -d '{"role":"manager"}'`);
+  if (system.network) {
+    // Printed once: the secret is new at every start, and not logged anywhere else.
+    const { devSecret, urls } = system.network;
+    console.log(`  Listening on ${env.HOST}: the dev routes (tokens, clock) answer other machines only with ${DEV_SECRET_HEADER}: ${devSecret}`);
+    for (const url of urls) console.log(`  On a phone: ${url}/scan/?${DEV_SECRET_PARAMETER}=${devSecret}  (console: ${url}/?${DEV_SECRET_PARAMETER}=${devSecret})`);
+  }
 }
 
 function stopAndExit(system: LocalSystem, signal: string) {

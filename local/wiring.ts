@@ -1,3 +1,4 @@
+import { FEED_FETCH_LIMITS, HttpFeedFetcher } from '#shared/registry/import-fetch';
 import { randomBytes } from 'node:crypto';
 import { createTokenVerifier, personIssuer } from '#shared/platform/auth';
 import { deviceIssuer, type DeviceTokenSigner } from '#shared/devices/tokens';
@@ -11,6 +12,7 @@ import type { AppDependencies } from '#shared/app/services';
 import type { DevClock } from './dev-clock';
 import type { DevIssuer } from './dev-issuer';
 import { devApp } from './dev-routes';
+import type { DevAccess } from './dev-access';
 import { LocalDigestSchedule, LocalFollowUpScheduler } from './scheduler';
 import { createDigestService } from '#shared/app/services';
 import type { NavigatorDirectory } from '#shared/digest/service';
@@ -61,13 +63,21 @@ export function localDependencies(
     deviceIssuer: LOCAL_DEVICE_ISSUER,
     scannerUrl: devices.scannerUrl ?? (async () => 'http://localhost/scan/'),
     random: { bytes: (count) => randomBytes(count) },
+    // Registry imports by feed URL only when asked for (IMPORT_FEED_URLS=on): https and public addresses, as in AWS.
+    ...(process.env.IMPORT_FEED_URLS === 'on' ? { feedFetcher: new HttpFeedFetcher(FEED_FETCH_LIMITS) } : {}),
+    // The ORUK feed's addresses: the demo scheme is in Luton.
+    directoryLocality: { city: process.env.DIRECTORY_CITY ?? 'Luton', stateProvince: process.env.DIRECTORY_COUNTY ?? 'Bedfordshire' },
   };
 }
 
-/** The same app the Lambda serves, plus the local-only dev routes. */
-export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: AppOptions = {}) {
-  const app = createApp(deps, options);
-  app.route('/', devApp(issuer, clock, new LocalOutbox(deps.db, clock, deps.ids), new PeopleStore(deps.db)));
+/**
+ * The same app the Lambda serves, plus the local-only dev routes (`devAccess` when the server
+ * listens beyond loopback: other machines then need the printed secret for them).
+ */
+export function createLocalApp(deps: AppDependencies, clock: DevClock, issuer: DevIssuer, options: AppOptions = {}, devAccess?: DevAccess) {
+  // Local mode is plain HTTP: no Strict-Transport-Security.
+  const app = createApp(deps, { strictTransportSecurity: false, ...options });
+  app.route('/', devApp(issuer, clock, new LocalOutbox(deps.db, clock, deps.ids), new PeopleStore(deps.db), devAccess));
   return app;
 }
 

@@ -21,6 +21,7 @@ export interface WebFile {
 const APPS = [
   { name: 'console', urlPrefix: '/', entries: { app: 'console/main.tsx' } },
   { name: 'scan', urlPrefix: '/scan/', entries: { app: 'scan/main.tsx', sw: 'scan/sw.ts' } },
+  { name: 'refer', urlPrefix: '/refer/', entries: { app: 'refer/main.tsx' } },
 ] as const;
 
 /** Files copied as they are (everything in an app's folder that is not TypeScript). */

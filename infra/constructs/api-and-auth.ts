@@ -52,6 +52,12 @@ export const routeThrottles = {
   'POST /v1/scans/batch': { burstLimit: 400, rateLimit: 200 },
   'GET /v1/openapi.json': { burstLimit: 10, rateLimit: 5 },
   'GET /docs': { burstLimit: 10, rateLimit: 5 },
+  // The public ORUK directory feed: directory sites and aggregators poll it; each answer reads the
+  // registry (decision 81) and may be cached for a minute, so a few a second is plenty.
+  'GET /oruk/{proxy+}': { burstLimit: 40, rateLimit: 20 },
+  // The public referral form (no token): a scheme receives a few dozen a day, so one a second
+  // (burst 5) is ample for people and holds a flood to what the per-address limit can count.
+  'POST /v1/public/referrals': { burstLimit: 5, rateLimit: 1 },
 } as const satisfies Record<string, RouteThrottle>;
 
 /** The scopes the web apps request at hosted sign-in: an ID token with the user's email and name. */
@@ -233,7 +239,7 @@ export class ApiAndAuth extends Section {
         id: 'AwsSolutions-APIG4',
         reason:
           'As the $default route: the function verifies the bearer token on every /v1 route (the scans need a ' +
-          'provider or device token; the reference pages are public), keeping the API’s JSON error shape. The ' +
+          'provider or device token; the reference pages and the ORUK feed are public), keeping the API’s JSON error shape. The ' +
           'route exists only to carry its own throttle.',
       });
     }

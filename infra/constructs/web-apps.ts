@@ -40,6 +40,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import type { ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { auditLogRetention, projectRoot } from './waymark-function';
+import { appContentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY } from '#shared/platform/security-headers';
 
 /**
  * What the apps read from `/config.json` to sign in. In AWS it is written beside the apps by the
@@ -55,32 +56,19 @@ export interface WebSignInConfig {
   readonly domain: string;
 }
 
-/** The browser features the apps may use: the scanner's camera (QR codes) and NFC cards, nothing else. */
-export const permissionsPolicy = 'camera=(self), nfc=(self), geolocation=(), microphone=()';
+/** The browser features the apps may use (one value with the API's and local mode's headers). */
+export const permissionsPolicy = PERMISSIONS_POLICY;
 
-/** Two years, in seconds: the max-age HSTS preload lists ask for. */
-export const hstsMaxAge = Duration.days(730);
+/** Two years: the max-age HSTS preload lists ask for (the API sends the same). */
+export const hstsMaxAge = Duration.seconds(HSTS_MAX_AGE_SECONDS);
 
 /**
- * The Content-Security-Policy of every response. Scripts, styles, workers and the manifest come
- * from the apps' own origin only (no inline script, no CDN); the API is on the same origin, so
- * `connect-src` adds only Cognito: its user pool API and the hosted sign-in domain (token
- * exchange). Images and media allow `data:`/`blob:` for QR codes and the scanner's camera preview.
+ * The Content-Security-Policy of every response: the apps' policy of
+ * `shared/platform/security-headers.ts` (local mode serves the apps with the same one, minus
+ * Cognito), with this stack's Cognito user pool API and hosted sign-in domain.
  */
 export function contentSecurityPolicy(region: string, urlSuffix: string, authDomain: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    `connect-src 'self' https://cognito-idp.${region}.${urlSuffix} https://${authDomain}`,
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    `form-action 'self' https://${authDomain}`,
-  ].join('; ');
+  return appContentSecurityPolicy({ userPoolApi: `https://cognito-idp.${region}.${urlSuffix}`, hostedSignIn: `https://${authDomain}` });
 }
 
 /**
@@ -95,6 +83,9 @@ export const indexRewriteCode = `function handler(event) {
   var uri = request.uri;
   if (uri === '/scan') {
     return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/scan/' } } };
+  }
+  if (uri === '/refer') {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/refer/' } } };
   }
   if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';

@@ -1,12 +1,17 @@
 import { assessmentsApp } from '#shared/assessments/routes';
+import { auditApp } from '#shared/audit/routes';
 import { cardsApp } from '#shared/cards/routes';
+import { directoryApp } from '#shared/directory/routes';
 import { DEVICE_TOKEN_PATHS, deviceTokensApp, devicesApp } from '#shared/devices/routes';
 import { followUpsApp } from '#shared/followups/routes';
+import { gpMessagesApp } from '#shared/gp-messages/routes';
 import { patientsApp } from '#shared/patients/routes';
+import { publicReferralsApp } from '#shared/patients/public-routes';
 import { peopleApp } from '#shared/people/routes';
 import { createHttpApp, exportsOnly, servingOnly, type AppOptions } from '#shared/platform/app';
 import { prescriptionsApp } from '#shared/prescriptions/routes';
 import { registryApp } from '#shared/registry/routes';
+import { IMPORT_MAX_BODY_BYTES, IMPORT_PATH, registryImportApp } from '#shared/registry/import-routes';
 import { reportsApp } from '#shared/reports/routes';
 import { scansApp } from '#shared/scans/routes';
 import { createServices, type AppDependencies } from './services';
@@ -23,6 +28,8 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
     { ...deps, rateLimiter: options.rateLimiter ?? new DynamoRateLimiter(deps.db, deps.clock) },
     (app) => {
       app.route('/', registryApp(services));
+      app.route('/', registryImportApp(services));
+      app.route('/', publicReferralsApp(services));
       app.route('/', patientsApp(services));
       app.route('/', assessmentsApp(services));
       app.route('/', prescriptionsApp(services));
@@ -30,11 +37,14 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
       app.route('/', scansApp(services));
       app.route('/', followUpsApp(services));
       app.route('/', reportsApp(services));
+      app.route('/', gpMessagesApp(services));
       app.route('/', peopleApp(services));
       app.route('/', devicesApp(services));
       app.route('/', deviceTokensApp(services));
+      app.route('/', directoryApp(services));
+      app.route('/', auditApp(services));
     },
-    options,
+    { ...options, largerBodies: { [IMPORT_PATH]: IMPORT_MAX_BODY_BYTES, ...options.largerBodies } },
   );
 }
 

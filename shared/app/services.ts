@@ -16,11 +16,14 @@ import { CardStore } from '#shared/cards/store';
 import type { PatientHistory } from '#shared/patients/ports';
 import type { TimelineEntryView } from '#shared/patients/schema';
 import { PatientService } from '#shared/patients/service';
+import { PublicReferralService } from '#shared/patients/public-service';
 import { PatientStore } from '#shared/patients/store';
 import { PrescriptionService } from '#shared/prescriptions/service';
 import { PrescriptionStore } from '#shared/prescriptions/store';
 import { RegistryService } from '#shared/registry/service';
 import { RegistryStore } from '#shared/registry/store';
+import type { FeedFetcher } from '#shared/registry/import-fetch';
+import { lazyRegistryImports, type RegistryImports } from '#shared/registry/import-lazy';
 import { ScanService } from '#shared/scans/service';
 import { ScanStore } from '#shared/scans/store';
 import type { PseudonymKeySource } from '#shared/reports/pseudonym';
@@ -36,6 +39,12 @@ import type { SecretSource } from '#shared/devices/rules';
 import type { DeviceIssuerSettings, DeviceTokenSigner } from '#shared/devices/tokens';
 import { DigestService, type NavigatorDirectory } from '#shared/digest/service';
 import { DigestStore } from '#shared/digest/store';
+import { GpMessageService } from '#shared/gp-messages/service';
+import { GpMessageStore } from '#shared/gp-messages/store';
+import { DirectoryService } from '#shared/directory/service';
+import type { Locality } from '#shared/directory/rules';
+import { AuditService, AuditTrail } from '#shared/audit/service';
+import { AuditStore } from '#shared/audit/store';
 
 /** What the app needs from its surroundings; only the adapters differ between AWS and local mode. */
 export interface AppDependencies {
@@ -57,14 +66,22 @@ export interface AppDependencies {
   scannerUrl: () => Promise<string>;
   /** Where codes and refresh tokens come from (crypto.randomBytes unless a test fixes it). */
   random: SecretSource;
+  /** Fetches registry import feeds by URL: HTTPS in AWS; absent (URL imports refused) unless configured. */
+  feedFetcher?: FeedFetcher;
+  /** The town and county of the scheme's venues, for the ORUK feed's addresses (none: locations without an address). */
+  directoryLocality?: Locality;
+  /** How long the ORUK feed reuses the registry it read, per instance (absent: not at all). */
+  directoryCacheMs?: number;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
 export interface Services extends AppDependencies {
   registry: RegistryStore;
   registryService: RegistryService;
+  registryImportService: RegistryImports;
   patients: PatientStore;
   patientService: PatientService;
+  publicReferralService: PublicReferralService;
   assessments: AssessmentStore;
   assessmentService: AssessmentService;
   prescriptions: PrescriptionStore;
@@ -84,6 +101,13 @@ export interface Services extends AppDependencies {
   peopleService: PeopleService;
   devices: DeviceStore;
   deviceService: DeviceService;
+  /** The GP outbox; also prepares the summaries that ending a referral or a prescription calls for. */
+  gpMessageService: GpMessageService;
+  directoryService: DirectoryService;
+  /** The audit trail: routes write through `audit`; `auditService` reads it (decision 82). */
+  auditStore: AuditStore;
+  audit: AuditTrail;
+  auditService: AuditService;
 }
 
 export function createServices(deps: AppDependencies): Services {
@@ -98,6 +122,18 @@ export function createServices(deps: AppDependencies): Services {
   const followUpReminders = new FollowUpReminders(deps.scheduler, deps.logger);
   const people = new PeopleStore(deps.db);
   const devices = new DeviceStore(deps.db);
+  const auditStore = new AuditStore(deps.db);
+  const gpMessageService = new GpMessageService({
+    messages: new GpMessageStore(deps.db),
+    patients,
+    prescriptions,
+    assessments,
+    followUps,
+    registry,
+    clock: deps.clock,
+    ids: deps.ids,
+    logger: deps.logger,
+  });
   const providerExists = async (providerId: string) => (await registry.getProvider(providerId)) !== undefined;
   const peopleService = new PeopleService({
     people,
@@ -117,21 +153,25 @@ export function createServices(deps: AppDependencies): Services {
     followUps,
     prescriptions,
     reminders: followUpReminders,
+    gpSummaries: gpMessageService,
   });
   const prescriptionService = new PrescriptionService({ patients, prescriptions, registry, followUps: prescriptionFollows, clock: deps.clock, ids: deps.ids });
   return {
     ...deps,
     registry,
     registryService: new RegistryService({ registry, clock: deps.clock, ids: deps.ids }),
+    registryImportService: lazyRegistryImports({ db: deps.db, clock: deps.clock, ids: deps.ids, logger: deps.logger, fetcher: deps.feedFetcher }),
     patients,
     patientService: new PatientService({
       patients,
       navigators: peopleService,
       prescriptions: prescriptionService,
       history: patientHistory({ assessments, prescriptions, cards, followUps }),
+      gpSummaries: gpMessageService,
       clock: deps.clock,
       ids: deps.ids,
     }),
+    publicReferralService: new PublicReferralService({ patients, navigators: peopleService, clock: deps.clock, ids: deps.ids }),
     assessments,
     assessmentService: new AssessmentService({ patients, assessments, followUps: followUpService, clock: deps.clock, ids: deps.ids }),
     prescriptions,
@@ -149,7 +189,16 @@ export function createServices(deps: AppDependencies): Services {
     reportService: new ReportService({ reports, registry, clock: deps.clock, logger: deps.logger, pseudonymKey: deps.pseudonymKey }),
     people,
     peopleService,
+    auditStore,
+    audit: new AuditTrail({ store: auditStore, ids: deps.ids, logger: deps.logger }),
+    auditService: new AuditService({
+      store: auditStore,
+      patients: { patientExists: async (patientId) => (await patients.getPatient(patientId)) !== undefined },
+      clock: deps.clock,
+    }),
+    directoryService: new DirectoryService({ registry, clock: deps.clock, locality: deps.directoryLocality, cacheMs: deps.directoryCacheMs }),
     devices,
+    gpMessageService,
     deviceService: new DeviceService({
       devices,
       providers: { providerExists },

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import {
   anyRole,
   commonErrors,
@@ -70,42 +71,51 @@ export const assessmentRoutes = {
 export interface AssessmentRoutesDeps {
   assessmentService: AssessmentService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function assessmentsApp(services: AssessmentRoutesDeps) {
-  const { assessmentService, logger } = services;
+  const { assessmentService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(assessmentRoutes.recordAssessment, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await assessmentService.record(principal, patientId, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'record_assessment', { patientId }, () => assessmentService.record(principal, patientId, body), (o) =>
+      o.kind === 'recorded'
+        ? {
+            refs: {
+              assessmentId: o.assessment.assessmentId,
+              ...(o.assessment.attachedTo?.kind === 'follow_up' ? { followUpId: o.assessment.attachedTo.followUpId } : {}),
+            },
+          }
+        : false,
+    );
     if (outcome.kind === 'not_found') return failWith({ kind: 'not_found', what: 'Patient' });
     if (outcome.kind !== 'recorded') return failWith(outcome);
     const { assessment } = outcome;
-    auditPatientAccess(logger, principal, 'record_assessment', patientId, {
-      assessmentId: assessment.assessmentId,
-      ...(assessment.attachedTo?.kind === 'follow_up' ? { followUpId: assessment.attachedTo.followUpId } : {}),
-    });
     return c.json(assessment, 201);
   });
 
   app.openapi(assessmentRoutes.listAssessments, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await assessmentService.list(principal, patientId);
+    const outcome = await audit.read(auditRequest(c), 'read_assessments', patientId, () => assessmentService.list(principal, patientId), () => ({}));
     if (outcome.kind !== 'listed') return failWith({ kind: 'not_found', what: 'Patient' });
-    auditPatientAccess(logger, principal, 'read_assessments', patientId);
     return c.json({ items: outcome.items }, 200);
   });
 
   app.openapi(assessmentRoutes.amendAssessment, async (c) => {
     const principal = c.get('principal');
     const { patientId, assessmentId } = c.req.valid('param');
-    const outcome = await assessmentService.amend(principal, patientId, assessmentId, c.req.valid('json'));
+    const body = c.req.valid('json');
+    // The reason is free text and the answers are health data: neither is in the entry, only the ids
+    // (the assessment, the revision it replaced and the one it made; the replaced answers stay in the item's `amendments`).
+    const outcome = await audit.change(auditRequest(c), 'amend_assessment', { patientId, refs: { assessmentId } }, () => assessmentService.amend(principal, patientId, assessmentId, body), (o) =>
+      o.kind === 'amended' ? { refs: { revision: o.assessment.revision ?? 0 } } : false,
+    );
     if (outcome.kind !== 'amended') return failWith(outcome);
-    // The reason is free text and the answers are health data: neither is logged, only the ids.
-    auditPatientAccess(logger, principal, 'amend_assessment', patientId, { assessmentId, revision: outcome.assessment.revision ?? 0 });
     return c.json(outcome.assessment, 200);
   });
 

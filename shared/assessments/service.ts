@@ -6,6 +6,7 @@ import type { PatientStore } from '#shared/patients/store';
 import { amendAssessment, newAssessment, type AssessmentRecord } from './rules';
 import type { AmendAssessmentInput, CreateAssessmentInput, RecordedAssessmentView } from './schema';
 import type { AssessmentStore } from './store';
+import { noteAudit } from '#shared/platform/audit';
 
 /**
  * What the assessments capability needs from follow-ups, as an interface so that assessments
@@ -96,6 +97,8 @@ export class AssessmentService {
     const before = await assessments.get(patientId, assessmentId);
     if (!before) return { kind: 'not_found', what: 'Assessment' };
     const after = amendAssessment(before, input, { amendedBy: principal.sub, now: clock.now() });
+    // The audit entry names the revision replaced and the one written (ids only; the answers replaced stay in `amendments`).
+    noteAudit({ replacedRevision: before.revision ?? 0, revision: after.revision ?? 0 });
     if ((await assessments.amend(before, after, principal)) === 'changed') return { kind: 'changed' };
     return { kind: 'amended', assessment: after };
   }

@@ -6,6 +6,7 @@ import { keys, patientRecordPrefix } from '#shared/platform/keys';
 import { transact, transactConditions, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
+import { withCaseloadSummary } from '#shared/patients/summary-store';
 import type { AssessmentRecord } from './rules';
 import { Assessment } from './schema';
 
@@ -18,7 +19,9 @@ export class AssessmentStore {
 
   /** Records the assessment in one transaction (see recordItems), with anything else that goes with it. */
   async record(assessment: AssessmentRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<void> {
-    await transact(this.db, [...this.recordItems(assessment, principal), ...alsoWrite], () =>
+    // A referral it accepts moves the caseload summary with it (decision 74).
+    const items = withCaseloadSummary(this.db.tableName, [...this.recordItems(assessment, principal), ...alsoWrite], assessment.patientId, { set: {} });
+    await transact(this.db, items, () =>
       conflict('patient_changed', 'The patient’s record changed while this request ran; try again.'),
     );
   }

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import {
   anyRole,
   commonErrors,
@@ -72,42 +73,49 @@ export const cardRoutes = {
 export interface CardRoutesDeps {
   cardService: CardService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function cardsApp(services: CardRoutesDeps) {
-  const { cardService, logger } = services;
+  const { cardService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(cardRoutes.issueCard, async (c) => {
     const principal = c.get('principal');
-    const outcome = await cardService.issue(principal, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'issue_card', { patientId: body.patientId, refs: { cardId: body.cardId } }, () => cardService.issue(principal, body), (o) =>
+      o.kind === 'done' ? { patientId: o.card.patientId } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'issue_card', outcome.card.patientId);
     return c.json(outcome.card, 201);
   });
 
   app.openapi(cardRoutes.revokeCard, async (c) => {
     const principal = c.get('principal');
-    const outcome = await cardService.revoke(principal, c.req.valid('param').cardId, c.req.valid('json').reason);
+    const { cardId } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'revoke_card', { refs: { cardId, reason } }, () => cardService.revoke(principal, cardId, reason), (o) =>
+      o.kind === 'done' ? { patientId: o.card.patientId } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'revoke_card', outcome.card.patientId);
     return c.json(outcome.card, 200);
   });
 
   app.openapi(cardRoutes.getCard, async (c) => {
     const principal = c.get('principal');
-    const outcome = await cardService.get(principal, c.req.valid('param').cardId);
+    const { cardId } = c.req.valid('param');
+    const outcome = await audit.read(auditRequest(c), 'read_cards', undefined, () => cardService.get(principal, cardId), (o) =>
+      o.kind === 'done' ? { patientId: o.card.patientId, refs: { cardId } } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'read_cards', outcome.card.patientId);
     return c.json(outcome.card, 200);
   });
 
   app.openapi(cardRoutes.patientCards, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await cardService.history(principal, patientId);
+    const outcome = await audit.read(auditRequest(c), 'read_cards', patientId, () => cardService.history(principal, patientId), () => ({}));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'read_cards', patientId);
     return c.json({ items: outcome.items }, 200);
   });
 

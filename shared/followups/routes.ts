@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import {
   anyRole,
   commonErrors,
@@ -46,26 +47,29 @@ export const followUpRoutes = {
 export interface FollowUpRoutesDeps {
   followUpService: FollowUpService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function followUpsApp(services: FollowUpRoutesDeps) {
-  const { followUpService, logger } = services;
+  const { followUpService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(followUpRoutes.inbox, async (c) => {
     const principal = c.get('principal');
     const outcome = await followUpService.inbox(principal, c.req.valid('query'));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'list_followups', undefined, { count: outcome.page.items.length });
+    await audit.listing(auditRequest(c), 'list_followups', { count: outcome.page.items.length });
     return c.json(outcome.page, 200);
   });
 
   app.openapi(followUpRoutes.complete, async (c) => {
     const principal = c.get('principal');
     const { followUpId } = c.req.valid('param');
-    const outcome = await followUpService.complete(principal, followUpId, c.req.valid('json').assessment);
+    const { assessment } = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'complete_followup', { refs: { followUpId } }, () => followUpService.complete(principal, followUpId, assessment), (o) =>
+      o.kind === 'completed' ? { patientId: o.followUp.patientId } : false,
+    );
     if (outcome.kind !== 'completed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'complete_followup', outcome.followUp.patientId, { followUpId });
     return c.json(outcome.followUp, 200);
   });
 

@@ -9,6 +9,7 @@ import type { IdSource } from '#shared/platform/ids';
 import { londonDate } from '#shared/platform/london';
 import { transact } from '#shared/platform/transactions';
 import { caseloadFilter, visiblePatient, type PatientRecord } from '#shared/patients/rules';
+import type { GpSummaryPreparation } from '#shared/patients/ports';
 import type { PatientStore } from '#shared/patients/store';
 import { applyChange } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
@@ -43,6 +44,8 @@ export class FollowUpService implements OpenFollowUpCompletion {
       followUps: FollowUpStore;
       prescriptions: PrescriptionStore;
       reminders: FollowUpReminders;
+      /** The GP summary a prescription ending with its follow-up calls for (absent: none is prepared). */
+      gpSummaries?: GpSummaryPreparation;
     },
   ) {}
 
@@ -99,11 +102,11 @@ export class FollowUpService implements OpenFollowUpCompletion {
   async completeWith(
     principal: Principal,
     followUp: FollowUpRecord,
-    patient: Pick<PatientRecord, 'baselineAssessmentId'>,
+    patient: Pick<PatientRecord, 'baselineAssessmentId'> & Partial<Pick<PatientRecord, 'patientId' | 'navigator' | 'consents' | 'gpPracticeCode' | 'openReferralId'>>,
     answers: Omit<CreateAssessmentInput, 'kind'>,
     clock: Clock = this.deps.clock,
   ): Promise<{ kind: 'completed'; followUp: FollowUpRecord; assessment: AssessmentRecord } | Conflict> {
-    const { db, ids, assessments, followUps, prescriptions, reminders } = this.deps;
+    const { db, ids, assessments, followUps, prescriptions, reminders, gpSummaries } = this.deps;
     const now = clock.now();
     const assessment: AssessmentRecord = {
       ...newAssessment({ ...answers, kind: 'follow_up' }, { patientId: followUp.patientId, recordedBy: principal.sub }, { clock, ids }),
@@ -118,6 +121,19 @@ export class FollowUpService implements OpenFollowUpCompletion {
       ...assessments.recordItems(assessment, principal, { checkPatient: !endsPrescription }),
       followUps.replaceItem(followUp, completed),
     ];
+    // The prescription ends with its follow-up: the GP summary is prepared in the same transaction.
+    if (endsPrescription && gpSummaries && patient.patientId && patient.openReferralId) {
+      together.push(
+        ...(await gpSummaries.prepare({
+          trigger: 'follow_up_completed',
+          patient: { ...patient, patientId: patient.patientId, openReferralId: patient.openReferralId },
+          referralId: patient.openReferralId,
+          prescriptionId: followUp.prescriptionId,
+          followUpId: followUp.followUpId,
+          by: principal.sub,
+        })),
+      );
+    }
     if (endsPrescription) {
       const refused = await prescriptions.update(prescription, applyChange(prescription, { status: 'completed' }, londonDate(now), now), principal, together);
       if (refused) return { kind: 'conflict', ...refused };

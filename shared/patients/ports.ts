@@ -33,3 +33,24 @@ export interface PrescriptionWithdrawal {
 export interface PatientHistory {
   entriesFor(patientId: string): Promise<TimelineEntryView[]>;
 }
+
+/**
+ * The summary for the patient's GP practice that ending a referral (or a prescription ending with
+ * its follow-up) calls for: the writes that prepare it, for the same transaction as the change —
+ * none when the person has not consented or the practice's ODS code is not on the record. The GP
+ * messages capability implements it; follow-ups use it too.
+ */
+export interface GpSummaryPreparation {
+  prepare(event: GpSummaryEvent): Promise<TransactItem[]>;
+}
+
+export interface GpSummaryEvent {
+  trigger: 'referral_declined' | 'referral_closed' | 'follow_up_completed';
+  patient: Pick<PatientRecord, 'patientId' | 'navigator' | 'consents' | 'gpPracticeCode' | 'openReferralId'>;
+  referralId: string;
+  /** The close's or decline's reason. */
+  endReason?: string | undefined;
+  prescriptionId?: string | undefined;
+  followUpId?: string | undefined;
+  by: string;
+}

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import {
   PageQuery,
   anyRole,
@@ -15,11 +16,11 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import type { Principal } from '#shared/platform/auth';
 import type { Logger } from '#shared/platform/logger';
 import {
   ChangePatientBody,
   CloseReferralBody,
+  ConsentPath,
   CreateContactBody,
   CreateReferralBody,
   CreatedReferral,
@@ -31,9 +32,11 @@ import {
   Referral,
   ReferralChanged,
   ReferralListItem,
+  SetConsentBody,
   TimelineEntry,
   TimelineQuery,
 } from './schema';
+import { CaseloadCounts, CaseloadListQuery, CaseloadPatient } from './caseload-schema';
 import type { PatientService } from './service';
 
 const tags = ['Referrals and patients'];
@@ -136,6 +139,18 @@ export const patientRoutes = {
     request: { params: PatientPath, body: jsonBody(ChangePatientBody) },
     responses: { 200: jsonResponse('The patient after the change', Patient), ...commonErrors, ...notFoundError, ...conflictError },
   }),
+  setConsent: defineRoute(caseWorkers, {
+    method: 'put',
+    path: '/v1/patients/{patientId}/consents/{purpose}',
+    tags,
+    summary: 'Record a consent decision (yes or no) with who recorded it and when',
+    description:
+      'purpose: share_attendance (sharing attendance with providers beyond the door’s answer; not used yet), gp_summary (sending a ' +
+      'summary to the GP), evaluation (being in the evaluation exports: a recorded no leaves the person out of both CSVs). ' +
+      'The same answer again changes nothing and keeps its date; a different one replaces it. Answers the patient.',
+    request: { params: PatientPath.extend(ConsentPath.shape), body: jsonBody(SetConsentBody) },
+    responses: { 200: jsonResponse('The patient with their consents', Patient), ...commonErrors, ...notFoundError, ...conflictError },
+  }),
   recordContact: defineRoute(caseWorkers, {
     method: 'post',
     path: '/v1/patients/{patientId}/contacts',
@@ -157,9 +172,21 @@ export const patientRoutes = {
     method: 'get',
     path: '/v1/patients',
     tags,
-    summary: 'Your caseload (managers: every patient), oldest first',
-    request: { query: PageQuery.extend(NavigatorQuery.shape) },
-    responses: { 200: jsonResponse('A page of patients', pageOf(Patient)), ...commonErrors },
+    summary: 'Your caseload (managers: every patient, or one navigator’s), each with their current state',
+    description:
+      'Each patient carries a `summary` (referral status, days waiting, prescription week n of N, follow-up due or overdue, ' +
+      'last contact), kept on the patient by the writes that change it. Without `q`, `stage`, `followUpDue`, `noContactDays` ' +
+      'or `sort` the list is oldest first; with any of them the whole caseload is matched and sorted (by name unless `sort` says).',
+    request: { query: PageQuery.extend(NavigatorQuery.shape).extend(CaseloadListQuery.shape) },
+    responses: { 200: jsonResponse('A page of patients', pageOf(CaseloadPatient)), ...commonErrors },
+  }),
+  caseloadCounts: defineRoute(caseReaders, {
+    method: 'get',
+    path: '/v1/caseload/counts',
+    tags,
+    summary: 'How many follow-ups are due and referrals new in your caseload (managers: everyone’s, or one navigator’s)',
+    request: { query: NavigatorQuery },
+    responses: { 200: jsonResponse('The counts', CaseloadCounts), ...commonErrors },
   }),
   getPatient: defineRoute(caseReaders, {
     method: 'get',
@@ -188,29 +215,34 @@ export const patientRoutes = {
 export interface PatientRoutesDeps {
   patientService: PatientService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function patientsApp(services: PatientRoutesDeps) {
-  const { patientService, logger } = services;
+  const { patientService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(patientRoutes.createReferral, async (c) => {
     const principal = c.get('principal');
-    const outcome = await patientService.refer(principal, c.req.valid('json'));
+    const body = c.req.valid('json');
+    // The patient's id is made inside: the entry takes it from the transaction (the one patient it writes).
+    const outcome = await audit.change(auditRequest(c), 'create_referral', {}, () => patientService.refer(principal, body), (o) =>
+      o.kind === 'created'
+        ? { patientId: o.patient.patientId, refs: { referralId: o.referral.referralId, ...(o.rereferral ? { matchedBy: o.rereferral.matchedBy } : {}) } }
+        : false,
+    );
     if (outcome.kind !== 'created') return failWith(outcome);
     const { referral, patient, rereferral } = outcome;
-    auditPatientAccess(logger, principal, 'create_referral', patient.patientId, {
-      referralId: referral.referralId,
-      ...(rereferral ? { matchedBy: rereferral.matchedBy } : {}),
-    });
     return c.json({ referralId: referral.referralId, patientId: patient.patientId, referral, patient, ...(rereferral ? { rereferral } : {}) }, 201);
   });
 
   app.openapi(patientRoutes.acceptReferral, async (c) => {
     const principal = c.get('principal');
-    const outcome = await patientService.accept(principal, c.req.valid('param').referralId);
+    const { referralId } = c.req.valid('param');
+    const outcome = await audit.change(auditRequest(c), 'accept_referral', { refs: { referralId } }, () => patientService.accept(principal, referralId), (o) =>
+      o.kind === 'done' ? { patientId: o.referral.patientId } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
-    auditRecord(logger, principal, 'accept_referral', outcome.referral.patientId, { referralId: outcome.referral.referralId });
     return c.json(outcome.referral, 200);
   });
 
@@ -220,15 +252,14 @@ export function patientsApp(services: PatientRoutesDeps) {
   ] as const) {
     app.openapi(route, async (c) => {
       const principal = c.get('principal');
-      const outcome = await patientService.end(principal, c.req.valid('param').referralId, to, c.req.valid('json'));
+      const { referralId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      // The reason is a code from a fixed list; the note is free text, and never in the entry.
+      const outcome = await audit.change(auditRequest(c), action, { refs: { referralId, reason: body.reason } }, () => patientService.end(principal, referralId, to, body), (o) =>
+        o.kind === 'done' ? { patientId: o.referral.patientId, ...(o.withdrawnPrescriptionId ? { refs: { withdrawnPrescriptionId: o.withdrawnPrescriptionId } } : {}) } : false,
+      );
       if (outcome.kind !== 'done') return failWith(outcome);
       const { referral, withdrawnPrescriptionId } = outcome;
-      // The reason is a code from a fixed list; the note is free text, and never logged.
-      auditRecord(logger, principal, action, referral.patientId, {
-        referralId: referral.referralId,
-        reason: referral.endReason ?? 'none',
-        ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}),
-      });
       return c.json({ ...referral, ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}) }, 200);
     });
   }
@@ -236,9 +267,8 @@ export function patientsApp(services: PatientRoutesDeps) {
   app.openapi(patientRoutes.listEpisodes, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await patientService.episodes(principal, patientId);
+    const outcome = await audit.read(auditRequest(c), 'read_referrals', patientId, () => patientService.episodes(principal, patientId), () => ({}));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditRecord(logger, principal, 'read_referrals', patientId, { count: outcome.items.length });
     return c.json({ items: outcome.items }, 200);
   });
 
@@ -246,29 +276,44 @@ export function patientsApp(services: PatientRoutesDeps) {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const outcome = await patientService.changePatient(principal, patientId, body);
-    if (outcome.kind !== 'done') return failWith(outcome);
     // Which fields were sent, never their values.
-    auditRecord(logger, principal, 'change_patient', patientId, { fields: Object.keys(body).sort().join(',') });
+    const outcome = await audit.change(auditRequest(c), 'change_patient', { patientId, refs: { fields: Object.keys(body).sort().join(',') } }, () => patientService.changePatient(principal, patientId, body), (o) =>
+      o.kind === 'done' ? {} : false,
+    );
+    if (outcome.kind !== 'done') return failWith(outcome);
+    return c.json(outcome.patient, 200);
+  });
+
+  app.openapi(patientRoutes.setConsent, async (c) => {
+    const principal = c.get('principal');
+    const { patientId, purpose } = c.req.valid('param');
+    const body = c.req.valid('json');
+    // The purpose and the yes or no: a decision, not personal detail.
+    const outcome = await audit.change(auditRequest(c), 'set_consent', { patientId, refs: { purpose, given: String(body.given) } }, () => patientService.setConsent(principal, patientId, purpose, body), (o) =>
+      o.kind === 'done' ? { refs: { changed: String(o.changed) } } : false,
+    );
+    if (outcome.kind !== 'done') return failWith(outcome);
     return c.json(outcome.patient, 200);
   });
 
   app.openapi(patientRoutes.recordContact, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await patientService.recordContact(principal, patientId, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'record_contact', { patientId }, () => patientService.recordContact(principal, patientId, body), (o) =>
+      o.kind === 'recorded' ? { refs: { contactId: o.contact.contactId, ...(o.referralAccepted ? { acceptedReferralId: o.contact.referralId } : {}) } } : false,
+    );
     if (outcome.kind !== 'recorded') return failWith(outcome);
     const { contact, referralAccepted } = outcome;
-    auditRecord(logger, principal, 'record_contact', patientId, { contactId: contact.contactId, ...(referralAccepted ? { acceptedReferralId: contact.referralId } : {}) });
     return c.json({ ...contact, referralAccepted }, 201);
   });
 
   app.openapi(patientRoutes.timeline, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await patientService.timeline(principal, patientId, c.req.valid('query'));
+    const query = c.req.valid('query');
+    const outcome = await audit.read(auditRequest(c), 'read_timeline', patientId, () => patientService.timeline(principal, patientId, query), () => ({}));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditRecord(logger, principal, 'read_timeline', patientId, { count: outcome.page.items.length });
     return c.json(outcome.page, 200);
   });
 
@@ -276,7 +321,7 @@ export function patientsApp(services: PatientRoutesDeps) {
     const principal = c.get('principal');
     const outcome = await patientService.listReferrals(principal, c.req.valid('query'));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'list_referrals', undefined, { count: outcome.page.items.length });
+    await audit.listing(auditRequest(c), 'list_referrals', { count: outcome.page.items.length });
     return c.json(outcome.page, 200);
   });
 
@@ -284,38 +329,33 @@ export function patientsApp(services: PatientRoutesDeps) {
     const principal = c.get('principal');
     const outcome = await patientService.listPatients(principal, c.req.valid('query'));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'list_patients', undefined, { count: outcome.page.items.length });
+    await audit.listing(auditRequest(c), 'list_patients', { count: outcome.page.items.length });
     return c.json(outcome.page, 200);
+  });
+
+  app.openapi(patientRoutes.caseloadCounts, async (c) => {
+    const outcome = await patientService.caseloadCounts(c.get('principal'), c.req.valid('query').navigator);
+    if (outcome.kind !== 'counted') return failWith(outcome);
+    const { kind: _kind, ...counts } = outcome;
+    return c.json(counts, 200);
   });
 
   app.openapi(patientRoutes.getPatient, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await patientService.getPatient(principal, patientId);
+    const outcome = await audit.read(auditRequest(c), 'read_patient', patientId, () => patientService.getPatient(principal, patientId), () => ({}));
     if (outcome.kind !== 'found') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'read_patient', patientId);
     return c.json(outcome.patient, 200);
   });
 
   app.openapi(patientRoutes.reassignCaseload, async (c) => {
-    const principal = c.get('principal');
     const { from, to } = c.req.valid('json');
     const outcome = await patientService.reassignCaseload(from, to);
     if (outcome.kind !== 'moved') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'reassign_caseload', undefined, { moved: outcome.moved });
+    // Many patients, each moved in a transaction of its own: one entry under the actor, with the count.
+    await audit.listing(auditRequest(c), 'reassign_caseload', { moved: outcome.moved });
     return c.json({ moved: outcome.moved }, 200);
   });
 
   return app;
-}
-
-/** What these routes do to a patient's record, for the audit trail. */
-type RecordAction = 'accept_referral' | 'decline_referral' | 'close_referral' | 'read_referrals' | 'change_patient' | 'record_contact' | 'read_timeline';
-
-/**
- * The audit line of the actions these routes add, in exactly the shape of `auditPatientAccess`
- * (actor, role, action, patient id; ids and codes only — never names, contact details or notes).
- */
-function auditRecord(logger: Logger, principal: Principal, action: RecordAction, patientId: string, extra: Record<string, string | number> = {}): void {
-  logger.info('audit', { audit: true, actor: principal.sub, role: principal.role, action, patientId, ...extra });
 }

@@ -5,10 +5,14 @@ import { londonDate } from '#shared/platform/london';
 import type { RuleContext } from '#shared/registry/rules';
 import { normalisePostcode } from '#shared/registry/rules';
 import {
+  CONSENT_FIELDS,
   OPEN_REFERRAL_STATUSES,
   SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
   SNOMED_SOCIAL_PRESCRIBING_DECLINED,
   type ChangePatientInput,
+  type ConsentDecisionView,
+  type ConsentField,
+  type ConsentPurpose,
   type ContactView,
   type CreateContactInput,
   type CreateReferralInput,
@@ -91,6 +95,7 @@ export function newReferral(input: CreateReferralInput, principal: Principal, { 
     ...(p.phone ? { phone: normaliseUkPhone(p.phone)! } : {}),
     ...(p.email ? { email: normaliseEmail(p.email) } : {}),
     ...(p.gpPractice ? { gpPractice: p.gpPractice } : {}),
+    ...(p.gpPracticeCode ? { gpPracticeCode: p.gpPracticeCode } : {}),
     ...(p.preferredContact ? { preferredContact: p.preferredContact } : {}),
     openReferralId: referralId,
     identityHash: identityHashOf(p),
@@ -113,7 +118,7 @@ export function newEpisode(
   const checked = referralChecks(input, principal, clock.now());
   if (!checked.ok) return checked;
   // An admin who names no navigator leaves the person with theirs; a navigator takes them on.
-  const navigator = input.navigator === undefined && principal.role === 'admin' ? existing.navigator : checked.navigator;
+  const navigator = input.navigator === undefined && principal.role === 'admin' ? (existing.navigator ?? checked.navigator) : checked.navigator;
   return { ok: true, referral: referralRecord(input, { referralId: ids.next(), patientId: existing.patientId }, navigator, clock.now().toISOString()) };
 }
 
@@ -343,7 +348,7 @@ function preferredContactIssue(
 }
 
 /** The fields a change may touch, and those among them that make up the person's identity. */
-const CHANGEABLE = ['givenName', 'familyName', 'dateOfBirth', 'nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'preferredContact'] as const;
+const CHANGEABLE = ['givenName', 'familyName', 'dateOfBirth', 'nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'gpPracticeCode', 'preferredContact'] as const;
 export type ChangeableField = (typeof CHANGEABLE)[number];
 export const IDENTITY_FIELDS: readonly ChangeableField[] = ['givenName', 'familyName', 'dateOfBirth'];
 
@@ -370,6 +375,7 @@ export function changePatient(before: PatientRecord, input: ChangePatientInput, 
   if (input.phone !== undefined) set('phone', input.phone === null ? undefined : normaliseUkPhone(input.phone)!);
   if (input.email !== undefined) set('email', input.email === null ? undefined : normaliseEmail(input.email));
   if (input.gpPractice !== undefined) set('gpPractice', input.gpPractice ?? undefined);
+  if (input.gpPracticeCode !== undefined) set('gpPracticeCode', input.gpPracticeCode ?? undefined);
   if (input.preferredContact !== undefined) set('preferredContact', input.preferredContact ?? undefined);
 
   const issues: FieldIssue[] = [];
@@ -390,6 +396,31 @@ export function changePatient(before: PatientRecord, input: ChangePatientInput, 
     after: { ...next, ...(identityChanged || !before.identityHash ? { identityHash: identityHashOf(next) } : {}), updatedAt: now.toISOString() },
     changed,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consent
+// ---------------------------------------------------------------------------------------------
+
+export type ConsentChange =
+  | { kind: 'unchanged'; decision: ConsentDecisionView }
+  | { kind: 'recorded'; field: ConsentField; decision: ConsentDecisionView; after: PatientRecord };
+
+/**
+ * A consent decision for one purpose, recorded with who and when. The same answer again is no change
+ * (a retried PUT keeps the date the person first gave it); a different answer replaces it.
+ */
+export function recordConsent(before: PatientRecord, purpose: ConsentPurpose, given: boolean, context: { by: string; now: Date }): ConsentChange {
+  const field = CONSENT_FIELDS[purpose];
+  const current = before.consents?.[field];
+  if (current && current.given === given) return { kind: 'unchanged', decision: current };
+  const decision: ConsentDecisionView = { given, recordedAt: context.now.toISOString(), recordedBy: context.by };
+  return { kind: 'recorded', field, decision, after: { ...before, consents: { ...before.consents, [field]: decision } } };
+}
+
+/** Whether a person has declined to be in the evaluation exports: only a recorded no does (absent is not asked yet). */
+export function declinedEvaluation(patient: Pick<PatientRecord, 'consents'>): boolean {
+  return patient.consents?.evaluation?.given === false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export const SNOMED_SOCIAL_PRESCRIBING_DECLINED = '871711000000103';
 export const PREFERRED_CONTACT = ['phone', 'email', 'text', 'letter'] as const;
 export const CONTACT_KINDS = ['phone', 'visit', 'video', 'text', 'letter', 'email'] as const;
 export const CONTACT_OUTCOMES = ['reached', 'no_answer', 'left_message', 'did_not_attend'] as const;
+/** How a referral arrived: the public form (no account), or — absent — taken by staff. */
+export const REFERRAL_CHANNELS = ['public_form'] as const;
 
 const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time' });
@@ -59,6 +61,14 @@ const PhoneInput = z
   .openapi({ description: 'Stored in E.164 form, e.g. +447700900123.' });
 const EmailInput = z.email('must be an email address').max(254);
 const GpPracticeInput = plainText(z.string().trim().min(1).max(120)).openapi({ description: 'Practice name or ODS code.' });
+/** A GP practice's ODS code: one letter and five digits (A81001); lower case and spaces accepted, stored upper case. */
+export const GP_PRACTICE_CODE = /^[A-Z][0-9]{5}$/;
+const GpPracticeCodeInput = z
+  .string()
+  .max(12)
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+  .refine((value) => GP_PRACTICE_CODE.test(value), 'must be a GP practice ODS code: one letter and five digits, e.g. A81001')
+  .openapi({ example: 'A81001', description: 'The practice’s ODS code (one letter, five digits); where the GP summary goes.' });
 const PreferredContactInput = z
   .enum(PREFERRED_CONTACT)
   .openapi({ description: 'How the person would like to be contacted; phone and text need a phone number, email an email address.' });
@@ -73,6 +83,7 @@ export const PatientInput = z
     phone: PhoneInput.optional(),
     email: EmailInput.optional(),
     gpPractice: GpPracticeInput.optional(),
+    gpPracticeCode: GpPracticeCodeInput.optional(),
     preferredContact: PreferredContactInput.optional(),
   })
   .openapi('PatientInput');
@@ -96,6 +107,46 @@ export const CreateReferralBody = z
   })
   .openapi('CreateReferral');
 
+/** The public form's hidden field: people never see it, so anything in it came from a robot. */
+export const PUBLIC_REFERRAL_HONEYPOT = 'website';
+
+/**
+ * A referral sent with the public form (no account): the person's details (the same pieces as a
+ * staff referral), who is sending it, why, and the person's agreement to be contacted. Strict: a
+ * field the form does not have is a 400, so nothing unexpected is ever stored.
+ */
+export const PublicReferralBody = z
+  .strictObject({
+    person: z.strictObject({
+      givenName: PersonName,
+      familyName: PersonName,
+      dateOfBirth: DateOfBirthInput,
+      nhsNumber: NhsNumberInput.optional(),
+      postcode: Postcode.optional(),
+      phone: PhoneInput.optional(),
+      email: EmailInput.optional(),
+    }),
+    referrer: z.strictObject({
+      role: z.enum(REFERRAL_SOURCES).openapi({ description: '`self` when the person refers themselves.' }),
+      name: PersonName.optional(),
+      organisation: plainText(z.string().trim().min(1, 'must not be empty').max(120)).optional(),
+      email: EmailInput.optional(),
+      phone: PhoneInput.optional(),
+    }),
+    reasons: CreateReferralBody.shape.reasons,
+    consentToContact: z.literal(true, { message: 'the person must agree to be contacted about this referral' }),
+    [PUBLIC_REFERRAL_HONEYPOT]: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'Leave out or empty: a hidden field of the form that only robots fill in.' }),
+  })
+  .openapi('PublicReferral');
+
+export const AssignReferralBody = z
+  .object({ navigator: z.string().min(1).max(128).openapi({ description: 'The navigator (user id) who takes the referral on.' }) })
+  .openapi('AssignReferral');
+
 /**
  * A change of the patient's record: only the fields given change. `null` removes an optional
  * field. Each field is validated exactly as at referral.
@@ -110,15 +161,53 @@ export const ChangePatientBody = z
     phone: PhoneInput.nullable().optional(),
     email: EmailInput.nullable().optional(),
     gpPractice: GpPracticeInput.nullable().optional(),
+    gpPracticeCode: GpPracticeCodeInput.nullable().optional(),
     preferredContact: PreferredContactInput.nullable().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change', path: [] })
   .openapi('ChangePatient');
 
+/** What a patient has agreed to, each recorded with when and by whom (ARCHITECTURE.md decision on consent). */
+export const CONSENT_PURPOSES = ['share_attendance', 'gp_summary', 'evaluation'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+/** The field of `consents` each purpose is kept under. */
+export const CONSENT_FIELDS = { share_attendance: 'shareAttendance', gp_summary: 'gpSummary', evaluation: 'evaluation' } as const satisfies Record<
+  ConsentPurpose,
+  string
+>;
+export type ConsentField = (typeof CONSENT_FIELDS)[ConsentPurpose];
+
+export const ConsentDecision = z
+  .object({
+    given: z.boolean(),
+    recordedAt: Instant.openapi({ description: 'When the decision was recorded.' }),
+    recordedBy: z.string().openapi({ description: 'Who recorded it (user id).' }),
+  })
+  .openapi('ConsentDecision');
+
+export const Consents = z
+  .object({
+    shareAttendance: ConsentDecision.optional().openapi({ description: 'To share attendance with providers beyond the door’s answer (not used yet).' }),
+    gpSummary: ConsentDecision.optional().openapi({ description: 'To send a summary to the GP.' }),
+    evaluation: ConsentDecision.optional().openapi({
+      description: 'To be included in the evaluation exports. Only `given: false` leaves a person out; absent means not asked yet, and they stay in.',
+    }),
+  })
+  .openapi('Consents');
+
+export const ConsentPath = z.object({
+  purpose: z.enum(CONSENT_PURPOSES).openapi({ param: { name: 'purpose', in: 'path' }, example: 'evaluation' }),
+});
+
+export const SetConsentBody = z.object({ given: z.boolean().openapi({ description: 'Yes (true) or no (false).' }) }).openapi('SetConsent');
+
 export const Patient = z
   .object({
     patientId: Id,
-    navigator: z.string(),
+    navigator: z
+      .string()
+      .optional()
+      .openapi({ description: 'Whose caseload the patient is in; absent while a public referral waits in the unassigned triage queue.' }),
     givenName: z.string(),
     familyName: z.string(),
     dateOfBirth: z.string(),
@@ -127,24 +216,49 @@ export const Patient = z
     phone: z.string().optional(),
     email: z.string().optional(),
     gpPractice: z.string().optional(),
+    gpPracticeCode: z.string().optional().openapi({ description: 'The GP practice’s ODS code, e.g. A81001.' }),
     preferredContact: z.enum(PREFERRED_CONTACT).optional(),
     currentPrescriptionId: Id.optional().openapi({ description: 'The active or paused prescription, if any.' }),
     baselineAssessmentId: Id.optional().openapi({ description: 'The latest baseline assessment, if any.' }),
     activeCardId: z.string().optional(),
+    consents: Consents.optional().openapi({ description: 'Consent decisions; a purpose without one has not been asked (absent = not given).' }),
     createdAt: Instant,
     updatedAt: Instant.optional().openapi({ description: 'When the record was last changed (absent if never).' }),
   })
   .openapi('Patient');
 
+/** Who sent a public referral, as stored on it (their role is the referral's `source`). */
+export const PublicReferrer = z
+  .object({ name: z.string().optional(), organisation: z.string().optional(), email: z.string().optional(), phone: z.string().optional() })
+  .openapi('PublicReferrer');
+
 export const Referral = z
   .object({
     referralId: Id,
     patientId: Id,
-    navigator: z.string(),
+    navigator: z
+      .string()
+      .optional()
+      .openapi({ description: 'Who works it; absent while it waits in the unassigned triage queue (a public referral).' }),
     status: z.enum(REFERRAL_STATUSES),
     source: z.enum(REFERRAL_SOURCES),
     reasons: z.array(z.string()),
     notes: z.string().optional(),
+    channel: z
+      .enum(REFERRAL_CHANNELS)
+      .optional()
+      .openapi({ description: '`public_form`: sent with the public referral form (no account); absent: taken by staff.' }),
+    referrer: PublicReferrer.optional().openapi({ description: 'Who sent a public referral, as they gave it (for the navigator to contact).' }),
+    consentToContact: z.literal(true).optional().openapi({ description: 'A public referral: the person agreed to be contacted about it.' }),
+    assignedAt: Instant.optional().openapi({ description: 'When a referral from the unassigned queue was given to its navigator.' }),
+    assignedBy: z.string().optional().openapi({ description: 'Who assigned it (user id).' }),
+    repeatedRequests: z
+      .object({ count: z.number().int().min(1), lastAt: Instant })
+      .optional()
+      .openapi({
+        description:
+          'Public referrals for this person received while this one was open: how many and the latest (their contents are not kept).',
+      }),
     snomedCode: z.literal(SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING),
     declinedSnomedCode: z
       .literal(SNOMED_SOCIAL_PRESCRIBING_DECLINED)
@@ -272,11 +386,15 @@ export const ReassignBody = z
 
 export type PatientInputT = z.infer<typeof PatientInput>;
 export type CreateReferralInput = z.infer<typeof CreateReferralBody>;
+export type PublicReferralInput = z.infer<typeof PublicReferralBody>;
 export type ChangePatientInput = z.infer<typeof ChangePatientBody>;
 export type DeclineReferralInput = z.infer<typeof DeclineReferralBody>;
 export type CloseReferralInput = z.infer<typeof CloseReferralBody>;
 export type CreateContactInput = z.infer<typeof CreateContactBody>;
 export type PatientView = z.infer<typeof Patient>;
+export type ConsentDecisionView = z.infer<typeof ConsentDecision>;
+export type ConsentsView = z.infer<typeof Consents>;
+export type SetConsentInput = z.infer<typeof SetConsentBody>;
 export type ReferralView = z.infer<typeof Referral>;
 export type ContactView = z.infer<typeof Contact>;
 export type TimelineEntryView = z.infer<typeof TimelineEntry>;

@@ -3,7 +3,8 @@ import type { Clock } from '#shared/platform/clock';
 import type { Page, PageRequest } from '#shared/platform/dynamo';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { IdSource } from '#shared/platform/ids';
-import type { CurrentPrescriptionWithdrawal, PatientHistory } from './ports';
+import { applyCaseloadQuery, caseloadCounts, decodeOffsetCursor, encodeOffsetCursor, type CaseloadQuery, type CaseloadSummaryView } from './caseload';
+import type { CurrentPrescriptionWithdrawal, GpSummaryPreparation, PatientHistory } from './ports';
 import {
   acceptReferral,
   caseloadCondition,
@@ -20,6 +21,7 @@ import {
   newEpisode,
   newReferral,
   patientView,
+  recordConsent,
   referralEntries,
   rereferralRefusal,
   timelinePage,
@@ -32,11 +34,13 @@ import {
 import type {
   ChangePatientInput,
   CloseReferralInput,
+  ConsentPurpose,
   CreateContactInput,
   CreateReferralInput,
   DeclineReferralInput,
   PatientView,
   ReferralStatus,
+  SetConsentInput,
   TimelineEntryView,
 } from './schema';
 import type { PatientStore } from './store';
@@ -68,7 +72,15 @@ export type PatientChangeOutcome =
   | Invalid
   | Conflict<'nhs_number_registered' | 'patient_changed'>;
 
+export type ConsentOutcome = { kind: 'done'; patient: PatientView; changed: boolean } | { kind: 'not_found'; what: 'Patient' } | Conflict<'patient_changed'>;
+
 export type ListOutcome<T> = { kind: 'listed'; page: Page<T> } | Forbidden;
+
+export type CaseloadPatientView = PatientView & { summary: CaseloadSummaryView };
+
+function caseloadPatientView({ summary, ...patient }: PatientRecord & { summary: CaseloadSummaryView }): CaseloadPatientView {
+  return { ...patientView(patient), summary };
+}
 
 /** Who may take on a caseload: the people capability implements it, and the composition root passes it in. */
 export interface NavigatorCheck {
@@ -86,6 +98,9 @@ const REFERRAL_CHANGED = {
   message: 'The referral (or its prescription) changed while this request ran; read it again and retry.',
 } as const;
 
+/** How often a consent decision is tried on a fresh read when the record changed under it. */
+const CONSENT_ATTEMPTS = 2;
+
 /** How often a referral is decided again when the record it was decided on changed before it was written. */
 const REFERRAL_ATTEMPTS = 2;
 
@@ -97,6 +112,8 @@ export class PatientService {
       navigators: NavigatorCheck;
       prescriptions: CurrentPrescriptionWithdrawal;
       history: PatientHistory;
+      /** The GP summary an ended referral calls for (absent: none is prepared). */
+      gpSummaries?: GpSummaryPreparation;
       clock: Clock;
       ids: IdSource;
     },
@@ -188,11 +205,23 @@ export class PatientService {
     const caseload = caseloadCondition(principal);
     const ends = after.status === 'declined' || after.status === 'closed';
     const withdrawal = ends ? await this.deps.prescriptions.withdrawCurrent(principal, patient) : undefined;
+    // The GP summary is prepared in the same transaction as the end: both happen, or neither.
+    const summary =
+      ends && this.deps.gpSummaries
+        ? await this.deps.gpSummaries.prepare({
+            trigger: after.status === 'declined' ? 'referral_declined' : 'referral_closed',
+            patient,
+            referralId: after.referralId,
+            endReason: after.endReason,
+            prescriptionId: withdrawal?.prescriptionId ?? patient.currentPrescriptionId,
+            by: principal.sub,
+          })
+        : [];
     const written = await this.deps.patients.moveReferral(
       before,
       after,
       caseload,
-      withdrawal ? { alsoWrite: withdrawal.items } : { noCurrentPrescription: ends },
+      withdrawal ? { alsoWrite: [...withdrawal.items, ...summary] } : { noCurrentPrescription: ends, alsoWrite: summary },
     );
     if (written === 'changed') return REFERRAL_CHANGED;
     await withdrawal?.afterCommit();
@@ -209,14 +238,15 @@ export class PatientService {
   /** Records a contact; the first that reaches the person accepts their received referral, in the same transaction. */
   async recordContact(principal: Principal, patientId: string, input: CreateContactInput): Promise<ContactOutcome> {
     const { patients, clock } = this.deps;
-    const patient = visiblePatient(principal, await patients.getPatient(patientId));
-    if (!patient) return { kind: 'not_found', what: 'Patient' };
+    const read = await patients.getPatientWithSummary(patientId);
+    const patient = visiblePatient(principal, read?.patient);
+    if (!read || !patient) return { kind: 'not_found', what: 'Patient' };
     const made = newContact(input, patient, principal, this.deps);
     if (!made.ok) return { kind: 'invalid', issues: made.issues };
     const referral = await patients.getReferral(patient.patientId, patient.openReferralId);
     const move = referral && contactAccepts(made.contact, referral) ? acceptReferral(referral, clock.now()) : undefined;
     const accept = move?.kind === 'moved' ? { before: move.before, after: move.after } : undefined;
-    if ((await patients.recordContact(made.contact, caseloadCondition(principal), accept)) === 'changed') {
+    if ((await patients.recordContact(made.contact, caseloadCondition(principal), accept, read.summary)) === 'changed') {
       return accept ? REFERRAL_CHANGED : PATIENT_CHANGED;
     }
     return { kind: 'recorded', contact: made.contact, referralAccepted: accept !== undefined };
@@ -236,6 +266,25 @@ export class PatientService {
     }
     if (written === 'changed') return PATIENT_CHANGED;
     return { kind: 'done', patient: patientView(change.after) };
+  }
+
+  /**
+   * Records a consent decision (the same answer again changes nothing). A write that meets a change
+   * made since the read (another purpose's first decision, a caseload move) is decided again once
+   * on a fresh read, then 409.
+   */
+  async setConsent(principal: Principal, patientId: string, purpose: ConsentPurpose, input: SetConsentInput): Promise<ConsentOutcome> {
+    const { patients, clock } = this.deps;
+    for (let attempt = 1; ; attempt++) {
+      const before = visiblePatient(principal, await patients.getPatient(patientId));
+      if (!before) return { kind: 'not_found', what: 'Patient' };
+      const change = recordConsent(before, purpose, input.given, { by: principal.sub, now: clock.now() });
+      if (change.kind === 'unchanged') return { kind: 'done', patient: patientView(before), changed: false };
+      if ((await patients.setConsent(before, change.field, change.decision, caseloadCondition(principal))) === 'done') {
+        return { kind: 'done', patient: patientView(change.after), changed: true };
+      }
+      if (attempt >= CONSENT_ATTEMPTS) return PATIENT_CHANGED;
+    }
   }
 
   /** One page of the patient's timeline, newest first. */
@@ -266,12 +315,45 @@ export class PatientService {
     return { kind: 'listed', page: await this.deps.patients.listReferrals({ navigator: filter.navigator, status }, page) };
   }
 
-  async listPatients(principal: Principal, query: { navigator?: string | undefined } & PageRequest): Promise<ListOutcome<PatientView>> {
-    const { navigator, ...page } = query;
+  /**
+   * The caseload (managers: one navigator's, or everyone), each patient with their summary. Without
+   * a search, filter or sort it is one page of the caseload's Query; with one, the whole caseload is
+   * read, then matched, sorted and paged in memory (decision 74), the cursor an offset.
+   */
+  async listPatients(
+    principal: Principal,
+    query: { navigator?: string | undefined } & CaseloadQuery & PageRequest,
+  ): Promise<ListOutcome<CaseloadPatientView> | Invalid> {
+    const { navigator, limit, cursor, ...search } = query;
     const filter = caseloadFilter(principal, navigator);
     if (!filter.ok) return filter;
-    const result = await this.deps.patients.listPatients(filter.navigator, page);
-    return { kind: 'listed', page: { ...result, items: result.items.map(patientView) } };
+    const now = this.deps.clock.now();
+    const narrowed = Object.values(search).some((value) => value !== undefined);
+    if (!narrowed) {
+      const result = await this.deps.patients.caseloadPage(filter.navigator, { limit, ...(cursor ? { cursor } : {}) }, now);
+      return { kind: 'listed', page: { ...result, items: result.items.map(caseloadPatientView) } };
+    }
+    const offset = cursor === undefined ? 0 : decodeOffsetCursor(cursor);
+    if (offset === undefined) {
+      return { kind: 'invalid', issues: [{ in: 'query', path: 'cursor', code: 'invalid_cursor', message: 'cursor is not one this API issued' }] };
+    }
+    const rows = (await this.deps.patients.wholeCaseload(filter.navigator, now)).map((patient) => ({ patient, summary: patient.summary }));
+    const matched = applyCaseloadQuery(rows, search, now);
+    const items = matched.slice(offset, offset + limit).map((row) => caseloadPatientView(row.patient));
+    const next = offset + limit < matched.length ? encodeOffsetCursor(offset + limit) : undefined;
+    return { kind: 'listed', page: { items, ...(next ? { nextCursor: next } : {}) } };
+  }
+
+  /** The navigation's counts for a caseload (managers: one navigator's, or everyone's): one Query of the caseload. */
+  async caseloadCounts(
+    principal: Principal,
+    navigator: string | undefined,
+  ): Promise<{ kind: 'counted'; navigator?: string; dueFollowUps: number; newReferrals: number } | Forbidden> {
+    const filter = caseloadFilter(principal, navigator);
+    if (!filter.ok) return filter;
+    const rows = await this.deps.patients.wholeCaseload(filter.navigator, this.deps.clock.now());
+    const counts = caseloadCounts(rows.map((patient) => ({ patient, summary: patient.summary })));
+    return { kind: 'counted', ...(filter.navigator !== undefined ? { navigator: filter.navigator } : {}), ...counts };
   }
 
   async getPatient(principal: Principal, patientId: string): Promise<{ kind: 'found'; patient: PatientView } | { kind: 'not_found'; what: 'Patient' }> {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPages, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
 import { indexAttributes } from '#shared/platform/table';
 import { transact, transactConditions, type TransactItem } from '#shared/platform/transactions';
+import { caseloadSummary, contactSummary, PRESCRIPTION_SUMMARY_FIELDS, type CaseloadSummaryView, type StoredSummary } from './caseload';
+import { storedSummaryOf, tagReferralMove, withCaseloadSummary } from './summary-store';
 import { advancedReferral, IDENTITY_FIELDS, type ChangeableField, type ContactRecord, type PatientRecord, type ReferralRecord } from './rules';
 import {
   Contact,
@@ -13,6 +16,8 @@ import {
   Patient,
   REFERRAL_STATUSES,
   Referral,
+  type ConsentDecisionView,
+  type ConsentField,
   type ReferralStatus,
 } from './schema';
 
@@ -29,6 +34,19 @@ const StoredReferralStatus = z
 const ReferralItem = Referral.extend({ status: StoredReferralStatus });
 const referralFromItem = (item: Record<string, unknown>): ReferralRecord => ReferralItem.parse(item);
 const contactFromItem = (item: Record<string, unknown>): ContactRecord => Contact.parse(item);
+
+/** A referral as the programme report reads it (decision 66's old status names mapped). */
+const ReceivedReferralItem = Referral.pick({
+  referralId: true,
+  patientId: true,
+  source: true,
+  endReason: true,
+  createdAt: true,
+  acceptedAt: true,
+  prescribedAt: true,
+  endedAt: true,
+}).extend({ status: StoredReferralStatus });
+export type ReceivedReferral = z.infer<typeof ReceivedReferralItem>;
 
 /** The names a status may be stored under: today's, and the old one that means it. */
 export function storedNames(status: ReferralStatus): string[] {
@@ -73,15 +91,22 @@ export class PatientStore {
    * unless their NHS number is already in the scheme, or — for a patient without one — someone
    * was registered under the same name and date of birth since it was looked up.
    */
-  async createReferral(patient: PatientRecord, referral: ReferralRecord): Promise<CreateOutcome> {
+  async createReferral(patient: PatientRecord, referral: ReferralRecord, options: { sharedIdentity?: boolean } = {}): Promise<CreateOutcome> {
     const items: TransactItem[] = [
-      { Put: { TableName: this.db.tableName, Item: this.patientItem(patient), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.db.tableName,
+          // The caseload summary starts with the referral (decision 74).
+          Item: { ...this.patientItem(patient), referralStatus: referral.status, referralReceivedAt: referral.createdAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       { Put: { TableName: this.db.tableName, Item: this.referralItem(referral), ConditionExpression: 'attribute_not_exists(PK)' } },
       this.referralOwnerItem(referral),
     ];
     // Without an NHS number the identity is what tells people apart, so it must still be free;
     // with one, namesakes born the same day are simply both registered under it.
-    const identityIndex = patient.identityHash ? items.push(this.joinIdentity(patient.identityHash, patient.patientId, { onlyIfFree: !patient.nhsNumber })) - 1 : -1;
+    const identityIndex = patient.identityHash ? items.push(this.joinIdentity(patient.identityHash, patient.patientId, { onlyIfFree: !patient.nhsNumber && !options.sharedIdentity })) - 1 : -1;
     const nhsNumberIndex = patient.nhsNumber ? items.push(this.nhsNumberPut(patient.nhsNumber, patient.patientId)) - 1 : -1;
     const failed = await transactConditions(this.db, items);
     if (!failed) return 'created';
@@ -98,26 +123,13 @@ export class PatientStore {
    * NHS number or the identity still leading to them alone.
    */
   async addEpisode(patient: PatientRecord, referral: ReferralRecord, match: EpisodeMatch): Promise<WriteOutcome> {
-    const moves = referral.navigator !== patient.navigator;
-    const { partitionKey: caseloadPk } = indexAttributes(collections.caseload(referral.navigator).indexName);
+    // A referral with no navigator (a public one, for the unassigned queue) leaves the patient where they are.
+    const to = referral.navigator;
+    const moves = to !== undefined && to !== patient.navigator;
     const items: TransactItem[] = [
       { Put: { TableName: this.db.tableName, Item: this.referralItem(referral), ConditionExpression: 'attribute_not_exists(PK)' } },
       this.referralOwnerItem(referral),
-      {
-        Update: {
-          TableName: this.db.tableName,
-          Key: keys.patient(patient.patientId),
-          UpdateExpression: moves ? `SET openReferralId = :referral, navigator = :to, #caseloadPk = :caseload` : 'SET openReferralId = :referral',
-          ConditionExpression: 'openReferralId = :previous AND navigator = :read',
-          ...(moves ? { ExpressionAttributeNames: { '#caseloadPk': caseloadPk } } : {}),
-          ExpressionAttributeValues: {
-            ':referral': referral.referralId,
-            ':previous': patient.openReferralId,
-            ':read': patient.navigator,
-            ...(moves ? { ':to': referral.navigator, ':caseload': collections.caseload(referral.navigator).partition } : {}),
-          },
-        },
-      },
+      this.patientEpisodeUpdate(patient, referral.referralId, moves ? to : undefined),
       match.by === 'nhs_number'
         ? {
             ConditionCheck: {
@@ -135,9 +147,39 @@ export class PatientStore {
               ExpressionAttributeValues: { ':patient': patient.patientId, ':one': 1 },
             },
           },
-      ...(moves ? await this.caseloadMoveItems(patient.patientId, referral.navigator) : []),
+      ...(moves ? await this.caseloadMoveItems(patient.patientId, to) : []),
     ];
-    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+    // A new episode: its referral is the summary's, and the last episode's prescription is no longer current.
+    const summarised = withCaseloadSummary(this.db.tableName, items, patient.patientId, {
+      set: { referralStatus: referral.status, referralReceivedAt: referral.createdAt },
+      remove: PRESCRIPTION_SUMMARY_FIELDS,
+    });
+    return (await transactConditions(this.db, summarised)) ? 'changed' : 'done';
+  }
+
+  /**
+   * The patient's update for a new episode or an assignment: its open referral becomes `referralId`
+   * (conditioned on the one read, and on the caseload as read — none, for a patient still
+   * unassigned), and, given `to`, it joins that navigator's caseload.
+   */
+  private patientEpisodeUpdate(patient: PatientRecord, referralId: string, to: string | undefined, previousReferralId = patient.openReferralId): TransactItem {
+    const caseload = to === undefined ? undefined : membership(collections.caseload(to), patient.patientId);
+    const sets = ['openReferralId = :referral', ...(to === undefined ? [] : ['navigator = :to', ...Object.keys(caseload!).map((name) => `#${name} = :${name}`)])];
+    return {
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.patient(patient.patientId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `openReferralId = :previous AND ${patient.navigator === undefined ? 'attribute_not_exists(navigator)' : 'navigator = :read'}`,
+        ...(caseload ? { ExpressionAttributeNames: Object.fromEntries(Object.keys(caseload).map((name) => [`#${name}`, name])) } : {}),
+        ExpressionAttributeValues: {
+          ':referral': referralId,
+          ':previous': previousReferralId,
+          ...(patient.navigator === undefined ? {} : { ':read': patient.navigator }),
+          ...(caseload ? { ':to': to, ...Object.fromEntries(Object.entries(caseload).map(([name, value]) => [`:${name}`, value])) } : {}),
+        },
+      },
+    };
   }
 
   /** The patient an NHS number belongs to, if any (consistent: it decides a write). */
@@ -168,18 +210,21 @@ export class PatientStore {
     return ids;
   }
 
-  /** Referrals received on London days from..to (the reporting index): their source and patient, nothing else. */
-  async referralsReceived(from: string, to: string): Promise<{ patientId: string; source: ReferralRecord['source'] }[]> {
-    const found: { patientId: string; source: ReferralRecord['source'] }[] = [];
+  /**
+   * Referrals received on London days from..to (the reporting index): their source, patient, status,
+   * end reason and the times of their steps — nothing else (no notes, no reasons for referral).
+   */
+  async referralsReceived(from: string, to: string): Promise<ReceivedReferral[]> {
+    const found: ReceivedReferral[] = [];
     for (const query of reportIndex.queries('REFERRALS', from, to)) {
       for await (const page of queryPages(this.db, {
         IndexName: reportIndex.indexName,
         KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK BETWEEN :low AND :high',
         ExpressionAttributeValues: { ':pk': query.partition, ':low': query.low, ':high': query.high },
-        ProjectionExpression: 'patientId, #source',
-        ExpressionAttributeNames: { '#source': 'source' },
+        ProjectionExpression: 'referralId, patientId, #source, #status, endReason, createdAt, acceptedAt, prescribedAt, endedAt',
+        ExpressionAttributeNames: { '#source': 'source', '#status': 'status' },
       })) {
-        for (const item of page) found.push({ patientId: String(item.patientId), source: item.source as ReferralRecord['source'] });
+        for (const item of page) found.push(ReceivedReferralItem.parse(item));
       }
     }
     return found;
@@ -189,13 +234,21 @@ export class PatientStore {
    * What a pseudonymised export needs of each patient — date of birth and postcode, nothing else:
    * names, NHS numbers and contact details are never even read for it.
    */
-  async demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode'>>> {
-    const items = await batchGetAll(this.db, patientIds.map(keys.patient), { projection: 'patientId, dateOfBirth, postcode' });
+  async demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode' | 'consents'>>> {
+    // The evaluation decision too: a person who declined is left out of the exports (only its `given` is read).
+    const items = await batchGetAll(this.db, patientIds.map(keys.patient), { projection: 'patientId, dateOfBirth, postcode, consents.evaluation' });
     return new Map(
-      items.map((item) => [
-        String(item.patientId),
-        { dateOfBirth: String(item.dateOfBirth), ...(typeof item.postcode === 'string' ? { postcode: item.postcode } : {}) },
-      ]),
+      items.map((item) => {
+        const evaluation = (item.consents as { evaluation?: ConsentDecisionView } | undefined)?.evaluation;
+        return [
+          String(item.patientId),
+          {
+            dateOfBirth: String(item.dateOfBirth),
+            ...(typeof item.postcode === 'string' ? { postcode: item.postcode } : {}),
+            ...(evaluation ? { consents: { evaluation } } : {}),
+          },
+        ];
+      }),
     );
   }
 
@@ -254,6 +307,31 @@ export class PatientStore {
     return (await queryPatientRecords(this.db, patientId, patientRecordPrefix.contacts)).map(contactFromItem);
   }
 
+  /** The patient and their caseload summary as stored, in one strongly consistent GetItem. */
+  async getPatientWithSummary(patientId: string): Promise<{ patient: PatientRecord; summary: StoredSummary } | undefined> {
+    const result = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.patient(patientId), ConsistentRead: true }),
+    );
+    return result.Item ? { patient: patientFromItem(result.Item), summary: storedSummaryOf(result.Item) } : undefined;
+  }
+
+  /** A page of a caseload (or of every patient), each with their summary at `now`: one Query (decision 74). */
+  async caseloadPage(navigator: string | undefined, page: PageRequest, now: Date): Promise<Page<PatientRecord & { summary: CaseloadSummaryView }>> {
+    const of = navigator === undefined ? collections.allPatients() : collections.caseload(navigator);
+    const result = await queryCollection(this.db, of, page);
+    return { ...result, items: result.items.map((item) => ({ ...patientFromItem(item), summary: caseloadSummary(storedSummaryOf(item), now) })) };
+  }
+
+  /** A whole caseload (or every patient) with summaries, every page of its Query: what search, filters, sorting and counts work on. */
+  async wholeCaseload(navigator: string | undefined, now: Date): Promise<(PatientRecord & { summary: CaseloadSummaryView })[]> {
+    const rows: (PatientRecord & { summary: CaseloadSummaryView })[] = [];
+    const of = navigator === undefined ? collections.allPatients() : collections.caseload(navigator);
+    for await (const page of collectionPages(this.db, of)) {
+      for (const item of page) rows.push({ ...patientFromItem(item), summary: caseloadSummary(storedSummaryOf(item), now) });
+    }
+    return rows;
+  }
+
   async listPatients(navigator: string | undefined, page: PageRequest): Promise<Page<PatientRecord>> {
     const of = navigator === undefined ? collections.allPatients() : collections.caseload(navigator);
     const result = await queryCollection(this.db, of, page);
@@ -261,10 +339,14 @@ export class PatientStore {
   }
 
   async listReferrals(
-    filter: { navigator?: string | undefined; status?: ReferralStatus | undefined },
+    filter: { navigator?: string | undefined; status?: ReferralStatus | undefined; unassigned?: boolean },
     page: PageRequest,
   ): Promise<Page<ReferralRecord & { patient?: { givenName: string; familyName: string } }>> {
-    const of = filter.navigator === undefined ? referralCollections.all() : referralCollections.ofNavigator(filter.navigator);
+    const of = filter.unassigned
+      ? referralCollections.unassigned()
+      : filter.navigator === undefined
+        ? referralCollections.all()
+        : referralCollections.ofNavigator(filter.navigator);
     // A status matches items stored under its old name too.
     const status = filter.status ? statusIn([filter.status], 'status') : undefined;
     const result = await queryCollection(
@@ -303,7 +385,7 @@ export class PatientStore {
   referralMoveItem(before: ReferralRecord, after: ReferralRecord, caseload?: string | undefined): TransactItem {
     const fields = REFERRAL_MOVE_FIELDS.filter((field) => after[field] !== undefined && after[field] !== before[field]);
     const read = statusIn([before.status], 'read');
-    return {
+    return tagReferralMove({
       Update: {
         TableName: this.db.tableName,
         Key: keys.referral(before.patientId, before.referralId),
@@ -316,7 +398,7 @@ export class PatientStore {
           ...(caseload === undefined ? {} : { ':caseload': caseload }),
         },
       },
-    };
+    }, before.patientId, after.status);
   }
 
   /**
@@ -365,14 +447,21 @@ export class PatientStore {
         },
       });
     }
-    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+    // The summary follows the referral's status (folded into the patient's operation, or added).
+    const summarised = withCaseloadSummary(this.db.tableName, items, before.patientId, { set: {} }, patientCondition('attribute_exists(PK)', caseload));
+    return (await transactConditions(this.db, summarised)) ? 'changed' : 'done';
   }
 
   /**
    * Records a contact; when it accepts the referral, the referral's move is in the same transaction
    * (and carries the caseload check), otherwise the patient is checked to still be in the caseload.
    */
-  async recordContact(contact: ContactRecord, caseload: string | undefined, accept?: { before: ReferralRecord; after: ReferralRecord }): Promise<WriteOutcome> {
+  async recordContact(
+    contact: ContactRecord,
+    caseload: string | undefined,
+    accept?: { before: ReferralRecord; after: ReferralRecord },
+    read: Pick<StoredSummary, 'lastContactAt'> = {},
+  ): Promise<WriteOutcome> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -385,7 +474,14 @@ export class PatientStore {
         ? this.referralMoveItem(accept.before, accept.after, caseload)
         : { ConditionCheck: { TableName: this.db.tableName, Key: keys.patient(contact.patientId), ...patientCondition('attribute_exists(PK)', caseload) } },
     ];
-    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+    const summarised = withCaseloadSummary(
+      this.db.tableName,
+      items,
+      contact.patientId,
+      { set: contactSummary(read, contact.at) },
+      patientCondition('attribute_exists(PK)', caseload),
+    );
+    return (await transactConditions(this.db, summarised)) ? 'changed' : 'done';
   }
 
   /**
@@ -458,6 +554,33 @@ export class PatientStore {
   }
 
   /**
+   * Records one consent decision on the patient item. Each purpose is its own path in `consents`, so
+   * two purposes set at once never overwrite each other: the first decision writes the map
+   * (conditioned on there being none), later ones write their path inside it (conditioned on the
+   * map being there). Conditioned too on the patient still being in the caseload. 'changed' when a
+   * condition failed: the caller reads again and decides again.
+   */
+  async setConsent(before: PatientRecord, field: ConsentField, decision: ConsentDecisionView, caseload: string | undefined): Promise<WriteOutcome> {
+    const hasMap = before.consents !== undefined;
+    const condition = patientCondition(hasMap ? 'attribute_exists(PK) AND attribute_exists(consents)' : 'attribute_exists(PK) AND attribute_not_exists(consents)', caseload, {
+      ':decision': hasMap ? decision : { [field]: decision },
+    });
+    // A transaction of one item, like every other change of a record: the audit entry rides in it.
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: keys.patient(before.patientId),
+          UpdateExpression: hasMap ? 'SET consents.#field = :decision' : 'SET consents = :decision',
+          ...(hasMap ? { ExpressionAttributeNames: { '#field': field } } : {}),
+          ...condition,
+        },
+      },
+    ];
+    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+  }
+
+  /**
    * Moves every patient of one navigator, with their referrals, to another — a navigator who
    * leaves must not orphan their caseload. Patient by patient, each in its own transaction
    * conditioned on still being in `from`'s caseload, so a repeated or interrupted run is safe:
@@ -499,15 +622,63 @@ export class PatientStore {
     }
   }
 
-  /** The updates that move a patient's referrals and follow-ups into navigator `to`'s lists (the patient item apart). */
-  private async caseloadMoveItems(patientId: string, to: string): Promise<TransactItem[]> {
+  /**
+   * Assigns a referral waiting in the unassigned queue to navigator `to`: it moves to their list,
+   * and the patient — with their earlier referrals and follow-ups, if they were someone else's —
+   * joins their caseload. Conditioned on the referral still having no navigator and still being
+   * the patient's latest, and on the patient's caseload as read.
+   */
+  async assignReferral(patient: PatientRecord, referral: ReferralRecord, to: string, by: { sub: string; now: string }): Promise<WriteOutcome> {
+    const referralKey = keys.referral(referral.patientId, referral.referralId);
+    const moves = to !== patient.navigator;
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: referralKey,
+          UpdateExpression: 'SET navigator = :to, #pk = :pk, assignedAt = :now, assignedBy = :by, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(navigator)',
+          ExpressionAttributeNames: { '#pk': indexAttributes(referralCollections.ofNavigator(to).indexName).partitionKey },
+          ExpressionAttributeValues: { ':to': to, ':pk': referralCollections.ofNavigator(to).partition, ':now': by.now, ':by': by.sub },
+        },
+      },
+      this.patientEpisodeUpdate(patient, referral.referralId, moves ? to : undefined, referral.referralId),
+      ...(moves ? await this.caseloadMoveItems(patient.patientId, to, referralKey.SK) : []),
+    ];
+    return (await transactConditions(this.db, items)) ? 'changed' : 'done';
+  }
+
+  /**
+   * Notes on an open referral that the public form was sent again for the same person: how many
+   * times and when last — never what the form said. Informational, so it is not conditioned on a
+   * count read (two at the same instant may count once).
+   */
+  async noteRepeatedRequest(referral: ReferralRecord, now: string): Promise<void> {
+    const count = (referral.repeatedRequests?.count ?? 0) + 1;
+    try {
+      await this.db.client.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.referral(referral.patientId, referral.referralId),
+          UpdateExpression: 'SET repeatedRequests = :repeated',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':repeated': { count, lastAt: now } },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The updates that move a patient's referrals and follow-ups into navigator `to`'s lists (the patient item apart, and the item `exceptSk`). */
+  private async caseloadMoveItems(patientId: string, to: string, exceptSk?: string): Promise<TransactItem[]> {
     const [referrals, followUps] = await Promise.all([
       queryPatientRecords(this.db, patientId, patientRecordPrefix.referrals),
       queryPatientRecords(this.db, patientId, patientRecordPrefix.followUps),
     ]);
     const referralsOf = referralCollections.ofNavigator(to);
     return [
-      ...referrals.map(
+      ...referrals.filter((item) => item.SK !== exceptSk).map(
         (item): TransactItem => ({
           Update: {
             TableName: this.db.tableName,
@@ -534,7 +705,8 @@ export class PatientStore {
   patientItem(patient: PatientRecord): Record<string, unknown> {
     return {
       ...keys.patient(patient.patientId),
-      ...membership(collections.caseload(patient.navigator), patient.patientId),
+      // A patient no one has taken on yet (a public referral) is in no caseload: only in everyone's list.
+      ...(patient.navigator === undefined ? {} : membership(collections.caseload(patient.navigator), patient.patientId)),
       ...membership(collections.allPatients(), patient.patientId),
       type: 'patient',
       ...patient,
@@ -545,7 +717,8 @@ export class PatientStore {
     const memberId = `${referral.referralId}#${referral.patientId}`;
     return {
       ...keys.referral(referral.patientId, referral.referralId),
-      ...membership(referralCollections.ofNavigator(referral.navigator), memberId),
+      // No navigator yet: the unassigned triage queue instead of a navigator's list.
+      ...membership(referral.navigator === undefined ? referralCollections.unassigned() : referralCollections.ofNavigator(referral.navigator), memberId),
       ...membership(referralCollections.all(), memberId),
       ...reportIndex.entry('REFERRALS', londonDate(new Date(referral.createdAt)), referral.referralId),
       type: 'referral',

@@ -10,14 +10,9 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { z } from 'zod';
 import { CLAIMS, type Role } from '#shared/platform/auth';
 import { DirectoryUnavailableError, type CreateUserOutcome, type NewDirectoryUser, type PersonDirectory } from './directory';
 
-/** The API function's variable for the user pool it administers (functions/env.ts declares it). */
-export const directoryVariables = {
-  USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a Cognito user pool id, e.g. eu-west-2_AbC123xyz'),
-};
 
 /** The Cognito admin actions this adapter calls: the stack grants exactly these on the pool. */
 export const DIRECTORY_ACTIONS = [

@@ -15,7 +15,7 @@ import {
   validationHook,
   type AppEnv,
 } from '#shared/platform/http';
-import { InvitePersonBody, PeopleQuery, Person, UpdatePersonBody } from './schema';
+import { InvitePersonBody, PeopleQuery, Person, StaffContact, UpdatePersonBody } from './schema';
 import type { PeopleOutcome, PeopleService } from './service';
 
 const tags = ['People'];
@@ -23,7 +23,18 @@ const admins = anyRole('admin');
 /** Managers see who is on the team; only admins change it. */
 const readers = anyRole('manager', 'admin');
 
+/** Staff who may look up a colleague's work contact (a navigator printing a plan names themself). */
+const staff = anyRole('navigator', 'manager', 'admin');
+
 const PersonPath = z.object({ personId: idParam('personId') });
+const SubPath = z.object({
+  sub: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:@-]+$/, 'must be a user id')
+    .openapi({ param: { name: 'sub', in: 'path' }, description: 'The directory user id (the `sub` of their tokens).' }),
+});
 const busyError = {
   503: jsonResponse('The user directory is busy: nothing more was changed; send the same request again (Retry-After).', ErrorSchema),
 } as const;
@@ -55,6 +66,15 @@ export const peopleRoutes = {
     summary: 'Read a person',
     request: { params: PersonPath },
     responses: { 200: jsonResponse('The person', Person), ...commonErrors, ...notFoundError },
+  }),
+  staffContact: defineRoute(staff, {
+    method: 'get',
+    path: '/v1/staff/{sub}',
+    tags,
+    summary: "A colleague's work contact, by user id",
+    description: 'Navigators, managers and admins only, and only of enabled staff: the name and work email shown, for example, on a person’s printed plan.',
+    request: { params: SubPath },
+    responses: { 200: jsonResponse('Their work contact', StaffContact), ...commonErrors, ...notFoundError },
   }),
   update: defineRoute(admins, {
     method: 'patch',
@@ -90,6 +110,11 @@ export function peopleApp({ peopleService: people }: PeopleRoutesDeps) {
 
   app.openapi(peopleRoutes.get, async (c) => {
     const outcome = await people.get(c.req.valid('param').personId);
+    return outcome.kind === 'done' ? c.json(outcome.value, 200) : failPeople(outcome);
+  });
+
+  app.openapi(peopleRoutes.staffContact, async (c) => {
+    const outcome = await people.staffContact(c.req.valid('param').sub);
     return outcome.kind === 'done' ? c.json(outcome.value, 200) : failPeople(outcome);
   });
 

@@ -69,8 +69,20 @@ export const Person = z
   })
   .openapi('Person');
 
+/** What staff may know of a colleague: who they are and their work email, nothing of their account. */
+export const StaffContact = z
+  .object({
+    sub: z.string(),
+    givenName: z.string(),
+    familyName: z.string(),
+    email: z.string(),
+    role: PersonRole,
+  })
+  .openapi('StaffContact');
+
 export const PeopleQuery = PageQuery.extend({ role: PersonRole.optional() });
 
+export type StaffContactView = z.infer<typeof StaffContact>;
 export type PersonRoleName = z.infer<typeof PersonRole>;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
 export type InvitePersonInput = z.infer<typeof InvitePersonBody>;

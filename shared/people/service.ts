@@ -5,7 +5,7 @@ import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
 import { DirectoryUnavailableError, type PersonDirectory } from './directory';
 import { newPerson, personView, planChange, type DirectorySync, type PeopleConflictCode, type PersonRecord } from './rules';
-import type { InvitePersonInput, PersonRoleName, PersonView, UpdatePersonInput } from './schema';
+import type { InvitePersonInput, PersonRoleName, PersonView, StaffContactView, UpdatePersonInput } from './schema';
 import type { PeopleStore } from './store';
 
 /** What the people capability needs to know about the registry (the root passes the registry in). */
@@ -86,6 +86,16 @@ export class PeopleService {
   async get(personId: string): Promise<PeopleOutcome<PersonView>> {
     const person = await this.deps.people.get(personId);
     return person ? { kind: 'done', value: personView(person) } : { kind: 'not_found', what: 'Person' };
+  }
+
+  /**
+   * A member of staff's work contact, by their directory user id — the navigator named on a
+   * person's printed plan. Provider staff and disabled accounts are not looked up this way.
+   */
+  async staffContact(sub: string): Promise<PeopleOutcome<StaffContactView>> {
+    const person = await this.deps.people.bySub(sub);
+    if (!person || person.role === 'provider' || person.status !== 'enabled') return { kind: 'not_found', what: 'Person' };
+    return { kind: 'done', value: { sub, givenName: person.givenName, familyName: person.familyName, email: person.email, role: person.role } };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { Hono, type Context } from 'hono';
@@ -9,6 +10,7 @@ import { validationHook, type AppEnv } from './http';
 import type { Logger } from './logger';
 import type { TokenVerifier } from './auth';
 import type { RateLimiter } from './rate-limit';
+import { securityHeaders } from './security-headers';
 
 /** Request bodies are small JSON documents; a batch of 100 scans is about 20 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -22,6 +24,10 @@ export interface AppOptions {
   docsAssetBaseUrl?: string;
   /** How rate-limited routes count requests: the table's counters unless a benchmark turns them off. */
   rateLimiter?: RateLimiter;
+  /** Exact paths whose bodies may be larger than MAX_BODY_BYTES, with their own limit (the registry import's feeds). */
+  largerBodies?: Readonly<Record<string, number>>;
+  /** Strict-Transport-Security on every answer: on by default (AWS serves HTTPS only); local mode is HTTP. */
+  strictTransportSecurity?: boolean;
 }
 
 /** What the HTTP layer itself needs: how to verify a token, and where to log. */
@@ -41,10 +47,17 @@ export interface HttpDependencies {
 export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<AppEnv>) => void, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // The execute-api endpoint and the exports function URL answer without CloudFront: the API sets
+  // the same security headers itself (CloudFront overrides them with the same values).
+  app.use('*', securityHeaders({ strictTransportSecurity: options.strictTransportSecurity ?? true }));
+
   app.use('*', async (c, next) => {
     const started = performance.now();
     c.set('verifyToken', deps.verifyToken);
     c.set('rateLimiter', deps.rateLimiter);
+    const requestId = requestIdOf(c);
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
     await next();
     // Route pattern, not the raw URL: ids are not personal data, but the pattern is what we aggregate on.
     deps.logger.info('request', {
@@ -52,18 +65,20 @@ export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<A
       route: c.req.routePath,
       status: c.res.status,
       durationMs: Math.round(performance.now() - started),
+      requestId,
     });
   });
 
-  app.use(
-    '/v1/*',
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${maxSize} bytes.`);
       },
-    }),
-  );
+    });
+  const defaultLimit = limitOf(MAX_BODY_BYTES);
+  const largerLimits = new Map(Object.entries(options.largerBodies ?? {}).map(([path, size]) => [path, limitOf(size)]));
+  app.use('/v1/*', (c, next) => (largerLimits.get(c.req.path) ?? defaultLimit)(c, next));
 
   mount(app);
 
@@ -97,8 +112,19 @@ export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<A
   return app;
 }
 
+/**
+ * The id API Gateway gave this request (in the Lambda event's request context; the function URL of
+ * the exports function has one too), or a fresh UUID where there is none (local mode, tests). A
+ * client's own header is not trusted: the id ties audit entries to the gateway's access log.
+ */
+function requestIdOf(c: Context): string {
+  const env = c.env as { event?: { requestContext?: { requestId?: unknown } } } | undefined;
+  const fromGateway = env?.event?.requestContext?.requestId;
+  return typeof fromGateway === 'string' && /^[A-Za-z0-9=_-]{1,100}$/.test(fromGateway) ? fromGateway : randomUUID();
+}
+
 /** The evaluator exports: the only requests the streaming exports function answers. */
-export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+\.csv$/;
+export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+(?:-[a-z]+)*\.csv$/;
 
 /**
  * An app as a function that serves part of the API sees it: only the requests `allowed` lets
@@ -107,6 +133,7 @@ export const EXPORT_ROUTE = /^\/v1\/reports\/[a-z]+\.csv$/;
  */
 export function servingOnly(app: OpenAPIHono<AppEnv>, allowed: (method: string, path: string) => boolean, what: string) {
   const guarded = new Hono();
+  guarded.use('*', securityHeaders({ strictTransportSecurity: true }));
   guarded.use('*', async (c, next) => {
     if (!allowed(c.req.method, c.req.path)) {
       return c.json(errorBody(new ApiError(404, 'not_found', `No such route here: this address serves ${what} only.`)), 404);

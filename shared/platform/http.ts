@@ -11,6 +11,8 @@ export interface AppEnv {
     principal: Principal;
     verifyToken: TokenVerifier;
     rateLimiter: RateLimiter;
+    /** This request's id: API Gateway's in AWS, a fresh UUID locally; in the request log line, audit entries and `X-Request-Id`. */
+    requestId: string;
   };
 }
 

@@ -75,6 +75,9 @@ export const keys = {
   /** A prescription's follow-up lives with the patient too; its owner item maps its id to them. */
   followUp: (patientId: string, followUpId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `FOLLOWUP#${followUpId}` }),
   followUpOwner: (followUpId: string): ItemKey => ({ PK: `FOLLOWUP#${followUpId}`, SK: 'FOLLOWUP' }),
+  /** A summary prepared for the patient's GP practice (the outbox), in the patient's partition; its owner maps its id to them. */
+  gpMessage: (patientId: string, messageId: string): ItemKey => ({ PK: `PATIENT#${patientId}`, SK: `GPMESSAGE#${messageId}` }),
+  gpMessageOwner: (messageId: string): ItemKey => ({ PK: `GPMESSAGE#${messageId}`, SK: 'GPMESSAGE' }),
   /**
    * That a navigator's daily follow-up email for one London day was claimed (and then sent): one
    * partition per day, so a run's records are one Query and a retry finds who already has theirs.
@@ -103,6 +106,48 @@ export const keys = {
   device: (deviceId: string): ItemKey => ({ PK: `DEVICE#${deviceId}`, SK: 'DEVICE' }),
   /** Which device a pending enrolment code's lookup part belongs to (unique while the code lives). */
   deviceEnrolment: (lookup: string): ItemKey => ({ PK: `DEVICEENROLMENT#${lookup}`, SK: 'DEVICEENROLMENT' }),
+  /**
+   * Which registry item an imported feed's record became (an ORUK organization → provider, a
+   * location of that organization → venue, a service at a location → activity), by the feed's own
+   * id: what makes importing the same feed again update rather than duplicate.
+   */
+  importSource: (kind: 'organization' | 'location' | 'service_at_location', sourceId: string): ItemKey => ({
+    PK: `ORUK#${kind}#${sourceId}`,
+    SK: 'ORUK',
+  }),
+};
+
+/**
+ * The audit trail (decision 82). An entry about one patient lives in that patient's audit partition
+ * (not their record's: a record Query must not read every access ever made); an entry about no one
+ * patient (a listing, a report) lives in its actor's. Every entry is also on GSI1 in its actor's
+ * partition. Sort keys are the entry's ULID, which is its time: newest first is a backwards Query,
+ * and a time range is a BETWEEN on ULID bounds. The actor's sort key carries the patient id too, so
+ * a cursor (`entryId` or `entryId#patientId`) rebuilds the item's key.
+ */
+export const auditTrail = {
+  ofPatient: (patientId: string, entryId: string): ItemKey => ({ PK: `AUDIT#PATIENT#${patientId}`, SK: `ENTRY#${entryId}` }),
+  ofActorOnly: (actor: string, entryId: string): ItemKey => ({ PK: `AUDIT#ACTOR#${actor}`, SK: `ENTRY#${entryId}` }),
+  patientPartition: (patientId: string) => `AUDIT#PATIENT#${patientId}`,
+  entrySortKey: (entryId: string) => `ENTRY#${entryId}`,
+  /** GSI1: every entry of one actor. */
+  actorIndex: (actor: string, entryId: string, patientId: string | undefined) => ({
+    GSI1PK: `AUDIT#ACTOR#${actor}`,
+    GSI1SK: `ENTRY#${entryId}${patientId ? `#${patientId}` : ''}`,
+  }),
+  actorIndexName: 'GSI1' as const,
+  actorPartition: (actor: string) => `AUDIT#ACTOR#${actor}`,
+  /** Every actor sort key of an entry whose ULID is within lowId..highId lies between these. */
+  actorRange: (lowId: string, highId: string) => [`ENTRY#${lowId}`, `ENTRY#${highId}#~`] as const,
+  /** The member id (cursor) of an actor sort key, and the item key it names. */
+  actorMember: (sortKey: string) => sortKey.slice('ENTRY#'.length),
+  actorMemberKey: (actor: string, memberId: string) => {
+    const [entryId = '', patientId] = memberId.split('#');
+    return {
+      ...(patientId ? auditTrail.ofPatient(patientId, entryId) : auditTrail.ofActorOnly(actor, entryId)),
+      ...auditTrail.actorIndex(actor, entryId, patientId),
+    };
+  },
 };
 
 /** Prefixes of the sort keys inside a patient's partition, for `begins_with` queries. */
@@ -114,6 +159,7 @@ export const patientRecordPrefix = {
   prescriptions: 'PRESCRIPTION#',
   followUps: 'FOLLOWUP#',
   contacts: 'CONTACT#',
+  gpMessages: 'GPMESSAGE#',
 } as const;
 
 /**
@@ -129,6 +175,29 @@ export const followUpLists = {
   /** Every sort key of a follow-up due at or before `instant` is at most this. */
   dueBy: (instant: string) => `${new Date(instant).toISOString()}#~`,
 };
+
+/**
+ * The GP outbox by status, oldest first: a navigator's on GSI1, everyone's on GSI2. The status is
+ * part of the partition, so marking a message sent moves it between lists. The sort key carries the
+ * patient id, so a cursor can rebuild the item key.
+ */
+export const gpMessageLists = {
+  ofNavigator: (navigator: string, status: string) => gpMessageCollection('GSI1', `NAVIGATOR#${navigator}#GPMESSAGES#${status}`),
+  all: (status: string) => gpMessageCollection('GSI2', `GPMESSAGES#${status}`),
+};
+
+function gpMessageCollection(indexName: CollectionIndex, partition: string): Collection {
+  return {
+    indexName,
+    partition,
+    sortKey: (memberId) => `GPMESSAGE#${memberId}`,
+    memberId: (sortKey) => sortKey.slice('GPMESSAGE#'.length),
+    itemKey: (memberId) => {
+      const [messageId = '', patientId = ''] = memberId.split('#');
+      return keys.gpMessage(patientId, messageId);
+    },
+  };
+}
 
 export type CollectionIndex = 'GSI1' | 'GSI2';
 
@@ -174,6 +243,11 @@ export const collections = {
 export const referralCollections = {
   ofNavigator: (navigatorSub: string) => referralCollection('GSI1', `NAVIGATOR#${navigatorSub}#REFERRALS`),
   all: () => referralCollection('GSI2', 'REFERRALS'),
+  /**
+   * The unassigned triage queue: referrals with no navigator yet (public referrals), oldest first.
+   * Sparse: a referral is in it only until it is assigned, when it moves to the navigator's list.
+   */
+  unassigned: () => referralCollection('GSI1', 'REFERRALS#UNASSIGNED'),
 };
 
 function referralCollection(indexName: CollectionIndex, partition: string): Collection {

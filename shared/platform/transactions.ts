@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { currentAuditScope } from './audit';
 import type { Db } from './dynamo';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -32,9 +33,15 @@ export async function transact(
   items: TransactItem[],
   onConditionFailed: (failed: number[]) => Error | undefined,
 ): Promise<void> {
+  // The audit entry of the change this transaction belongs to rides in it, last, so the indexes of
+  // the change's own items (and of their failed conditions) are unchanged (decision 82).
+  const audit = currentAuditScope();
+  const auditItem = audit?.itemFor(items);
+  const sent = auditItem ? [...items, auditItem] : items;
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await db.client.send(new TransactWriteCommand({ TransactItems: sent }));
+      if (auditItem) audit?.committed();
       return;
     } catch (error) {
       const codes = cancellationCodes(error);

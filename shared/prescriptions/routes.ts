@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import {
   anyRole,
   commonErrors,
@@ -80,45 +81,52 @@ export const prescriptionRoutes = {
 export interface PrescriptionRoutesDeps {
   prescriptionService: PrescriptionService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function prescriptionsApp(services: PrescriptionRoutesDeps) {
-  const { prescriptionService, logger } = services;
+  const { prescriptionService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(prescriptionRoutes.createPrescription, async (c) => {
     const principal = c.get('principal');
-    const outcome = await prescriptionService.create(principal, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'create_prescription', { patientId: body.patientId }, () => prescriptionService.create(principal, body), (o) =>
+      o.kind === 'done' ? { patientId: o.prescription.patientId, refs: { prescriptionId: o.prescription.prescriptionId } } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
     const { prescription } = outcome;
-    auditPatientAccess(logger, principal, 'create_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
     return c.json(prescription, 201);
   });
 
   app.openapi(prescriptionRoutes.getPrescription, async (c) => {
     const principal = c.get('principal');
-    const outcome = await prescriptionService.get(principal, c.req.valid('param').prescriptionId);
+    const { prescriptionId } = c.req.valid('param');
+    const outcome = await audit.read(auditRequest(c), 'read_prescription', undefined, () => prescriptionService.get(principal, prescriptionId), (o) =>
+      o.kind === 'done' ? { patientId: o.prescription.patientId, refs: { prescriptionId } } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
     const { prescription } = outcome;
-    auditPatientAccess(logger, principal, 'read_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
     return c.json(prescription, 200);
   });
 
   app.openapi(prescriptionRoutes.changePrescription, async (c) => {
     const principal = c.get('principal');
-    const outcome = await prescriptionService.change(principal, c.req.valid('param').prescriptionId, c.req.valid('json'));
+    const { prescriptionId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const outcome = await audit.change(auditRequest(c), 'change_prescription', { refs: { prescriptionId } }, () => prescriptionService.change(principal, prescriptionId, body), (o) =>
+      o.kind === 'done' ? { patientId: o.prescription.patientId } : false,
+    );
     if (outcome.kind !== 'done') return failWith(outcome);
     const { prescription } = outcome;
-    auditPatientAccess(logger, principal, 'change_prescription', prescription.patientId, { prescriptionId: prescription.prescriptionId });
     return c.json(prescription, 200);
   });
 
   app.openapi(prescriptionRoutes.listPatientPrescriptions, async (c) => {
     const principal = c.get('principal');
     const { patientId } = c.req.valid('param');
-    const outcome = await prescriptionService.listForPatient(principal, patientId);
+    const outcome = await audit.read(auditRequest(c), 'read_prescription', patientId, () => prescriptionService.listForPatient(principal, patientId), () => ({}));
     if (outcome.kind !== 'listed') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'read_prescription', patientId, { count: outcome.items.length });
     return c.json({ items: outcome.items }, 200);
   });
 

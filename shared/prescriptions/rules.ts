@@ -136,7 +136,7 @@ export interface PrescriptionChange {
 
 /** Why a change cannot be made, with what to tell the navigator. */
 export interface PrescriptionConflict {
-  code: 'prescription_closed' | 'illegal_transition' | 'prescription_exists' | 'patient_changed' | 'prescription_changed' | 'referral_ended';
+  code: 'prescription_closed' | 'illegal_transition' | 'prescription_exists' | 'patient_changed' | 'prescription_changed' | 'referral_ended' | 'patient_unassigned';
   message: string;
 }
 
@@ -190,10 +190,14 @@ export function applyChange(record: PrescriptionRecord, change: PrescriptionChan
   return next;
 }
 
-/** Which week of the prescription `today` falls in (1-based), or undefined outside it. */
-export function weekOf(record: Pick<PrescriptionRecord, 'startDate' | 'endDate'>, today: string): number | undefined {
+/**
+ * Which week of the prescription `today` falls in (1-based), or undefined outside it. Weeks
+ * paused do not count, so the week and the weeks left always add up to the prescription's weeks:
+ * counted back from the end date, which a pause moved on.
+ */
+export function weekOf(record: Pick<PrescriptionRecord, 'startDate' | 'endDate' | 'weeks'>, today: string): number | undefined {
   if (today < record.startDate || today > record.endDate) return undefined;
-  return Math.floor(daysBetween(record.startDate, today) / 7) + 1;
+  return Math.min(record.weeks, Math.max(1, record.weeks - weeksRemaining(record, today)));
 }
 
 /** Whole weeks left after `today` until endDate (0 in the last week). */

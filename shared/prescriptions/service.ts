@@ -79,6 +79,10 @@ export class PrescriptionService implements CurrentPrescriptionWithdrawal {
         message: `This patient’s referral is ${referral.status}; take a new referral before writing a prescription.`,
       };
     }
+    // A public referral waiting in the unassigned queue has no navigator to follow it up yet.
+    if (patient.navigator === undefined) {
+      return { kind: 'conflict', code: 'patient_unassigned', message: 'This patient is not in anyone’s caseload yet: assign their referral to a navigator first.' };
+    }
     const followUp = followUps.created(prescription, patient.navigator);
     const referralItem = referral ? (patients.advanceReferral(referral, 'prescribed', clock.now()) ?? patients.referralOpenCheck(referral)) : undefined;
     const refused = await prescriptions.create(prescription, principal, [...(referralItem ? [referralItem] : []), ...followUp.items]);

@@ -5,6 +5,8 @@ import { keys, patientRecordPrefix, reportIndex } from '#shared/platform/keys';
 import { transactConditions, type TransactItem } from '#shared/platform/transactions';
 import { caseloadCondition } from '#shared/patients/rules';
 import { patientCondition } from '#shared/patients/store';
+import { prescriptionSummary } from '#shared/patients/caseload';
+import { withCaseloadSummary } from '#shared/patients/summary-store';
 import { z } from 'zod';
 import { CATEGORIES } from '#shared/registry/schema';
 import { PRESCRIPTION_STATUSES, type PrescriptionConflict, type PrescriptionRecord } from './rules';
@@ -66,8 +68,11 @@ export class PrescriptionStore {
    */
   async create(prescription: PrescriptionRecord, principal: Principal, alsoWrite: TransactItem[] = []): Promise<PrescriptionConflict | undefined> {
     const { patientId, prescriptionId } = prescription;
+    // The caseload summary (decision 74) shows the new prescription and its referral, now prescribed.
+    const summarised = (items: TransactItem[]) =>
+      withCaseloadSummary(this.db.tableName, items, patientId, { set: { ...prescriptionSummary(prescription), referralStatus: 'prescribed' } });
     return this.write(
-      [
+      summarised([
         {
           Put: {
             TableName: this.db.tableName,
@@ -99,7 +104,7 @@ export class PrescriptionStore {
           },
         },
         ...alsoWrite,
-      ],
+      ]),
       (failed) =>
         failed.includes(1)
           ? { code: 'prescription_exists', message: 'This patient already has an active or paused prescription.' }
@@ -144,7 +149,8 @@ export class PrescriptionStore {
       Update: {
         TableName: this.db.tableName,
         Key: keys.prescriptionAttendance(patientId, prescriptionId),
-        UpdateExpression: 'ADD sessionsAttended :one',
+        // The day of the first attendance recorded, kept once (reports' waiting times); the count goes up by one.
+        UpdateExpression: 'SET firstAttendedOn = if_not_exists(firstAttendedOn, :day) ADD sessionsAttended :one',
         ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': day },
@@ -157,6 +163,26 @@ export class PrescriptionStore {
     if (refs.length === 0) return new Map();
     const items = await batchGetAll(this.db, refs.map((ref) => keys.prescriptionAttendance(ref.patientId, ref.prescriptionId)));
     return new Map(items.map((item) => [String(item.prescriptionId), typeof item.sessionsAttended === 'number' ? item.sessionsAttended : 0]));
+  }
+
+  /**
+   * What the programme report's waiting times need of a patient's prescriptions: when each was
+   * written, its start date and the London day of its first recorded attendance (absent before any,
+   * and on counters from before it was kept). One Query of the patient's partition.
+   */
+  async startsForPatient(patientId: string): Promise<{ prescriptionId: string; createdAt: string; startDate: string; firstAttendedOn?: string }[]> {
+    const items = await queryPatientRecords(this.db, patientId, patientRecordPrefix.prescriptions);
+    const firstDays = new Map<string, string>();
+    for (const item of items) {
+      if (item.type === 'attendanceCounter' && typeof item.firstAttendedOn === 'string') firstDays.set(String(item.prescriptionId), item.firstAttendedOn);
+    }
+    return items
+      .filter((item) => item.type === 'prescription')
+      .map((item) => {
+        const prescriptionId = String(item.prescriptionId);
+        const firstAttendedOn = firstDays.get(prescriptionId);
+        return { prescriptionId, createdAt: String(item.createdAt), startDate: String(item.startDate), ...(firstAttendedOn ? { firstAttendedOn } : {}) };
+      });
   }
 
   /**
@@ -258,7 +284,7 @@ export class PrescriptionStore {
           },
         }
       : { ConditionCheck: { TableName: this.db.tableName, Key: keys.patient(patientId), ...patientCondition('attribute_exists(PK)', caseload) } };
-    return [
+    const items: TransactItem[] = [
       {
         Update: {
           TableName: this.db.tableName,
@@ -293,6 +319,8 @@ export class PrescriptionStore {
       },
       patientItem,
     ];
+    // The caseload summary follows the prescription's status and dates (decision 74).
+    return withCaseloadSummary(this.db.tableName, items, patientId, { set: prescriptionSummary(after) });
   }
 
   /** Prescriptions (newest first) whose sort keys start with `prefix`, each joined with its counter. */

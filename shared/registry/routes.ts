@@ -20,6 +20,7 @@ import {
   CreateActivityBody,
   CreateProviderBody,
   CreateVenueBody,
+  ListingInput,
   Provider,
   UpdateActivityBody,
   UpdateVenueBody,
@@ -67,6 +68,15 @@ export const registryRoutes = {
     tags,
     summary: "Set a provider's accreditation (accredited, suspended or lapsed, and until when)",
     request: { params: ProviderPath, body: jsonBody(AccreditationInput) },
+    responses: { 200: jsonResponse('The provider', Provider), ...commonErrors, ...notFoundError },
+  }),
+  setListing: defineRoute(managers, {
+    method: 'put',
+    path: '/v1/providers/{providerId}/listing',
+    tags,
+    summary: 'List a provider in the public directory (the ORUK feed at /oruk/) or keep it out',
+    description: 'A listed provider is published only while it is accredited; providers are listed unless opted out.',
+    request: { params: ProviderPath, body: jsonBody(ListingInput) },
     responses: { 200: jsonResponse('The provider', Provider), ...commonErrors, ...notFoundError },
   }),
   createVenue: defineRoute(managers, {
@@ -170,6 +180,11 @@ export function registryApp({ registryService: registry }: RegistryRoutesDeps) {
 
   app.openapi(registryRoutes.setAccreditation, async (c) => {
     const outcome = await registry.setAccreditation(c.req.valid('param').providerId, c.req.valid('json'));
+    return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
+  });
+
+  app.openapi(registryRoutes.setListing, async (c) => {
+    const outcome = await registry.setListing(c.req.valid('param').providerId, c.req.valid('json'));
     return outcome.kind === 'found' ? c.json(outcome.value, 200) : failWith(outcome);
   });
 

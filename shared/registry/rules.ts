@@ -14,15 +14,21 @@ import type {
 
 /** Pure registry rules: records are made here, with the clock and id source injected. */
 
-export interface AccreditationRecord extends AccreditationInputT {
+/** A stored accreditation: what a manager set, or `pending` for a provider an import created. */
+export interface AccreditationRecord extends Omit<AccreditationInputT, 'status'> {
+  status: AccreditationStatus;
   updatedAt: string;
 }
+
+export type AccreditationStatus = AccreditationInputT['status'] | 'pending';
 
 export interface ProviderRecord {
   providerId: string;
   name: string;
   categories: CategoryName[];
   accreditation: AccreditationRecord;
+  /** Whether the public directory (the ORUK feed) may list it; absent means listed (decision 80). */
+  listed?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -80,12 +86,12 @@ export function normalisePostcode(value: string): string {
   return normalised;
 }
 
-/** Accredited on a London calendar date: status accredited and validUntil that day or later. */
-export function isAccreditedOn(accreditation: AccreditationInputT, date: string): boolean {
+/** Accredited on a London calendar date: status accredited and validUntil that day or later (pending never is). */
+export function isAccreditedOn(accreditation: { status: AccreditationStatus; validUntil: string }, date: string): boolean {
   return accreditation.status === 'accredited' && accreditation.validUntil >= date;
 }
 
-export function isAccreditedAt(accreditation: AccreditationInputT, instant: Date): boolean {
+export function isAccreditedAt(accreditation: { status: AccreditationStatus; validUntil: string }, instant: Date): boolean {
   return isAccreditedOn(accreditation, londonDate(instant));
 }
 

@@ -9,6 +9,11 @@ export { WEEKDAYS };
 /** The five areas a provider can be accredited for. */
 export const CATEGORIES = ['social', 'volunteering', 'physical', 'wellbeing', 'advice'] as const;
 export const ACCREDITATION_STATUSES = ['accredited', 'suspended', 'lapsed'] as const;
+/**
+ * Every status a provider can be in. `pending` is only ever given by an import (decision in
+ * ARCHITECTURE.md): listed nowhere, refused at every scan, until a manager sets one of the three above.
+ */
+export const PROVIDER_STATUSES = [...ACCREDITATION_STATUSES, 'pending'] as const;
 
 export const Category = z.enum(CATEGORIES).openapi('Category', {
   description:
@@ -43,7 +48,10 @@ export const CreateProviderBody = z
   })
   .openapi('CreateProvider');
 
-export const Accreditation = AccreditationInput.extend({
+// Not an extension of AccreditationInput: OpenAPI would then say allOf, and the intersection would drop `pending`.
+export const Accreditation = z.object({
+  status: z.enum(PROVIDER_STATUSES).openapi({ description: '`pending`: imported and not yet accredited by a manager (never accepted at a scan).' }),
+  validUntil: AccreditationInput.shape.validUntil,
   /** Derived with the server clock: accredited, and validUntil is today (London) or later. */
   currentlyAccredited: z.boolean(),
   updatedAt: Instant,
@@ -55,10 +63,15 @@ export const Provider = z
     name: z.string(),
     categories: z.array(Category),
     accreditation: Accreditation,
+    listed: z.boolean().openapi({ description: 'Whether the public ORUK directory feed (/oruk/) may list it, when accredited. Listed unless opted out.' }),
     createdAt: Instant,
     updatedAt: Instant,
   })
   .openapi('Provider');
+
+export const ListingInput = z
+  .object({ listed: z.boolean().openapi({ description: 'true: listed in the public directory while accredited; false: never listed.' }) })
+  .openapi('Listing');
 
 export const Postcode = z
   .string()
@@ -145,6 +158,7 @@ export const Activity = z
 
 export type CategoryName = z.infer<typeof Category>;
 export type AccreditationInputT = z.infer<typeof AccreditationInput>;
+export type ListingInputT = z.infer<typeof ListingInput>;
 export type CreateProviderInput = z.infer<typeof CreateProviderBody>;
 export type CreateVenueInput = z.infer<typeof CreateVenueBody>;
 export type CreateActivityInput = z.infer<typeof CreateActivityBody>;

@@ -23,6 +23,7 @@ import type {
   CreateActivityInput,
   CreateProviderInput,
   CreateVenueInput,
+  ListingInputT,
   ProviderView,
   UpdateActivityInput,
   UpdateVenueInput,
@@ -49,7 +50,11 @@ export class RegistryService {
 
   /** A provider as answered: with whether it is accredited right now. */
   view(provider: ProviderRecord): ProviderView {
-    return { ...provider, accreditation: { ...provider.accreditation, currentlyAccredited: isAccreditedAt(provider.accreditation, this.deps.clock.now()) } };
+    return {
+      ...provider,
+      accreditation: { ...provider.accreditation, currentlyAccredited: isAccreditedAt(provider.accreditation, this.deps.clock.now()) },
+      listed: provider.listed ?? true,
+    };
   }
 
   async createProvider(input: CreateProviderInput): Promise<ProviderView> {
@@ -72,6 +77,12 @@ export class RegistryService {
 
   async setAccreditation(providerId: string, input: AccreditationInputT): Promise<Found<ProviderView>> {
     const updated = await this.deps.registry.setAccreditation(providerId, { ...input, updatedAt: this.deps.clock.now().toISOString() });
+    return updated ? found(this.view(updated)) : notFound('Provider');
+  }
+
+  /** Lists the provider in the public directory (while accredited) or keeps it out; the same value again is no change. */
+  async setListing(providerId: string, input: ListingInputT): Promise<Found<ProviderView>> {
+    const updated = await this.deps.registry.setListed(providerId, input.listed, this.deps.clock.now().toISOString());
     return updated ? found(this.view(updated)) : notFound('Provider');
   }
 

@@ -61,6 +61,26 @@ export class RegistryStore {
     }
   }
 
+  /** Opts the provider in or out of the public directory; the updated provider, or undefined if there is none. */
+  async setListed(providerId: string, listed: boolean, at: string): Promise<ProviderRecord | undefined> {
+    try {
+      const result = await this.db.client.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.provider(providerId),
+          UpdateExpression: 'SET listed = :listed, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':listed': listed, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toProvider(result.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
   /** Adds a venue to an existing provider, atomically: a venue is never written for a missing provider. */
   async createVenue(venue: VenueRecord): Promise<'created' | 'no_provider'> {
     const failed = await transactConditions(this.db, [
@@ -316,7 +336,7 @@ export class RegistryStore {
 
 // Items are parsed on the way out, not cast: zod keeps only the entity's fields (dropping the key
 // attributes and type tag) and a malformed item is a fault here, not a surprise further on.
-const ProviderItem = Provider.extend({ accreditation: Accreditation.omit({ currentlyAccredited: true }) });
+const ProviderItem = Provider.extend({ accreditation: Accreditation.omit({ currentlyAccredited: true }), listed: Provider.shape.listed.optional() });
 
 /** A stored provider item as the registry's record. Other stores that read it in their own batch call this. */
 export function providerFromItem(item: Record<string, unknown>): ProviderRecord {

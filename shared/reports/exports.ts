@@ -2,8 +2,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ProviderRecord } from '#shared/registry/rules';
 import { londonDate } from '#shared/platform/london';
+import { declinedEvaluation, type ReferralRecord } from '#shared/patients/rules';
 import { pseudonymFor, type PseudonymKey } from './pseudonym';
-import { ageBand, postcodeDistrict, weekCommencing, type AttendanceDay } from './rules';
+import { ageBand, postcodeDistrict, referralOfPrescription, weekCommencing, type AttendanceDay } from './rules';
 import type { CohortMember, ReportStore } from './store';
 
 /**
@@ -41,6 +42,8 @@ export const OUTCOME_COLUMNS = [
   'sessions_attended',
   'follow_up_status',
   'follow_up_completed_on',
+  'referral_outcome',
+  'referral_reason',
   'age_band',
   'postcode_district',
   ...scoreColumns('baseline'),
@@ -67,9 +70,10 @@ class People {
     const found = await this.store.demographics(wanted);
     for (const id of wanted) {
       const patient = found.get(id);
+      // Someone who declined evaluation is left out of every export: no row of theirs leaves (ARCHITECTURE.md, consent).
       this.known.set(
         id,
-        patient
+        patient && !declinedEvaluation(patient)
           ? { pseudonym: pseudonymFor(this.key, 'patient', id), dateOfBirth: patient.dateOfBirth, district: postcodeDistrict(patient.postcode) }
           : null,
       );
@@ -139,14 +143,21 @@ export async function* outcomeRows(
   const people = new People(store, key);
   for await (const page of store.cohort(from, to)) {
     await people.load(page.map((member) => member.patientId));
-    for (const member of page) {
-      const person = people.get(member.patientId);
-      if (person) yield outcomeRow(member, person, key);
+    const included = page.filter((member) => people.get(member.patientId) !== undefined);
+    const episodes = await store.episodesOf(included.map((member) => member.patientId));
+    for (const member of included) {
+      const referral = referralOfPrescription(member, episodes.get(member.patientId) ?? []);
+      yield outcomeRow(member, people.get(member.patientId)!, key, referral);
     }
   }
 }
 
-function outcomeRow(member: CohortMember, person: Person, key: PseudonymKey): Row<typeof OUTCOME_COLUMNS> {
+function outcomeRow(
+  member: CohortMember,
+  person: Person,
+  key: PseudonymKey,
+  referral: Pick<ReferralRecord, 'status' | 'endReason'> | undefined,
+): Row<typeof OUTCOME_COLUMNS> {
   const scores = (prefix: 'baseline' | 'follow_up', s: CohortMember['baseline']) => ({
     [`${prefix}_satisfied`]: s?.ons4.satisfied ?? '',
     [`${prefix}_worthwhile`]: s?.ons4.worthwhile ?? '',
@@ -165,6 +176,9 @@ function outcomeRow(member: CohortMember, person: Person, key: PseudonymKey): Ro
     sessions_attended: member.sessionsAttended,
     follow_up_status: member.followUp?.status ?? '',
     follow_up_completed_on: member.followUp?.completedAt ? londonDate(new Date(member.followUp.completedAt)) : '',
+    // The status of the referral (episode) the prescription belongs to, and the coded reason it ended — never its note.
+    referral_outcome: referral?.status ?? '',
+    referral_reason: referral?.endReason ?? '',
     age_band: ageBand(person.dateOfBirth, member.startDate),
     postcode_district: person.district,
     ...scores('baseline', member.baseline),

@@ -23,6 +23,12 @@
  * - By category: a prescription counts in every category of its activities, so category totals can add up
  *   to more than the cohort; prescriptions with no categories appear in none.
  *
+ * - Referral outcomes, waiting times and the referrals' take-up: the referrals received in the period, as they
+ *   stand now. A wait is whole days between London dates (received → first contact, → the episode's first
+ *   prescription's start date, → its first attended session), over the referrals that reached the step; median
+ *   and 90th percentile by nearest rank (the ⌈p·n⌉-th shortest), so each is a wait someone actually had.
+ * - Take-up of prescriptions and follow-up completion: the cohort.
+ *
  * Means, medians, changes and interval bounds are rounded to 2 decimal places and shares to 3, only when
  * the report is assembled (never in intermediate values).
  */
@@ -30,12 +36,16 @@ import quantileT from '@stdlib/stats-base-dists-t-quantile';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { FOLLOW_UP_STATUSES, type FollowUpStatus, OVERDUE_AFTER_DAYS, isOverdue } from '#shared/followups/rules';
 import { londonDate } from '#shared/platform/london';
-import { REFERRAL_SOURCES } from '#shared/patients/schema';
+import { CLOSE_REASONS, DECLINE_REASONS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '#shared/patients/schema';
+import { Temporal } from 'temporal-polyfill';
 import { PRESCRIPTION_STATUSES, type PrescriptionStatus } from '#shared/prescriptions/rules';
 import { CATEGORIES } from '#shared/registry/schema';
 
 export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
 export type Category = (typeof CATEGORIES)[number];
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 // ---- Input ----
 
@@ -70,13 +80,35 @@ export interface CohortPrescription {
   followUpScores?: WellbeingScores;
 }
 
+/**
+ * One referral received in the period and how far it has gone: instants as stored (UTC), London
+ * dates for the prescription's start and its first attendance.
+ */
+export interface ReferralJourney {
+  source: ReferralSource;
+  status: ReferralStatus;
+  /** Why it was declined or closed. */
+  endReason?: CloseReason | undefined;
+  receivedAt: string;
+  /**
+   * First contact: when the referral was accepted (explicitly, by the first contact that reached the
+   * person, or by a baseline) — or, for one prescribed straight from received, when the prescription
+   * was written (writing one implies contact).
+   */
+  firstContactAt?: string | undefined;
+  /** The start date of the episode's first prescription (London date). */
+  prescriptionStart?: string | undefined;
+  /** The London day of that prescription's first recorded attendance. */
+  firstAttendedOn?: string | undefined;
+}
+
 export interface ProgrammeData {
   /** London dates, inclusive; validated by the caller. */
   from: string;
   to: string;
   now: Date;
-  /** Referrals received in the range (already filtered). */
-  referrals: { source: ReferralSource }[];
+  /** Referrals received in the range (already filtered), with the steps of their journey so far. */
+  referrals: ReferralJourney[];
   /** The cohort: prescriptions started in the range (already filtered). */
   prescriptions: CohortPrescription[];
   /**
@@ -154,6 +186,50 @@ export interface FollowUpsInPeriod {
   overdueNow: number;
 }
 
+/** How referrals received in the period stand now, and why those that ended did. */
+export interface ReferralOutcomes {
+  byStatus: Record<ReferralStatus, number>;
+  /** Declined referrals by reason (every reason listed, zero when none). */
+  declinedByReason: Record<DeclineReason, number>;
+  /** Closed referrals by reason. */
+  closedByReason: Record<CloseReason, number>;
+}
+
+/** Waits in whole days (London dates), over the referrals that have reached that step; nulls when n = 0. */
+export interface WaitStats {
+  n: number;
+  /** Nearest-rank median: the ⌈n/2⌉-th shortest wait. */
+  medianDays: number | null;
+  /** Nearest-rank 90th percentile: the ⌈0.9 n⌉-th shortest wait. */
+  p90Days: number | null;
+}
+
+export interface WaitingTimes {
+  toFirstContact: WaitStats;
+  toPrescriptionStart: WaitStats;
+  toFirstAttendance: WaitStats;
+}
+
+export interface ShareOf {
+  n: number;
+  of: number;
+  share: number | null;
+}
+
+export interface TakeUp {
+  /** Referrals received in the period that led to a prescription (prescribed, or closed after one). */
+  referralsWithPrescription: ShareOf;
+  /** Prescriptions started in the period with at least one attended session. */
+  prescriptionsWithAttendance: ShareOf;
+}
+
+/** The cohort's follow-ups that have fallen due (completed, or due now), and how many were completed. */
+export interface FollowUpCompletion {
+  fallenDue: number;
+  completed: ShareOf;
+  completedOnTime: ShareOf;
+}
+
 /** Which set of records each part of the report counts, in words a report reader can quote. */
 export const COHORTS = {
   referrals: 'Referrals received in the period.',
@@ -161,6 +237,12 @@ export const COHORTS = {
     'Prescriptions started in the period: their status now, sessions, follow-ups, wellbeing change and categories all count these prescriptions only.',
   followUpsInPeriod:
     'Every follow-up, by its own dates: completed in the period, fell due in the period, and due or overdue now — whenever its prescription started.',
+  referralOutcomes: 'Referrals received in the period, by their status now; declined and closed ones by reason.',
+  waitingTimes:
+    'Referrals received in the period that have reached each step: days from the London day received to first contact (acceptance), to the start date of the episode’s first prescription, and to its first attended session.',
+  takeUp:
+    'Referrals received in the period that led to a prescription; and prescriptions started in the period with at least one attended session.',
+  followUpCompletion: 'Prescriptions started in the period whose follow-up has fallen due (completed, or due now): how many were completed, and on time.',
 } as const;
 
 export interface CategoryBreakdown {
@@ -185,6 +267,13 @@ export interface ProgrammeReport {
   wellbeing: Wellbeing;
   /** One entry per category, in `CATEGORIES` order, even when empty. */
   byCategory: CategoryBreakdown[];
+  /** Referrals received in the period. */
+  referralOutcomes: ReferralOutcomes;
+  /** Referrals received in the period. */
+  waitingTimes: WaitingTimes;
+  takeUp: TakeUp;
+  /** The cohort (prescriptions started in the period). */
+  followUpCompletion: FollowUpCompletion;
 }
 
 // ---- Computation ----
@@ -208,6 +297,74 @@ export function programmeReport(data: ProgrammeData): ProgrammeReport {
       const members = cohort.filter((prescription) => prescription.categories.includes(category));
       return { category, prescriptions: members.length, sessions: sessionStats(members), wellbeing: wellbeing(members) };
     }),
+    referralOutcomes: referralOutcomes(data.referrals),
+    waitingTimes: waitingTimes(data.referrals),
+    takeUp: {
+      referralsWithPrescription: shareOf(data.referrals.filter((r) => r.status === 'prescribed' || r.status === 'closed').length, data.referrals.length),
+      prescriptionsWithAttendance: shareOf(cohort.filter((p) => p.sessionsAttended >= 1).length, cohort.length),
+    },
+    followUpCompletion: followUpCompletion(cohort),
+  };
+}
+
+function shareOf(n: number, of: number): ShareOf {
+  return { n, of, share: of === 0 ? null : round(n / of, 3) };
+}
+
+function referralOutcomes(referrals: readonly ReferralJourney[]): ReferralOutcomes {
+  const byStatus = zeroes(REFERRAL_STATUSES);
+  const declinedByReason = zeroes(DECLINE_REASONS);
+  const closedByReason = zeroes(CLOSE_REASONS);
+  for (const referral of referrals) {
+    byStatus[referral.status] += 1;
+    if (referral.endReason === undefined) continue;
+    if (referral.status === 'closed') closedByReason[referral.endReason] += 1;
+    // A decline's reason is never `completed` (the schema refuses it); a stored one would be skipped, not miscounted.
+    if (referral.status === 'declined' && referral.endReason !== 'completed') declinedByReason[referral.endReason] += 1;
+  }
+  return { byStatus, declinedByReason, closedByReason };
+}
+
+/** Whole days from the London day of `from` (an instant) to `to` (an instant or a London date); never below zero. */
+export function daysBetween(from: string, to: string): number {
+  const start = Temporal.PlainDate.from(londonDate(new Date(from)));
+  const end = Temporal.PlainDate.from(/^\d{4}-\d{2}-\d{2}$/.test(to) ? to : londonDate(new Date(to)));
+  // A prescription dated back before the referral arrived waits no days, not fewer than none.
+  return Math.max(0, start.until(end, { largestUnit: 'days' }).days);
+}
+
+/** The nearest-rank `p`-th percentile (0 < p ≤ 100) of `values`: the ⌈p/100 · n⌉-th smallest; null when empty. */
+export function nearestRank(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+function waitStats(days: readonly number[]): WaitStats {
+  return { n: days.length, medianDays: nearestRank(days, 50), p90Days: nearestRank(days, 90) };
+}
+
+function waitingTimes(referrals: readonly ReferralJourney[]): WaitingTimes {
+  const waits = (step: (r: ReferralJourney) => string | undefined) =>
+    waitStats(referrals.flatMap((r) => {
+      const at = step(r);
+      return at === undefined ? [] : [daysBetween(r.receivedAt, at)];
+    }));
+  return {
+    toFirstContact: waits((r) => r.firstContactAt),
+    toPrescriptionStart: waits((r) => r.prescriptionStart),
+    toFirstAttendance: waits((r) => r.firstAttendedOn),
+  };
+}
+
+function followUpCompletion(cohort: readonly CohortPrescription[]): FollowUpCompletion {
+  const fallen = cohort.flatMap(({ followUp }) => (followUp && (followUp.status === 'completed' || followUp.status === 'due') ? [followUp] : []));
+  const completed = fallen.filter((f) => f.status === 'completed');
+  return {
+    fallenDue: fallen.length,
+    completed: shareOf(completed.length, fallen.length),
+    completedOnTime: shareOf(completed.filter((f) => completedOnTime(f)).length, fallen.length),
   };
 }
 

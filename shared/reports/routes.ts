@@ -1,5 +1,6 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { auditPatientAccess } from '#shared/platform/audit';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { auditRequest } from '#shared/audit/routes';
+import type { AuditTrail } from '#shared/audit/service';
 import { anyRole, commonErrors, defineRoute, failWith, jsonResponse, validationHook, type AppEnv } from '#shared/platform/http';
 import type { Logger } from '#shared/platform/logger';
 import { AttendanceReport, AttendanceReportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
@@ -7,6 +8,10 @@ import type { ReportService } from './service';
 
 const tags = ['Reports'];
 const evaluatorExports = anyRole('manager', 'admin');
+/** The programme report of one caseload: a manager's choice; a navigator's is always their own. */
+const ProgrammeQuery = ReportRange.extend({
+  navigator: z.string().min(1).max(128).optional().openapi({ description: 'Managers and admins: one navigator’s caseload. A navigator always sees their own (another’s is 403).' }),
+});
 
 export const reportRoutes = {
   attendance: defineRoute(anyRole('provider', 'navigator', 'manager', 'admin'), {
@@ -29,8 +34,11 @@ export const reportRoutes = {
       'Referrals received from..to; the cohort is the prescriptions started from..to (status, sessions, followUps, wellbeing, byCategory). ' +
       'followUpsInPeriod counts every follow-up by its own dates: completed from..to, fell due from..to, and due or overdue now. ' +
       '`cohorts` says in words what each part counts. Wellbeing change is on paired data ' +
-      'only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only.',
-    request: { query: ReportRange },
+      'only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only; ' +
+      'a manager may pass `navigator` for one caseload. referralOutcomes, waitingTimes (whole London days; nearest-rank median and ' +
+      '90th percentile) and takeUp.referralsWithPrescription count the referrals received from..to; followUpCompletion the cohort. ' +
+      'Everyone is counted, including people who declined evaluation (totals only).',
+    request: { query: ProgrammeQuery },
     responses: { 200: jsonResponse('The programme report', ProgrammeReport), ...commonErrors },
   }),
   attendanceCsv: defineRoute(evaluatorExports, {
@@ -40,7 +48,8 @@ export const reportRoutes = {
     summary: 'Evaluator export: one pseudonymised row per accepted attendance (CSV, streamed)',
     description:
       'Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the ' +
-      'postcode district instead of the postcode. No names, NHS numbers, contact details or notes.',
+      'postcode district instead of the postcode. No names, NHS numbers, contact details or notes. People who declined evaluation ' +
+      '(consents.evaluation.given = false) are left out. Columns: docs/data-dictionary.md.',
     request: { query: ReportRange },
     responses: { 200: CsvResponse('CSV with a header row'), ...commonErrors },
   }),
@@ -49,6 +58,9 @@ export const reportRoutes = {
     path: '/v1/reports/outcomes.csv',
     tags,
     summary: 'Evaluator export: one pseudonymised row per prescription with sessions and baseline/follow-up scores (CSV)',
+    description:
+      'Also the outcome and coded reason of the referral each prescription belongs to (never its note). People who declined ' +
+      'evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Columns: docs/data-dictionary.md.',
     request: { query: OutcomesQuery },
     responses: { 200: CsvResponse('CSV with a header row'), ...commonErrors },
   }),
@@ -58,17 +70,18 @@ export const reportRoutes = {
 export interface ReportRoutesDeps {
   reportService: ReportService;
   logger: Logger;
+  audit: AuditTrail;
 }
 
 export function reportsApp(services: ReportRoutesDeps) {
-  const { reportService, logger } = services;
+  const { reportService, audit } = services;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.openapi(reportRoutes.attendance, async (c) => {
     const principal = c.get('principal');
     const outcome = await reportService.attendance(principal, c.req.valid('query'));
     if (outcome.kind !== 'report') return failWith(outcome);
-    if (principal.role !== 'provider') auditPatientAccess(logger, principal, 'report_attendance', undefined, outcome.range);
+    if (principal.role !== 'provider') await audit.listing(auditRequest(c), 'report_attendance', outcome.range);
     return c.json(outcome.report, 200);
   });
 
@@ -76,23 +89,21 @@ export function reportsApp(services: ReportRoutesDeps) {
     const principal = c.get('principal');
     const outcome = await reportService.programme(principal, c.req.valid('query'));
     if (outcome.kind !== 'report') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'report_programme', undefined, { ...outcome.range, prescriptions: outcome.cohortSize });
+    await audit.listing(auditRequest(c), 'report_programme', { ...outcome.range, prescriptions: outcome.cohortSize });
     return c.json(outcome.report, 200);
   });
 
   app.openapi(reportRoutes.attendanceCsv, async (c) => {
-    const principal = c.get('principal');
     const outcome = await reportService.attendanceExport(c.req.valid('query'));
     if (outcome.kind !== 'csv') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'export_attendance', undefined, outcome.range);
+    await audit.listing(auditRequest(c), 'export_attendance', outcome.range);
     return csvAnswer(outcome.body, outcome.filename);
   });
 
   app.openapi(reportRoutes.outcomesCsv, async (c) => {
-    const principal = c.get('principal');
     const outcome = await reportService.outcomesExport(c.req.valid('query'));
     if (outcome.kind !== 'csv') return failWith(outcome);
-    auditPatientAccess(logger, principal, 'export_outcomes', undefined, outcome.range);
+    await audit.listing(auditRequest(c), 'export_outcomes', outcome.range);
     return csvAnswer(outcome.body, outcome.filename);
   });
 

@@ -60,6 +60,47 @@ export function postcodeDistrict(postcode: string | undefined): string {
   return toOutcode(postcode) ?? '';
 }
 
+/** A prescription as the waiting times read it: when written, its start date and first attended day. */
+export interface PrescriptionStart {
+  prescriptionId: string;
+  createdAt: string;
+  startDate: string;
+  firstAttendedOn?: string | undefined;
+}
+
+/** Whether a referral led to a prescription: it is prescribed, or was closed (only a prescribed referral closes). */
+export function ledToPrescription(referral: { status: string; prescribedAt?: string | undefined }): boolean {
+  return referral.status === 'prescribed' || referral.status === 'closed' || referral.prescribedAt !== undefined;
+}
+
+/**
+ * The first prescription of a referral's episode, among the patient's prescriptions: the earliest
+ * written at or after the referral was received and, if the referral has ended, no later than its
+ * end. A prescription needs an open referral and a patient has one open at a time, so the episodes'
+ * prescriptions never overlap.
+ */
+export function episodePrescription<P extends PrescriptionStart>(
+  referral: { createdAt: string; endedAt?: string | undefined },
+  prescriptions: readonly P[],
+): P | undefined {
+  const from = Date.parse(referral.createdAt);
+  const until = referral.endedAt === undefined ? Infinity : Date.parse(referral.endedAt);
+  return prescriptions
+    .filter((p) => Date.parse(p.createdAt) >= from && Date.parse(p.createdAt) <= until)
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.prescriptionId.localeCompare(b.prescriptionId))[0];
+}
+
+/**
+ * The referral a prescription belongs to: the patient's latest referral received at or before the
+ * prescription was written.
+ */
+export function referralOfPrescription<R extends { createdAt: string; referralId: string }>(prescription: { createdAt: string }, referrals: readonly R[]): R | undefined {
+  const at = Date.parse(prescription.createdAt);
+  return referrals
+    .filter((r) => Date.parse(r.createdAt) <= at)
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.referralId.localeCompare(a.referralId))[0];
+}
+
 export const CATEGORY_LABELS: Record<Category, string> = {
   social: 'Social activity',
   volunteering: 'Volunteering',

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { REFERRAL_SOURCES } from '#shared/patients/schema';
+import { CLOSE_REASONS, DECLINE_REASONS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '#shared/patients/schema';
 import { PRESCRIPTION_STATUSES } from '#shared/prescriptions/rules';
 import { CATEGORIES } from '#shared/registry/schema';
 import { ATTENDANCE_GROUPS, MAX_REPORT_YEARS } from './rules';
@@ -72,13 +72,31 @@ const SessionStats = z
   })
   .openapi('SessionStats');
 
+const countsOf = (keys: readonly string[]) => z.object(Object.fromEntries(keys.map((key) => [key, Count])));
+const WaitStats = z
+  .object({
+    n: Count.openapi({ description: 'Referrals that reached the step.' }),
+    medianDays: z.number().int().nullable().openapi({ description: 'Nearest-rank median (the ⌈n/2⌉-th shortest wait), in days; null when n = 0.' }),
+    p90Days: z.number().int().nullable().openapi({ description: 'Nearest-rank 90th percentile (the ⌈0.9 n⌉-th shortest wait), in days.' }),
+  })
+  .openapi('WaitStats');
+const ShareOf = z.object({ n: Count, of: Count, share: z.number().nullable().openapi({ description: 'n / of, to 3 places; null when of = 0.' }) }).openapi('ShareOf');
+
 export const ProgrammeReport = z
   .object({
     from: z.string(),
     to: z.string(),
     scope: z.enum(['programme', 'caseload']),
     cohorts: z
-      .object({ referrals: z.string(), prescriptions: z.string(), followUpsInPeriod: z.string() })
+      .object({
+        referrals: z.string(),
+        prescriptions: z.string(),
+        followUpsInPeriod: z.string(),
+        referralOutcomes: z.string(),
+        waitingTimes: z.string(),
+        takeUp: z.string(),
+        followUpCompletion: z.string(),
+      })
       .openapi({
         description:
           'What each part counts, in words: referrals; prescriptions (the cohort, which prescriptions, sessions, followUps, wellbeing and byCategory count); followUpsInPeriod.',
@@ -101,6 +119,27 @@ export const ProgrammeReport = z
       .openapi({ description: 'Every follow-up in scope, counted by its own dates rather than by the cohort.' }),
     wellbeing: Wellbeing,
     byCategory: z.array(z.object({ category: z.enum(CATEGORIES), prescriptions: Count, sessions: SessionStats, wellbeing: Wellbeing })),
+    referralOutcomes: z
+      .object({
+        byStatus: countsOf(REFERRAL_STATUSES),
+        declinedByReason: countsOf(DECLINE_REASONS),
+        closedByReason: countsOf(CLOSE_REASONS),
+      })
+      .openapi({ description: 'Referrals received in the period, by their status now; declined and closed ones by reason.' }),
+    waitingTimes: z
+      .object({
+        toFirstContact: WaitStats.openapi({ description: 'Received → first contact (the referral accepted: explicitly, by the first contact that reached the person, or by a baseline).' }),
+        toPrescriptionStart: WaitStats.openapi({ description: 'Received → the start date of the episode’s first prescription.' }),
+        toFirstAttendance: WaitStats.openapi({ description: 'Received → the first attended session of that prescription.' }),
+      })
+      .openapi({ description: 'Referrals received in the period that reached each step: whole days between London dates.' }),
+    takeUp: z.object({
+      referralsWithPrescription: ShareOf.openapi({ description: 'Referrals received in the period that led to a prescription.' }),
+      prescriptionsWithAttendance: ShareOf.openapi({ description: 'Prescriptions started in the period with at least one attended session.' }),
+    }),
+    followUpCompletion: z
+      .object({ fallenDue: Count, completed: ShareOf, completedOnTime: ShareOf.openapi({ description: 'Completed within 14 days of falling due.' }) })
+      .openapi({ description: 'Prescriptions started in the period whose follow-up has fallen due (completed, or due now).' }),
   })
   .openapi('ProgrammeReport');
 

@@ -46,17 +46,22 @@ export class ReportService {
   }
 
   /** The programme's numbers: prescriptions started in the range, and follow-ups by their own dates (a navigator's caseload only, for them). */
-  async programme(principal: Principal, query: Range) {
+  async programme(principal: Principal, query: Range & { navigator?: string | undefined }) {
     const { from, to } = query;
+    // Whose caseload: a navigator's own (asking for another's is forbidden); a manager's choice, or everyone.
+    if (principal.role === 'navigator' && query.navigator !== undefined && query.navigator !== principal.sub) {
+      return { kind: 'forbidden', message: 'A navigator sees the reports of their own caseload only.' } as const;
+    }
+    const navigator = principal.role === 'navigator' ? principal.sub : query.navigator;
     const issues = rangeIssues(from, to);
     if (issues.length > 0) return { kind: 'invalid', issues } as const;
-    const include = await this.scopeOf(principal);
+    const include = await this.scopeOf(principal, navigator);
     const everyone = () => true;
     const { reports, clock } = this.deps;
     const [referrals, cohort, followUps] = await Promise.all([
-      reports.referrals(from, to),
+      reports.referralJourneys(from, to, include ?? everyone),
       collect(reports.cohort(from, to, include ?? everyone)),
-      reports.followUpsForPeriod({ navigator: principal.role === 'navigator' ? principal.sub : undefined, include: include ?? everyone }),
+      reports.followUpsForPeriod({ navigator, include: include ?? everyone }),
     ]);
     // Loaded on first use: the statistics library stays out of the cold start of every other route.
     const { programmeReport } = await import('./programme');
@@ -64,7 +69,7 @@ export class ReportService {
       from,
       to,
       now: clock.now(),
-      referrals: referrals.filter((r) => (include ?? everyone)(r.patientId)),
+      referrals,
       prescriptions: cohort,
       followUps,
     });
@@ -97,10 +102,11 @@ export class ReportService {
     return { kind: 'csv', filename: `waymark-outcomes-${from}-to-${to}.csv`, body, range: { from, to } };
   }
 
-  /** The caller's caseload for a navigator (they see only its numbers); everyone otherwise. */
-  private async scopeOf(principal: Principal) {
-    if (principal.role !== 'navigator') return undefined;
-    const caseload = await this.deps.reports.caseload(principal.sub);
+  /** The caller's caseload for a navigator (they see only its numbers), or the one a manager chose; everyone otherwise. */
+  private async scopeOf(principal: Principal, chosen?: string) {
+    const navigator = principal.role === 'navigator' ? principal.sub : chosen;
+    if (navigator === undefined) return undefined;
+    const caseload = await this.deps.reports.caseload(navigator);
     return (patientId: string) => caseload.has(patientId);
   }
 

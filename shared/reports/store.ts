@@ -1,12 +1,17 @@
 import type { AssessmentStore } from '#shared/assessments/store';
 import type { FollowUpRecord } from '#shared/followups/rules';
 import type { FollowUpStore } from '#shared/followups/store';
-import type { PatientRecord } from '#shared/patients/rules';
+import type { PatientRecord, ReferralRecord } from '#shared/patients/rules';
+import { inParallel } from '#shared/platform/parallel';
 import type { PatientStore } from '#shared/patients/store';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { AttendanceDay, ScanStore } from '#shared/scans/store';
-import type { CohortPrescription, PeriodFollowUp, ReferralSource, WellbeingScores } from './programme';
+import type { CohortPrescription, PeriodFollowUp, ReferralJourney, WellbeingScores } from './programme';
+import { episodePrescription, ledToPrescription, type PrescriptionStart } from './rules';
+
+/** How many patients' partitions are read at once. */
+const PATIENT_READS_IN_FLIGHT = 8;
 
 /** How many follow-ups one page of a follow-up list read asks for. */
 const FOLLOW_UP_PAGE = 250;
@@ -15,6 +20,8 @@ const FOLLOW_UP_PAGE = 250;
 export interface CohortMember extends CohortPrescription {
   weeks: number;
   endDate: string;
+  /** When it was written: which of the patient's referrals it belongs to. */
+  createdAt: string;
 }
 
 /**
@@ -45,13 +52,49 @@ export class ReportStore {
     return this.owners.patients.caseloadIds(navigator);
   }
 
-  /** Referrals received on London days from..to: their source and patient, nothing else. */
-  referrals(from: string, to: string): Promise<{ patientId: string; source: ReferralSource }[]> {
-    return this.owners.patients.referralsReceived(from, to);
+  /**
+   * Referrals received on London days from..to (the reporting index, GSI3), each with its journey:
+   * status, end reason, first contact, and — for those that led to a prescription — the episode's
+   * first prescription's start date and first attended day. Those are read with one Query of each
+   * such patient's prescriptions (with their counters), 8 patients at a time; referrals that never
+   * reached a prescription cost nothing more. `include` narrows it (a navigator's caseload).
+   */
+  async referralJourneys(from: string, to: string, include: (patientId: string) => boolean): Promise<(ReferralJourney & { patientId: string })[]> {
+    const received = (await this.owners.patients.referralsReceived(from, to)).filter((r) => include(r.patientId));
+    const prescribed = [...new Set(received.filter(ledToPrescription).map((r) => r.patientId))];
+    const starts = new Map<string, PrescriptionStart[]>();
+    await inParallel(prescribed, PATIENT_READS_IN_FLIGHT, async (patientId) => {
+      starts.set(patientId, await this.owners.prescriptions.startsForPatient(patientId));
+    });
+    return received.map((r) => {
+      const first = ledToPrescription(r) ? episodePrescription(r, starts.get(r.patientId) ?? []) : undefined;
+      return {
+        patientId: r.patientId,
+        source: r.source,
+        status: r.status,
+        ...(r.endReason ? { endReason: r.endReason } : {}),
+        receivedAt: r.createdAt,
+        ...(r.acceptedAt || r.prescribedAt ? { firstContactAt: (r.acceptedAt ?? r.prescribedAt)! } : {}),
+        ...(first ? { prescriptionStart: first.startDate } : {}),
+        ...(first?.firstAttendedOn ? { firstAttendedOn: first.firstAttendedOn } : {}),
+      };
+    });
   }
 
-  /** Date of birth and postcode of each patient, for a pseudonymised export: nothing else. */
-  demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode'>>> {
+  /**
+   * Each patient's referrals (episodes), for the outcomes export to name the referral a prescription
+   * belongs to: one Query of each patient's partition, 8 at a time.
+   */
+  async episodesOf(patientIds: readonly string[]): Promise<Map<string, ReferralRecord[]>> {
+    const found = new Map<string, ReferralRecord[]>();
+    await inParallel([...new Set(patientIds)], PATIENT_READS_IN_FLIGHT, async (patientId) => {
+      found.set(patientId, await this.owners.patients.episodes(patientId));
+    });
+    return found;
+  }
+
+  /** Date of birth, postcode and evaluation decision of each patient, for a pseudonymised export: nothing else. */
+  demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode' | 'consents'>>> {
     return this.owners.patients.demographics(patientIds);
   }
 
@@ -123,6 +166,7 @@ export class ReportStore {
         startDate: p.startDate,
         weeks: p.weeks,
         endDate: p.endDate,
+        createdAt: p.createdAt,
         categories: p.categories ?? [],
         sessionsAttended: counts.get(p.prescriptionId) ?? 0,
         ...(followUp

@@ -52,9 +52,23 @@ export type ScanDecision =
       prescription: PrescriptionRecord;
       onPrescription: boolean;
     }
-  | { outcome: 'rejected'; reason: RejectionReason };
+  | { outcome: 'rejected'; reason: RejectionReason; why?: NoPrescriptionWhy };
 
-const reject = (reason: RejectionReason): ScanDecision => ({ outcome: 'rejected', reason });
+const reject = (reason: RejectionReason, why?: NoPrescriptionWhy): ScanDecision => ({ outcome: 'rejected', reason, ...(why ? { why } : {}) });
+
+/**
+ * Why the holder's prescription does not count today, so the door can say it plainly: the reason
+ * code stays `no_active_prescription` (the API's contract), the words say paused, not started or
+ * ended. Only a scan that passed the door's own checks, with the card in hand, hears this.
+ */
+export type NoPrescriptionWhy = 'none' | 'paused' | 'not_started' | 'ended';
+
+export function noPrescriptionWhy(prescription: PrescriptionRecord | undefined, patientId: string, day: string): NoPrescriptionWhy {
+  if (!prescription || prescription.patientId !== patientId) return 'none';
+  if (prescription.status === 'paused') return 'paused';
+  if (prescription.status !== 'active' || day > prescription.endDate) return 'ended';
+  return day < prescription.startDate ? 'not_started' : 'none';
+}
 
 /**
  * The checks every scan gets, new or repeated, in this order, so the person at the door hears
@@ -100,7 +114,7 @@ export function decideScan(facts: ScanFacts): ScanDecision {
 export function decideForHolder(facts: ScanFacts & { card: CardRecord }): ScanDecision {
   const { card, prescription, activity } = facts;
   const day = londonDate(facts.scannedAt);
-  if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription');
+  if (!isActiveOn(prescription, card.patientId, day)) return reject('no_active_prescription', noPrescriptionWhy(prescription, card.patientId, day));
   return {
     outcome: 'accepted',
     day,
@@ -126,7 +140,7 @@ export function isActiveOn(
 }
 
 /** What the person at the door is told, in plain English, for each refusal. */
-export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord, 'revokeReason'>): string {
+export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord, 'revokeReason'>, why: NoPrescriptionWhy = 'none'): string {
   switch (reason) {
     case 'unknown_card':
       return 'This card is not registered. Ask the person to contact their navigator.';
@@ -138,7 +152,7 @@ export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord
     case 'card_not_yet_issued':
       return 'This card was not in use yet at the time of this scan. Check the device’s date and time, or ask the person to contact their navigator.';
     case 'no_active_prescription':
-      return 'This person has no active prescription today, so the session cannot be counted. Ask them to contact their navigator.';
+      return NO_PRESCRIPTION_MESSAGES[why];
     case 'provider_not_accredited':
       return 'Your organisation is not currently accredited, so sessions cannot be recorded. Please contact the programme manager.';
     case 'venue_not_yours':
@@ -149,6 +163,13 @@ export function rejectionMessage(reason: RejectionReason, card?: Pick<CardRecord
       return 'The scan time is wrong: more than 5 minutes ahead of ours or over 14 days old. Check the device’s date and time.';
   }
 }
+
+const NO_PRESCRIPTION_MESSAGES: Record<NoPrescriptionWhy, string> = {
+  none: 'This person has no active prescription today, so the session cannot be counted. Ask them to contact their navigator.',
+  paused: 'This person’s prescription is paused, so the session cannot be counted. Ask them to contact their navigator to restart it.',
+  not_started: 'This person’s prescription has not started yet, so the session cannot be counted. Ask them to check their start date with their navigator.',
+  ended: 'This person’s prescription has ended, so the session cannot be counted. Ask them to contact their navigator.',
+};
 
 /** The counts the door sees on an accepted or duplicate scan (and nothing about who it is). */
 export function doorCounts(prescription: Pick<PrescriptionRecord, 'endDate'>, sessionsAttended: number, day: string) {

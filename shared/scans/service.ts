@@ -4,7 +4,7 @@ import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import type { Logger } from '#shared/platform/logger';
 import type { FieldIssue } from '#shared/platform/errors';
-import { attendanceRangeIssues, decideForHolder, doorCounts, doorRejection, rejectionMessage, type RejectionReason } from './rules';
+import { attendanceRangeIssues, decideForHolder, doorCounts, doorRejection, rejectionMessage, type NoPrescriptionWhy, type RejectionReason } from './rules';
 import type { AcceptedScanView, DuplicateScanView, ProviderAttendanceView, RejectedScanView, ScanInput } from './schema';
 import type { ScanRecord, ScanStore } from './store';
 import { londonDate } from '#shared/platform/london';
@@ -164,7 +164,7 @@ export class ScanService {
       }
 
       const decision = decideForHolder({ ...facts, card: reads.card, prescription: holder.prescription });
-      if (decision.outcome === 'rejected') return this.rejected(input.scanId, decision.reason, reads.card);
+      if (decision.outcome === 'rejected') return this.rejected(input.scanId, decision.reason, reads.card, decision.why);
 
       const { prescription } = decision;
       const scan: ScanRecord = {
@@ -211,8 +211,8 @@ export class ScanService {
     return { kind: 'duplicate', answer: { status: 'duplicate', ...doorView({ ...counts, scanId }) } };
   }
 
-  private rejected(scanId: string, reason: RejectionReason, card: ScanRecordCard): ScanOutcome {
-    const message = rejectionMessage(reason, card);
+  private rejected(scanId: string, reason: RejectionReason, card: ScanRecordCard, why?: NoPrescriptionWhy): ScanOutcome {
+    const message = rejectionMessage(reason, card, why);
     this.logger.info('scan', { scanId, outcome: 'rejected', reason });
     return { kind: 'rejected', answer: { status: 'rejected', scanId, reason, message, error: { code: reason, message } } };
   }

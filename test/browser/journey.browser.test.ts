@@ -90,6 +90,20 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.getByRole('button', { name: 'Print card' }).waitFor(WAIT);
     await screenshot(page, 'console-patient');
     await expectAccessible(page, 'patient page');
+
+    // Their plan to take home: goals, where and when, the card; printing shows the plan alone.
+    await page.getByRole('link', { name: 'Their plan to print' }).click();
+    const plan = page.getByRole('article', { name: 'My plan' });
+    await plan.getByText(CARD).waitFor(WAIT);
+    await expect.poll(() => plan.textContent()).toMatch(/Walk with others twice a week/);
+    expect(await plan.textContent()).toContain(`With ${PROVIDER}, at ${VENUE}`);
+    expect(await plan.textContent()).not.toMatch(/isolation|exercise/);
+    await expectAccessible(page, 'my plan');
+    await screenshot(page, 'console-plan');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation').first().isVisible()).toBe(false);
+    expect(await plan.isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
     await page.close();
   });
 
@@ -117,7 +131,31 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     }
     await page.getByRole('button', { name: 'Save assessment' }).click();
     await page.getByText(/completed this person’s follow-up and their prescription/).waitFor(WAIT);
+    // The change since their baseline, measure by measure, beside the scores.
+    await page.getByRole('heading', { name: 'Change since baseline' }).waitFor(WAIT);
+    const change = page.getByTestId('wellbeing-change');
+    await expect.poll(() => change.getByRole('row', { name: /Life satisfaction/ }).textContent()).toMatch(/7/);
     await expectAccessible(page, 'patient page after a follow-up');
+
+    // A mistaken answer is corrected with a reason; the original stays with the assessment.
+    await page.getByRole('button', { name: /^Correct the follow-up of/ }).click();
+    await page.getByRole('heading', { name: /^Correct the follow-up of/ }).waitFor(WAIT);
+    await page.getByRole('group', { name: /how happy did you feel/ }).getByLabel('8', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    await page.getByRole('link', { name: 'Say why the assessment is being corrected' }).waitFor(WAIT);
+    await expectAccessible(page, 'assessment correction with an error');
+    await page.getByLabel('Why it is being corrected').fill('Happiness was entered as 6; they said 8');
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    await page.getByText(/Assessment corrected/).waitFor(WAIT);
+    await page.getByText('(corrected once)').waitFor(WAIT);
+    const assessments = (await api(`/v1/patients/${page.url().split('/').pop()}/assessments`, 'navigator')).items as {
+      kind: string;
+      ons4: { happy: number };
+      amendments?: { reason: string; previous: { ons4: { happy: number } } }[];
+    }[];
+    const corrected = assessments.find((a) => a.kind === 'follow_up' && a.amendments);
+    expect(corrected?.ons4.happy).toBe(8);
+    expect(corrected?.amendments?.[0]?.previous.ons4.happy).toBe(6);
 
     await page.getByRole('link', { name: 'Follow-ups' }).click();
     await page.getByRole('heading', { name: 'Due', exact: true }).waitFor(WAIT);
@@ -209,6 +247,17 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     expect(await row.getByRole('cell').allTextContents()).toContain(String(1 + OFFLINE_CARDS.length));
     await screenshot(page, 'console-reports');
     await expectAccessible(page, 'reports');
+
+    // A preset period, then the one-page summary for commissioners: the figures without the controls.
+    await page.getByRole('navigation', { name: 'Report periods' }).getByRole('link', { name: 'This month' }).click();
+    await page.getByText(new RegExp(`^From 1 [A-Z][a-z]+ ${today.slice(0, 4)} to`)).waitFor(WAIT);
+    expect(await page.getByRole('link', { name: 'This month' }).getAttribute('aria-current')).toBe('true');
+    await row.waitFor(WAIT);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('heading', { name: 'Programme', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Show report' }).isVisible()).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Report periods' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
 
     await page.getByRole('link', { name: 'Providers' }).click();
     await page.getByText(PROVIDER).first().waitFor(WAIT);

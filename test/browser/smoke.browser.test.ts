@@ -33,4 +33,22 @@ describe.skipIf(!haveChromium)('the web apps in Chromium (served by local mode)'
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('asks for nothing it does not have: no 404 on either app, a favicon included', async () => {
+    const page = await browser.newPage();
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    for (const path of ['/', '/scan/']) {
+      await page.goto(`${url}${path}`);
+      await page.waitForLoadState('networkidle');
+      // A string, as the test is compiled without the DOM's types.
+      const icon = (await page.evaluate(`document.querySelector('link[rel="icon"]')?.href`)) as string | undefined;
+      expect(icon, `the icon of ${path}`).toBeTruthy();
+      expect((await fetch(icon!)).status, `the icon of ${path}`).toBe(200);
+    }
+    expect(missing).toEqual([]);
+    await page.close();
+  });
 });

@@ -121,7 +121,8 @@ describe.skipIf(!haveChromium)('triage and contacts in the console', () => {
     await expectAccessible('edit details');
     await page.getByRole('button', { name: 'Save details' }).click();
     await page.getByText('Details saved.').waitFor(WAIT);
-    await page.getByText('+441582123456').waitFor(WAIT);
+    // Stored as +441582123456, shown as people in the UK write it.
+    await page.getByText('01582 123456').waitFor(WAIT);
 
     await page.getByRole('link', { name: 'Caseload' }).click();
     await page.getByRole('link', { name: TO_CLOSE }).first().click();

@@ -17,6 +17,8 @@ describe('the exports function’s app', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect((await get('/v1/reports/outcomes.csv')).status).toBe(200);
+    expect((await get('/v1/reports/gp-codes.csv?from=2026-01-01&to=2026-01-31')).status).toBe(200);
+    expect((await get('/v1/gp-messages')).status).toBe(404);
     expect((await app.request('/v1/reports/attendance.csv?from=2026-01-01&to=2026-01-31')).status).toBe(401);
 
     for (const [path, method] of [

@@ -107,10 +107,15 @@ describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry, declared }) 
     expect(loaded).toBeLessThanOrEqual(maxBundleBytes);
   });
 
-  it('leaves the reports\' statistics, CSV writer and Secrets Manager client to lazily loaded chunks', () => {
+  it('leaves the reports\' statistics, CSV writer, Secrets Manager and Cognito clients to lazily loaded chunks', () => {
     const main = Object.values(metafile.outputs).find((candidate) => candidate.entryPoint === entry);
     const inMain = Object.keys(main?.inputs ?? {});
-    for (const lazy of ['node_modules/@stdlib/', 'node_modules/csv-stringify/', 'node_modules/@aws-sdk/client-secrets-manager/']) {
+    for (const lazy of [
+      'node_modules/@stdlib/',
+      'node_modules/csv-stringify/',
+      'node_modules/@aws-sdk/client-secrets-manager/',
+      'node_modules/@aws-sdk/client-cognito-identity-provider/',
+    ]) {
       expect(inMain.filter((input) => input.includes(lazy))).toEqual([]);
       expect(Object.keys(metafile.inputs).some((input) => input.includes(lazy))).toBe(true);
     }

@@ -27,6 +27,7 @@ import { defaultAuthDomainPrefix, defaultDigestFromAddress, defaultProgrammeId }
 import type { WaymarkStack } from '#infra/waymark-stack';
 import { createWaymarkApp } from '#infra/waymark-app';
 import { CLAIMS, ROLES } from '#shared/platform/auth';
+import * as securityHeaderValues from '#shared/platform/security-headers';
 import { functionEnvironment } from '#shared/platform/config';
 import { tableDeclaration } from '#shared/platform/table';
 import { apiEnvironment, exportsEnvironment, followUpDigestEnvironment, followUpDueEnvironment, followUpSweepEnvironment } from '../../functions/env';
@@ -558,10 +559,12 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
       expect(routeKeys.sort()).toEqual([
         '$default',
         'GET /docs',
+        'GET /oruk/{proxy+}',
         'GET /v1/devices/jwks.json',
         'GET /v1/openapi.json',
         'POST /v1/devices/enrol',
         'POST /v1/devices/token',
+        'POST /v1/public/referrals',
         'POST /v1/scans',
         'POST /v1/scans/batch',
       ]);
@@ -968,8 +971,8 @@ describe('Follow-ups (infra/constructs/follow-ups.ts)', () => {
           'Fn::GetAtt': [logicalId(fn.function), 'Arn'],
         });
       }
-      // The API function once per route (five), the exports function's URL (two), and the device-token function once per route (three).
-      template.resourceCountIs('AWS::Lambda::Permission', 10);
+      // The API function once per route (seven), the exports function's URL (two), and the device-token function once per route (three).
+      template.resourceCountIs('AWS::Lambda::Permission', 12);
     });
   });
 });
@@ -1211,7 +1214,10 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
         statusDescription: 'Moved Permanently',
         headers: { location: { value: '/scan/' } },
       });
-      for (const uri of ['/index.html', '/app.js', '/styles.css', '/config.json', '/scan/app.js', '/scan/sw.js', '/scanner']) {
+      // The public referral form likewise: /refer/ is its page, /refer goes there.
+      expect(viewerRequest('/refer/')).toEqual({ uri: '/refer/index.html', querystring: {} });
+      expect(viewerRequest('/refer')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/refer/' } } });
+      for (const uri of ['/index.html', '/app.js', '/styles.css', '/config.json', '/scan/app.js', '/scan/sw.js', '/scanner', '/refer/app.js', '/referrals']) {
         expect(viewerRequest(uri), uri).toEqual({ uri, querystring: {} });
       }
     });
@@ -1287,6 +1293,24 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
       });
       expect(hstsMaxAge.toSeconds()).toBe(63072000);
       expect(permissionsPolicy).toBe('camera=(self), nfc=(self), geolocation=(), microphone=()');
+      // One source with the API's own headers and local mode's (shared/platform/security-headers.ts).
+      expect(config).toMatchObject({
+        SecurityHeadersConfig: {
+          StrictTransportSecurity: { AccessControlMaxAgeSec: securityHeaderValues.HSTS_MAX_AGE_SECONDS },
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: stack.resolve(
+              securityHeaderValues.appContentSecurityPolicy({
+                userPoolApi: `https://cognito-idp.${stack.region}.${stack.urlSuffix}`,
+                hostedSignIn: `https://${stack.apiAndAuth.authDomainHost}`,
+              }),
+            ) as unknown,
+          },
+          FrameOptions: { FrameOption: securityHeaderValues.FRAME_OPTIONS },
+          ReferrerPolicy: { ReferrerPolicy: securityHeaderValues.REFERRER_POLICY },
+        },
+        CustomHeadersConfig: { Items: [{ Header: 'Permissions-Policy', Value: securityHeaderValues.PERMISSIONS_POLICY }] },
+      });
+      expect(securityHeaderValues.STRICT_TRANSPORT_SECURITY).toBe('max-age=63072000; includeSubDomains; preload');
       // Policy names are per account: the Region keeps two deployments in one account apart.
       expect(JSON.stringify(config.Name)).toContain('"Ref":"AWS::Region"');
     });
@@ -1574,14 +1598,22 @@ describe('Limits and alerts (issue 17, point 5)', () => {
       'POST /v1/scans/batch': { ThrottlingBurstLimit: 400, ThrottlingRateLimit: 200 },
       'GET /v1/openapi.json': { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
       'GET /docs': { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
+      'GET /oruk/{proxy+}': { ThrottlingBurstLimit: 40, ThrottlingRateLimit: 20 },
     });
     // Every route key with a throttle is a real route of the API.
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey);
     for (const key of Object.keys(stage.Properties.RouteSettings)) expect(routeKeys).toContain(key);
     // The public routes are throttled below the stage default; the device's own too.
-    for (const key of ['GET /v1/openapi.json', 'GET /docs', 'POST /v1/devices/enrol', 'POST /v1/devices/token']) {
+    for (const key of ['GET /v1/openapi.json', 'GET /docs', 'GET /oruk/{proxy+}', 'POST /v1/devices/enrol', 'POST /v1/devices/token']) {
       expect(stage.Properties.RouteSettings[key]!.ThrottlingRateLimit).toBeLessThan(apiThrottle.rateLimit);
     }
+  });
+
+  it('throttles the public referral form (no token) on a route of its own, far below the scans and the stage default', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> } };
+    expect(stage.Properties.RouteSettings['POST /v1/public/referrals']).toEqual({ ThrottlingBurstLimit: 5, ThrottlingRateLimit: 1 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/public/referrals' });
+    expect(stage.Properties.RouteSettings['POST /v1/public/referrals']!.ThrottlingRateLimit).toBeLessThan(stage.Properties.RouteSettings['POST /v1/scans']!.ThrottlingRateLimit / 100);
   });
 
   it('lets DynamoDB expire the per-caller rate-limit windows (TTL on the declared attribute)', () => {
@@ -1860,7 +1892,9 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/ApiAndAuth/Api/Role AwsSolutions-IAM5[…]',
       'Waymark/ApiAndAuth/DefaultRoute AwsSolutions-APIG4',
       'Waymark/ApiAndAuth/Route-get-docs AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-get-orukproxy AwsSolutions-APIG4',
       'Waymark/ApiAndAuth/Route-get-v1openapijson AwsSolutions-APIG4',
+      'Waymark/ApiAndAuth/Route-post-v1publicreferrals AwsSolutions-APIG4',
       'Waymark/ApiAndAuth/Route-post-v1scans AwsSolutions-APIG4',
       'Waymark/ApiAndAuth/Route-post-v1scansbatch AwsSolutions-APIG4',
       'Waymark/DeviceTokens/DeviceTokens/Role AwsSolutions-IAM5[…]',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { londonDate } from '#shared/platform/london';
-import { DEMO_NAVIGATOR, DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '#local/seed';
+import { DEMO_DECLINED, DEMO_NAVIGATOR, DEMO_PATIENTS, DEMO_PROVIDERS, seedDemo } from '#local/seed';
 import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
@@ -20,7 +20,8 @@ describe('demo data', () => {
     // Signing in as the demo navigator person shows the demo caseload.
     const navigator = people.find((p) => p.sub === DEMO_NAVIGATOR) as unknown as { personId: string };
     const { token } = (await t.call('POST', '/v1/dev/tokens', { body: { personId: navigator.personId } })).body;
-    expect((await t.call('GET', '/v1/patients?limit=100', { token })).body.items).toHaveLength(DEMO_PATIENTS.length);
+    // The thirteen, and the person whose referral was declined.
+    expect((await t.call('GET', '/v1/patients?limit=100', { token })).body.items).toHaveLength(DEMO_PATIENTS.length + 1);
   });
 
   it('loads once: a second run changes nothing', async () => {
@@ -37,18 +38,22 @@ describe('demo data', () => {
     expect(items.map((p) => p.accreditation.status).sort()).toEqual(['accredited', 'accredited', 'accredited', 'accredited', 'accredited', 'lapsed', 'suspended']);
   });
 
-  it('gives the demo navigator thirteen patients at every stage, each with a card', async () => {
+  it('gives the demo navigator thirteen patients at every stage, each with a card, and one declined before meeting', async () => {
     const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as {
       patientId: string;
+      givenName: string;
       activeCardId?: string;
       currentPrescriptionId?: string;
     }[];
-    expect(patients).toHaveLength(DEMO_PATIENTS.length);
-    expect(patients.every((p) => p.activeCardId?.startsWith('LUTON-DEMO-'))).toBe(true);
+    expect(patients).toHaveLength(DEMO_PATIENTS.length + 1);
+    const withCards = patients.filter((p) => p.givenName !== DEMO_DECLINED.patient.givenName);
+    expect(withCards).toHaveLength(DEMO_PATIENTS.length);
+    expect(withCards.every((p) => p.activeCardId?.startsWith('LUTON-DEMO-'))).toBe(true);
 
+    // Every state of the lifecycle (Kwame has two episodes: one closed, one accepted).
     const referrals = (await t.call('GET', '/v1/referrals?limit=100', { as: 'navigator' })).body.items as { status: string }[];
     const byStatus = (status: string) => referrals.filter((r) => r.status === status).length;
-    expect([byStatus('received'), byStatus('accepted'), byStatus('prescribed')]).toEqual([2, 1, 10]);
+    expect([byStatus('received'), byStatus('accepted'), byStatus('prescribed'), byStatus('declined'), byStatus('closed')]).toEqual([2, 2, 7, 1, 3]);
 
     const prescriptions = [];
     for (const patient of patients) {
@@ -98,5 +103,108 @@ describe('demo data', () => {
     expect(attendance.body.rows.length).toBeGreaterThan(12);
     const csv = await t.call('GET', `/v1/reports/attendance.csv?from=${yearAgo}&to=${today}`, { as: 'manager' });
     expect(csv.text.trim().split('\n')).toHaveLength(attendance.body.total.attendances + 1);
+  });
+});
+
+describe('the demo record is a plausible history', () => {
+  it('every baseline was recorded before the prescription it is the baseline of started', async () => {
+    const patients = await t.call('GET', '/v1/patients?limit=100', { as: 'admin' });
+    let checked = 0;
+    for (const patient of patients.body.items as { patientId: string }[]) {
+      const [assessments, prescriptions] = await Promise.all([
+        t.call('GET', `/v1/patients/${patient.patientId}/assessments`, { as: 'admin' }),
+        t.call('GET', `/v1/patients/${patient.patientId}/prescriptions`, { as: 'admin' }),
+      ]);
+      const baselines = (assessments.body.items as { kind: string; recordedAt: string }[]).filter((a) => a.kind === 'baseline');
+      for (const prescription of prescriptions.body.items as { startDate: string; hasBaseline: boolean }[]) {
+        if (!prescription.hasBaseline) continue;
+        expect(baselines.some((b) => londonDate(new Date(b.recordedAt)) <= prescription.startDate), JSON.stringify({ baselines, prescription })).toBe(true);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('the demo covers every state of the referral lifecycle', () => {
+  type ListedReferral = { referralId: string; patientId: string; status: string; endReason?: string; declinedSnomedCode?: string; patient?: { givenName: string; familyName: string } };
+  const nameOf = (r: ListedReferral) => `${r.patient?.givenName} ${r.patient?.familyName}`;
+  const referralsIn = async (status: string) => (await t.call('GET', `/v1/referrals?status=${status}&limit=100`, { as: 'navigator' })).body.items as ListedReferral[];
+  const patientNamed = async (givenName: string) => {
+    const items = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as { patientId: string; givenName: string }[];
+    const found = items.find((p) => p.givenName === givenName);
+    expect(found, givenName).toBeDefined();
+    return found!.patientId;
+  };
+  const timelineOf = async (patientId: string) => {
+    const res = await t.call('GET', `/v1/patients/${patientId}/timeline?limit=100`, { as: 'navigator' });
+    expect(res.status).toBe(200);
+    return res.body.items as { at: string; type: string; action: string; outcome?: string; reason?: string }[];
+  };
+
+  it('has a declined referral, with its reason and the SNOMED concept', async () => {
+    const declined = await referralsIn('declined');
+    expect(declined.map(nameOf)).toEqual(['Rose Whitfield']);
+    expect(declined[0]).toMatchObject({ endReason: 'not_interested', declinedSnomedCode: '871711000000103' });
+  });
+
+  it('has referrals closed for two reasons besides the support being over', async () => {
+    const closed = await referralsIn('closed');
+    expect(closed.map((r) => `${nameOf(r)}: ${r.endReason}`).sort()).toEqual(['Kwame Mensah: completed', 'Margaret Doyle: completed', 'Samuel Clarke: moved_away']);
+  });
+
+  it('has a re-referred patient with two episodes: the first closed, the second accepted', async () => {
+    const kwame = await patientNamed('Kwame');
+    // The README's search finds him.
+    expect((await t.call('GET', '/v1/patients?q=Kwame', { as: 'navigator' })).body.items.map((p: { patientId: string }) => p.patientId)).toEqual([kwame]);
+    const episodes = await t.call('GET', `/v1/patients/${kwame}/referrals`, { as: 'navigator' });
+    expect(episodes.status).toBe(200);
+    const items = episodes.body.items as { status: string; createdAt: string; endedAt?: string; acceptedAt?: string }[];
+    expect(items.map((r) => r.status)).toEqual(['accepted', 'closed']);
+    const [second, first] = items as [(typeof items)[0], (typeof items)[0]];
+    // The second episode began after the first ended, and was accepted after it began.
+    expect(first.endedAt! < second.createdAt).toBe(true);
+    expect(second.createdAt < second.acceptedAt!).toBe(true);
+  });
+
+  it('has contacts: a did-not-attend, unanswered calls and messages, and calls that reached people', async () => {
+    const outcomes = async (givenName: string) =>
+      (await timelineOf(await patientNamed(givenName))).filter((e) => e.type === 'contact').map((e) => e.outcome).sort();
+    expect(await outcomes('Grace')).toEqual(['did_not_attend', 'reached']);
+    expect(await outcomes('Ian')).toEqual(['no_answer']);
+    expect(await outcomes('Rose')).toEqual(['left_message', 'no_answer', 'reached']);
+  });
+
+  it('has consent decisions for every purpose, a no among them', async () => {
+    const consentsOf = async (givenName: string) => (await t.call('GET', `/v1/patients/${await patientNamed(givenName)}`, { as: 'navigator' })).body.consents;
+    expect(await consentsOf('Margaret')).toMatchObject({ gpSummary: { given: true }, evaluation: { given: true } });
+    expect(await consentsOf('Helen')).toMatchObject({ gpSummary: { given: true }, evaluation: { given: true } });
+    expect(await consentsOf('Samuel')).toMatchObject({ evaluation: { given: false } });
+    expect(await consentsOf('Grace')).toMatchObject({ shareAttendance: { given: true } });
+  });
+
+  it('has public referrals waiting in the unassigned triage queue', async () => {
+    const unassigned = await t.call('GET', '/v1/referrals/unassigned?limit=100', { as: 'manager' });
+    expect(unassigned.status).toBe(200);
+    const items = unassigned.body.items as { channel?: string; status: string }[];
+    expect(items).toHaveLength(2);
+    expect(items.every((r) => r.channel === 'public_form' && r.status === 'received')).toBe(true);
+  });
+
+  it('dates each patient’s history plausibly: nothing before their first referral, nothing after now', async () => {
+    const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as { patientId: string }[];
+    const now = t.clock.now().toISOString();
+    let checked = 0;
+    for (const { patientId } of patients) {
+      const entries = await timelineOf(patientId);
+      const received = entries.filter((e) => e.type === 'referral' && e.action === 'received').map((e) => e.at).sort();
+      expect(received.length).toBeGreaterThanOrEqual(1);
+      // Follow-ups are scheduled into the future; everything else has happened.
+      for (const entry of entries.filter((e) => e.type !== 'follow_up')) {
+        expect(entry.at >= received[0]! && entry.at <= now, JSON.stringify({ entry, received: received[0] })).toBe(true);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
   });
 });

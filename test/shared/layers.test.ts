@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * `platform` imports no capability; no capability imports the composition root (`app`); and no
  * two capabilities import each other, directly or round a longer loop.
  */
-const CAPABILITIES = ['registry', 'patients', 'assessments', 'prescriptions', 'cards', 'scans', 'followups', 'reports', 'people', 'digest'];
+const CAPABILITIES = ['registry', 'patients', 'assessments', 'prescriptions', 'cards', 'scans', 'followups', 'reports', 'people', 'digest', 'directory'];
 let modules: IModule[];
 
 const folderOf = (path: string) => /^shared\/([^/]+)\//.exec(path)?.[1];

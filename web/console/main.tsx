@@ -9,8 +9,12 @@ import { canOpen, homeRoute, parseRoute, type Route } from './lib/routes';
 import { Caseload } from './pages/caseload';
 import { Devices } from './pages/devices';
 import { FollowUps } from './pages/followups';
+import { GpMessages } from './pages/gp-messages';
 import { NewProvider } from './pages/new-provider';
+import { ImportProviders } from './pages/import-providers';
 import { NewReferral } from './pages/new-referral';
+import { confirmLeave, watchUnsavedForms } from './ui/unsaved';
+import { PlanPage } from './pages/plan';
 import { PatientPage } from './pages/patient';
 import { People } from './pages/people';
 import { ProviderPage } from './pages/provider';
@@ -35,10 +39,21 @@ const store = sessionStore('console');
  */
 const clock = browserClock();
 
+watchUnsavedForms();
+
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const shownUrl = useRef(location.href);
   useEffect(() => {
-    const update = () => setRoute(parseRoute(location.hash));
+    const update = () => {
+      // The address has already changed: if the person stays with their changes, put it back.
+      if (!confirmLeave()) {
+        history.replaceState(history.state, '', shownUrl.current);
+        return;
+      }
+      shownUrl.current = location.href;
+      setRoute(parseRoute(location.hash));
+    };
     addEventListener('hashchange', update);
     return () => removeEventListener('hashchange', update);
   }, []);
@@ -172,12 +187,16 @@ function Page({ route }: { route: Route }) {
       return <NewReferral />;
     case 'patient':
       return <PatientPage key={route.patientId} patientId={route.patientId} />;
+    case 'plan':
+      return <PlanPage key={route.patientId} patientId={route.patientId} />;
     case 'followups':
       return <FollowUps status={route.status} />;
     case 'providers':
       return <Providers />;
     case 'newProvider':
       return <NewProvider />;
+    case 'importProviders':
+      return <ImportProviders />;
     case 'provider':
       return <ProviderPage key={route.providerId} providerId={route.providerId} />;
     case 'devices':
@@ -186,6 +205,8 @@ function Page({ route }: { route: Route }) {
       return <Reports query={route.query} />;
     case 'people':
       return <People role={route.role} />;
+    case 'gpMessages':
+      return <GpMessages status={route.status} />;
     case 'notFound':
       return (
         <>

@@ -54,3 +54,11 @@ export function activitiesAt<T extends { venueId: string; name: string }>(activi
 export function activityLabel(choice: ScanChoice): string {
   return choice.activityId ? choice.activityName || 'Activity' : 'No particular activity';
 }
+
+/**
+ * The provider a local-mode sign-in starts on: the first one accredited today, so the door is not
+ * set up by default for a provider whose every scan would be refused; the first of all if none is.
+ */
+export function defaultProviderId(providers: readonly { providerId: string; accreditation: { currentlyAccredited: boolean } }[]): string {
+  return (providers.find((p) => p.accreditation.currentlyAccredited) ?? providers[0])?.providerId ?? '';
+}

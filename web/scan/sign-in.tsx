@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../shared/session';
 import { QueueLines, RevokedNotice, useFocusOnMount, type Shared } from './parts';
+import { defaultProviderId } from './choice';
 import { listProvidersForSignIn, signInAsProvider, type Provider } from './client';
 import { completeCognitoSignIn, loadConfig, startCognitoSignIn, type AppConfig } from '../shared/cognito';
 import type { DeviceAuth } from './device-auth';
@@ -145,7 +146,7 @@ function LocalSignIn({ shared, onSignedIn }: { shared: Shared; onSignedIn: (sess
       .then((found) => {
         if (cancelled) return;
         setProviders(found);
-        setProviderId((current) => current || found[0]?.providerId || '');
+        setProviderId((current) => current || defaultProviderId(found));
       })
       .catch(() => {
         if (!cancelled) setError(navigator.onLine ? 'The providers could not be loaded.' : 'This device is offline. Connect to sign in.');

@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './openapi';
+import { DEV_SECRET_HEADER, devSecret, isDevRoute } from './dev-secret';
 
 /**
  * The typed API client both apps use: every path, parameter and body is checked against the
@@ -15,13 +16,18 @@ export type { paths };
  */
 export function createApi(
   getToken: () => string | undefined,
-  baseUrl = globalThis.location?.origin ?? '',
+  baseUrl = (globalThis as { location?: { origin: string } }).location?.origin ?? '',
   fetch?: (request: Request) => Promise<Response>,
 ) {
   const auth: Middleware = {
     onRequest({ request }) {
       const token = getToken();
       if (token) request.headers.set('authorization', `Bearer ${token}`);
+      if (isDevRoute(request.url)) {
+        // Local mode on a network: the dev routes need the secret the server printed (dev-secret.ts).
+        const secret = devSecret();
+        if (secret) request.headers.set(DEV_SECRET_HEADER, secret);
+      }
       return request;
     },
   };

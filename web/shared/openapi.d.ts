@@ -322,6 +322,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers/{providerId}/listing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * List a provider in the public directory (the ORUK feed at /oruk/) or keep it out
+         * @description A listed provider is published only while it is accredited; providers are listed unless opted out.
+         *
+         *     Roles: manager, admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Listing"];
+                };
+            };
+            responses: {
+                /** @description The provider */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/providers/{providerId}/venues": {
         parameters: {
             query?: never;
@@ -1000,6 +1101,484 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/registry/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import providers, venues and activities from an ORUK feed (the feed as the body)
+         * @description Organizations become providers (new ones `pending`: never accepted at a scan, listed nowhere, until a manager accredits them), each organization’s locations venues, each service at a location an activity (weekly schedules from `freq=WEEKLY`, `byday`, `opens_at`, `closes_at`). Idempotent by the feed’s ids: importing again updates or leaves unchanged, never duplicates. A feed that is not valid is a 400 naming each problem, and nothing is written; a 409 `import_interrupted` means part was written — send the same feed again to finish.
+         *
+         *     Roles: manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The area for services whose taxonomy terms name none of the five; without it those services are skipped (`no_category`). */
+                    defaultCategory?: components["schemas"]["Category"] & unknown;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description What was created, updated, left unchanged and skipped, and why */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/registry/imports/from-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import from an ORUK feed the server fetches (https only, 5 s, 4 MiB)
+         * @description Organizations become providers (new ones `pending`: never accepted at a scan, listed nowhere, until a manager accredits them), each organization’s locations venues, each service at a location an activity (weekly schedules from `freq=WEEKLY`, `byday`, `opens_at`, `closes_at`). Idempotent by the feed’s ids: importing again updates or leaves unchanged, never duplicates. A feed that is not valid is a 400 naming each problem, and nothing is written; a 409 `import_interrupted` means part was written — send the same feed again to finish. Where feed URLs are not switched on (local mode by default), 409 `feed_urls_disabled`.
+         *
+         *     Roles: manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The area for services whose taxonomy terms name none of the five; without it those services are skipped (`no_category`). */
+                    defaultCategory?: components["schemas"]["Category"] & unknown;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ImportFromUrl"];
+                };
+            };
+            responses: {
+                /** @description The import report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a referral with the public form (self-referral, or a professional without an account)
+         * @description The referral lands `received` in the unassigned triage queue, for a manager to give to a navigator. The answer is the same 202 whether or not the person (or their NHS number) is already known. `consentToContact` must be true. Bodies are limited to 8192 bytes; fields the form does not have are refused.
+         *
+         *     No token needed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicReferral"];
+                };
+            };
+            responses: {
+                /** @description Received */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicReferralReceived"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over this route’s rate limit for the caller; Retry-After says when to try again. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Busy: try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/unassigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unassigned triage queue: referrals no navigator has yet (public referrals), oldest first
+         * @description Roles: manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of unassigned referrals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReferralListItem"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals/{referralId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an unassigned referral to a navigator: the patient joins their caseload
+         * @description The navigator must be an enabled navigator (else 404). Assigning to the navigator who has it already changes nothing; a referral another navigator has is 409 `referral_assigned` (move caseloads with POST /v1/caseloads/reassign).
+         *
+         *     Roles: manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    referralId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssignReferral"];
+                };
+            };
+            responses: {
+                /** @description The referral, assigned */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Referral"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/referrals": {
@@ -1720,6 +2299,117 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/patients/{patientId}/consents/{purpose}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record a consent decision (yes or no) with who recorded it and when
+         * @description purpose: share_attendance (sharing attendance with providers beyond the door’s answer; not used yet), gp_summary (sending a summary to the GP), evaluation (being in the evaluation exports: a recorded no leaves the person out of both CSVs). The same answer again changes nothing and keeps its date; a different one replaces it. Answers the patient.
+         *
+         *     Roles: navigator, admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                    purpose: "share_attendance" | "gp_summary" | "evaluation";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetConsent"];
+                };
+            };
+            responses: {
+                /** @description The patient with their consents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Patient"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/patients/{patientId}/contacts": {
         parameters: {
             query?: never;
@@ -1923,8 +2613,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your caseload (managers: every patient), oldest first
-         * @description Roles: navigator, manager, admin.
+         * Your caseload (managers: every patient, or one navigator’s), each with their current state
+         * @description Each patient carries a `summary` (referral status, days waiting, prescription week n of N, follow-up due or overdue, last contact), kept on the patient by the writes that change it. Without `q`, `stage`, `followUpDue`, `noContactDays` or `sort` the list is oldest first; with any of them the whole caseload is matched and sorted (by name unless `sort` says).
+         *
+         *     Roles: navigator, manager, admin.
          */
         get: {
             parameters: {
@@ -1935,6 +2627,16 @@ export interface paths {
                     cursor?: string;
                     /** @description Managers and admins: one navigator’s caseload. Navigators always see their own. */
                     navigator?: string;
+                    /** @description A name (the start of the given or family name, any case or accents) or an NHS number (10 digits, spaces allowed). */
+                    q?: string;
+                    /** @description Only patients whose latest referral has this status. */
+                    stage?: "received" | "accepted" | "prescribed" | "declined" | "closed";
+                    /** @description `true`: only patients whose follow-up is due or overdue. */
+                    followUpDue?: "true" | "false";
+                    /** @description Only patients with no contact for more than this many days (none at all counts from the referral). */
+                    noContactDays?: number;
+                    /** @description name (default), days_waiting (longest first), last_contact (longest ago first), follow_up_due (earliest first). */
+                    sort?: "name" | "days_waiting" | "last_contact" | "follow_up_due";
                 };
                 header?: never;
                 path?: never;
@@ -1949,9 +2651,78 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Patient"][];
+                            items: components["schemas"]["CaseloadPatient"][];
                             nextCursor?: string;
                         };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/caseload/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many follow-ups are due and referrals new in your caseload (managers: everyone’s, or one navigator’s)
+         * @description Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Managers and admins: one navigator’s caseload. Navigators always see their own. */
+                    navigator?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The counts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseloadCounts"];
                     };
                 };
                 /** @description Invalid input; `issues` lists each offending field. */
@@ -3691,7 +4462,7 @@ export interface paths {
         };
         /**
          * Referrals, prescriptions, sessions, follow-ups and paired wellbeing change
-         * @description Referrals received from..to; the cohort is the prescriptions started from..to (status, sessions, followUps, wellbeing, byCategory). followUpsInPeriod counts every follow-up by its own dates: completed from..to, fell due from..to, and due or overdue now. `cohorts` says in words what each part counts. Wellbeing change is on paired data only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only.
+         * @description Referrals received from..to; the cohort is the prescriptions started from..to (status, sessions, followUps, wellbeing, byCategory). followUpsInPeriod counts every follow-up by its own dates: completed from..to, fell due from..to, and due or overdue now. `cohorts` says in words what each part counts. Wellbeing change is on paired data only (baseline and follow-up of the same prescription), with n and a 95% confidence interval. A navigator sees their caseload only; a manager may pass `navigator` for one caseload. referralOutcomes, waitingTimes (whole London days; nearest-rank median and 90th percentile) and takeUp.referralsWithPrescription count the referrals received from..to; followUpCompletion the cohort. Everyone is counted, including people who declined evaluation (totals only).
          *
          *     Roles: navigator, manager, admin.
          */
@@ -3702,6 +4473,8 @@ export interface paths {
                     from: string;
                     /** @description Last London date, inclusive; not before from, and less than 3 years after it. */
                     to: string;
+                    /** @description Managers and admins: one navigator’s caseload. A navigator always sees their own (another’s is 403). */
+                    navigator?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3764,7 +4537,7 @@ export interface paths {
         };
         /**
          * Evaluator export: one pseudonymised row per accepted attendance (CSV, streamed)
-         * @description Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the postcode district instead of the postcode. No names, NHS numbers, contact details or notes.
+         * @description Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the postcode district instead of the postcode. No names, NHS numbers, contact details or notes. People who declined evaluation (consents.evaluation.given = false) are left out. Columns: docs/data-dictionary.md.
          *
          *     Roles: manager, admin.
          */
@@ -3838,7 +4611,9 @@ export interface paths {
         };
         /**
          * Evaluator export: one pseudonymised row per prescription with sessions and baseline/follow-up scores (CSV)
-         * @description Roles: manager, admin.
+         * @description Also the outcome and coded reason of the referral each prescription belongs to (never its note). People who declined evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Columns: docs/data-dictionary.md.
+         *
+         *     Roles: manager, admin.
          */
         get: {
             parameters: {
@@ -3847,6 +4622,360 @@ export interface paths {
                     from?: string;
                     /** @description Last London date, inclusive; not before from, and less than 3 years after it. */
                     to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV with a header row */
+                200: {
+                    headers: {
+                        "Content-Disposition": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gp-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The GP outbox: summaries for patients’ GP practices, ready to send or sent, oldest first
+         * @description A summary is prepared when a referral is declined or closed, and when a prescription ends with its follow-up — only for a person who consented to a GP summary and whose practice’s ODS code is on the record. A navigator sees their caseload’s; managers and admins everyone’s (or one navigator’s with `navigator`).
+         *
+         *     Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    status?: "ready" | "sent";
+                    /** @description Managers and admins: one navigator’s caseload. */
+                    navigator?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["GpMessage"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gp-messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One GP summary: as JSON with the letter in HTML, as a FHIR R4 document Bundle, or as the PDF letter
+         * @description While ready, it is gathered from the record as it stands; once marked sent, it is exactly what was sent (frozen then).
+         *
+         *     Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `json` (the message, its content and the letter as HTML), `fhir` (a FHIR R4 document Bundle) or `pdf` (the letter). */
+                    format?: "json" | "fhir" | "pdf";
+                };
+                header?: never;
+                path: {
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The message (`format=json`), the FHIR document (`format=fhir`) or the letter (`format=pdf`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpMessageDetail"];
+                        "application/fhir+json": {
+                            /** @enum {string} */
+                            resourceType: "Bundle";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gp-messages/{messageId}/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a GP summary sent, saying how (MESH, GP Connect, NHSmail, post…)
+         * @description Freezes what it says as it is now. Marking it sent again is 409 `gp_message_sent`.
+         *
+         *     Roles: navigator, manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MarkGpMessageSent"];
+                };
+            };
+            responses: {
+                /** @description The message, sent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpMessage"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is over the size limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not JSON: send `Content-Type: application/json` (or `application/*+json`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/gp-codes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coded events for practices that upload codes in bulk: NHS number, date, SNOMED CT code, description (CSV)
+         * @description One row per coded event of the referrals received from..to: the referral (871731000000106) on the day received and a decline (871711000000103) on the day declined — for people with an NHS number, their practice’s ODS code and consent to a GP summary. Identifiable by design (it is for the person’s own GP): every download is audited.
+         *
+         *     Roles: manager, admin.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First London date, YYYY-MM-DD. */
+                    from: string;
+                    /** @description Last London date, inclusive; at most a year after from. */
+                    to: string;
+                    /** @description One practice only (ODS code). */
+                    practice?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4256,6 +5385,86 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/staff/{sub}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A colleague's work contact, by user id
+         * @description Navigators, managers and admins only, and only of enabled staff: the name and work email shown, for example, on a person’s printed plan.
+         *
+         *     Roles: navigator, manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The directory user id (the `sub` of their tokens). */
+                    sub: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Their work contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffContact"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/providers/{providerId}/devices": {
@@ -4746,6 +5955,706 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oruk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ORUK feed: its version, profile and OpenAPI document
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description About this feed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukApiInfo"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of services (activities of published providers)
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page number, from 1. */
+                    page?: number;
+                    /** @description Items per page, 1–200 (default 50). */
+                    per_page?: number;
+                    /** @description Words that must all appear in the service, organisation, venue or area name. */
+                    search?: string;
+                    /** @description Services in this area (a term of the Waymark taxonomy). */
+                    taxonomy_term_id?: string;
+                    taxonomy_id?: string;
+                    /** @description A day of the week: RFC 5545 code (MO…SU) or name (monday…sunday). */
+                    day?: string;
+                    /** @description A session starting at or after this time (UK time). */
+                    start_time?: string;
+                    /** @description A session ending at or before this time (UK time). */
+                    end_time?: string;
+                    /** @description Services changed at or after this instant. */
+                    modified_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of services */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukServicePage"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A service in full: schedules, location, organisation, area
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The feed id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The service */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukService"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/service_at_locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of services at their locations (venues)
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page number, from 1. */
+                    page?: number;
+                    /** @description Items per page, 1–200 (default 50). */
+                    per_page?: number;
+                    /** @description Words that must all appear in the service, organisation, venue or area name. */
+                    search?: string;
+                    /** @description Services in this area (a term of the Waymark taxonomy). */
+                    taxonomy_term_id?: string;
+                    taxonomy_id?: string;
+                    /** @description A day of the week: RFC 5545 code (MO…SU) or name (monday…sunday). */
+                    day?: string;
+                    /** @description A session starting at or after this time (UK time). */
+                    start_time?: string;
+                    /** @description A session ending at or before this time (UK time). */
+                    end_time?: string;
+                    /** @description Services changed at or after this instant. */
+                    modified_after?: string;
+                    /** @description Venues in this postcode, or in this postcode district (the outward code). */
+                    postcode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of services at locations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukServiceAtLocationPage"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/service_at_locations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A service at a location in full
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The feed id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The service at a location */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukServiceAtLocation"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/taxonomies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The taxonomies (one: the Waymark accreditation areas)
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page number, from 1. */
+                    page?: number;
+                    /** @description Items per page, 1–200 (default 50). */
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of taxonomies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukTaxonomyPage"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/taxonomies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A taxonomy with its terms
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The feed id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The taxonomy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukTaxonomy"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/taxonomy_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The taxonomy terms: the five accreditation areas
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page number, from 1. */
+                    page?: number;
+                    /** @description Items per page, 1–200 (default 50). */
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of taxonomy terms */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukTaxonomyTermPage"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oruk/taxonomy_terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A taxonomy term
+         * @description Public and read-only (no token; any origin may read it). Only accredited providers that have not opted out are published; no patient data is ever in it.
+         *
+         *     No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The feed id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The taxonomy term */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrukTaxonomyTerm"];
+                    };
+                };
+                /** @description An invalid query parameter or id; `issues` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/{patientId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read or changed a patient's record, newest first
+         * @description One entry per read or change of the record: who (user id and role), the action, when, the request id, and ids of what was touched — never names, contact details or notes. Kept ten years. An unknown patient is a 404.
+         *
+         *     Roles: manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user's audited actions in a time range, newest first
+         * @description Every audited action of `actor` (a user id) from `from` (inclusive) to `to` (exclusive), listings and reports included (entries without a patient). Default: the 30 days up to now. Entries appear here within about a second.
+         *
+         *     Roles: admin.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page size, 1–100. */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page. */
+                    cursor?: string;
+                    /** @description Whose actions: a user's id (`sub`), as in the entries' `actor`. */
+                    actor: string;
+                    /** @description From this instant (inclusive); default 30 days before `to`. */
+                    from?: string;
+                    /** @description Up to this instant (exclusive); default now. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Invalid input; `issues` lists each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dev/tokens": {
         parameters: {
             query?: never;
@@ -4757,7 +6666,7 @@ export interface paths {
         put?: never;
         /**
          * Mint a token for any role
-         * @description Local mode only: absent from the Lambda build. Needs no token.
+         * @description Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).
          *
          *     No token needed.
          */
@@ -4788,6 +6697,15 @@ export interface paths {
                 };
                 /** @description Invalid input; `issues` lists each offending field. */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4848,7 +6766,7 @@ export interface paths {
         };
         /**
          * The local people who can sign in (enabled), for the local sign-in page
-         * @description Local mode only: absent from the Lambda build. Needs no token.
+         * @description Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).
          *
          *     No token needed.
          */
@@ -4870,6 +6788,15 @@ export interface paths {
                         "application/json": components["schemas"]["DevLocalPeople"];
                     };
                 };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4889,7 +6816,7 @@ export interface paths {
         };
         /**
          * Read the local clock
-         * @description Local mode only: absent from the Lambda build. Needs no token.
+         * @description Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).
          *
          *     No token needed.
          */
@@ -4911,12 +6838,21 @@ export interface paths {
                         "application/json": components["schemas"]["DevClock"];
                     };
                 };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
         /**
          * Set or advance the local clock
-         * @description Local mode only: absent from the Lambda build. Needs no token.
+         * @description Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).
          *
          *     No token needed.
          */
@@ -4944,6 +6880,15 @@ export interface paths {
                 };
                 /** @description Invalid input; `issues` lists each offending field. */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role may not do this. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4986,7 +6931,7 @@ export interface paths {
         };
         /**
          * The emails local mode would have sent (the daily follow-up digest), newest first
-         * @description Local mode only: absent from the Lambda build. Needs no token.
+         * @description Local mode only: absent from the Lambda build. Needs no token. When the server listens beyond loopback (HOST=0.0.0.0), a request from another machine needs the secret printed at start in the X-Waymark-Dev-Secret header (else 403 dev_routes_local_only).
          *
          *     No token needed.
          */
@@ -5008,6 +6953,15 @@ export interface paths {
                         "application/json": components["schemas"]["DevOutbox"];
                     };
                 };
+                /** @description Your role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5027,6 +6981,8 @@ export interface components {
             name: string;
             categories: components["schemas"]["Category"][];
             accreditation: components["schemas"]["Accreditation"];
+            /** @description Whether the public ORUK directory feed (/oruk/) may list it, when accredited. Listed unless opted out. */
+            listed: boolean;
             /**
              * Format: date-time
              * @example 2026-11-23T09:00:00.000Z
@@ -5043,23 +6999,24 @@ export interface components {
          * @enum {string}
          */
         Category: "social" | "volunteering" | "physical" | "wellbeing" | "advice";
-        Accreditation: components["schemas"]["AccreditationInput"] & {
-            currentlyAccredited: boolean;
+        Accreditation: {
             /**
-             * Format: date-time
-             * @example 2026-11-23T09:00:00.000Z
+             * @description `pending`: imported and not yet accredited by a manager (never accepted at a scan).
+             * @enum {string}
              */
-            updatedAt: string;
-        };
-        AccreditationInput: {
-            /** @enum {string} */
-            status: "accredited" | "suspended" | "lapsed";
+            status: "accredited" | "suspended" | "lapsed" | "pending";
             /**
              * Format: date
              * @description Last London date the accreditation covers.
              * @example 2027-03-31
              */
             validUntil: string;
+            currentlyAccredited: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            updatedAt: string;
         };
         Error: {
             error: {
@@ -5078,6 +7035,20 @@ export interface components {
             name: string;
             categories: components["schemas"]["Category"][];
             accreditation: components["schemas"]["AccreditationInput"];
+        };
+        AccreditationInput: {
+            /** @enum {string} */
+            status: "accredited" | "suspended" | "lapsed";
+            /**
+             * Format: date
+             * @description Last London date the accreditation covers.
+             * @example 2027-03-31
+             */
+            validUntil: string;
+        };
+        Listing: {
+            /** @description true: listed in the public directory while accredited; false: never listed. */
+            listed: boolean;
         };
         Venue: {
             venueId: string;
@@ -5154,27 +7125,150 @@ export interface components {
             /** @description Replaces the whole week; an empty list removes the times. */
             schedule?: components["schemas"]["WeeklySession"][];
         };
-        CreatedReferral: {
-            referralId: string;
-            patientId: string;
-            referral: components["schemas"]["Referral"];
-            patient: components["schemas"]["Patient"];
-            /** @description Present when the person was already registered: the referral is a new episode of their record, found by NHS number or (without one) by name and date of birth. Check it is them; their record is not changed by the referral. */
-            rereferral?: {
-                /** @enum {string} */
-                matchedBy: "nhs_number" | "name_and_date_of_birth";
+        ImportReport: {
+            /** @description One per ORUK organization; new ones are accreditation `pending`. */
+            providers: components["schemas"]["ImportEntry"][];
+            /** @description One per organization's location. */
+            venues: components["schemas"]["ImportEntry"][];
+            /** @description One per service at a location (or per service, for one skipped as a whole). */
+            activities: components["schemas"]["ImportEntry"][];
+            counts: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                skipped: number;
             };
+            /** @description How many transactions (of at most 100 items) were written. */
+            transactions: number;
+        };
+        ImportEntry: {
+            /** @description The feed's id (a venue's is `<location id>@<organization id>`: one organization's use of a location). */
+            sourceId: string;
+            name?: string;
+            /** @enum {string} */
+            outcome: "created" | "updated" | "unchanged" | "skipped";
+            /** @description The Waymark id: providerId, venueId or activityId. */
+            id?: string;
+            /**
+             * @description Why it was skipped.
+             * @enum {string}
+             */
+            reason?: "unknown_organization" | "invalid_name" | "provider_skipped" | "service_not_active" | "no_location" | "virtual_location" | "no_uk_postcode" | "venue_skipped" | "no_category" | "category_not_accredited" | "imported_item_missing";
+            message?: string;
+            /** @description What was left out of an imported record (e.g. a monthly schedule). */
+            notes?: string[];
+        };
+        ImportFromUrl: {
+            /**
+             * @description An https URL answering the feed as JSON.
+             * @example https://directory.example.org/services?page=1
+             */
+            url: string;
+        };
+        PublicReferralReceived: {
+            /** @enum {string} */
+            status: "received";
+            message: string;
+        };
+        PublicReferral: {
+            person: {
+                givenName: string;
+                familyName: string;
+                /**
+                 * Format: date
+                 * @description A real date in the past, YYYY-MM-DD.
+                 * @example 1952-04-17
+                 */
+                dateOfBirth: string;
+                /**
+                 * @description Spaces allowed; stored as 10 digits.
+                 * @example 943 476 5919
+                 */
+                nhsNumber?: string;
+                /**
+                 * @description A UK postcode; stored normalised (upper case, one space).
+                 * @example LU1 2AB
+                 */
+                postcode?: string;
+                /** @description Stored in E.164 form, e.g. +447700900123. */
+                phone?: string;
+                /** Format: email */
+                email?: string;
+            };
+            referrer: {
+                /**
+                 * @description `self` when the person refers themselves.
+                 * @enum {string}
+                 */
+                role: "gp" | "nurse" | "pharmacist" | "social_care" | "self" | "other";
+                name?: string;
+                organisation?: string;
+                /** Format: email */
+                email?: string;
+                /** @description Stored in E.164 form, e.g. +447700900123. */
+                phone?: string;
+            };
+            /**
+             * @description Short tags, e.g. isolation, exercise, debt, housing.
+             * @example [
+             *       "isolation",
+             *       "exercise"
+             *     ]
+             */
+            reasons: string[];
+            /** @enum {boolean} */
+            consentToContact: true;
+            /** @description Leave out or empty: a hidden field of the form that only robots fill in. */
+            website?: string;
+        };
+        ReferralListItem: components["schemas"]["Referral"] & {
+            patient?: {
+                givenName: string;
+                familyName: string;
+            };
+        };
+        /** @description Who sent a public referral, as they gave it (for the navigator to contact). */
+        PublicReferrer: {
+            name?: string;
+            organisation?: string;
+            email?: string;
+            phone?: string;
         };
         Referral: {
             referralId: string;
             patientId: string;
-            navigator: string;
+            /** @description Who works it; absent while it waits in the unassigned triage queue (a public referral). */
+            navigator?: string;
             /** @enum {string} */
             status: "received" | "accepted" | "prescribed" | "declined" | "closed";
             /** @enum {string} */
             source: "gp" | "nurse" | "pharmacist" | "social_care" | "self" | "other";
             reasons: string[];
             notes?: string;
+            /**
+             * @description `public_form`: sent with the public referral form (no account); absent: taken by staff.
+             * @enum {string}
+             */
+            channel?: "public_form";
+            referrer?: components["schemas"]["PublicReferrer"];
+            /**
+             * @description A public referral: the person agreed to be contacted about it.
+             * @enum {boolean}
+             */
+            consentToContact?: true;
+            /**
+             * Format: date-time
+             * @description When a referral from the unassigned queue was given to its navigator.
+             */
+            assignedAt?: string;
+            /** @description Who assigned it (user id). */
+            assignedBy?: string;
+            /** @description Public referrals for this person received while this one was open: how many and the latest (their contents are not kept). */
+            repeatedRequests?: {
+                count: number;
+                /** Format: date-time */
+                lastAt: string;
+            };
             /** @enum {string} */
             snomedCode: "871731000000106";
             /**
@@ -5206,9 +7300,25 @@ export interface components {
             /** Format: date-time */
             updatedAt?: string;
         };
+        AssignReferral: {
+            /** @description The navigator (user id) who takes the referral on. */
+            navigator: string;
+        };
+        CreatedReferral: {
+            referralId: string;
+            patientId: string;
+            referral: components["schemas"]["Referral"];
+            patient: components["schemas"]["Patient"];
+            /** @description Present when the person was already registered: the referral is a new episode of their record, found by NHS number or (without one) by name and date of birth. Check it is them; their record is not changed by the referral. */
+            rereferral?: {
+                /** @enum {string} */
+                matchedBy: "nhs_number" | "name_and_date_of_birth";
+            };
+        };
         Patient: {
             patientId: string;
-            navigator: string;
+            /** @description Whose caseload the patient is in; absent while a public referral waits in the unassigned triage queue. */
+            navigator?: string;
             givenName: string;
             familyName: string;
             dateOfBirth: string;
@@ -5217,6 +7327,8 @@ export interface components {
             phone?: string;
             email?: string;
             gpPractice?: string;
+            /** @description The GP practice’s ODS code, e.g. A81001. */
+            gpPracticeCode?: string;
             /** @enum {string} */
             preferredContact?: "phone" | "email" | "text" | "letter";
             /** @description The active or paused prescription, if any. */
@@ -5224,6 +7336,7 @@ export interface components {
             /** @description The latest baseline assessment, if any. */
             baselineAssessmentId?: string;
             activeCardId?: string;
+            consents?: components["schemas"]["Consents"];
             /** Format: date-time */
             createdAt: string;
             /**
@@ -5231,6 +7344,23 @@ export interface components {
              * @description When the record was last changed (absent if never).
              */
             updatedAt?: string;
+        };
+        /** @description Consent decisions; a purpose without one has not been asked (absent = not given). */
+        Consents: {
+            shareAttendance?: components["schemas"]["ConsentDecision"];
+            gpSummary?: components["schemas"]["ConsentDecision"] & unknown;
+            evaluation?: components["schemas"]["ConsentDecision"] & unknown;
+        };
+        /** @description To share attendance with providers beyond the door’s answer (not used yet). */
+        ConsentDecision: {
+            given: boolean;
+            /**
+             * Format: date-time
+             * @description When the decision was recorded.
+             */
+            recordedAt: string;
+            /** @description Who recorded it (user id). */
+            recordedBy: string;
         };
         CreateReferral: {
             patient: components["schemas"]["PatientInput"];
@@ -5273,6 +7403,11 @@ export interface components {
             email?: string;
             /** @description Practice name or ODS code. */
             gpPractice?: string;
+            /**
+             * @description The practice’s ODS code (one letter, five digits); where the GP summary goes.
+             * @example A81001
+             */
+            gpPracticeCode?: string;
             /**
              * @description How the person would like to be contacted; phone and text need a phone number, email an email address.
              * @enum {string}
@@ -5322,10 +7457,19 @@ export interface components {
             /** @description Practice name or ODS code. */
             gpPractice?: string | null;
             /**
+             * @description The practice’s ODS code (one letter, five digits); where the GP summary goes.
+             * @example A81001
+             */
+            gpPracticeCode?: string | null;
+            /**
              * @description How the person would like to be contacted; phone and text need a phone number, email an email address.
              * @enum {string|null}
              */
             preferredContact?: "phone" | "email" | "text" | "letter" | null;
+        };
+        SetConsent: {
+            /** @description Yes (true) or no (false). */
+            given: boolean;
         };
         RecordedContact: components["schemas"]["Contact"] & {
             /** @description This contact (the first that reached the person) accepted the received referral. */
@@ -5385,11 +7529,51 @@ export interface components {
             /** @description Who did it (user id), when recorded. */
             by?: string;
         };
-        ReferralListItem: components["schemas"]["Referral"] & {
-            patient?: {
-                givenName: string;
-                familyName: string;
+        CaseloadPatient: components["schemas"]["Patient"] & {
+            summary: components["schemas"]["CaseloadSummary"];
+        };
+        CaseloadSummary: {
+            /**
+             * @description The latest episode’s referral status.
+             * @enum {string}
+             */
+            referralStatus?: "received" | "accepted" | "prescribed" | "declined" | "closed";
+            /** Format: date-time */
+            referralReceivedAt?: string;
+            /** @description Whole days since the referral was received, while it is received or accepted. */
+            daysWaiting?: number;
+            /** @description The latest episode’s latest prescription. */
+            prescription?: {
+                prescriptionId: string;
+                /** @enum {string} */
+                status: "active" | "paused" | "completed" | "withdrawn";
+                startDate: string;
+                endDate: string;
+                weeks: number;
+                /** @description Week n of `weeks` today, while active or paused. */
+                week?: number;
             };
+            /** @description The follow-up of an active or paused prescription; overdue after 14 days due. */
+            followUp?: {
+                /** Format: date-time */
+                dueAt: string;
+                /** @enum {string} */
+                state: "scheduled" | "due" | "overdue";
+            };
+            /**
+             * Format: date-time
+             * @description The latest contact recorded (an attempt counts).
+             */
+            lastContactAt?: string;
+            daysSinceContact?: number;
+        };
+        CaseloadCounts: {
+            /** @description Whose caseload was counted (absent: everyone’s). */
+            navigator?: string;
+            /** @description Follow-ups due or overdue. */
+            dueFollowUps: number;
+            /** @description Referrals received and not yet accepted. */
+            newReferrals: number;
         };
         ReassignCaseload: {
             /** @description The navigator (user id) whose caseload moves. */
@@ -5840,6 +8024,10 @@ export interface components {
                 referrals: string;
                 prescriptions: string;
                 followUpsInPeriod: string;
+                referralOutcomes: string;
+                waitingTimes: string;
+                takeUp: string;
+                followUpCompletion: string;
             };
             referrals: {
                 total: number;
@@ -5893,6 +8081,55 @@ export interface components {
                 sessions: components["schemas"]["SessionStats"];
                 wellbeing: components["schemas"]["WellbeingChange"];
             }[];
+            /** @description Referrals received in the period, by their status now; declined and closed ones by reason. */
+            referralOutcomes: {
+                byStatus: {
+                    received: number;
+                    accepted: number;
+                    prescribed: number;
+                    declined: number;
+                    closed: number;
+                };
+                declinedByReason: {
+                    not_interested: number;
+                    unable_to_contact: number;
+                    did_not_attend: number;
+                    already_supported: number;
+                    mis_referred: number;
+                    moved_away: number;
+                    consent_withdrawn: number;
+                    deceased: number;
+                    other: number;
+                };
+                closedByReason: {
+                    not_interested: number;
+                    unable_to_contact: number;
+                    did_not_attend: number;
+                    already_supported: number;
+                    mis_referred: number;
+                    moved_away: number;
+                    consent_withdrawn: number;
+                    deceased: number;
+                    other: number;
+                    completed: number;
+                };
+            };
+            /** @description Referrals received in the period that reached each step: whole days between London dates. */
+            waitingTimes: {
+                toFirstContact: components["schemas"]["WaitStats"];
+                toPrescriptionStart: components["schemas"]["WaitStats"] & unknown;
+                toFirstAttendance: components["schemas"]["WaitStats"] & unknown;
+            };
+            takeUp: {
+                referralsWithPrescription: components["schemas"]["ShareOf"];
+                prescriptionsWithAttendance: components["schemas"]["ShareOf"] & unknown;
+            };
+            /** @description Prescriptions started in the period whose follow-up has fallen due (completed, or due now). */
+            followUpCompletion: {
+                fallenDue: number;
+                completed: components["schemas"]["ShareOf"];
+                completedOnTime: components["schemas"]["ShareOf"] & unknown;
+            };
         };
         SessionStats: {
             prescriptions: number;
@@ -5927,6 +8164,129 @@ export interface components {
                 low: number;
                 high: number;
             } | null;
+        };
+        /** @description Received → first contact (the referral accepted: explicitly, by the first contact that reached the person, or by a baseline). */
+        WaitStats: {
+            /** @description Referrals that reached the step. */
+            n: number;
+            /** @description Nearest-rank median (the ⌈n/2⌉-th shortest wait), in days; null when n = 0. */
+            medianDays: number | null;
+            /** @description Nearest-rank 90th percentile (the ⌈0.9 n⌉-th shortest wait), in days. */
+            p90Days: number | null;
+        };
+        /** @description Referrals received in the period that led to a prescription. */
+        ShareOf: {
+            n: number;
+            of: number;
+            /** @description n / of, to 3 places; null when of = 0. */
+            share: number | null;
+        };
+        GpMessage: {
+            messageId: string;
+            patientId: string;
+            navigator?: string;
+            referralId: string;
+            prescriptionId?: string;
+            followUpId?: string;
+            /** @enum {string} */
+            trigger: "referral_declined" | "referral_closed" | "follow_up_completed";
+            /** @description The ODS code of the practice it is for. */
+            practiceCode: string;
+            /** @enum {string} */
+            status: "ready" | "sent";
+            /** Format: date-time */
+            preparedAt: string;
+            preparedBy: string;
+            /** Format: date-time */
+            sentAt?: string;
+            sentBy?: string;
+            /** @enum {string} */
+            sentVia?: "mesh" | "gp_connect" | "nhs_mail" | "post" | "other";
+            sentReference?: string;
+            patient?: {
+                givenName: string;
+                familyName: string;
+            };
+        };
+        GpMessageDetail: components["schemas"]["GpMessage"] & {
+            content: components["schemas"]["GpSummaryContent"];
+            /** @description The letter as an HTML fragment (every value escaped), for preview. */
+            letterHtml: string;
+        };
+        GpSummaryContent: {
+            messageId: string;
+            /** @enum {string} */
+            trigger: "referral_declined" | "referral_closed" | "follow_up_completed";
+            /** Format: date-time */
+            preparedAt: string;
+            practiceCode: string;
+            practiceName?: string;
+            patient: {
+                nhsNumber?: string;
+                givenName: string;
+                familyName: string;
+                dateOfBirth: string;
+            };
+            referral: {
+                referralId: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                reasons: string[];
+                status: string;
+                endReason?: string;
+                /** Format: date-time */
+                endedAt?: string;
+            };
+            support?: {
+                prescriptionId: string;
+                status: string;
+                startDate: string;
+                endDate: string;
+                weeks: number;
+                goals: string[];
+                sessionsAttended: number;
+                activities: {
+                    name: string;
+                    provider: string;
+                    category: string;
+                }[];
+            };
+            outcomes: {
+                baseline?: {
+                    assessmentId: string;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    ons4: {
+                        satisfied: number;
+                        worthwhile: number;
+                        happy: number;
+                        anxious: number;
+                    };
+                    swemwbsMetric?: number;
+                };
+                followUp?: {
+                    assessmentId: string;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    ons4: {
+                        satisfied: number;
+                        worthwhile: number;
+                        happy: number;
+                        anxious: number;
+                    };
+                    swemwbsMetric?: number;
+                };
+            };
+        };
+        MarkGpMessageSent: {
+            /**
+             * @description How it was sent.
+             * @enum {string}
+             */
+            via: "mesh" | "gp_connect" | "nhs_mail" | "post" | "other";
+            /** @description The transport’s reference (a MESH message id, a tracking number); no patient details. */
+            reference?: string;
         };
         Person: {
             personId: string;
@@ -5966,6 +8326,13 @@ export interface components {
             role: components["schemas"]["PersonRole"];
             /** @description Required for provider staff, and only for them: the provider they work for. */
             providerId?: string;
+        };
+        StaffContact: {
+            sub: string;
+            givenName: string;
+            familyName: string;
+            email: string;
+            role: components["schemas"]["PersonRole"];
         };
         UpdatePerson: {
             role?: components["schemas"]["PersonRole"];
@@ -6065,6 +8432,106 @@ export interface components {
                 alg?: string;
                 use?: string;
             }[];
+        };
+        OrukApiInfo: {
+            version: string;
+            /** Format: uri */
+            profile: string;
+            /** Format: uri */
+            openapi_url: string;
+        };
+        OrukServicePage: {
+            total_items: number;
+            total_pages: number;
+            page_number: number;
+            size: number;
+            first_page: boolean;
+            last_page: boolean;
+            empty: boolean;
+            contents: components["schemas"]["OrukServiceListItem"][];
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/service_list.json */
+        OrukServiceListItem: {
+            [key: string]: unknown;
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/service.json */
+        OrukService: {
+            [key: string]: unknown;
+        };
+        OrukServiceAtLocationPage: {
+            total_items: number;
+            total_pages: number;
+            page_number: number;
+            size: number;
+            first_page: boolean;
+            last_page: boolean;
+            empty: boolean;
+            contents: components["schemas"]["OrukServiceAtLocationListItem"][];
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/service_at_location_list.json */
+        OrukServiceAtLocationListItem: {
+            [key: string]: unknown;
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/service_at_location.json */
+        OrukServiceAtLocation: {
+            [key: string]: unknown;
+        };
+        OrukTaxonomyPage: {
+            total_items: number;
+            total_pages: number;
+            page_number: number;
+            size: number;
+            first_page: boolean;
+            last_page: boolean;
+            empty: boolean;
+            contents: components["schemas"]["OrukTaxonomy"][];
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/taxonomy.json */
+        OrukTaxonomy: {
+            [key: string]: unknown;
+        };
+        OrukTaxonomyTermPage: {
+            total_items: number;
+            total_pages: number;
+            page_number: number;
+            size: number;
+            first_page: boolean;
+            last_page: boolean;
+            empty: boolean;
+            contents: components["schemas"]["OrukTaxonomyTerm"][];
+        };
+        /** @description An ORUK v3.0 object: https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/taxonomy_term.json */
+        OrukTaxonomyTerm: {
+            [key: string]: unknown;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor?: string;
+        };
+        AuditEntry: {
+            entryId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:00:00.000Z
+             */
+            at: string;
+            /** @description The caller's user id (`sub`). */
+            actor: string;
+            /** @enum {string} */
+            role: "provider" | "navigator" | "manager" | "admin";
+            /** @example read_patient */
+            action: string;
+            /** @description Absent for an action on no one patient (a listing, a report). */
+            patientId?: string;
+            /** @description The request's id (API Gateway's in AWS): the same as the request log line and the `X-Request-Id` header. */
+            requestId: string;
+            /** @description Ids, codes, counts and dates of what was touched (e.g. `assessmentId`, `replacedRevision`, `count`): never names, contact details or notes. */
+            refs?: {
+                [key: string]: string | number;
+            };
+            /** @description What a change wrote in the patient's record, as item kinds and ids (e.g. `ASSESSMENT#01J…`). */
+            records?: string[];
+            providerId?: string;
         };
         DevTokenRequest: {
             /**

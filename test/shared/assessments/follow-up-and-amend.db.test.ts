@@ -150,7 +150,7 @@ describe('POST /v1/patients/{id}/assessments/{id}/amendments', () => {
     expect(stored).toEqual(recorded.body);
   });
 
-  it('the reason and the answers are never logged; the audit line carries ids only', async () => {
+  it('the reason and the answers are never logged; the audit entry carries ids only', async () => {
     const patientId = await referPatient(t);
     const recorded = await t.call('POST', `/v1/patients/${patientId}/assessments`, { as: 'navigator', body: baselineBody });
     const spies = (['info', 'warn', 'error'] as const).map((level) => vi.spyOn(t.services.logger, level));
@@ -161,9 +161,13 @@ describe('POST /v1/patients/{id}/assessments/{id}/amendments', () => {
       });
       expect(res.status).toBe(200);
       const logged = JSON.stringify(spies.map((spy) => spy.mock.calls));
-      expect(logged).toContain('amend_assessment');
       expect(logged).not.toContain('SECRET-REASON-TEXT');
       expect(logged).not.toMatch(/satisfied|ons4/);
+      // The audit trail is entries in the table (decision 82): ids only there too.
+      const entries = JSON.stringify((await t.call('GET', `/v1/patients/${patientId}/audit`, { as: 'admin' })).body.items);
+      expect(entries).toContain('amend_assessment');
+      expect(entries).not.toContain('SECRET-REASON-TEXT');
+      expect(entries).not.toMatch(/satisfied|ons4/);
     } finally {
       for (const spy of spies) spy.mockRestore();
     }

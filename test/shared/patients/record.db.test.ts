@@ -362,10 +362,15 @@ describe('notes are never logged, exported or told to a provider', () => {
       expect(outcomes.text.split('\n').length).toBeGreaterThan(1);
 
       const logged = JSON.stringify(spies.flatMap((spy) => spy.mock.calls));
-      expect(logged).toContain('record_contact'); // the audit trail is there…
-      expect(logged).toContain('close_referral');
+      // The audit trail (entries in the table, decision 82) has the contact and the close…
+      const audit = await t.call('GET', `/v1/patients/${patientId}/audit?limit=100`, { as: 'admin' });
+      expect(audit.status).toBe(200);
+      const audited = JSON.stringify(audit.body);
+      expect(audited).toContain('record_contact');
+      expect(audited).toContain('close_referral');
       for (const secret of [...notes, 'Quentin', 'Noteworthy', '900777', '900888']) {
-        expect(logged, `log: ${secret}`).not.toContain(secret); // …with ids only
+        expect(logged, `log: ${secret}`).not.toContain(secret); // …with ids only, as the logs
+        expect(audited, `audit: ${secret}`).not.toContain(secret);
         expect(attendance.text, `csv: ${secret}`).not.toContain(secret);
         expect(outcomes.text, `csv: ${secret}`).not.toContain(secret);
         expect(accepted.text, `scan: ${secret}`).not.toContain(secret);

@@ -238,3 +238,25 @@ describe('local sign-in as a person', () => {
   });
 });
 
+
+describe("a colleague's work contact", () => {
+  it('answers an enabled navigator’s name and work email by user id, to staff, and nothing of the account', async () => {
+    const navigator = (await invite(person({ givenName: 'Priya', familyName: 'Shah' }))).body;
+    const res = await t.call('GET', `/v1/staff/${navigator.sub}`, { as: 'navigator' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ sub: navigator.sub, givenName: 'Priya', familyName: 'Shah', email: navigator.email, role: 'navigator' });
+    expect((await t.call('GET', `/v1/staff/${navigator.sub}`, { as: 'provider' })).status).toBe(403);
+  });
+
+  it('answers 404 for provider staff, a disabled account, an unknown id; 400 for a malformed one', async () => {
+    const staff = (await invite(person({ role: 'provider', providerId }))).body;
+    expect((await t.call('GET', `/v1/staff/${staff.sub}`, { as: 'manager' })).status).toBe(404);
+    const leaver = (await invite(person())).body;
+    expect((await t.call('PATCH', `/v1/people/${leaver.personId}`, { as: 'admin', body: { enabled: false } })).status).toBe(200);
+    expect((await t.call('GET', `/v1/staff/${leaver.sub}`, { as: 'manager' })).status).toBe(404);
+    expect((await t.call('GET', '/v1/staff/no-such-user', { as: 'manager' })).status).toBe(404);
+    const bad = await t.call('GET', `/v1/staff/${encodeURIComponent('a b<c>')}`, { as: 'manager' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0].path).toBe('sub');
+  });
+});

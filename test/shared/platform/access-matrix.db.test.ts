@@ -33,6 +33,13 @@ interface Ids {
   personId: string;
   deviceId: string;
   referralId: string;
+  purpose: string;
+  /** A user id nobody has. */
+  sub: string;
+  /** An ORUK feed id nobody has. */
+  id: string;
+  /** A GP message id nobody has. */
+  messageId: string;
 }
 
 const everyone = ROLES;
@@ -54,18 +61,35 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/providers/{providerId}/activities', allowed: everyone },
   { method: 'get', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: everyone },
   { method: 'patch', path: '/v1/providers/{providerId}/activities/{activityId}', allowed: managers, body: () => ({ name: 'A', schedule: [{ day: 'monday', startTime: '10:00', endTime: '11:00' }] }) },
+  // ORUK import: a one-service feed with fresh ids (a new pending provider each call); URL imports are off in local mode → 409.
+  { method: 'post', path: '/v1/registry/imports', allowed: managers, body: () => ({ id: randomUUID(), name: 'Matrix service', status: 'active', organization: { id: randomUUID(), name: 'Matrix org' } }) },
+  { method: 'post', path: '/v1/registry/imports/from-url', allowed: managers, allowedStatus: 409, body: () => ({ url: 'https://directory.example.org/services' }) },
   { method: 'post', path: '/v1/referrals', allowed: caseWorkers, body: () => referralBody() },
   { method: 'get', path: '/v1/referrals', allowed: caseReaders },
   { method: 'get', path: '/v1/patients', allowed: caseReaders },
+  { method: 'get', path: '/v1/caseload/counts', allowed: caseReaders },
   { method: 'get', path: '/v1/patients/{patientId}', allowed: caseReaders },
   { method: 'patch', path: '/v1/patients/{patientId}', allowed: caseWorkers, body: () => ({ phone: '07700 900456' }) },
   { method: 'get', path: '/v1/patients/{patientId}/referrals', allowed: caseReaders },
+  { method: 'put', path: '/v1/patients/{patientId}/consents/{purpose}', allowed: caseWorkers, body: () => ({ given: true }) },
   { method: 'post', path: '/v1/patients/{patientId}/contacts', allowed: caseWorkers, body: () => ({ at: new Date().toISOString(), kind: 'phone', outcome: 'no_answer' }) },
   { method: 'get', path: '/v1/patients/{patientId}/timeline', allowed: caseReaders },
+  { method: 'get', path: '/v1/patients/{patientId}/audit', allowed: managers },
+  { method: 'get', path: '/v1/audit?actor=local-navigator', allowed: ['admin'] },
   // The matrix referral was declined up front: allowed callers get past authorization to the domain's 409.
   { method: 'post', path: '/v1/referrals/{referralId}/accept', allowed: caseWorkers, allowedStatus: 409 },
   { method: 'post', path: '/v1/referrals/{referralId}/decline', allowed: caseWorkers, allowedStatus: 409, body: () => ({ reason: 'not_interested' }) },
   { method: 'post', path: '/v1/referrals/{referralId}/close', allowed: caseWorkers, allowedStatus: 409, body: () => ({ reason: 'completed' }) },
+  // The public referral form needs no token; managers work the unassigned queue (the matrix's referral is assigned already: 409).
+  {
+    method: 'post',
+    path: '/v1/public/referrals',
+    allowed: 'public',
+    allowedStatus: 202,
+    body: () => ({ person: { ...referralBody().patient, gpPractice: undefined }, referrer: { role: 'self' }, reasons: ['isolation'], consentToContact: true }),
+  },
+  { method: 'get', path: '/v1/referrals/unassigned', allowed: managers },
+  { method: 'post', path: '/v1/referrals/{referralId}/assign', allowed: managers, allowedStatus: 409, body: (ids) => ({ navigator: ids.sub }) },
   // nobody-2 is not a navigator: an allowed caller gets past authorization to the 404.
   { method: 'post', path: '/v1/caseloads/reassign', allowed: managers, allowedStatus: 404, body: () => ({ from: 'nobody-1', to: 'nobody-2' }) },
   { method: 'post', path: '/v1/patients/{patientId}/assessments', allowed: caseWorkers, body: () => ({ kind: 'follow_up', ons4 }) },
@@ -98,10 +122,17 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/v1/reports/programme?from=2026-01-01&to=2026-01-31', allowed: ['navigator', 'manager', 'admin'] },
   { method: 'get', path: '/v1/reports/attendance.csv?from=2026-01-01&to=2026-01-31', allowed: ['manager', 'admin'] },
   { method: 'get', path: '/v1/reports/outcomes.csv', allowed: ['manager', 'admin'] },
+  // The GP outbox: staff who may see patients; no message has that id, so allowed callers meet the 404.
+  { method: 'get', path: '/v1/gp-messages', allowed: caseReaders },
+  { method: 'get', path: '/v1/gp-messages/{messageId}', allowed: caseReaders, allowedStatus: 404 },
+  { method: 'post', path: '/v1/gp-messages/{messageId}/sent', allowed: caseReaders, allowedStatus: 404, body: () => ({ via: 'post' }) },
+  { method: 'get', path: '/v1/reports/gp-codes.csv?from=2026-01-01&to=2026-01-31', allowed: ['manager', 'admin'] },
   // People: admins change the team, managers see it.
   { method: 'post', path: '/v1/people', allowed: ['admin'], body: () => ({ email: `matrix-${randomUUID()}@example.org`, givenName: 'M', familyName: 'P', role: 'navigator' }) },
   { method: 'get', path: '/v1/people', allowed: managers },
   { method: 'get', path: '/v1/people/{personId}', allowed: managers },
+  // Nobody called matrix-nobody exists: allowed callers get past authorization to the 404.
+  { method: 'get', path: '/v1/staff/{sub}', allowed: caseReaders, allowedStatus: 404 },
   { method: 'patch', path: '/v1/people/{personId}', allowed: ['admin'], body: () => ({ givenName: 'Renamed' }) },
   // Devices: managers enrol and revoke; provider staff see their own provider's list; a device's own routes need no token.
   { method: 'post', path: '/v1/providers/{providerId}/devices', allowed: managers, body: () => ({ name: 'Matrix tablet' }) },
@@ -111,6 +142,17 @@ const MATRIX: Row[] = [
   { method: 'post', path: '/v1/devices/enrol', allowed: 'public', allowedStatus: 401, body: () => ({ code: 'ZZZZZ-ZZZZZ-ZZZZZ' }) },
   { method: 'post', path: '/v1/devices/token', allowed: 'public', allowedStatus: 401, body: (ids) => ({ deviceId: ids.deviceId, refreshToken: 'not-a-token' }) },
   { method: 'get', path: '/v1/devices/jwks.json', allowed: 'public' },
+  // The public ORUK directory feed (no token; by id, an id nobody has: the same 404 for every caller).
+  { method: 'put', path: '/v1/providers/{providerId}/listing', allowed: managers, body: () => ({ listed: true }) },
+  { method: 'get', path: '/oruk/', allowed: 'public' },
+  { method: 'get', path: '/oruk/services', allowed: 'public' },
+  { method: 'get', path: '/oruk/services/{id}', allowed: 'public', allowedStatus: 404 },
+  { method: 'get', path: '/oruk/service_at_locations', allowed: 'public' },
+  { method: 'get', path: '/oruk/service_at_locations/{id}', allowed: 'public', allowedStatus: 404 },
+  { method: 'get', path: '/oruk/taxonomies', allowed: 'public' },
+  { method: 'get', path: '/oruk/taxonomies/{id}', allowed: 'public', allowedStatus: 404 },
+  { method: 'get', path: '/oruk/taxonomy_terms', allowed: 'public' },
+  { method: 'get', path: '/oruk/taxonomy_terms/{id}', allowed: 'public', allowedStatus: 404 },
   // Local mode only (mounted by the local runtime, never in the Lambda).
   { method: 'post', path: '/v1/dev/tokens', allowed: 'public', body: () => ({ role: 'navigator' }) },
   { method: 'get', path: '/v1/dev/clock', allowed: 'public' },
@@ -167,6 +209,10 @@ beforeAll(async () => {
     activityId: activity.body.activityId,
     patientId,
     prescriptionId: prescription.body.prescriptionId,
+    purpose: 'evaluation',
+    sub: 'matrix-nobody',
+    id: '00000000-0000-0000-0000-000000000000',
+    messageId: '01J00000000000000000000000',
   };
 });
 

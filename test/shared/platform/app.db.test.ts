@@ -13,10 +13,13 @@ describe('the OpenAPI document and the reference page', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.components.schemas.Error).toBeDefined();
-    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)) {
+    type Operation = { security?: unknown; 'x-waymark-access'?: { roles?: unknown } };
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
       for (const [method, operation] of Object.entries(operations)) {
-        // Local mode's dev routes, and a device's own (it has no token until it has enrolled).
-        const isPublic = path.startsWith('/v1/dev/') || (DEVICE_TOKEN_PATHS as readonly string[]).includes(path);
+        // Local mode's dev routes, a device's own (it has no token until it has enrolled), and
+        // the routes the route table declares public (the public referral form, the directory).
+        const declaredPublic = operation['x-waymark-access'] !== undefined && !('roles' in operation['x-waymark-access']);
+        const isPublic = path.startsWith('/v1/dev/') || (DEVICE_TOKEN_PATHS as readonly string[]).includes(path) || declaredPublic;
         expect(operation.security === undefined, `${method} ${path}`).toBe(isPublic);
       }
     }

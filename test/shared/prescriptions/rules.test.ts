@@ -137,4 +137,13 @@ describe('weeks and days', () => {
     expect(weeksRemaining(p, '2026-05-18')).toBe(0);
     expect(weeksRemaining(p, '2026-06-30')).toBe(0);
   });
+  it('after a pause, the week and the weeks left still add up to the prescription', () => {
+    // Paused for 14 days from 2026-03-16 (in week 3) and resumed 2026-03-30: it ends two weeks later.
+    const resumed = { ...make('2026-03-02'), pausedDays: 14, endDate: '2026-06-07' };
+    expect(weekOf(resumed, '2026-03-30')).toBe(3);
+    expect(weeksRemaining(resumed, '2026-03-30')).toBe(9);
+    for (const day of ['2026-03-30', '2026-04-20', '2026-06-01', '2026-06-07']) {
+      expect(weekOf(resumed, day)! + weeksRemaining(resumed, day), day).toBe(12);
+    }
+  });
 });

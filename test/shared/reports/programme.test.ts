@@ -76,6 +76,24 @@ describe('programmeReport — empty data', () => {
         sessions: EMPTY_SESSIONS,
         wellbeing: EMPTY_WELLBEING,
       })),
+      referralOutcomes: {
+        byStatus: { received: 0, accepted: 0, prescribed: 0, declined: 0, closed: 0 },
+        declinedByReason: {
+          not_interested: 0, unable_to_contact: 0, did_not_attend: 0, already_supported: 0, mis_referred: 0,
+          moved_away: 0, consent_withdrawn: 0, deceased: 0, other: 0,
+        },
+        closedByReason: {
+          not_interested: 0, unable_to_contact: 0, did_not_attend: 0, already_supported: 0, mis_referred: 0,
+          moved_away: 0, consent_withdrawn: 0, deceased: 0, other: 0, completed: 0,
+        },
+      },
+      waitingTimes: {
+        toFirstContact: { n: 0, medianDays: null, p90Days: null },
+        toPrescriptionStart: { n: 0, medianDays: null, p90Days: null },
+        toFirstAttendance: { n: 0, medianDays: null, p90Days: null },
+      },
+      takeUp: { referralsWithPrescription: { n: 0, of: 0, share: null }, prescriptionsWithAttendance: { n: 0, of: 0, share: null } },
+      followUpCompletion: { fallenDue: 0, completed: { n: 0, of: 0, share: null }, completedOnTime: { n: 0, of: 0, share: null } },
     });
     // And it is plain JSON: nothing lost in a round trip (no NaN, Infinity or undefined).
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
@@ -84,14 +102,11 @@ describe('programmeReport — empty data', () => {
 
 describe('programmeReport — referrals and statuses', () => {
   it('counts referrals by source, listing every source with zero when none', () => {
-    const referrals = [
-      { source: 'gp' as const },
-      { source: 'gp' as const },
-      { source: 'gp' as const },
-      { source: 'self' as const },
-      { source: 'other' as const },
-      { source: 'other' as const },
-    ];
+    const referrals = (['gp', 'gp', 'gp', 'self', 'other', 'other'] as const).map((source) => ({
+      source,
+      status: 'received' as const,
+      receivedAt: '2027-01-05T10:00:00Z',
+    }));
     const report = programmeReport(data({ referrals }));
     // 3 gp + 1 self + 2 other = 6; nurse, pharmacist, social_care none.
     expect(report.referrals).toEqual({

@@ -170,11 +170,16 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
   const parts = expression.trim().split(/\s*\b(SET|ADD|REMOVE|DELETE)\b\s*/).filter((part) => part !== '');
   for (let i = 0; i < parts.length; i += 2) {
     const [clause, body] = [parts[i]!, parts[i + 1] ?? ''];
-    for (const action of body.split(',').map((part) => part.trim())) {
+    // Commas inside if_not_exists(…) do not separate actions.
+    for (const action of body.split(/,(?![^(]*\))/).map((part) => part.trim())) {
       if (clause === 'SET') {
         const set = /^([#\w]+)\s*=\s*(:\w+)$/.exec(action);
-        if (!set) throw new Error(`model: unknown SET action "${action}"`);
-        next[attributeName(set[1]!, names)] = structuredClone(valueOf(set[2]!, values));
+        const ifNotExists = /^([#\w]+)\s*=\s*if_not_exists\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/.exec(action);
+        if (set) next[attributeName(set[1]!, names)] = structuredClone(valueOf(set[2]!, values));
+        else if (ifNotExists) {
+          const name = attributeName(ifNotExists[1]!, names);
+          next[name] = next[attributeName(ifNotExists[2]!, names)] ?? structuredClone(valueOf(ifNotExists[3]!, values));
+        } else throw new Error(`model: unknown SET action "${action}"`);
       } else if (clause === 'ADD') {
         const add = /^([#\w]+)\s+(:\w+)$/.exec(action);
         if (!add) throw new Error(`model: unknown ADD action "${action}"`);

@@ -92,7 +92,7 @@ describe('scan writes under contention', () => {
     expect(transactItems[1]!.Update).toEqual({
       TableName: TABLE,
       Key: keys.prescriptionAttendance(ids.patient, ids.prescription),
-      UpdateExpression: 'ADD sessionsAttended :one',
+      UpdateExpression: 'SET firstAttendedOn = if_not_exists(firstAttendedOn, :day) ADD sessionsAttended :one',
       ConditionExpression: '#status = :active AND startDate <= :day AND endDate >= :day',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':day': '2026-03-04' },

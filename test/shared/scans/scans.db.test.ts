@@ -157,14 +157,19 @@ describe('POST /v1/scans', () => {
 
       const paused = await patientWithCard();
       await t.call('PATCH', `/v1/prescriptions/${paused.prescriptionId}`, { as: 'navigator', body: { status: 'paused' } });
-      expect((await scan(scanBody(paused.cardId))).body.reason).toBe('no_active_prescription');
+      const pausedAnswer = (await scan(scanBody(paused.cardId))).body;
+      expect(pausedAnswer.reason).toBe('no_active_prescription');
+      // The door is told it is paused, not that there is none.
+      expect(pausedAnswer.message).toMatch(/prescription is paused/);
 
       const withdrawn = await patientWithCard();
       await t.call('PATCH', `/v1/prescriptions/${withdrawn.prescriptionId}`, { as: 'navigator', body: { status: 'withdrawn' } });
       expect((await scan(scanBody(withdrawn.cardId))).body.reason).toBe('no_active_prescription');
 
       const future = await patientWithCard({ startDate: '2026-03-09' });
-      expect((await scan(scanBody(future.cardId))).body.reason).toBe('no_active_prescription');
+      const futureAnswer = (await scan(scanBody(future.cardId))).body;
+      expect(futureAnswer.reason).toBe('no_active_prescription');
+      expect(futureAnswer.message).toMatch(/has not started yet/);
       expect(await sessions(future.prescriptionId!)).toBe(0);
     });
 

@@ -7,6 +7,8 @@ const state = (status: 'accredited' | 'suspended' | 'lapsed', validUntil: string
 describe('the accreditation warning', () => {
   it('says "Expires soon" within 30 days of the last valid day, and not before', () => {
     expect(state('accredited', '2026-12-24').label).toBe('Accredited'); // 31 days
+    // The sentence beside the tag never repeats it ("Accredited Accredited.").
+    expect(state('accredited', '2026-12-24').description).not.toMatch(/accredited/i);
     expect(state('accredited', '2026-12-23').label).toBe('Expires soon'); // 30 days
     expect(state('accredited', '2026-11-24').description).toMatch(/tomorrow/);
     expect(state('accredited', today)).toMatchObject({ state: 'expires_soon', daysLeft: 0 });

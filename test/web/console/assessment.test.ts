@@ -4,8 +4,14 @@ import {
   SWEMWBS_INTRO,
   SWEMWBS_ITEMS,
   SWEMWBS_RESPONSES,
+  changeDirection,
   emptyAssessmentForm,
+  formFromAssessment,
+  personWellbeingChange,
   savedAssessmentMessage,
+  toAmendment,
+  validateAmendment,
+  wellbeingChangeSentence,
   ons4FieldId,
   swemwbsFieldId,
   toAssessmentInput,
@@ -13,6 +19,7 @@ import {
   validateAssessment,
   type AssessmentForm,
 } from '../../../web/console/lib/assessment';
+import type { Assessment } from '../../../web/console/lib/types';
 
 const answered = (changes: Partial<AssessmentForm> = {}): AssessmentForm => ({
   ...emptyAssessmentForm(),
@@ -103,5 +110,99 @@ describe('savedAssessmentMessage', () => {
   });
   it('one with nothing open says it stands alone', () => {
     expect(savedAssessmentMessage({ kind: 'follow_up', attachedTo: { kind: 'none', reason: 'none_open' } }, date)).toMatch(/on its own: no follow-up is open/);
+  });
+});
+
+const recorded = (changes: Partial<Assessment>): Assessment => ({
+  assessmentId: '01JAAAAAAAAAAAAAAAAAAAAAAA',
+  patientId: '01JBBBBBBBBBBBBBBBBBBBBBBB',
+  kind: 'baseline',
+  ons4: { satisfied: 4, worthwhile: 5, happy: 3, anxious: 7 },
+  ons4Bands: { satisfied: 'low', worthwhile: 'medium', happy: 'low', anxious: 'high' },
+  recordedAt: '2026-03-02T10:00:00Z',
+  recordedBy: 'nav-1',
+  ...changes,
+});
+const swemwbs = (items: number[], metricScore: number) => ({ items, rawTotal: items.reduce((a, b) => a + b, 0), metricScore });
+
+describe('correcting an assessment', () => {
+  it('fills the form with the recorded answers, leaves notes out and asks for a reason', () => {
+    const form = formFromAssessment(recorded({ swemwbs: swemwbs([2, 3, 2, 2, 3, 3, 3], 17.98), activeDays: 0, notes: 'private' }));
+    expect(form.ons4).toEqual({ satisfied: '4', worthwhile: '5', happy: '3', anxious: '7' });
+    expect(form.swemwbs).toEqual(['2', '3', '2', '2', '3', '3', '3']);
+    expect(form.activeDays).toBe('0');
+    expect(form.selfCareConfidence).toBe('');
+    expect(form.notes).toBe('');
+    expect(validateAmendment(form).fields).toEqual({ reason: 'Say why the assessment is being corrected' });
+    expect(validateAmendment({ ...form, reason: 'x'.repeat(501) }).fields.reason).toMatch(/500 characters/);
+  });
+
+  it('sends the corrected answers in full with the reason, never notes', () => {
+    const form = { ...formFromAssessment(recorded({ notes: 'kept as it was' })), reason: '  Entered against the wrong question ' };
+    form.ons4.happy = '6';
+    const body = toAmendment({ ...form, notes: 'typed anyway' });
+    expect(body).toEqual({ ons4: { satisfied: 4, worthwhile: 5, happy: 6, anxious: 7 }, reason: 'Entered against the wrong question' });
+  });
+
+  it('keeps the answer checks of a new assessment', () => {
+    const form = { ...formFromAssessment(recorded({})), reason: 'typo' };
+    form.ons4.satisfied = '';
+    expect(Object.keys(validateAmendment(form).fields)).toEqual([ons4FieldId('satisfied')]);
+  });
+});
+
+describe('the person’s wellbeing change', () => {
+  const baseline = recorded({ swemwbs: swemwbs([2, 2, 2, 2, 2, 2, 2], 15.32) });
+  const followUp = recorded({
+    assessmentId: '01JCCCCCCCCCCCCCCCCCCCCCCC',
+    kind: 'follow_up',
+    recordedAt: '2026-06-01T10:00:00Z',
+    ons4: { satisfied: 6, worthwhile: 5, happy: 2, anxious: 4 },
+    swemwbs: swemwbs([3, 3, 3, 3, 3, 3, 3], 19.25),
+  });
+
+  it('is nothing until a follow-up has a baseline before it', () => {
+    expect(personWellbeingChange([baseline])).toBeUndefined();
+    expect(personWellbeingChange([followUp])).toBeUndefined();
+    expect(personWellbeingChange([{ ...baseline, recordedAt: '2026-07-01T10:00:00Z' }, followUp])).toBeUndefined();
+  });
+
+  it('compares the latest follow-up with the latest baseline before it, measure by measure', () => {
+    const earlierEpisode = recorded({ assessmentId: '01JDDDDDDDDDDDDDDDDDDDDDDD', recordedAt: '2025-01-01T10:00:00Z', swemwbs: swemwbs([1, 1, 1, 1, 1, 1, 1], 7) });
+    const change = personWellbeingChange([followUp, earlierEpisode, baseline])!;
+    expect(change.baseline.assessmentId).toBe(baseline.assessmentId);
+    expect(change.measures.map((m) => [m.label, m.baseline, m.followUp, m.change, m.meaningful])).toEqual([
+      ['SWEMWBS (metric)', 15.32, 19.25, 3.93, true],
+      ['Life satisfaction', 4, 6, 2, undefined],
+      ['Worthwhile', 5, 5, 0, undefined],
+      ['Happiness', 3, 2, -1, undefined],
+      ['Anxiety', 7, 4, -3, undefined],
+    ]);
+    expect(change.measures.map(changeDirection)).toEqual(['better', 'better', 'same', 'worse', 'better']);
+  });
+
+  it('marks SWEMWBS meaningful at 3 metric points either way, and not below', () => {
+    const at = (metric: number) =>
+      personWellbeingChange([baseline, { ...followUp, swemwbs: swemwbs([3, 3, 3, 3, 3, 3, 3], metric) }])!.measures[0]!;
+    expect(at(18.32).meaningful).toBe(true);
+    expect(at(18.31).meaningful).toBe(false);
+    expect(at(12.32).meaningful).toBe(true);
+    expect(changeDirection(at(12.32))).toBe('worse');
+  });
+
+  it('leaves SWEMWBS out when either side did not answer it', () => {
+    const change = personWellbeingChange([{ ...baseline, swemwbs: undefined }, followUp])!;
+    expect(change.measures.map((m) => m.label)).toEqual(['Life satisfaction', 'Worthwhile', 'Happiness', 'Anxiety']);
+    expect(wellbeingChangeSentence(change)).toBeUndefined();
+  });
+
+  it('says in one sentence whether the SWEMWBS change is meaningful', () => {
+    expect(wellbeingChangeSentence(personWellbeingChange([baseline, followUp]))).toBe(
+      'SWEMWBS went from 15.3 to 19.3 (+3.9): a meaningful improvement (3 points or more).',
+    );
+    const small = { ...followUp, swemwbs: swemwbs([2, 2, 2, 3, 2, 2, 2], 16.36) };
+    expect(wellbeingChangeSentence(personWellbeingChange([baseline, small]))).toBe(
+      'SWEMWBS went from 15.3 to 16.4 (+1.0): less than the 3 points that count as a meaningful change.',
+    );
   });
 });

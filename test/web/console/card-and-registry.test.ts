@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeCard, cardNumberProblem, issueConflictMessage, normaliseCardNumber } from '../../../web/console/lib/card';
+import { CARD_NUMBER_MAX_PT, activeCard, cardNumberFontPt, cardNumberProblem, issueConflictMessage, normaliseCardNumber } from '../../../web/console/lib/card';
 import {
   emptyProviderForm,
   toCreateActivity,
@@ -9,7 +9,7 @@ import {
   validateProvider,
   validateVenue,
 } from '../../../web/console/lib/registry';
-import { formatChange, formatInterval, formatNumber, formatShare } from '../../../web/console/lib/format';
+import { formatChange, formatInterval, formatNumber, formatShare, formatPhone } from '../../../web/console/lib/format';
 import type { Card } from '../../../web/console/lib/types';
 
 describe('card numbers', () => {
@@ -28,6 +28,18 @@ describe('card numbers', () => {
     expect(activeCard([card('OLD-00001', 'revoked')])).toBeUndefined();
     expect(issueConflictMessage('card_retired', 'x')).toMatch(/cannot be used again/);
     expect(issueConflictMessage('unknown', 'fallback')).toBe('fallback');
+  });
+});
+
+describe('the printed card number', () => {
+  it('keeps 17 pt while every run between hyphens fits on a line, and shrinks for a longer run', () => {
+    expect(cardNumberFontPt('LUTON-DEMO-04')).toBe(CARD_NUMBER_MAX_PT);
+    expect(cardNumberFontPt('04A2-B3C4-D5E6')).toBe(CARD_NUMBER_MAX_PT);
+    const long = cardNumberFontPt('A'.repeat(32));
+    expect(long).toBeLessThan(CARD_NUMBER_MAX_PT);
+    // 32 Courier characters (and the line's end) at that size fit in the 45 mm column.
+    expect(((33 * 0.6 * long) / 72) * 25.4).toBeLessThanOrEqual(45);
+    expect(cardNumberFontPt('ABCDEFGHIJKLMNOP-1')).toBeLessThan(CARD_NUMBER_MAX_PT);
   });
 });
 
@@ -71,5 +83,14 @@ describe('numbers in reports', () => {
     expect(formatShare(0.7)).toBe('70%');
     expect(formatInterval({ low: -0.54, high: 5.2 }, 2)).toBe('−0.54 to +5.20');
     expect(formatInterval(null)).toBe('–');
+  });
+});
+
+describe('phone numbers', () => {
+  it('shows a stored UK number as people write it, grouped by its area code', () => {
+    expect(formatPhone('+447700900123')).toBe('07700 900123');
+    expect(formatPhone('+441582123456')).toBe('01582 123456');
+    expect(formatPhone('+442079460000')).toBe('020 7946 0000');
+    expect(formatPhone(undefined)).toBeUndefined();
   });
 });

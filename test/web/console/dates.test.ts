@@ -9,6 +9,7 @@ import {
   formatInstantDate,
   isCalendarDate,
   londonDate,
+  reportPresets,
 } from '../../../web/console/lib/dates';
 
 describe('calendar dates', () => {
@@ -55,5 +56,30 @@ describe('calendar dates', () => {
     expect(ageOn('1961-03-14', '2026-03-13')).toBe(64);
     expect(ageOn('1961-03-14', '2026-03-14')).toBe(65);
     expect(ageOn('nope', '2026-03-14')).toBeUndefined();
+  });
+});
+
+describe('report presets', () => {
+  const ranges = (today: string) => Object.fromEntries(reportPresets(today).map((p) => [p.label, `${p.from}..${p.to}`]));
+  it('gives months, the last full quarter and the UK financial year, up to today', () => {
+    expect(ranges('2026-12-02')).toEqual({
+      'This month': '2026-12-01..2026-12-02',
+      'Last month': '2026-11-01..2026-11-30',
+      'Last quarter': '2026-07-01..2026-09-30',
+      'This financial year': '2026-04-01..2026-12-02',
+      'Last financial year': '2025-04-01..2026-03-31',
+    });
+  });
+  it('crosses the year and the financial year correctly in January to March', () => {
+    expect(ranges('2027-02-15')).toEqual({
+      'This month': '2027-02-01..2027-02-15',
+      'Last month': '2027-01-01..2027-01-31',
+      'Last quarter': '2026-10-01..2026-12-31',
+      'This financial year': '2026-04-01..2027-02-15',
+      'Last financial year': '2025-04-01..2026-03-31',
+    });
+    expect(ranges('2028-03-31')['Last month']).toBe('2028-02-01..2028-02-29');
+    expect(ranges('2026-04-01')['This financial year']).toBe('2026-04-01..2026-04-01');
+    expect(ranges('2026-01-10')['Last quarter']).toBe('2025-10-01..2025-12-31');
   });
 });

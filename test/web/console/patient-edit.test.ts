@@ -25,6 +25,7 @@ describe('editing a patient’s details', () => {
       phone: '',
       email: 'joan@example.org',
       gpPractice: '',
+      gpPracticeCode: '',
       preferredContact: 'email',
     });
   });

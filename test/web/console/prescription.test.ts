@@ -11,6 +11,7 @@ import {
   toCreatePrescription,
   validatePrescription,
   venueChoices,
+  shownPrescriptionStatus,
 } from '../../../web/console/lib/prescription';
 import type { Activity, Provider, Venue } from '../../../web/console/lib/types';
 
@@ -20,6 +21,7 @@ const provider = (providerId: string, name: string, status: 'accredited' | 'susp
   name,
   categories: ['physical'],
   accreditation: { status, validUntil, currentlyAccredited: status === 'accredited', updatedAt: at },
+  listed: true,
   createdAt: at,
   updatedAt: at,
 });
@@ -118,5 +120,23 @@ describe('writing a prescription', () => {
     expect(prescriptionActions('paused')).toEqual(['resume', 'withdraw']);
     expect(prescriptionActions('completed')).toEqual([]);
     expect(prescriptionActions('withdrawn')).toEqual([]);
+  });
+});
+
+describe('the prescription status shown', () => {
+  const p = { status: 'active' as const, startDate: '2026-09-07', endDate: '2026-11-29' };
+  it('is Active within its dates', () => {
+    expect(shownPrescriptionStatus(p, '2026-09-07')).toEqual({ label: 'Active', tone: 'green' });
+    expect(shownPrescriptionStatus(p, '2026-11-29')).toEqual({ label: 'Active', tone: 'green' });
+  });
+  it('says it has ended once past its end date, as the door would refuse it', () => {
+    expect(shownPrescriptionStatus(p, '2026-11-30')).toEqual({ label: 'Ended, follow-up due', tone: 'blue' });
+  });
+  it('says it has not started before its start date', () => {
+    expect(shownPrescriptionStatus(p, '2026-09-06').label).toBe('Not started yet');
+  });
+  it('keeps the other statuses as they are', () => {
+    expect(shownPrescriptionStatus({ ...p, status: 'paused' }, '2026-12-01')).toEqual({ label: 'Paused', tone: 'yellow' });
+    expect(shownPrescriptionStatus({ ...p, status: 'completed' }, '2026-12-01').label).toBe('Completed');
   });
 });

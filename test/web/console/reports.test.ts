@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { directionOf, followUpsInPeriodCounts, prescriptionsByStatus, referralsBySource, reportQuery, validateReportQuery, wellbeingRows } from '../../../web/console/lib/reports';
+import {
+  directionOf,
+  endReasonRows,
+  followUpsInPeriodCounts,
+  prescriptionsByStatus,
+  referralOutcomeRows,
+  referralsBySource,
+  reportQuery,
+  takeUpRows,
+  validateReportQuery,
+  waitingTimeRows,
+  wellbeingRows,
+} from '../../../web/console/lib/reports';
 import type { MeasureChange, ProgrammeReport } from '../../../web/console/lib/types';
 
 const change = (meanChange: number | null, n = 3): MeasureChange => ({
@@ -86,6 +98,50 @@ describe('follow-ups in the period', () => {
       { label: 'Fell due in the period, completed since', count: 1 },
       { label: 'Due now', count: 2 },
       { label: 'Overdue now (more than 14 days)', count: 0 },
+    ]);
+  });
+});
+
+describe('programme report: referral outcomes, waiting times and take-up', () => {
+  const zeroReasons = { not_interested: 0, unable_to_contact: 0, did_not_attend: 0, already_supported: 0, mis_referred: 0, moved_away: 0, consent_withdrawn: 0, deceased: 0, other: 0 };
+  const report = {
+    referralOutcomes: {
+      byStatus: { received: 1, accepted: 2, prescribed: 3, declined: 4, closed: 5 },
+      declinedByReason: { ...zeroReasons, not_interested: 3, moved_away: 1 },
+      closedByReason: { ...zeroReasons, completed: 5 },
+    },
+    waitingTimes: {
+      toFirstContact: { n: 4, medianDays: 1, p90Days: 10 },
+      toPrescriptionStart: { n: 3, medianDays: 12, p90Days: 21 },
+      toFirstAttendance: { n: 0, medianDays: null, p90Days: null },
+    },
+    takeUp: { referralsWithPrescription: { n: 8, of: 15, share: 0.533 }, prescriptionsWithAttendance: { n: 2, of: 3, share: 0.667 } },
+    followUpCompletion: { fallenDue: 3, completed: { n: 2, of: 3, share: 0.667 }, completedOnTime: { n: 1, of: 3, share: 0.333 } },
+  } as unknown as ProgrammeReport;
+
+  it('referrals by status, and by reason only for the reasons someone had', () => {
+    expect(referralOutcomeRows(report).map((r) => r.count)).toEqual([1, 2, 3, 4, 5]);
+    expect(endReasonRows(report, 'declined')).toEqual([
+      { label: 'Not interested', count: 3 },
+      { label: 'Moved away', count: 1 },
+    ]);
+    expect(endReasonRows(report, 'closed')).toEqual([{ label: 'Completed', count: 5 }]);
+  });
+
+  it('waiting times in days, a dash when no one reached the step', () => {
+    expect(waitingTimeRows(report)).toEqual([
+      { label: 'To first contact', n: 4, median: '1 day', p90: '10 days' },
+      { label: 'To prescription start', n: 3, median: '12 days', p90: '21 days' },
+      { label: 'To first attended session', n: 0, median: '–', p90: '–' },
+    ]);
+  });
+
+  it('take-up and follow-up completion as n of m', () => {
+    expect(takeUpRows(report).map((r) => [r.n, r.of, r.share])).toEqual([
+      [8, 15, 0.533],
+      [2, 3, 0.667],
+      [2, 3, 0.667],
+      [1, 3, 0.333],
     ]);
   });
 });

@@ -25,8 +25,24 @@ describe('hash routes', () => {
     expect(parseRoute('#main-content').name).toBe('notFound');
   });
 
+  it('parses and builds the GP outbox, with its status tab', () => {
+    expect(parseRoute(href.gpMessages())).toEqual({ name: 'gpMessages' });
+    expect(parseRoute(href.gpMessages('sent'))).toEqual({ name: 'gpMessages', status: 'sent' });
+    expect(parseRoute('#/gp-messages/x').name).toBe('notFound');
+    expect(canOpen('navigator', 'gpMessages') && canOpen('manager', 'gpMessages')).toBe(true);
+    expect(canOpen('provider', 'gpMessages')).toBe(false);
+  });
+
   it('builds links the parser reads back', () => {
-    expect(parseRoute(href.patient('01ABC'))).toEqual({ name: 'patient', patientId: '01ABC' });
+    const patientId = '01JD3ZKX4T0W8Q9R5N6M7P2B1C';
+    expect(parseRoute(href.patient(patientId))).toEqual({ name: 'patient', patientId });
+    expect(parseRoute(href.plan(patientId))).toEqual({ name: 'plan', patientId });
+    expect(parseRoute(`#/patients/${patientId}/plans`).name).toBe('notFound');
+    // Not a patient id at all: the page does not exist (the API would call it a bad request).
+    expect(parseRoute('#/patients/01ABC').name).toBe('notFound');
+    expect(parseRoute('#/patients/01JD3ZKX4T0W8Q9R5N6M7P2B1U').name).toBe('notFound');
+    expect(canOpen('navigator', 'plan') && canOpen('manager', 'plan')).toBe(true);
+    expect(canOpen('provider', 'plan')).toBe(false);
     expect(href.referrals()).toBe('#/referrals');
     expect(href.referrals('assessed')).toBe('#/referrals?status=assessed');
     expect(href.reports({ from: '2026-09-01', to: undefined })).toBe('#/reports?from=2026-09-01');
@@ -34,15 +50,16 @@ describe('hash routes', () => {
 
   it('shows each role its own navigation', () => {
     const labels = (role: Parameters<typeof navLinks>[0]) => navLinks(role).map((l) => l.label);
-    expect(labels('navigator')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups']);
-    expect(labels('manager')).toEqual(['Providers', 'Reports', 'People']);
-    expect(labels('admin')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'Providers', 'Reports', 'People']);
+    expect(labels('navigator')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'GP outbox', 'Reports']);
+    expect(labels('manager')).toEqual(['Providers', 'Caseloads', 'Triage', 'GP outbox', 'Reports', 'People']);
+    expect(labels('admin')).toEqual(['Caseload', 'Referrals', 'New referral', 'Follow-ups', 'GP outbox', 'Providers', 'Reports', 'People']);
     expect(homeRoute('navigator')).toEqual({ name: 'caseload' });
     expect(homeRoute('manager')).toEqual({ name: 'providers' });
   });
 
   it('keeps pages to the roles that use them', () => {
-    expect(canOpen('navigator', 'reports')).toBe(false);
+    expect(canOpen('navigator', 'reports')).toBe(true);
+    expect(canOpen('manager', 'caseload')).toBe(true);
     expect(canOpen('navigator', 'patient')).toBe(true);
     expect(canOpen('manager', 'newReferral')).toBe(false);
     expect(canOpen('manager', 'providers')).toBe(true);

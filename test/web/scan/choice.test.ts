@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activitiesAt, activityLabel, choiceForToday, localDay } from '../../../web/scan/choice';
+import { activitiesAt, activityLabel, choiceForToday, defaultProviderId, localDay } from '../../../web/scan/choice';
 import { parseConfig } from '../../../web/shared/cognito-rules';
 
 const stored = { day: '2026-11-23', providerId: 'P1', venueId: 'V1', venueName: 'Futures House', activityId: 'A1', activityName: 'Friday lunch club' };
@@ -53,5 +53,16 @@ describe('parseConfig', () => {
   it('keeps the Cognito settings a deployment writes, for the organisation sign-in', () => {
     const cognito = { region: 'eu-west-2', userPoolId: 'eu-west-2_abc', clientId: 'client', domain: 'waymark-auth.auth.eu-west-2.amazoncognito.com' };
     expect(parseConfig({ mode: 'cognito', ...cognito })).toEqual({ mode: 'organisation', cognito });
+  });
+});
+
+describe('the provider a local sign-in starts on', () => {
+  const provider = (providerId: string, currentlyAccredited: boolean) => ({ providerId, accreditation: { currentlyAccredited } });
+  it('is the first accredited one, never a suspended one listed before it', () => {
+    expect(defaultProviderId([provider('SUSPENDED', false), provider('OK-1', true), provider('OK-2', true)])).toBe('OK-1');
+  });
+  it('is the first of all when none is accredited, and nothing when there are none', () => {
+    expect(defaultProviderId([provider('A', false), provider('B', false)])).toBe('A');
+    expect(defaultProviderId([])).toBe('');
   });
 });

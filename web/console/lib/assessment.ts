@@ -1,5 +1,6 @@
+import { formatChange, formatNumber } from './format';
 import type { FieldMap, FormProblems } from './issues';
-import type { AssessmentInput, CreateAssessment, Ons4Input, RecordedAssessment } from './types';
+import type { AmendAssessment, Assessment, AssessmentInput, CreateAssessment, Ons4Input, RecordedAssessment } from './types';
 
 /**
  * The wellbeing assessment: ONS4 personal wellbeing and SWEMWBS, worded exactly as their owners
@@ -181,4 +182,115 @@ export function savedAssessmentMessage(saved: Pick<RecordedAssessment, 'kind' | 
     );
   }
   return 'Follow-up assessment saved on its own: no follow-up is open for this person, so it is not paired with a baseline in the reports.';
+}
+
+/** The amendment form: the assessment's answers (notes are not amendable) and why they are corrected. */
+export interface AmendmentForm extends AssessmentForm {
+  reason: string;
+}
+
+/** The form filled with a recorded assessment's answers, ready to correct. */
+export function formFromAssessment(assessment: Assessment): AmendmentForm {
+  const text = (value: number | undefined) => (value === undefined ? '' : String(value));
+  return {
+    kind: assessment.kind,
+    ons4: {
+      satisfied: String(assessment.ons4.satisfied),
+      worthwhile: String(assessment.ons4.worthwhile),
+      happy: String(assessment.ons4.happy),
+      anxious: String(assessment.ons4.anxious),
+    },
+    swemwbs: assessment.swemwbs ? assessment.swemwbs.items.map(String) : SWEMWBS_ITEMS.map(() => ''),
+    activeDays: text(assessment.activeDays),
+    selfCareConfidence: text(assessment.selfCareConfidence),
+    notes: '',
+    reason: '',
+  };
+}
+
+export function validateAmendment(form: AmendmentForm): FormProblems {
+  const problems = validateAssessment({ ...form, notes: '' });
+  const reason = form.reason.trim();
+  if (!reason) problems.fields.reason = 'Say why the assessment is being corrected';
+  else if (reason.length > 500) problems.fields.reason = 'The reason must be 500 characters or fewer';
+  return problems;
+}
+
+/** The body of `POST /v1/patients/{patientId}/assessments/{assessmentId}/amendments` (validate first). */
+export function toAmendment(form: AmendmentForm): AmendAssessment {
+  const { notes: _notes, ...answers } = toAssessmentInput({ ...form, notes: '' });
+  return { ...answers, reason: form.reason.trim() };
+}
+
+export const AMENDMENT_FIELDS: FieldMap = { ...ASSESSMENT_FIELDS, reason: { id: 'reason', label: 'Why it is being corrected' } };
+export const AMENDMENT_FIELD_ORDER = [...ASSESSMENT_FIELD_ORDER.filter((id) => id !== 'notes' && id !== 'kind'), 'reason'];
+
+/**
+ * The smallest change in the SWEMWBS metric score that counts as meaningful for one person: the
+ * conservative end of the 1–3 point range Warwick Medical School publishes for SWEMWBS.
+ */
+export const SWEMWBS_MEANINGFUL_CHANGE = 3;
+
+export interface MeasureShift {
+  label: string;
+  baseline: number;
+  followUp: number;
+  change: number;
+  /** Whether a higher score is better (anxiety is the one where lower is better). */
+  higherIsBetter: boolean;
+  /** Whether the change reaches a published meaningful-change threshold; undefined where none is published. */
+  meaningful?: boolean;
+}
+
+export interface PersonWellbeingChange {
+  baseline: Assessment;
+  followUp: Assessment;
+  measures: MeasureShift[];
+}
+
+/**
+ * A person's wellbeing change: their latest follow-up against the latest baseline recorded before
+ * it (a re-referred person may have several episodes, each with its own pair). Undefined until a
+ * follow-up has a baseline to compare with.
+ */
+export function personWellbeingChange(assessments: readonly Assessment[]): PersonWellbeingChange | undefined {
+  const ordered = [...assessments].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  const followUp = ordered.filter((a) => a.kind === 'follow_up').at(-1);
+  if (!followUp) return undefined;
+  const baseline = ordered.filter((a) => a.kind === 'baseline' && a.recordedAt <= followUp.recordedAt).at(-1);
+  if (!baseline) return undefined;
+  const shift = (label: string, from: number, to: number, higherIsBetter: boolean, threshold?: number): MeasureShift => {
+    const change = Math.round((to - from) * 100) / 100;
+    return {
+      label,
+      baseline: from,
+      followUp: to,
+      change,
+      higherIsBetter,
+      ...(threshold === undefined ? {} : { meaningful: Math.abs(change) >= threshold }),
+    };
+  };
+  const measures: MeasureShift[] = [];
+  if (baseline.swemwbs && followUp.swemwbs) {
+    measures.push(shift('SWEMWBS (metric)', baseline.swemwbs.metricScore, followUp.swemwbs.metricScore, true, SWEMWBS_MEANINGFUL_CHANGE));
+  }
+  for (const q of ONS4_QUESTIONS) measures.push(shift(q.short, baseline.ons4[q.key], followUp.ons4[q.key], q.key !== 'anxious'));
+  return { baseline, followUp, measures };
+}
+
+/** Whether a change is better, worse or neither for the person, given which way is better. */
+export function changeDirection(measure: Pick<MeasureShift, 'change' | 'higherIsBetter'>): 'better' | 'worse' | 'same' {
+  if (measure.change === 0) return 'same';
+  return measure.change > 0 === measure.higherIsBetter ? 'better' : 'worse';
+}
+
+/** One sentence for the follow-up's confirmation: the SWEMWBS change and whether it is meaningful. */
+export function wellbeingChangeSentence(change: PersonWellbeingChange | undefined): string | undefined {
+  const swemwbs = change?.measures.find((m) => m.meaningful !== undefined);
+  if (!swemwbs) return undefined;
+  const direction = changeDirection(swemwbs);
+  const verdict = swemwbs.meaningful
+    ? `a meaningful ${direction === 'better' ? 'improvement' : 'decline'} (${SWEMWBS_MEANINGFUL_CHANGE} points or more)`
+    : `less than the ${SWEMWBS_MEANINGFUL_CHANGE} points that count as a meaningful change`;
+  return `SWEMWBS went from ${formatNumber(swemwbs.baseline, 1)} to ${formatNumber(swemwbs.followUp, 1)} (${formatChange(swemwbs.change, 1)}): ${verdict}.`;
 }

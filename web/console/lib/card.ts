@@ -40,3 +40,20 @@ export function issueConflictMessage(code: string | undefined, fallback: string)
       return fallback;
   }
 }
+
+/** The card face's number column, in points (85.6 mm card, less padding, QR code and gap: 45 mm). */
+const NUMBER_COLUMN_PT = (45 / 25.4) * 72;
+/** Courier's characters are 0.6 em wide. */
+const COURIER_EM_WIDTH = 0.6;
+export const CARD_NUMBER_MAX_PT = 17;
+
+/**
+ * The printed number's size: 17 pt unless its longest run between hyphens would not fit on one
+ * line at that size. Lines break only at its hyphens, never inside a run of characters, so the
+ * person reads the number as it is written.
+ */
+export function cardNumberFontPt(cardId: string): number {
+  const longestRun = Math.max(...cardId.split('-').map((run) => run.length + 1));
+  const fits = NUMBER_COLUMN_PT / (COURIER_EM_WIDTH * longestRun);
+  return Math.min(CARD_NUMBER_MAX_PT, Math.floor(fits * 2) / 2);
+}

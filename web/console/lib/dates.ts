@@ -89,3 +89,37 @@ export function ageOn(dateOfBirth: string, today: string): number | undefined {
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
+
+export interface ReportPreset {
+  label: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The ranges commissioners ask about: this and last month, the last full quarter, and the UK
+ * financial year (1 April to 31 March), this one so far and the last one. Ranges end no later
+ * than today.
+ */
+export function reportPresets(today: string): ReportPreset[] {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const first = (y: number, m: number) => {
+    const shifted = new Date(Date.UTC(y, m - 1, 1));
+    return fromUtcMidnight(shifted.getTime());
+  };
+  const lastDayBefore = (date: string) => addDays(date, -1);
+  const thisMonth = first(year, month);
+  const lastMonth = first(year, month - 1);
+  const quarterStartMonth = Math.floor((month - 1) / 3) * 3 + 1;
+  const thisQuarter = first(year, quarterStartMonth);
+  const lastQuarter = first(year, quarterStartMonth - 3);
+  const financialYearStart = month >= 4 ? first(year, 4) : first(year - 1, 4);
+  const lastFinancialYearStart = first(Number(financialYearStart.slice(0, 4)) - 1, 4);
+  return [
+    { label: 'This month', from: thisMonth, to: today },
+    { label: 'Last month', from: lastMonth, to: lastDayBefore(thisMonth) },
+    { label: 'Last quarter', from: lastQuarter, to: lastDayBefore(thisQuarter) },
+    { label: 'This financial year', from: financialYearStart, to: today },
+    { label: 'Last financial year', from: lastFinancialYearStart, to: lastDayBefore(financialYearStart) },
+  ];
+}

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Category, FollowUp, PrescriptionStatus, Referral, ReferralSource, RevokeReason } from './types';
 
 /** The words people see for the API's codes. */
@@ -94,4 +95,15 @@ export function formatInterval(ci: { low: number; high: number } | null | undefi
 /** "1 session", "3 sessions". */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * A stored phone number (E.164, +447700900123) as people in the UK write it: "07700 900123",
+ * "020 7946 0000". The grouping depends on the area code, which libphonenumber-js knows.
+ */
+export function formatPhone(e164: string | undefined): string | undefined {
+  if (!e164) return undefined;
+  const parsed = parsePhoneNumberFromString(e164, 'GB');
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational();
 }

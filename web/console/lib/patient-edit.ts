@@ -1,3 +1,4 @@
+import { formatPhone } from './format';
 import { personProblems } from './referral';
 import type { FieldMap, FormProblems } from './issues';
 import type { components } from '../../shared/openapi';
@@ -24,10 +25,11 @@ export interface DetailsForm {
   phone: string;
   email: string;
   gpPractice: string;
+  gpPracticeCode: string;
   preferredContact: string;
 }
 
-const OPTIONAL = ['nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'preferredContact'] as const;
+const OPTIONAL = ['nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'gpPracticeCode', 'preferredContact'] as const;
 
 /** The form filled from the record. */
 export function detailsForm(patient: Patient): DetailsForm {
@@ -37,9 +39,10 @@ export function detailsForm(patient: Patient): DetailsForm {
     dateOfBirth: patient.dateOfBirth,
     nhsNumber: patient.nhsNumber ?? '',
     postcode: patient.postcode ?? '',
-    phone: patient.phone ?? '',
+    phone: formatPhone(patient.phone) ?? '',
     email: patient.email ?? '',
     gpPractice: patient.gpPractice ?? '',
+    gpPracticeCode: patient.gpPracticeCode ?? '',
     preferredContact: patient.preferredContact ?? '',
   };
 }
@@ -53,6 +56,7 @@ export const DETAILS_FIELDS: FieldMap = {
   phone: { id: 'editPhone', label: 'Phone' },
   email: { id: 'editEmail', label: 'Email' },
   gpPractice: { id: 'editGpPractice', label: 'GP practice' },
+  gpPracticeCode: { id: 'editGpPracticeCode', label: 'GP practice ODS code' },
   preferredContact: { id: 'editPreferredContact', label: 'Preferred contact' },
 };
 export const DETAILS_FIELD_ORDER = Object.values(DETAILS_FIELDS).map((field) => field.id);

@@ -2,7 +2,8 @@ import { isAccreditedOn } from './accreditation';
 import { addDays, isCalendarDate } from './dates';
 import type { FieldMap, FormProblems } from './issues';
 import { formatSchedule } from './schedule';
-import type { Activity, Category, CreatePrescription, PrescriptionStatus, Provider, Venue } from './types';
+import { PRESCRIPTION_STATUS_LABELS } from './format';
+import type { Activity, Category, CreatePrescription, Prescription, PrescriptionStatus, Provider, Venue } from './types';
 
 export const MIN_WEEKS = 4;
 export const MAX_WEEKS = 16;
@@ -184,3 +185,18 @@ export const ACTION_LABELS: Record<PrescriptionAction, string> = {
   resume: 'Resume prescription',
   withdraw: 'Withdraw prescription',
 };
+
+/**
+ * The status as the person at the door would find it: a prescription still `active` after its
+ * end date (its follow-up not yet done) is refused at a scan, so the console says it has ended.
+ */
+export function shownPrescriptionStatus(
+  p: Pick<Prescription, 'status' | 'startDate' | 'endDate'>,
+  today: string,
+): { label: string; tone: 'green' | 'yellow' | 'grey' | 'blue' } {
+  if (p.status === 'active' && today > p.endDate) return { label: 'Ended, follow-up due', tone: 'blue' };
+  if (p.status === 'active' && today < p.startDate) return { label: 'Not started yet', tone: 'grey' };
+  return { label: PRESCRIPTION_STATUS_LABELS[p.status], tone: PRESCRIPTION_STATUS_TONES[p.status] };
+}
+
+const PRESCRIPTION_STATUS_TONES = { active: 'green', paused: 'yellow', withdrawn: 'grey', completed: 'blue' } as const;

@@ -12,6 +12,8 @@ export interface ReferralForm {
   phone: string;
   email: string;
   gpPractice: string;
+  /** The practice's ODS code (one letter, five digits): where a summary for the GP goes. */
+  gpPracticeCode: string;
   source: ReferralSource | '';
   reasons: string;
   notes: string;
@@ -28,6 +30,7 @@ export const emptyReferralForm = (): ReferralForm => ({
   phone: '',
   email: '',
   gpPractice: '',
+  gpPracticeCode: '',
   source: '',
   reasons: '',
   notes: '',
@@ -71,6 +74,7 @@ export const REFERRAL_FIELDS: FieldMap = {
   'patient.phone': { id: 'phone', label: 'Phone' },
   'patient.email': { id: 'email', label: 'Email' },
   'patient.gpPractice': { id: 'gpPractice', label: 'GP practice' },
+  'patient.gpPracticeCode': { id: 'gpPracticeCode', label: 'GP practice ODS code' },
   source: { id: 'source', label: 'Referral source' },
   reasons: { id: 'reasons', label: 'Reasons' },
   notes: { id: 'notes', label: 'Notes' },
@@ -80,7 +84,7 @@ export const REFERRAL_FIELDS: FieldMap = {
 export const REFERRAL_FIELD_ORDER = Object.values(REFERRAL_FIELDS).map((field) => field.id);
 
 /** The person's fields a referral and an edit of the record both check, keyed by field name. */
-export type PersonFields = Pick<ReferralForm, 'givenName' | 'familyName' | 'dateOfBirth' | 'nhsNumber' | 'email'>;
+export type PersonFields = Pick<ReferralForm, 'givenName' | 'familyName' | 'dateOfBirth' | 'nhsNumber' | 'email'> & { gpPracticeCode?: string };
 
 export function personProblems(form: PersonFields, today: string): Partial<Record<keyof PersonFields, string>> {
   const problems: Partial<Record<keyof PersonFields, string>> = {};
@@ -91,6 +95,9 @@ export function personProblems(form: PersonFields, today: string): Partial<Recor
   else if (form.dateOfBirth > today) problems.dateOfBirth = 'Date of birth must be in the past';
   if (form.nhsNumber.trim() && !/^[\d\s]+$/.test(form.nhsNumber.trim())) {
     problems.nhsNumber = 'NHS number must be 10 digits, like 943 476 5919';
+  }
+  if (form.gpPracticeCode?.trim() && !/^[A-Za-z]\d{5}$/.test(form.gpPracticeCode.replace(/\s+/g, ''))) {
+    problems.gpPracticeCode = 'Enter the practice’s ODS code: one letter and five digits, like A81001';
   }
   if (form.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
     problems.email = 'Enter an email address in the correct format, like name@example.com';
@@ -135,6 +142,8 @@ export function toCreateReferral(form: ReferralForm): CreateReferral {
   if (email) patient.email = email;
   const gpPractice = optional(form.gpPractice);
   if (gpPractice) patient.gpPractice = gpPractice;
+  const gpPracticeCode = optional(form.gpPracticeCode);
+  if (gpPracticeCode) patient.gpPracticeCode = gpPracticeCode;
   const body: CreateReferral = { patient, source: form.source, reasons: parseReasons(form.reasons) };
   const notes = optional(form.notes);
   if (notes) body.notes = notes;

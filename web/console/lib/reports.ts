@@ -1,6 +1,7 @@
 import { defaultReportRange, isCalendarDate, daysBetween } from './dates';
 import { REFERRAL_SOURCES } from './format';
 import type { FieldMap, FormProblems } from './issues';
+import { CLOSE_REASONS, DECLINE_REASONS, endReasonLabel } from './lifecycle';
 import type { AttendanceReport, MeasureChange, ProgrammeReport, WellbeingChange } from './types';
 
 export type GroupBy = AttendanceReport['groupBy'];
@@ -127,4 +128,61 @@ export function wellbeingRows(wellbeing: WellbeingChange): WellbeingRow[] {
     change: wellbeing[m.key],
     direction: directionOf(wellbeing[m.key], m.lowerIsBetter),
   }));
+}
+
+const REFERRAL_STATUS_ROWS: readonly { key: keyof ProgrammeReport['referralOutcomes']['byStatus']; label: string }[] = [
+  { key: 'received', label: 'Received, not yet contacted' },
+  { key: 'accepted', label: 'Accepted (contact made)' },
+  { key: 'prescribed', label: 'Prescribed' },
+  { key: 'declined', label: 'Declined' },
+  { key: 'closed', label: 'Closed' },
+];
+
+/** Referrals received in the period by their status now. */
+export function referralOutcomeRows(report: ProgrammeReport): CountRow[] {
+  return REFERRAL_STATUS_ROWS.map((row) => ({ label: row.label, count: report.referralOutcomes.byStatus[row.key] }));
+}
+
+/** Declined or closed referrals by reason, in the console's order of reasons, leaving out reasons nobody had. */
+export function endReasonRows(report: ProgrammeReport, kind: 'declined' | 'closed'): CountRow[] {
+  const counts: Record<string, number> = kind === 'declined' ? report.referralOutcomes.declinedByReason : report.referralOutcomes.closedByReason;
+  const reasons = kind === 'declined' ? DECLINE_REASONS : CLOSE_REASONS;
+  return reasons.flatMap((reason) => ((counts[reason.value] ?? 0) > 0 ? [{ label: endReasonLabel(reason.value), count: counts[reason.value]! }] : []));
+}
+
+export interface WaitRow {
+  label: string;
+  n: number;
+  median: string;
+  p90: string;
+}
+
+const days = (value: number | null) => (value === null ? '–' : `${value} ${value === 1 ? 'day' : 'days'}`);
+
+/** Waiting times from referral received, for a table: how many reached each step, median and 90th percentile. */
+export function waitingTimeRows(report: ProgrammeReport): WaitRow[] {
+  const w = report.waitingTimes;
+  return [
+    { label: 'To first contact', stats: w.toFirstContact },
+    { label: 'To prescription start', stats: w.toPrescriptionStart },
+    { label: 'To first attended session', stats: w.toFirstAttendance },
+  ].map(({ label, stats }) => ({ label, n: stats.n, median: days(stats.medianDays), p90: days(stats.p90Days) }));
+}
+
+export interface ShareRow {
+  label: string;
+  n: number;
+  of: number;
+  share: number | null;
+}
+
+/** Take-up and follow-up completion, each as "n of m (share)". */
+export function takeUpRows(report: ProgrammeReport): ShareRow[] {
+  const { takeUp, followUpCompletion: f } = report;
+  return [
+    { label: 'Referrals received in the period that led to a prescription', ...takeUp.referralsWithPrescription },
+    { label: 'Prescriptions started in the period with at least one attended session', ...takeUp.prescriptionsWithAttendance },
+    { label: 'Their follow-ups that have fallen due: completed', ...f.completed },
+    { label: 'Their follow-ups that have fallen due: completed on time (within 14 days)', ...f.completedOnTime },
+  ];
 }

@@ -10,16 +10,21 @@ export type Route =
   | { name: 'referrals'; status?: string }
   | { name: 'newReferral' }
   | { name: 'patient'; patientId: string }
+  | { name: 'plan'; patientId: string }
   | { name: 'followups'; status?: string }
   | { name: 'providers' }
   | { name: 'newProvider' }
+  | { name: 'importProviders' }
   | { name: 'provider'; providerId: string }
   | { name: 'devices'; providerId: string }
   | { name: 'reports'; query: Record<string, string> }
   | { name: 'people'; role?: string }
+  | { name: 'gpMessages'; status?: string }
   | { name: 'notFound'; path: string };
 
 const ID = /^[0-9A-Za-z-]{1,64}$/;
+/** Patients' ids are ULIDs: a link with anything else is a page that does not exist, not a bad request. */
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -31,6 +36,10 @@ export function parseRoute(hash: string): Route {
   if (first === 'providers' && second && second !== 'new' && ID.test(second) && rest.length === 1 && rest[0] === 'devices') {
     return { name: 'devices', providerId: second };
   }
+  // A person's printable plan.
+  if (first === 'patients' && second && ULID.test(second) && rest.length === 1 && rest[0] === 'plan') {
+    return { name: 'plan', patientId: second };
+  }
   if (rest.length > 0) return { name: 'notFound', path: pathPart };
   switch (first) {
     case undefined:
@@ -41,19 +50,23 @@ export function parseRoute(hash: string): Route {
       if (second === undefined) return query.status ? { name: 'referrals', status: query.status } : { name: 'referrals' };
       return second === 'new' ? { name: 'newReferral' } : { name: 'notFound', path: pathPart };
     case 'patients':
-      return second && ID.test(second) ? { name: 'patient', patientId: second } : { name: 'notFound', path: pathPart };
+      return second && ULID.test(second) ? { name: 'patient', patientId: second } : { name: 'notFound', path: pathPart };
     case 'followups':
       if (second !== undefined) return { name: 'notFound', path: pathPart };
       return query.status ? { name: 'followups', status: query.status } : { name: 'followups' };
     case 'providers':
       if (second === undefined) return { name: 'providers' };
       if (second === 'new') return { name: 'newProvider' };
+      if (second === 'import') return { name: 'importProviders' };
       return ID.test(second) ? { name: 'provider', providerId: second } : { name: 'notFound', path: pathPart };
     case 'reports':
       return second === undefined ? { name: 'reports', query } : { name: 'notFound', path: pathPart };
     case 'people':
       if (second !== undefined) return { name: 'notFound', path: pathPart };
       return query.role ? { name: 'people', role: query.role } : { name: 'people' };
+    case 'gp-messages':
+      if (second !== undefined) return { name: 'notFound', path: pathPart };
+      return query.status ? { name: 'gpMessages', status: query.status } : { name: 'gpMessages' };
     default:
       return { name: 'notFound', path: pathPart };
   }
@@ -81,26 +94,30 @@ export const href = {
   referrals: (status?: string) => withQuery('#/referrals', { status }),
   newReferral: () => '#/referrals/new',
   patient: (patientId: string) => `#/patients/${encodeURIComponent(patientId)}`,
+  plan: (patientId: string) => `#/patients/${encodeURIComponent(patientId)}/plan`,
   followups: (status?: string) => withQuery('#/followups', { status }),
   providers: () => '#/providers',
   newProvider: () => '#/providers/new',
+  importProviders: () => '#/providers/import',
   provider: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}`,
   devices: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}/devices`,
   reports: (query: Record<string, string | undefined> = {}) => withQuery('#/reports', query),
   people: (role?: string) => withQuery('#/people', { role }),
+  gpMessages: (status?: string) => withQuery('#/gp-messages', { status }),
 };
 
 export type RouteName = Route['name'];
 
-const NAVIGATOR_ROUTES: readonly RouteName[] = ['caseload', 'referrals', 'newReferral', 'patient', 'followups'];
-const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'provider', 'devices', 'reports', 'people'];
+// Navigators open the reports of their own caseload; managers any navigator's caseload (the API scopes both).
+const NAVIGATOR_ROUTES: readonly RouteName[] = ['caseload', 'referrals', 'newReferral', 'patient', 'plan', 'followups', 'reports', 'gpMessages'];
+const MANAGER_ROUTES: readonly RouteName[] = ['providers', 'newProvider', 'importProviders', 'provider', 'devices', 'reports', 'people', 'caseload', 'gpMessages', 'referrals'];
 
 /** Whether a role may open a page (the API still decides what it may read). */
 export function canOpen(role: Role, name: RouteName): boolean {
   if (name === 'home' || name === 'notFound') return true;
   if (role === 'admin') return true;
   if (role === 'navigator') return NAVIGATOR_ROUTES.includes(name);
-  if (role === 'manager') return MANAGER_ROUTES.includes(name) || name === 'patient';
+  if (role === 'manager') return MANAGER_ROUTES.includes(name) || name === 'patient' || name === 'plan';
   return false;
 }
 
@@ -112,14 +129,20 @@ export interface NavLink {
 }
 
 const NAVIGATOR_LINKS: NavLink[] = [
-  { label: 'Caseload', href: href.caseload(), matches: ['caseload', 'patient'] },
+  { label: 'Caseload', href: href.caseload(), matches: ['caseload', 'patient', 'plan'] },
   { label: 'Referrals', href: href.referrals(), matches: ['referrals'] },
   { label: 'New referral', href: href.newReferral(), matches: ['newReferral'] },
   { label: 'Follow-ups', href: href.followups(), matches: ['followups'] },
+  { label: 'GP outbox', href: href.gpMessages(), matches: ['gpMessages'] },
+  { label: 'Reports', href: href.reports(), matches: ['reports'] },
 ];
 
 const MANAGER_LINKS: NavLink[] = [
-  { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'provider', 'devices'] },
+  { label: 'Providers', href: href.providers(), matches: ['providers', 'newProvider', 'importProviders', 'provider', 'devices'] },
+  { label: 'Caseloads', href: href.caseload(), matches: ['caseload'] },
+  // The referrals page: for managers, the unassigned triage queue (public referrals) to assign.
+  { label: 'Triage', href: href.referrals(), matches: ['referrals'] },
+  { label: 'GP outbox', href: href.gpMessages(), matches: ['gpMessages'] },
   { label: 'Reports', href: href.reports(), matches: ['reports'] },
   { label: 'People', href: href.people(), matches: ['people'] },
 ];
@@ -127,7 +150,8 @@ const MANAGER_LINKS: NavLink[] = [
 export function navLinks(role: Role): NavLink[] {
   if (role === 'navigator') return NAVIGATOR_LINKS;
   if (role === 'manager') return MANAGER_LINKS;
-  if (role === 'admin') return [...NAVIGATOR_LINKS, ...MANAGER_LINKS];
+  // An admin has both sets once: the navigator's caseload and the manager's reports.
+  if (role === 'admin') return [...NAVIGATOR_LINKS.filter((l) => l.label !== 'Reports'), ...MANAGER_LINKS.filter((l) => l.label !== 'Caseloads' && l.label !== 'GP outbox' && l.label !== 'Triage')];
   return [];
 }
 

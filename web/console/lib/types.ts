@@ -23,6 +23,7 @@ export type Assessment = Schemas['Assessment'];
 export type RecordedAssessment = Schemas['RecordedAssessment'];
 export type AssessmentInput = Schemas['AssessmentInput'];
 export type CreateAssessment = Schemas['CreateAssessment'];
+export type AmendAssessment = Schemas['AmendAssessment'];
 export type Ons4Input = Schemas['Ons4Input'];
 export type Prescription = Schemas['Prescription'];
 export type PrescriptionStatus = Prescription['status'];

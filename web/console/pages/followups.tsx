@@ -6,6 +6,7 @@ import { problemsFromError } from '../lib/issues';
 import { href } from '../lib/routes';
 import type { FollowUp } from '../lib/types';
 import { AssessmentFormView } from '../ui/assessment-form';
+import { changeSentence } from './patient-assessments';
 import { ErrorNotice, Loading, Success, Tag, VisuallyHidden } from '../ui/components';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 
@@ -141,8 +142,12 @@ export function FollowUps({ status }: { status?: string }) {
                 body: { assessment: toAssessmentInput(form) },
               });
               if (!data) return problemsFromError(error, ASSESSMENT_FIELDS, 'assessment', `The follow-up was not saved (HTTP ${response.status}).`);
-              await followUps.reload();
-              setSaved(`Follow-up recorded for ${personName(recording.patient, 'the patient')}. Their prescription is complete.`);
+              const [sentence] = await Promise.all([changeSentence(api, recording.patientId), followUps.reload()]);
+              setSaved(
+                [`Follow-up recorded for ${personName(recording.patient, 'the patient')}. Their prescription is complete.`, sentence]
+                  .filter(Boolean)
+                  .join(' '),
+              );
               setRecording(undefined);
               return undefined;
             }}

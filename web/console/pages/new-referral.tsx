@@ -55,6 +55,16 @@ export function NewReferral() {
         <TextField id="phone" label="Phone" type="tel" hint="(optional) A UK number, for example 07700 900123" value={form.phone} onValue={set('phone')} error={error('phone')} autocomplete="off" width="20" />
         <TextField id="email" label="Email" type="email" hint="(optional)" value={form.email} onValue={set('email')} error={error('email')} autocomplete="off" spellcheck={false} />
         <TextField id="gpPractice" label="GP practice" hint="(optional) Practice name or ODS code" value={form.gpPractice} onValue={set('gpPractice')} error={error('gpPractice')} />
+        <TextField
+          id="gpPracticeCode"
+          label="GP practice ODS code"
+          hint="(optional) One letter and five digits, like A81001: where a summary for the GP goes, if the person agrees"
+          value={form.gpPracticeCode}
+          onValue={set('gpPracticeCode')}
+          error={error('gpPracticeCode')}
+          width="10"
+          autocomplete="off"
+        />
 
         <h2 class="heading-m">The referral</h2>
         <SelectField

@@ -1,6 +1,6 @@
 import { toString as qrToString } from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
-import { CARD_FIELDS, activeCard, cardNumberProblem, issueConflictMessage, normaliseCardNumber } from '../lib/card';
+import { CARD_FIELDS, activeCard, cardNumberFontPt, cardNumberProblem, issueConflictMessage, normaliseCardNumber } from '../lib/card';
 import { formatInstantDate } from '../lib/dates';
 import { REVOKE_REASONS } from '../lib/format';
 import { noProblems, problemsFromError, type FormProblems } from '../lib/issues';
@@ -56,7 +56,8 @@ export function CardSection(props: { patient: Patient; canChange: boolean; onCha
           {cards.data.length > 0 && (
             <details class="details">
               <summary class="details__summary">Card history ({cards.data.length})</summary>
-              <table class="table">
+              <div class="table-wrap">
+<table class="table">
                 <thead>
                   <tr>
                     <th scope="col">Card number</th>
@@ -82,6 +83,7 @@ export function CardSection(props: { patient: Patient; canChange: boolean; onCha
                   ))}
                 </tbody>
               </table>
+</div>
             </details>
           )}
         </>
@@ -111,7 +113,9 @@ function PrintableCard({ cardId }: { cardId: string }) {
       <div class="card-face">
         <p class="card-face__brand">Waymark</p>
         {qr ? <img class="card-face__qr" src={qr} alt={`QR code of the card number ${cardId}`} width={140} height={140} /> : <div class="card-face__qr" />}
-        <p class="card-face__number">{cardId}</p>
+        <p class="card-face__number" style={{ fontSize: `${cardNumberFontPt(cardId)}pt` }}>
+          {cardId}
+        </p>
         <p class="card-face__note">Show this card when you arrive at an activity.</p>
       </div>
     </figure>

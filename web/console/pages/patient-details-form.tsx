@@ -62,6 +62,7 @@ export function EditDetailsForm(props: { patient: Patient; onSaved: (message: st
       <TextField {...field('phone')} label="Phone (optional)" type="tel" width="20" autocomplete="off" />
       <TextField {...field('email')} label="Email (optional)" type="email" autocomplete="off" spellcheck={false} />
       <TextField {...field('gpPractice')} label="GP practice (optional)" autocomplete="off" />
+      <TextField {...field('gpPracticeCode')} label="GP practice ODS code (optional)" hint="One letter and five digits, like A81001" width="10" autocomplete="off" />
       <SelectField {...field('preferredContact')} label="Preferred contact (optional)" options={PREFERRED_CONTACTS} placeholder="Not given" />
       <div class="button-group">
         <Button type="submit" disabled={busy}>

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { CATEGORIES, CATEGORY_LABELS, PRESCRIPTION_STATUS_LABELS, plural } from '../lib/format';
 import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
+import { href } from '../lib/routes';
 import {
   ACTION_LABELS,
   ACTION_TARGET,
@@ -15,6 +16,7 @@ import {
   filterActivityOptions,
   noActivityFilter,
   prescriptionActions,
+  shownPrescriptionStatus,
   toCreatePrescription,
   validatePrescription,
   venueChoices,
@@ -26,8 +28,6 @@ import type { Patient, Prescription } from '../lib/types';
 import { Button, ErrorNotice, ErrorSummary, Loading, SelectField, Success, SummaryList, Tag, TextArea, TextField } from '../ui/components';
 import { ApiError, listAll, must, useLoad, useServices } from '../ui/services';
 import { isCalendarDate } from '../lib/dates';
-
-const STATUS_TONE = { active: 'green', paused: 'yellow', withdrawn: 'grey', completed: 'blue' } as const;
 
 export function PrescriptionSection(props: { patient: Patient; canChange: boolean; onChanged: () => Promise<void> }) {
   const { api } = useServices();
@@ -65,7 +65,12 @@ export function PrescriptionSection(props: { patient: Patient; canChange: boolea
       {prescriptions.state === 'ready' && (
         <>
           {current ? (
-            <CurrentPrescription prescription={current} canChange={props.canChange} onChanged={changed} />
+            <>
+              <CurrentPrescription prescription={current} canChange={props.canChange} onChanged={changed} />
+              <p class="body">
+                <a href={href.plan(patientId)}>Their plan to print</a>: goals, places and times, card number and your contact, in large type.
+              </p>
+            </>
           ) : (
             <p class="body">No current prescription.</p>
           )}
@@ -130,8 +135,9 @@ export function PrescriptionSection(props: { patient: Patient; canChange: boolea
 }
 
 function CurrentPrescription(props: { prescription: Prescription; canChange: boolean; onChanged: (message: string) => Promise<void> }) {
-  const { api } = useServices();
+  const { api, today } = useServices();
   const p = props.prescription;
+  const status = shownPrescriptionStatus(p, today());
   const [confirmWithdraw, setConfirmWithdraw] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -168,7 +174,7 @@ function CurrentPrescription(props: { prescription: Prescription; canChange: boo
     <>
       <SummaryList
         rows={[
-          { key: 'Status', value: <Tag tone={STATUS_TONE[p.status]}>{PRESCRIPTION_STATUS_LABELS[p.status]}</Tag> },
+          { key: 'Status', value: <Tag tone={status.tone}>{status.label}</Tag> },
           { key: 'Dates', value: `${formatDate(p.startDate)} to ${formatDate(p.endDate)}` },
           { key: 'Weeks', value: weekText },
           ...(p.status === 'paused' && p.pausedOn ? [{ key: 'Paused since', value: formatDate(p.pausedOn) }] : []),

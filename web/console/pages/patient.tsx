@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ageOn, formatDate, formatInstantDate } from '../lib/dates';
-import { personName } from '../lib/format';
+import { formatPhone, personName } from '../lib/format';
 import { href } from '../lib/routes';
 import { PREFERRED_CONTACTS } from '../lib/patient-edit';
 import { Button, ErrorNotice, Loading, Success, SummaryList } from '../ui/components';
@@ -8,6 +8,7 @@ import { EditDetailsForm } from './patient-details-form';
 import { must, useLoad, useServices, useTitle } from '../ui/services';
 import { AssessmentsSection } from './patient-assessments';
 import { CardSection } from './patient-card';
+import { ConsentSection } from './patient-consent';
 import { PrescriptionSection } from './patient-prescription';
 import { EpisodesSection, TimelineSection } from './patient-record';
 
@@ -70,7 +71,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
                     },
                     { key: 'NHS number', value: patient.data.nhsNumber ? formatNhsNumber(patient.data.nhsNumber) : 'Not given' },
                     { key: 'Postcode', value: patient.data.postcode ?? 'Not given' },
-                    { key: 'Phone', value: patient.data.phone ?? 'Not given' },
+                    { key: 'Phone', value: formatPhone(patient.data.phone) ?? 'Not given' },
                     { key: 'Email', value: patient.data.email ?? 'Not given' },
                     { key: 'GP practice', value: patient.data.gpPractice ?? 'Not given' },
                     {
@@ -96,6 +97,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
               </>
             )}
           </section>
+          <ConsentSection patient={patient.data} canChange={canChange} onChanged={changed} />
           <EpisodesSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
           <PrescriptionSection patient={patient.data} canChange={canChange} onChanged={changed} />
           <CardSection patient={patient.data} canChange={canChange} onChanged={changed} />

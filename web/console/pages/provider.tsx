@@ -69,6 +69,12 @@ export function ProviderPage({ providerId }: { providerId: string }) {
             <a href={href.devices(providerId)}>Devices</a>: the phones and tablets that scan cards at this provider’s sessions.
           </p>
           {canChange && <AccreditationFormView provider={data.data.provider} onSaved={() => changed('Accreditation updated.')} />}
+          {canChange && (
+            <DirectoryListingView
+              provider={data.data.provider}
+              onSaved={(listed) => changed(listed ? 'Listed in the public directory.' : 'Taken out of the public directory.')}
+            />
+          )}
           <Venues
             venues={data.data.venues}
             providerId={providerId}
@@ -114,6 +120,14 @@ function ProviderSummary({ provider, today }: { provider: Provider; today: strin
           ),
         },
         { key: 'Valid until', value: formatDate(provider.accreditation.validUntil) },
+        {
+          key: 'Public directory',
+          value: !provider.listed
+            ? 'Not listed (opted out)'
+            : provider.accreditation.currentlyAccredited
+              ? 'Listed: its activities are in the public directory feed'
+              : 'Listed, but not shown while it is not accredited',
+        },
       ]}
     />
   );
@@ -121,7 +135,9 @@ function ProviderSummary({ provider, today }: { provider: Provider; today: strin
 
 function AccreditationFormView({ provider, onSaved }: { provider: Provider; onSaved: () => Promise<void> }) {
   const { api } = useServices();
-  const [form, setForm] = useState<AccreditationForm>({ status: provider.accreditation.status, validUntil: provider.accreditation.validUntil });
+  // A pending (imported) provider is here to be accredited: the form starts there.
+  const { status } = provider.accreditation;
+  const [form, setForm] = useState<AccreditationForm>({ status: status === 'pending' ? 'accredited' : status, validUntil: provider.accreditation.validUntil });
   const [problems, setProblems] = useState<FormProblems>(noProblems);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
@@ -159,6 +175,59 @@ function AccreditationFormView({ provider, onSaved }: { provider: Provider; onSa
           Save accreditation
         </Button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * The "listed in the directory" switch: whether the public ORUK feed may publish this provider
+ * (it does only while the provider is accredited). It saves as soon as it is switched.
+ */
+function DirectoryListingView({ provider, onSaved }: { provider: Provider; onSaved: (listed: boolean) => Promise<void> }) {
+  const { api } = useServices();
+  const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState(provider.listed);
+  const [failed, setFailed] = useState<string>();
+  const toggle = async (listed: boolean) => {
+    setChecked(listed);
+    setBusy(true);
+    setFailed(undefined);
+    const { data, response } = await api.PUT('/v1/providers/{providerId}/listing', { params: { path: { providerId: provider.providerId } }, body: { listed } });
+    setBusy(false);
+    if (!data) {
+      setChecked(!listed);
+      setFailed(`The directory listing was not changed (HTTP ${response.status}). Try again.`);
+      return;
+    }
+    await onSaved(data.listed);
+  };
+  return (
+    <section>
+      <h2 class="heading-l" id="directory-heading">
+        Public directory
+      </h2>
+      {failed && <ErrorNotice>{failed}</ErrorNotice>}
+      <div class="checkboxes">
+        <div class="checkboxes__item">
+          <input
+            class="checkboxes__input"
+            id="listed"
+            type="checkbox"
+            role="switch"
+            checked={checked}
+            disabled={busy}
+            aria-describedby="listed-hint"
+            onChange={(event) => void toggle((event.currentTarget as HTMLInputElement).checked)}
+          />
+          <label class="label checkboxes__label" for="listed">
+            Listed in the directory
+          </label>
+        </div>
+      </div>
+      <p class="body" id="listed-hint">
+        While accredited, its activities, venues and schedules are published in the open directory feed (Open Referral UK) that
+        other services and websites read. Switch it off for a provider that must not be publicly findable.
+      </p>
     </section>
   );
 }

@@ -34,6 +34,10 @@ export function Providers() {
           <a href={href.newProvider()} class="button button--secondary">
             Add a provider
           </a>
+          {' '}
+          <a href={href.importProviders()} class="button button--secondary">
+            Import from an ORUK feed
+          </a>
         </p>
       )}
       {providers.state === 'loading' && <Loading what="Loading providers" />}

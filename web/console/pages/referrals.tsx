@@ -7,6 +7,7 @@ import { Button, ErrorNotice, Loading, SelectField, Success, Tag, VisuallyHidden
 import { daysWaiting, formatDaysWaiting, triageOrder } from '../lib/lifecycle';
 import { ReferralActionPanel, type ReferralAction } from '../ui/referral-actions';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
+import { UnassignedTriage } from './unassigned-triage';
 
 const STATUSES = Object.entries(REFERRAL_STATUS_LABELS).map(([value, label]) => ({ value, label }));
 const isStatus = (value: string | undefined): value is Referral['status'] => !!value && Object.hasOwn(REFERRAL_STATUS_LABELS, value);
@@ -16,6 +17,7 @@ export function Referrals({ status }: { status?: string }) {
   useTitle('Referrals');
   const { api, session, today } = useServices();
   const canChange = session.role === 'navigator' || session.role === 'admin';
+  const canAssign = session.role === 'manager' || session.role === 'admin';
   const [chosen, setChosen] = useState<{ referral: Referral & { patient?: { givenName: string; familyName: string } }; action: ReferralAction }>();
   const [saved, setSaved] = useState<string>();
   const triage = useLoad(
@@ -46,6 +48,15 @@ export function Referrals({ status }: { status?: string }) {
     <>
       <h1 class="heading-xl">Referrals</h1>
       {saved && <Success>{saved}</Success>}
+      {canAssign && (
+        <UnassignedTriage
+          onAssigned={async (message) => {
+            setSaved(undefined);
+            await Promise.all([triage.reload(), referrals.reload()]);
+            setSaved(message);
+          }}
+        />
+      )}
       <section aria-labelledby="triage-heading">
         <h2 class="heading-l" id="triage-heading">
           New referrals

@@ -1,18 +1,22 @@
 import { useEffect, useState } from 'preact/hooks';
 import { attendanceChartData, attendanceSummary } from '../lib/charts';
-import { formatDate } from '../lib/dates';
+import { formatDate, reportPresets } from '../lib/dates';
 import { exportFilename, filenameFromContentDisposition } from '../lib/download';
 import { CATEGORY_LABELS, formatChange, formatInterval, formatNumber, formatShare } from '../lib/format';
 import { hasProblems, noProblems, type FormProblems } from '../lib/issues';
 import {
   GROUP_BY,
+  endReasonRows,
   followUpCounts,
   followUpsInPeriodCounts,
   groupByLabel,
   prescriptionsByStatus,
+  referralOutcomeRows,
   referralsBySource,
   reportQuery,
+  takeUpRows,
   validateReportQuery,
+  waitingTimeRows,
   wellbeingRows,
   type CountRow,
   type GroupBy,
@@ -52,13 +56,27 @@ export function Reports({ query }: { query: Record<string, string> }) {
   const canExport = session.role === 'manager' || session.role === 'admin';
 
   return (
-    <>
+    <div class="print-report">
       <h1 class="heading-xl">Reports</h1>
       <p class="body">
         From {formatDate(current.from)} to {formatDate(current.to)}. Counts only: no one is named in these reports.
       </p>
       <ErrorSummary problems={problems} order={['from', 'to', 'groupBy']} />
-      <form class="filter" onSubmit={submit} noValidate>
+      <nav class="presets no-print" aria-label="Report periods">
+        <ul class="presets__list">
+          {reportPresets(today()).map((preset) => {
+            const shown = preset.from === current.from && preset.to === current.to;
+            return (
+              <li key={preset.label}>
+                <a href={href.reports({ from: preset.from, to: preset.to, groupBy: current.groupBy })} aria-current={shown ? 'true' : undefined}>
+                  {preset.label}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <form class="filter no-print" onSubmit={submit} noValidate>
         <TextField id="from" label="From" type="date" value={form.from} onValue={(from) => setForm((f) => ({ ...f, from }))} error={problems.fields.from} width="10" />
         <TextField id="to" label="To" type="date" value={form.to} onValue={(to) => setForm((f) => ({ ...f, to }))} error={problems.fields.to} width="10" />
         <SelectField
@@ -91,8 +109,13 @@ export function Reports({ query }: { query: Record<string, string> }) {
         {programme.state === 'ready' && <ProgrammeView report={programme.data} />}
       </section>
 
+      <div class="button-group no-print">
+        <Button variant="secondary" onClick={() => window.print()}>
+          Print summary
+        </Button>
+      </div>
       {canExport && <Downloads from={current.from} to={current.to} />}
-    </>
+    </div>
   );
 }
 
@@ -181,6 +204,72 @@ function ProgrammeView({ report }: { report: ProgrammeReport }) {
       {report.scope === 'caseload' && <p class="body">Your caseload only.</p>}
       <h3 class="heading-m">Referrals by source</h3>
       <CountTable caption="Referrals received in the period, by source" heading="Source" rows={referralsBySource(report)} total={report.referrals.total} />
+
+      <h3 class="heading-m">Referral outcomes</h3>
+      <p class="body-s">{report.cohorts.referralOutcomes}</p>
+      <CountTable caption="Referrals received in the period, by status now" heading="Status" rows={referralOutcomeRows(report)} total={report.referrals.total} />
+      {(['declined', 'closed'] as const).map((kind) => {
+        const rows = endReasonRows(report, kind);
+        return rows.length === 0 ? null : (
+          <CountTable key={kind} caption={`${kind === 'declined' ? 'Declined' : 'Closed'} referrals by reason`} heading={kind === 'declined' ? 'Declined: reason' : 'Closed: reason'} rows={rows} />
+        );
+      })}
+
+      <h3 class="heading-m">Waiting times</h3>
+      <p class="body-s">
+        {report.cohorts.waitingTimes} Whole days; the median and 90th percentile are each a wait someone actually had (nearest rank).
+      </p>
+      <div class="table-wrap">
+        <table class="table table--numbers">
+          <caption class="visually-hidden">Waiting times from referral received, in days</caption>
+          <thead>
+            <tr>
+              <th scope="col">From referral received</th>
+              <th scope="col">Referrals</th>
+              <th scope="col">Median</th>
+              <th scope="col">90th percentile</th>
+            </tr>
+          </thead>
+          <tbody>
+            {waitingTimeRows(report).map((row) => (
+              <tr key={row.label}>
+                <th scope="row">{row.label}</th>
+                <td>{row.n}</td>
+                <td>{row.median}</td>
+                <td>{row.p90}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h3 class="heading-m">Take-up and follow-up completion</h3>
+      <p class="body-s">
+        {report.cohorts.takeUp} {report.cohorts.followUpCompletion}
+      </p>
+      <div class="table-wrap">
+        <table class="table table--numbers">
+          <caption class="visually-hidden">Take-up of prescriptions and completion of follow-ups</caption>
+          <thead>
+            <tr>
+              <th scope="col">Measure</th>
+              <th scope="col">Number</th>
+              <th scope="col">Of</th>
+              <th scope="col">Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {takeUpRows(report).map((row) => (
+              <tr key={row.label}>
+                <th scope="row">{row.label}</th>
+                <td>{row.n}</td>
+                <td>{row.of}</td>
+                <td>{formatShare(row.share)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       <h3 class="heading-m">Prescriptions by status</h3>
       <p class="body-s">Of prescriptions started in this period: where they are now.</p>
@@ -344,13 +433,13 @@ function Downloads({ from, to }: { from: string; to: string }) {
   };
 
   return (
-    <section>
+    <section class="no-print">
       <h2 class="heading-l" id="downloads-heading">
         Downloads for evaluators
       </h2>
       <p class="body">
         CSV files for the period above. People appear under a pseudonym, with an age band and postcode district: no names, NHS numbers or contact
-        details.
+        details. People who declined to be in the evaluation are left out of both files (the report above still counts them).
       </p>
       {error && <ErrorNotice>{error}</ErrorNotice>}
       <p class="body-s" role="status">

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
+  AMENDMENT_FIELD_ORDER,
   ASSESSMENT_FIELD_ORDER,
   ONS4_HINT,
   ONS4_QUESTIONS,
@@ -8,13 +9,16 @@ import {
   SWEMWBS_ITEMS,
   SWEMWBS_RESPONSES,
   emptyAssessmentForm,
+  formFromAssessment,
+  validateAmendment,
   ons4FieldId,
   swemwbsFieldId,
   validateAssessment,
+  type AmendmentForm,
   type AssessmentForm,
 } from '../lib/assessment';
 import { hasProblems, noProblems, type FormProblems } from '../lib/issues';
-import type { CreateAssessment } from '../lib/types';
+import type { Assessment, CreateAssessment } from '../lib/types';
 import { Button, ErrorSummary, Radios, TextArea, TextField } from './components';
 
 const ONS4_OPTIONS = ONS4_SCALE.map((value) => ({ value, label: value }));
@@ -33,13 +37,59 @@ export function AssessmentFormView(props: {
   save: (form: AssessmentForm) => Promise<FormProblems | undefined>;
   onCancel: () => void;
 }) {
-  const [form, setForm] = useState<AssessmentForm>(() => emptyAssessmentForm(props.initialKind ?? 'baseline'));
+  return (
+    <AnswersForm
+      initial={() => ({ ...emptyAssessmentForm(props.initialKind ?? 'baseline'), reason: '' })}
+      validate={validateAssessment}
+      order={ASSESSMENT_FIELD_ORDER}
+      withKind={props.withKind}
+      save={props.save}
+      onCancel={props.onCancel}
+      submitLabel="Save assessment"
+    />
+  );
+}
+
+/**
+ * The correction of a recorded assessment: its answers filled in, no notes (they are not
+ * amendable) and a reason the navigator must give; the answers it replaces are kept by the API.
+ */
+export function AmendAssessmentFormView(props: {
+  assessment: Assessment;
+  save: (form: AmendmentForm) => Promise<FormProblems | undefined>;
+  onCancel: () => void;
+}) {
+  return (
+    <AnswersForm
+      initial={() => formFromAssessment(props.assessment)}
+      validate={validateAmendment}
+      order={AMENDMENT_FIELD_ORDER}
+      withKind={false}
+      withReason
+      save={props.save}
+      onCancel={props.onCancel}
+      submitLabel="Save correction"
+    />
+  );
+}
+
+function AnswersForm(props: {
+  initial: () => AmendmentForm;
+  validate: (form: AmendmentForm) => FormProblems;
+  order: string[];
+  withKind: boolean;
+  withReason?: boolean;
+  save: (form: AmendmentForm) => Promise<FormProblems | undefined>;
+  onCancel: () => void;
+  submitLabel: string;
+}) {
+  const [form, setForm] = useState<AmendmentForm>(props.initial);
   const [problems, setProblems] = useState<FormProblems>(noProblems);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found = validateAssessment(form);
+    const found = props.validate(form);
     setProblems(found);
     if (hasProblems(found)) return;
     setBusy(true);
@@ -52,7 +102,7 @@ export function AssessmentFormView(props: {
 
   return (
     <form onSubmit={submit} noValidate class="form assessment-form">
-      <ErrorSummary problems={problems} order={ASSESSMENT_FIELD_ORDER} />
+      <ErrorSummary problems={problems} order={props.order} />
       {props.withKind && (
         <Radios
           id="kind"
@@ -131,19 +181,33 @@ export function AssessmentFormView(props: {
           inputMode="numeric"
           width="2"
         />
-        <TextArea
-          id="notes"
-          label="Notes"
-          hint="(optional)"
-          value={form.notes}
-          onValue={(value) => setForm((f) => ({ ...f, notes: value }))}
-          error={problems.fields.notes}
-        />
+        {!props.withReason && (
+          <TextArea
+            id="notes"
+            label="Notes"
+            hint="(optional)"
+            value={form.notes}
+            onValue={(value) => setForm((f) => ({ ...f, notes: value }))}
+            error={problems.fields.notes}
+          />
+        )}
       </fieldset>
+
+      {props.withReason && (
+        <TextArea
+          id="reason"
+          label="Why it is being corrected"
+          hint="For example, “answers entered against the wrong question”. The original answers are kept."
+          value={form.reason}
+          onValue={(value) => setForm((f) => ({ ...f, reason: value }))}
+          error={problems.fields.reason}
+          rows={2}
+        />
+      )}
 
       <div class="button-group">
         <Button type="submit" disabled={busy}>
-          Save assessment
+          {props.submitLabel}
         </Button>
         <Button variant="secondary" onClick={props.onCancel}>
           Cancel

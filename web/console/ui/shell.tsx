@@ -1,6 +1,43 @@
 import type { ComponentChildren } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../shared/session';
-import { navLinks, type Route } from '../lib/routes';
+import { href, navLinks, type Route } from '../lib/routes';
+import { ServicesContext } from './services';
+
+interface NavCounts {
+  dueFollowUps: number;
+  newReferrals: number;
+}
+
+/**
+ * A navigator's counts for the navigation (follow-ups due, new referrals), from one request
+ * (`GET /v1/caseload/counts`), read again on each new page.
+ */
+function useNavCounts(route: Route | undefined): NavCounts | undefined {
+  const services = useContext(ServicesContext);
+  const [counts, setCounts] = useState<NavCounts>();
+  const navigator = services?.session.role === 'navigator';
+  useEffect(() => {
+    if (!services || !navigator) return;
+    let live = true;
+    services.api.GET('/v1/caseload/counts').then(
+      ({ data }) => live && data && setCounts({ dueFollowUps: data.dueFollowUps, newReferrals: data.newReferrals }),
+      () => undefined, // the counts are a convenience: the pages themselves show the lists
+    );
+    return () => {
+      live = false;
+    };
+  }, [services?.session.token, JSON.stringify(route)]);
+  return navigator ? counts : undefined;
+}
+
+/** The count beside a link, with words for a screen reader ("3 due"). */
+function countOf(linkHref: string, counts: NavCounts | undefined): { n: number; words: string } | undefined {
+  if (!counts) return undefined;
+  if (linkHref === href.followups() && counts.dueFollowUps > 0) return { n: counts.dueFollowUps, words: 'due' };
+  if (linkHref === href.referrals() && counts.newReferrals > 0) return { n: counts.newReferrals, words: 'new' };
+  return undefined;
+}
 
 function skipToMain(event: Event) {
   event.preventDefault(); // the hash belongs to the router
@@ -13,6 +50,7 @@ function skipToMain(event: Event) {
 export function Shell(props: { session?: Session; route?: Route; onSignOut?: () => void; children: ComponentChildren }) {
   const { session, route } = props;
   const links = session ? navLinks(session.role) : [];
+  const counts = useNavCounts(route);
   return (
     <>
       <a href="#main-content" class="skip-link" onClick={skipToMain}>
@@ -41,10 +79,17 @@ export function Shell(props: { session?: Session; route?: Route; onSignOut?: () 
           <ul class="width-container service-nav__list">
             {links.map((link) => {
               const current = route ? link.matches.includes(route.name) : false;
+              const count = countOf(link.href, counts);
               return (
                 <li class="service-nav__item" key={link.href}>
                   <a class={`service-nav__link${current ? ' service-nav__link--current' : ''}`} href={link.href} aria-current={current ? 'page' : undefined}>
                     {link.label}
+                    {count && (
+                      <span class="service-nav__count">
+                        {count.n}
+                        <span class="visually-hidden"> {count.words}</span>
+                      </span>
+                    )}
                   </a>
                 </li>
               );
