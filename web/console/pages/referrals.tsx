@@ -1,16 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatInstantDate } from '../lib/dates';
-import { REFERRAL_STATUS_LABELS, personName, sourceLabel } from '../lib/format';
+import { REFERRAL_STATUS_LABELS, personName } from '../lib/format';
 import { href } from '../lib/routes';
 import type { Referral } from '../lib/types';
 import { Button, ErrorNotice, Loading, SelectField, Success, Tag, VisuallyHidden } from '../ui/components';
-import { daysWaiting, formatDaysWaiting, triageOrder } from '../lib/lifecycle';
+import { triageOrder } from '../lib/lifecycle';
 import { ReferralActionPanel, type ReferralAction } from '../ui/referral-actions';
+import { ReferralTable } from '../ui/referral-table';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 import { UnassignedTriage } from './unassigned-triage';
 
 const STATUSES = Object.entries(REFERRAL_STATUS_LABELS).map(([value, label]) => ({ value, label }));
 const isStatus = (value: string | undefined): value is Referral['status'] => !!value && Object.hasOwn(REFERRAL_STATUS_LABELS, value);
+/** A referral as the list answers it: with the person's name. */
+type ListedReferral = Referral & { patient?: { givenName: string; familyName: string } };
+
 const STATUS_TONE = { received: 'blue', accepted: 'yellow', prescribed: 'green', declined: 'grey', closed: 'grey' } as const;
 
 export function Referrals({ status }: { status?: string }) {
@@ -18,7 +21,7 @@ export function Referrals({ status }: { status?: string }) {
   const { api, session, today } = useServices();
   const canChange = session.role === 'navigator' || session.role === 'admin';
   const canAssign = session.role === 'manager' || session.role === 'admin';
-  const [chosen, setChosen] = useState<{ referral: Referral & { patient?: { givenName: string; familyName: string } }; action: ReferralAction }>();
+  const [chosen, setChosen] = useState<{ referral: ListedReferral; action: ReferralAction }>();
   const [saved, setSaved] = useState<string>();
   const triage = useLoad(
     async () =>
@@ -67,49 +70,26 @@ export function Referrals({ status }: { status?: string }) {
           (triage.data.length === 0 ? (
             <p class="body">No new referrals are waiting.</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="table__caption">Waiting for first contact, longest waiting first: {triage.data.length}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Received</th>
-                    <th scope="col">Waiting</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Reasons</th>
-                    {canChange && <th scope="col">Actions</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {triage.data.map((referral) => {
-                    const name = personName(referral.patient, 'Patient');
-                    return (
-                      <tr key={referral.referralId}>
-                        <th scope="row">
-                          <a href={href.patient(referral.patientId)}>{name}</a>
-                        </th>
-                        <td>{formatInstantDate(referral.createdAt, 'short')}</td>
-                        <td>{formatDaysWaiting(daysWaiting(referral.createdAt, today()))}</td>
-                        <td>{sourceLabel(referral.source)}</td>
-                        <td>{referral.reasons.join(', ')}</td>
-                        {canChange && (
-                          <td>
-                            <div class="button-group">
-                              <Button variant="secondary" onClick={() => setChosen({ referral, action: 'accept' })}>
-                                Accept<VisuallyHidden> referral of {name}</VisuallyHidden>
-                              </Button>
-                              <Button variant="warning" onClick={() => setChosen({ referral, action: 'decline' })}>
-                                Decline<VisuallyHidden> referral of {name}</VisuallyHidden>
-                              </Button>
-                            </div>
-                          </td>
-                        )}
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <ReferralTable<ListedReferral>
+              caption={`Waiting for first contact, longest waiting first: ${triage.data.length}`}
+              referrals={triage.data}
+              waitingOn={today()}
+              columns={[
+                canChange && {
+                  heading: 'Actions',
+                  cell: (referral, name) => (
+                    <div class="button-group">
+                      <Button variant="secondary" onClick={() => setChosen({ referral, action: 'accept' })}>
+                        Accept<VisuallyHidden> referral of {name}</VisuallyHidden>
+                      </Button>
+                      <Button variant="warning" onClick={() => setChosen({ referral, action: 'decline' })}>
+                        Decline<VisuallyHidden> referral of {name}</VisuallyHidden>
+                      </Button>
+                    </div>
+                  ),
+                },
+              ]}
+            />
           ))}
         {chosen && (
           <ReferralActionPanel
@@ -153,37 +133,16 @@ export function Referrals({ status }: { status?: string }) {
         (referrals.data.length === 0 ? (
           <p class="body">{filter ? `No referrals are ${REFERRAL_STATUS_LABELS[filter].toLowerCase()}.` : 'No referrals yet.'}</p>
         ) : (
-          <div class="table-wrap">
-            <table class="table">
-              <caption class="table__caption">
-                {filter ? `${REFERRAL_STATUS_LABELS[filter]} referrals` : 'All referrals'}: {referrals.data.length}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Reasons</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {referrals.data.map((referral) => (
-                  <tr key={referral.referralId}>
-                    <th scope="row">
-                      <a href={href.patient(referral.patientId)}>{personName(referral.patient, 'Patient')}</a>
-                    </th>
-                    <td>{formatInstantDate(referral.createdAt, 'short')}</td>
-                    <td>{sourceLabel(referral.source)}</td>
-                    <td>{referral.reasons.join(', ')}</td>
-                    <td>
-                      <Tag tone={STATUS_TONE[referral.status]}>{REFERRAL_STATUS_LABELS[referral.status]}</Tag>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ReferralTable
+            caption={`${filter ? `${REFERRAL_STATUS_LABELS[filter]} referrals` : 'All referrals'}: ${referrals.data.length}`}
+            referrals={referrals.data}
+            columns={[
+              {
+                heading: 'Status',
+                cell: (referral) => <Tag tone={STATUS_TONE[referral.status]}>{REFERRAL_STATUS_LABELS[referral.status]}</Tag>,
+              },
+            ]}
+          />
         ))}
     </>
   );

@@ -1,11 +1,9 @@
 import { useState } from 'preact/hooks';
-import { formatInstantDate } from '../lib/dates';
 import { personName, sourceLabel } from '../lib/format';
 import { messageOf } from '../lib/issues';
-import { daysWaiting, formatDaysWaiting } from '../lib/lifecycle';
-import { href } from '../lib/routes';
 import type { ReferralListItem } from '../lib/types';
 import { Button, ErrorNotice, Loading, SelectField, VisuallyHidden } from '../ui/components';
+import { ReferralTable } from '../ui/referral-table';
 import { listAll, must, useLoad, useServices } from '../ui/services';
 
 /**
@@ -63,53 +61,34 @@ export function UnassignedTriage({ onAssigned }: { onAssigned: (message: string)
         (queue.data.length === 0 ? (
           <p class="body">No referrals are waiting for a navigator.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="table">
-              <caption class="table__caption">Waiting for a navigator, longest waiting first: {queue.data.length}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">Waiting</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Reasons</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.data.map((referral) => {
-                  const name = personName(referral.patient, 'Patient');
-                  return (
-                    <tr key={referral.referralId}>
-                      <th scope="row">
-                        <a href={href.patient(referral.patientId)}>{name}</a>
-                      </th>
-                      <td>{formatInstantDate(referral.createdAt, 'short')}</td>
-                      <td>{formatDaysWaiting(daysWaiting(referral.createdAt, today()))}</td>
-                      <td>
-                        {sourceLabel(referral.source)}
-                        {referral.referrer?.organisation ? `, ${referral.referrer.organisation}` : ''}
-                        {referral.repeatedRequests ? ` (sent again ${referral.repeatedRequests.count}×)` : ''}
-                      </td>
-                      <td>{referral.reasons.join(', ')}</td>
-                      <td>
-                        <Button
-                          variant="secondary"
-                          onClick={() => {
-                            setChosen(referral);
-                            setNavigator('');
-                            setProblem(undefined);
-                          }}
-                        >
-                          Assign<VisuallyHidden> referral of {name}</VisuallyHidden>
-                        </Button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ReferralTable
+            caption={`Waiting for a navigator, longest waiting first: ${queue.data.length}`}
+            referrals={queue.data}
+            waitingOn={today()}
+            sourceHeading="From"
+            source={(referral) =>
+              `${sourceLabel(referral.source)}${referral.referrer?.organisation ? `, ${referral.referrer.organisation}` : ''}${
+                referral.repeatedRequests ? ` (sent again ${referral.repeatedRequests.count}×)` : ''
+              }`
+            }
+            columns={[
+              {
+                heading: 'Actions',
+                cell: (referral, name) => (
+                  <Button
+                    variant="secondary"
+                    onClick={() => {
+                      setChosen(referral);
+                      setNavigator('');
+                      setProblem(undefined);
+                    }}
+                  >
+                    Assign<VisuallyHidden> referral of {name}</VisuallyHidden>
+                  </Button>
+                ),
+              },
+            ]}
+          />
         ))}
       {chosen && (
         <form class="panel" onSubmit={assign} aria-labelledby="assign-heading">
