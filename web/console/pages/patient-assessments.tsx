@@ -42,8 +42,8 @@ export function AssessmentsSection(props: { patient: Patient; canChange: boolean
 
   const ordered = assessments.state === 'ready' ? chronological(assessments.data) : [];
   const change = personWellbeingChange(ordered);
-  // The assessments just read count as much as the record's pointer, so the button never asks for a baseline that exists.
-  const hasBaseline = props.patient.baselineAssessmentId !== undefined || ordered.some((a) => a.kind === 'baseline');
+  // The record points at its latest baseline; saving an assessment reloads the record (onChanged), so this follows it.
+  const hasBaseline = props.patient.baselineAssessmentId !== undefined;
 
   return (
     <section>
