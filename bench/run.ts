@@ -15,6 +15,7 @@ import { loadDevIssuer } from '#local/dev-issuer';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable } from '#local/ensure-table';
 import { createLocalApp, localDependencies } from '#local/wiring';
+import { sampleLambdaVariables } from '../test/support/lambda-environment';
 import { benchReports, reportsSection } from './reports';
 import { benchContention, contentionSection } from './scan-contention';
 import { benchScans, type LevelResult, type ScanBenchResult, type ScanBenchSettings } from './scans';
@@ -116,19 +117,12 @@ async function bundleAndLoad(outdir: string) {
   // Cold init as Lambda pays it: a fresh process importing the bundled handler (config, clients, app).
   const env = {
     ...process.env,
-    TABLE_NAME: 't',
-    AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_bench',
-    AUTH_AUDIENCE: 'bench',
+    // Every variable the stack may set (the handler checks its own at init), as the bundle tests give them.
+    ...sampleLambdaVariables,
     AWS_REGION: 'eu-west-2',
-    // The follow-up scheduler's settings, as the stack sets them (checked at init).
-    SCHEDULE_GROUP_NAME: 'waymark-bench-schedules',
-    FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-bench-followup',
-    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-bench-scheduler',
-    FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-bench-followup-dlq',
-    PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:waymark-bench-pseudonym-AbCdEf',
-    PROGRAMME_ID: 'bench',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+
   const script = `const t=performance.now();await import(${JSON.stringify(join(outdir, 'index.mjs'))});console.log(performance.now()-t)`;
   const init: number[] = [];
   for (let run = 0; run < 7; run++) {

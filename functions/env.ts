@@ -1,4 +1,4 @@
-import { authVariables, functionEnvironment, pseudonymVariables, tableVariables } from '#shared/platform/config';
+import { authVariables, functionEnvironment, originVerifyVariables, pseudonymVariables, tableVariables } from '#shared/platform/config';
 import { schedulerVariables } from '#shared/followups/aws-scheduler';
 import { directoryVariables } from '#shared/people/lazy-directory';
 import { digestMailVariables } from '#shared/digest/ses-mailer';
@@ -12,6 +12,9 @@ import { scannerAddressVariables } from '#shared/devices/scanner-address';
  */
 
 /**
+ * The API, the exports and the device-token function each serve the Hono app behind CloudFront, and
+ * each take the origin-verify variables: in AWS with a web ACL they answer only what came through it.
+ *
  * functions/api.ts: the whole HTTP API, which makes and deletes follow-up schedules, administers
  * the user pool, and verifies device tokens (with the device key's public half; it cannot sign).
  */
@@ -23,16 +26,18 @@ export const apiEnvironment = functionEnvironment('API', {
   ...directoryVariables,
   ...deviceTokenVariables,
   ...scannerAddressVariables,
+  ...originVerifyVariables,
 });
 
 /** functions/device-tokens.ts: device enrolment and token trades, the one function that may sign with the device key. */
-export const deviceTokensEnvironment = functionEnvironment('device tokens', { ...tableVariables, ...deviceTokenVariables });
+export const deviceTokensEnvironment = functionEnvironment('device tokens', { ...tableVariables, ...deviceTokenVariables, ...originVerifyVariables });
 
 /** functions/exports.ts: the same app for the streamed CSV exports, which only read, so no scheduler. */
 export const exportsEnvironment = functionEnvironment('exports', {
   ...tableVariables,
   ...authVariables,
   ...pseudonymVariables,
+  ...originVerifyVariables,
 });
 
 /** functions/followup-due.ts: marks one follow-up due; no tokens to verify, no schedules to make. */
@@ -43,6 +48,12 @@ export const followUpSweepEnvironment = functionEnvironment('follow-up sweep', {
 
 /** functions/followup-digest.ts: the navigators' daily email; the table, the sender address and the console's URL. */
 export const followUpDigestEnvironment = functionEnvironment('follow-up digest', { ...tableVariables, ...digestMailVariables });
+
+/**
+ * functions/patient-backfill.ts: the one-off backfill of v1 patients (decision 92), invoked by hand;
+ * the table alone. No stack function is declared for it: see README, "Upgrading a table with v1 patients".
+ */
+export const patientBackfillEnvironment = functionEnvironment('patient backfill', { ...tableVariables });
 
 export type ApiEnvironment = ReturnType<typeof apiEnvironment.parse>;
 export type ExportsEnvironment = ReturnType<typeof exportsEnvironment.parse>;

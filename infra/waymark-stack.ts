@@ -9,6 +9,7 @@ import { Data } from './constructs/data';
 import { DeviceTokens } from './constructs/device-tokens';
 import { FollowUpDigest } from './constructs/follow-up-digest';
 import { FollowUps } from './constructs/follow-ups';
+import { OriginVerify } from './constructs/origin-verify';
 import { SectionNaming } from './constructs/section';
 import { StreamedExports } from './constructs/streamed-exports';
 import { UserPoolClientOAuth } from './constructs/user-pool-client-oauth';
@@ -57,6 +58,18 @@ export interface WaymarkStackProps extends StackProps {
    * @default the CDK context value `alertEmail`, else none
    */
   readonly alertEmail?: string;
+  /**
+   * The AWS WAF web ACL in front of the distribution: a CLOUDFRONT-scope ACL, which only us-east-1
+   * can hold (the edge stack, infra/edge-stack.ts). With one, CloudFront sends a secret origin header
+   * and the API, exports and device-token functions refuse requests without it (decision 91).
+   * @default none: no web ACL and no origin check (`-c waf=false`)
+   */
+  readonly webAclArn?: string;
+  /**
+   * Which origin-verify secret is current (1 at first); raising it by one rotates the secret.
+   * @default the CDK context value `originVerifyGeneration`, else 1
+   */
+  readonly originVerifyGeneration?: number;
 }
 
 /**
@@ -86,6 +99,8 @@ export class WaymarkStack extends Stack {
   readonly deviceTokens: DeviceTokens;
   /** The alarms and the topic they notify. */
   readonly alerts: Alerts;
+  /** The secret origin header CloudFront sends and the functions check, when a web ACL is in front. */
+  readonly originVerify: OriginVerify;
   private readonly naming = new SectionNaming();
 
   constructor(scope: Construct, id: string, props: WaymarkStackProps = {}) {
@@ -96,19 +111,27 @@ export class WaymarkStack extends Stack {
 
     this.data = new Data(this, 'Data', { programmeId: this.programmeId });
     this.followUps = new FollowUps(this, 'FollowUps', { data: this.data });
-    this.deviceTokens = new DeviceTokens(this, 'DeviceTokens', { data: this.data });
+    this.originVerify = new OriginVerify(this, 'OriginVerify', {
+      enabled: props.webAclArn !== undefined,
+      generation: resolveOriginVerifyGeneration(props.originVerifyGeneration, this.node.tryGetContext('originVerifyGeneration')),
+    });
+    const originVerify = this.originVerify;
+    this.deviceTokens = new DeviceTokens(this, 'DeviceTokens', { data: this.data, originVerify });
     this.apiAndAuth = new ApiAndAuth(this, 'ApiAndAuth', {
       data: this.data,
       followUps: this.followUps,
       authDomainPrefix: this.authDomainPrefix,
       deviceTokens: this.deviceTokens,
+      originVerify,
     });
-    this.streamedExports = new StreamedExports(this, 'StreamedExports', { data: this.data, auth: this.apiAndAuth });
+    this.streamedExports = new StreamedExports(this, 'StreamedExports', { data: this.data, auth: this.apiAndAuth, originVerify });
 
     const { userPool, userPoolClient } = this.apiAndAuth;
     this.web = new WebApps(this, 'Web', {
       httpApi: this.apiAndAuth.httpApi,
       exportsUrl: this.streamedExports.url,
+      originHeaders: originVerify.originHeaders,
+      ...(props.webAclArn !== undefined ? { webAclArn: props.webAclArn } : {}),
       signIn: {
         mode: 'cognito',
         region: this.region,
@@ -149,13 +172,20 @@ export class WaymarkStack extends Stack {
     });
 
     new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The Waymark console; the scanner is at /scan/' });
-    new CfnOutput(this, 'ApiUrl', { value: this.apiAndAuth.stage.url, description: 'Base URL of the Waymark API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.apiAndAuth.stage.url,
+      description: props.webAclArn
+        ? 'The HTTP API itself: with the web ACL on it answers only through WebUrl (403 here), bar /docs and /v1/openapi.json'
+        : 'Base URL of the Waymark API',
+    });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ExportsUrl', {
       value: this.streamedExports.url.url,
-      description: 'Base URL of the streamed Waymark exports (the same /v1 routes as the API)',
+      description: props.webAclArn
+        ? 'The streamed exports function URL: with the web ACL on, fetch the exports through WebUrl (403 here)'
+        : 'Base URL of the streamed Waymark exports (the same /v1 routes as the API)',
     });
   }
 
@@ -163,6 +193,19 @@ export class WaymarkStack extends Stack {
   protected override allocateLogicalId(element: CfnElement): string {
     return this.naming.logicalIdOf(element);
   }
+}
+
+/** The origin-verify generation from the prop, else the CDK context (a string from `-c`), else 1; checked either way. */
+function resolveOriginVerifyGeneration(fromProps: number | undefined, fromContext: unknown): number {
+  const given: unknown = fromProps ?? fromContext ?? 1;
+  const generation = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
+  if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 1) {
+    throw new Error(
+      `Invalid originVerifyGeneration ${JSON.stringify(given)} (the originVerifyGeneration prop or the CDK context value ` +
+        '"originVerifyGeneration"): use a whole number from 1, raised by one to rotate the origin-verify secret.',
+    );
+  }
+  return generation;
 }
 
 /** The hosted sign-in domain prefix from the prop, else the CDK context, else the default; checked either way. */

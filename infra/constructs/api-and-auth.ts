@@ -25,6 +25,7 @@ import { apiEnvironment } from '../../functions/env';
 import type { Data } from './data';
 import type { DeviceTokens, RouteThrottle } from './device-tokens';
 import type { FollowUps } from './follow-ups';
+import type { OriginVerify } from './origin-verify';
 import { Section } from './section';
 import { auditLogRetention, DeclaredEnvironment, WaymarkFunction } from './waymark-function';
 
@@ -71,6 +72,8 @@ export interface ApiAndAuthProps {
   readonly authDomainPrefix: string;
   /** The API verifies device tokens (never signs them); the device's own routes go to its function. */
   readonly deviceTokens: DeviceTokens;
+  /** With a web ACL in front, the API answers only what came through CloudFront. */
+  readonly originVerify: OriginVerify;
 }
 
 /**
@@ -161,6 +164,7 @@ export class ApiAndAuth extends Section {
         USER_POOL_ID: this.userPool.userPoolId,
         ...props.deviceTokens.tokenVariables,
         ...props.deviceTokens.scannerAddressVariables,
+        ...props.originVerify.variables,
       }),
     });
     props.data.grantTableData(this.api);

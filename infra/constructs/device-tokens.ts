@@ -11,6 +11,7 @@ import type { VariableValues } from '#shared/platform/config';
 import { deviceRoutes } from '#shared/devices/routes';
 import { deviceTokensEnvironment } from '../../functions/env';
 import type { Data } from './data';
+import type { OriginVerify } from './origin-verify';
 import { Section } from './section';
 import { DeclaredEnvironment, WaymarkFunction } from './waymark-function';
 
@@ -46,6 +47,8 @@ export interface RouteThrottle {
 
 export interface DeviceTokensProps {
   readonly data: Data;
+  /** The device's routes come through CloudFront (under /v1/*) like the rest of the API. */
+  readonly originVerify: OriginVerify;
 }
 
 /**
@@ -80,7 +83,11 @@ export class DeviceTokens extends Section {
     this.tokens = new WaymarkFunction(this, 'DeviceTokens', {
       entry: 'functions/device-tokens.ts',
       description: 'Waymark device enrolment and token trades: the only function that signs with the device key',
-      environment: DeclaredEnvironment.of(deviceTokensEnvironment, { ...props.data.tableVariables, ...this.tokenVariables }),
+      environment: DeclaredEnvironment.of(deviceTokensEnvironment, {
+        ...props.data.tableVariables,
+        ...this.tokenVariables,
+        ...props.originVerify.variables,
+      }),
     });
     props.data.grantTableData(this.tokens);
     this.allow(this.tokens, 'DeviceTokensSign', ['kms:Sign', 'kms:GetPublicKey']);

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { exportsEnvironment } from '../../functions/env';
 import type { ApiAndAuth } from './api-and-auth';
 import type { Data } from './data';
+import type { OriginVerify } from './origin-verify';
 import { Section } from './section';
 import { DeclaredEnvironment, WaymarkFunction } from './waymark-function';
 
@@ -15,6 +16,8 @@ export interface StreamedExportsProps {
   readonly data: Data;
   /** The exports verify the same ID tokens as the API. */
   readonly auth: ApiAndAuth;
+  /** With a web ACL in front, the exports answer only what came through CloudFront. */
+  readonly originVerify: OriginVerify;
 }
 
 /**
@@ -44,6 +47,7 @@ export class StreamedExports extends Section {
         ...props.data.tableVariables,
         ...props.auth.authVariables,
         ...props.data.pseudonymVariables,
+        ...props.originVerify.variables,
       }),
     });
     props.data.grantTableData(this.exports, 'read');

@@ -14,7 +14,11 @@ import {
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CachedMethods,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   Function as CloudFrontFunction,
   FunctionCode,
@@ -30,7 +34,7 @@ import {
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import type { BehaviorOptions } from 'aws-cdk-lib/aws-cloudfront';
+import type { BehaviorOptions, ResponseSecurityHeadersBehavior } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin, HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunctionUrl } from 'aws-cdk-lib/aws-lambda';
@@ -105,7 +109,15 @@ export const apiPathPatterns = {
    * loads from a CDN in AWS today); it stays usable at the API's own URL, a different origin.
    */
   docs: '/docs*',
+  /**
+   * The public ORUK directory feed (decision 81): cached here for the minute the feed says
+   * (`Cache-Control: public, max-age=60`), keyed by the query string (paging, search, filters).
+   */
+  oruk: '/oruk/*',
 } as const;
+
+/** How long CloudFront keeps an ORUK feed answer: the feed's own `max-age` (decision 81), never longer. */
+export const orukFeedTtl = Duration.seconds(60);
 
 /**
  * The built console and scanner (`web/build.ts`), bundled locally with Node (never Docker) into
@@ -140,6 +152,13 @@ export interface WebAppsProps {
   readonly exportsUrl: IFunctionUrl;
   /** Written to `/config.json` for the apps; its `region` and `domain` also go into the CSP. */
   readonly signIn: WebSignInConfig;
+  /**
+   * Headers CloudFront adds to every request to the API and exports origins: the secret origin
+   * header when the functions verify it (decision 91), else none.
+   */
+  readonly originHeaders?: Readonly<Record<string, string>>;
+  /** The AWS WAF web ACL (CLOUDFRONT scope, made in us-east-1 by the edge stack) in front of the distribution. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -152,6 +171,10 @@ export class WebApps extends Construct {
   readonly distribution: Distribution;
   readonly indexRewrite: CloudFrontFunction;
   readonly securityHeaders: ResponseHeadersPolicy;
+  /** The ORUK feed's headers: the same security headers, plus CORS for any origin (the feed's own passes through). */
+  readonly feedHeaders: ResponseHeadersPolicy;
+  /** The ORUK feed's cache: a minute, keyed by the whole query string, no headers or cookies. */
+  readonly feedCache: CachePolicy;
   readonly deployment: BucketDeployment;
   readonly deploymentRole: Role;
   readonly deploymentLogGroup: LogGroup;
@@ -181,30 +204,64 @@ export class WebApps extends Construct {
       code: FunctionCode.fromInline(indexRewriteCode),
     });
 
+    const securityHeadersBehavior: ResponseSecurityHeadersBehavior = {
+      strictTransportSecurity: { accessControlMaxAge: hstsMaxAge, includeSubdomains: true, preload: true, override: true },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: contentSecurityPolicy(props.signIn.region, stack.urlSuffix, props.signIn.domain),
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+    };
+    const customHeadersBehavior = {
+      customHeaders: [{ header: 'Permissions-Policy', value: permissionsPolicy, override: true }],
+    };
     this.securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       // Policy names are unique per account, not per Region: the Region keeps two deployments of
       // this stack in one account apart.
       responseHeadersPolicyName: `${Names.uniqueResourceName(this, { maxLength: 100 })}-${stack.region}`,
       comment: 'Waymark: security headers on every response (apps, API, exports)',
-      securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: hstsMaxAge, includeSubdomains: true, preload: true, override: true },
-        contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(props.signIn.region, stack.urlSuffix, props.signIn.domain),
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      securityHeadersBehavior,
+      customHeadersBehavior,
+    });
+    // The ORUK feed answers any origin (decision 81) and says so itself; CloudFront keeps the feed's
+    // Access-Control-Allow-Origin (originOverride false) and adds the same where it has none.
+    this.feedHeaders = new ResponseHeadersPolicy(this, 'FeedHeaders', {
+      responseHeadersPolicyName: `${Names.uniqueResourceName(this, { maxLength: 90 })}-feed-${stack.region}`,
+      comment: 'Waymark ORUK feed: the security headers, and CORS for any origin (read-only, no credentials)',
+      securityHeadersBehavior,
+      customHeadersBehavior,
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowCredentials: false,
+        originOverride: false,
       },
-      customHeadersBehavior: {
-        customHeaders: [{ header: 'Permissions-Policy', value: permissionsPolicy, override: true }],
-      },
+    });
+    this.feedCache = new CachePolicy(this, 'FeedCache', {
+      comment: 'Waymark ORUK feed: a minute, as the feed says; keyed by the query string only',
+      defaultTtl: orukFeedTtl,
+      minTtl: Duration.seconds(0),
+      maxTtl: orukFeedTtl,
+      // Paging, search and the filters are all query parameters: each combination is its own answer.
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      // The feed is public and the same for everyone: no Authorization, no cookies, no Origin.
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
     });
 
     // The API's own endpoint (https://<api id>.execute-api.<region>.<suffix>), the `$default` stage.
+    // CloudFront sets the origin headers on every request it sends (overwriting a viewer's header of
+    // the same name), so only CloudFront's requests carry the secret.
+    const originHeaders = { ...props.originHeaders };
     const apiOrigin = new HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: originHeaders,
     });
     // Not cached, and everything but Host passes through: the Authorization header (CloudFront
     // forwards it with an all-viewer origin request policy when caching is disabled), the query
@@ -224,12 +281,24 @@ export class WebApps extends Construct {
         // The longest CloudFront waits without a quota increase; a streamed export sends rows long
         // before that, and between them.
         readTimeout: Duration.seconds(60),
+        customHeaders: originHeaders,
       }),
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: CachePolicy.CACHING_DISABLED,
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.securityHeaders,
+    };
+    // The ORUK feed, cached: only the cache key (the query string) and the origin headers reach the
+    // API, with the API's own Host; no Authorization, no cookies.
+    const feedBehaviour: BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: this.feedCache,
+      compress: true,
+      responseHeadersPolicy: this.feedHeaders,
     };
 
     this.distribution = new Distribution(this, 'Distribution', {
@@ -238,6 +307,7 @@ export class WebApps extends Construct {
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Edge locations in Europe and North America: the programmes' staff are in the UK.
       priceClass: PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn !== undefined ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -252,6 +322,7 @@ export class WebApps extends Construct {
         [apiPathPatterns.exports]: exportsBehaviour,
         [apiPathPatterns.api]: apiBehaviour,
         [apiPathPatterns.docs]: apiBehaviour,
+        [apiPathPatterns.oruk]: feedBehaviour,
       },
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
@@ -282,11 +353,11 @@ export class WebApps extends Construct {
       memoryLimit: 512,
     });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.webAclArn !== undefined);
   }
 
   /** The cdk-nag findings reviewed for these resources, each with the reason it stands. */
-  private acknowledgeFindings(): void {
+  private acknowledgeFindings(hasWebAcl: boolean): void {
     const stack = Stack.of(this);
     const logicalId = (resource: unknown) => {
       if (!CfnElement.isCfnElement(resource)) throw new Error('not a CloudFormation resource');
@@ -306,18 +377,10 @@ export class WebApps extends Construct {
       {
         id: 'AwsSolutions-CFR1',
         reason:
-          'No geo restriction: the distribution serves the public app code and proxies the API, whose own ' +
-          'endpoints (execute-api and the exports function URL) stay reachable directly, so blocking countries ' +
-          'here would keep no one from the data; every data request needs a Cognito ID token (MFA required, ' +
-          'threat protection enforced), and staff may need to work while abroad.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No AWS WAF web ACL: a CloudFront-scope web ACL can only be created in us-east-1, while this ' +
-          "Region-agnostic stack deploys in the programme's own Region; and the API and exports endpoints are " +
-          'reachable directly, so a web ACL on CloudFront alone could be bypassed. API Gateway throttles every ' +
-          'route and Cognito threat protection guards sign-in; a web ACL made in us-east-1 can be attached later.',
+          'No geo restriction: the distribution serves the public app code and proxies the API; every data ' +
+          'request needs a Cognito ID token (MFA required, threat protection enforced) or a device token, staff ' +
+          'may need to work while abroad, and the ORUK feed is published for anyone. Rate and bad-input rules ' +
+          'are the web ACL\'s (decision 91) when it is on; blocking countries would keep no attacker out.',
       },
       {
         id: 'AwsSolutions-CFR3',
@@ -335,6 +398,15 @@ export class WebApps extends Construct {
           'domain with an ACM certificate would allow TLSv1.2_2021. HSTS (two years) keeps browsers on HTTPS.',
       },
     );
+    if (!hasWebAcl) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No AWS WAF web ACL: this deployment turned the edge stack off (-c waf=false), so the API and exports ' +
+          'do not check the origin header either. API Gateway throttles every route, the app limits each caller ' +
+          '(the table counters), the exports have reserved concurrency and Cognito threat protection guards sign-in.',
+      });
+    }
 
     // The deployment's permissions are granted by aws-cdk-lib's BucketDeployment itself.
     const synthesizer = stack.synthesizer;

@@ -49,15 +49,15 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}) {
 }
 
 /** The same app as the streaming exports function serves it: the CSV exports only. */
-export function createExportsApp(deps: AppDependencies) {
-  return exportsOnly(createApp(deps));
+export function createExportsApp(deps: AppDependencies, options: AppOptions = {}) {
+  return exportsOnly(createApp(deps, options));
 }
 
 /**
  * The same app as the device-token function serves it: enrolment, token trades and the public
  * key, the only requests that need the device key's Sign permission.
  */
-export function createDeviceTokensApp(deps: AppDependencies) {
+export function createDeviceTokensApp(deps: AppDependencies, options: AppOptions = {}) {
   const paths = new Set<string>(DEVICE_TOKEN_PATHS);
-  return servingOnly(createApp(deps), (_method, path) => paths.has(path), 'device enrolment and tokens');
+  return servingOnly(createApp(deps, options), (_method, path) => paths.has(path), 'device enrolment and tokens');
 }

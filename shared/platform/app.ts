@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import type { TokenVerifier } from './auth';
 import type { RateLimiter } from './rate-limit';
 import { securityHeaders } from './security-headers';
+import { verifyOrigin, type OriginVerification } from './origin-verify';
 
 /** Request bodies are small JSON documents; a batch of 100 scans is about 20 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -28,6 +29,11 @@ export interface AppOptions {
   largerBodies?: Readonly<Record<string, number>>;
   /** Strict-Transport-Security on every answer: on by default (AWS serves HTTPS only); local mode is HTTP. */
   strictTransportSecurity?: boolean;
+  /**
+   * Serve only requests that came through CloudFront (its secret origin header, decision 91): in
+   * AWS when the stack puts AWS WAF in front; absent (no check) in local mode and the tests.
+   */
+  originVerification?: OriginVerification;
 }
 
 /** What the HTTP layer itself needs: how to verify a token, and where to log. */
@@ -68,6 +74,9 @@ export function createHttpApp(deps: HttpDependencies, mount: (app: OpenAPIHono<A
       requestId,
     });
   });
+
+  // After the request log (a refusal is logged like any answer), before anything reads the request.
+  if (options.originVerification) app.use('*', verifyOrigin(options.originVerification));
 
   const limitOf = (maxSize: number) =>
     bodyLimit({

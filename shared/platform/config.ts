@@ -38,6 +38,35 @@ export const pseudonymVariables = {
   PROGRAMME_ID: z.string().regex(programmeIdPattern, 'expected 1 to 40 lower-case letters, digits and hyphens'),
 };
 
+/** The generated origin-verify secret: letters and digits (Secrets Manager, punctuation excluded), 32 or more. */
+const ORIGIN_SECRET_PATTERN = /^[A-Za-z0-9]{32,}$/;
+
+/**
+ * Origin verification (decision 91): whether the app serves only requests carrying CloudFront's
+ * secret header, and the values it accepts. The stack resolves them from Secrets Manager at deploy
+ * time, the same values it writes into the distribution's origin headers.
+ */
+export const originVerifyVariables = {
+  /** The secret CloudFront sends in `x-waymark-origin-verify`, or `off` (no check: no web ACL in front). */
+  ORIGIN_VERIFY_SECRET: z
+    .string()
+    .refine((value) => value === 'off' || ORIGIN_SECRET_PATTERN.test(value), 'expected "off" or the generated secret (32 or more letters and digits)'),
+  /** The secret before the last rotation, still accepted while CloudFront's edges change over, or `none`. */
+  ORIGIN_VERIFY_PREVIOUS_SECRET: z
+    .string()
+    .refine(
+      (value) => value === 'none' || ORIGIN_SECRET_PATTERN.test(value),
+      'expected "none" or the previous generated secret (32 or more letters and digits)',
+    ),
+};
+
+/** The origin check the variables describe: undefined when it is off. */
+export function originVerificationOf(env: { ORIGIN_VERIFY_SECRET: string; ORIGIN_VERIFY_PREVIOUS_SECRET: string }) {
+  if (env.ORIGIN_VERIFY_SECRET === 'off') return undefined;
+  const previous = env.ORIGIN_VERIFY_PREVIOUS_SECRET === 'none' ? [] : [env.ORIGIN_VERIFY_PREVIOUS_SECRET];
+  return { accepted: [env.ORIGIN_VERIFY_SECRET, ...previous] };
+}
+
 /** A function's variables: each a string schema, so the stack can set each from a string. */
 export type VariableShape = Record<string, z.ZodType<unknown, string>>;
 

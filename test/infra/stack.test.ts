@@ -17,6 +17,7 @@ import { UserPoolClientOAuth } from '#infra/constructs/user-pool-client-oauth';
 import { DeclaredEnvironment, projectRoot } from '#infra/constructs/waymark-function';
 import {
   apiPathPatterns,
+  orukFeedTtl,
   contentSecurityPolicy,
   hstsMaxAge,
   indexRewriteCode,
@@ -155,6 +156,13 @@ function joinToString(value: unknown): string {
   return join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join(join[0]);
 }
 
+/** The origin-verify secret as the template holds it: a dynamic reference, resolved by CloudFormation, never the value. */
+function originVerifySecretReference(): Json {
+  const secret = stack.originVerify.current;
+  if (!secret) throw new Error('the origin check is off');
+  return { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(secret) }, ':SecretString:::}}']] };
+}
+
 /** The S3 keys of the web deployment's sources: the built apps, then config.json. */
 function deploymentSourceKeys(): string[] {
   const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as {
@@ -283,7 +291,8 @@ describe('Data (infra/constructs/data.ts)', () => {
 
   describe('Pseudonymisation key', () => {
     it('is one generated Secrets Manager secret of 64 characters without punctuation', () => {
-      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      // The other secret is the origin-verify header's (decision 91), tested with the distribution.
+      template.resourceCountIs('AWS::SecretsManager::Secret', 2);
       expect(propertiesOf(stack.data.pseudonymKey)).toMatchObject({
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
       });
@@ -433,6 +442,8 @@ describe('API and auth (infra/constructs/api-and-auth.ts)', () => {
         DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
         DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
         SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
+        ORIGIN_VERIFY_SECRET: originVerifySecretReference(),
+        ORIGIN_VERIFY_PREVIOUS_SECRET: 'none',
         POWERTOOLS_SERVICE_NAME: 'waymark',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -1229,9 +1240,11 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
         apiPathPatterns.exports,
         apiPathPatterns.api,
         apiPathPatterns.docs,
+        apiPathPatterns.oruk,
       ]);
-      expect(apiPathPatterns).toEqual({ exports: '/v1/reports/*.csv', api: '/v1/*', docs: '/docs*' });
-      for (const behaviour of behaviours) {
+      expect(apiPathPatterns).toEqual({ exports: '/v1/reports/*.csv', api: '/v1/*', docs: '/docs*', oruk: '/oruk/*' });
+      // The ORUK feed alone is cached (its own test below).
+      for (const behaviour of behaviours.filter((candidate) => candidate.PathPattern !== apiPathPatterns.oruk)) {
         expect(behaviour, behaviour.PathPattern).toMatchObject({
           ViewerProtocolPolicy: 'redirect-to-https',
           CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
@@ -1263,15 +1276,21 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
       expect(distributionConfig().Origins).toHaveLength(3);
     });
 
-    it('puts the one security headers policy on every behaviour', () => {
-      template.resourceCountIs('AWS::CloudFront::ResponseHeadersPolicy', 1);
+    it('puts the one security headers policy on every behaviour, and on the ORUK feed the same headers with CORS', () => {
+      template.resourceCountIs('AWS::CloudFront::ResponseHeadersPolicy', 2);
       const policy = { Ref: logicalId(stack.web.securityHeaders) };
       const config = distributionConfig();
       expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policy);
-      expect(config.CacheBehaviors).toHaveLength(3);
-      for (const behaviour of config.CacheBehaviors) {
+      expect(config.CacheBehaviors).toHaveLength(4);
+      for (const behaviour of config.CacheBehaviors.filter((candidate) => candidate.PathPattern !== apiPathPatterns.oruk)) {
         expect(behaviour.ResponseHeadersPolicyId, behaviour.PathPattern).toEqual(policy);
       }
+      expect(behaviourFor(apiPathPatterns.oruk).ResponseHeadersPolicyId).toEqual({ Ref: logicalId(stack.web.feedHeaders) });
+      type HeadersConfig = { ResponseHeadersPolicyConfig: Json & { SecurityHeadersConfig: Json; CustomHeadersConfig: Json } };
+      const security = propertiesOf(stack.web.securityHeaders) as HeadersConfig;
+      const feed = propertiesOf(stack.web.feedHeaders) as HeadersConfig;
+      expect(feed.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual(security.ResponseHeadersPolicyConfig.SecurityHeadersConfig);
+      expect(feed.ResponseHeadersPolicyConfig.CustomHeadersConfig).toEqual(security.ResponseHeadersPolicyConfig.CustomHeadersConfig);
     });
 
     it('sends HSTS for two years with preload, the CSP, nosniff, DENY, no-referrer and the Permissions-Policy', () => {
@@ -1426,6 +1445,107 @@ describe('Web (infra/constructs/web-apps.ts)', () => {
   });
 });
 
+describe('AWS WAF and origin verification (infra/edge-stack.ts, infra/constructs/origin-verify.ts; decision 91)', () => {
+  const distributionConfig = () =>
+    propertiesOf(stack.web.distribution).DistributionConfig as {
+      WebACLId?: unknown;
+      CacheBehaviors: (Json & { PathPattern: string; TargetOriginId: string })[];
+      Origins: (Json & { Id: string; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[]; S3OriginConfig?: Json })[];
+    };
+  const behaviourFor = (pattern: string) => {
+    const behaviour = distributionConfig().CacheBehaviors.find((candidate) => candidate.PathPattern === pattern);
+    if (!behaviour) throw new Error(`no behaviour for ${pattern}`);
+    return behaviour;
+  };
+  const originOf = (pattern: string) => distributionConfig().Origins.find((origin) => origin.Id === behaviourFor(pattern).TargetOriginId)!;
+
+  it("attaches the edge stack's web ACL, read from its output in us-east-1 (Fn::GetStackOutput), and deploys after it", () => {
+    expect(distributionConfig().WebACLId).toEqual({
+      'Fn::GetStackOutput': { StackName: 'WaymarkEdge', OutputName: 'WebAclArn', Region: 'us-east-1' },
+    });
+    expect(stack.dependencies.map((dependency) => dependency.stackName)).toEqual(['WaymarkEdge']);
+    // The main stack stays Region-agnostic; the edge stack is pinned where CloudFront's web ACLs live.
+    expect(stack.resolve(stack.region)).toEqual({ Ref: 'AWS::Region' });
+  });
+
+  it('sends the secret origin header to the API origin (every /v1, /docs and /oruk behaviour) and the exports function URL, not to S3', () => {
+    const header = [{ HeaderName: 'x-waymark-origin-verify', HeaderValue: originVerifySecretReference() }];
+    for (const pattern of [apiPathPatterns.api, apiPathPatterns.docs, apiPathPatterns.oruk, apiPathPatterns.exports]) {
+      expect(originOf(pattern).OriginCustomHeaders, pattern).toEqual(header);
+    }
+    const s3 = distributionConfig().Origins.filter((origin) => origin.S3OriginConfig);
+    expect(s3).toHaveLength(1);
+    expect(s3[0]!.OriginCustomHeaders).toBeUndefined();
+  });
+
+  it('generates the secret in Secrets Manager (48 letters and digits, never in the template), not retained, not rotated on a schedule', () => {
+    const secret = stack.originVerify.current!;
+    expect(propertiesOf(secret)).toEqual({
+      Description: expect.stringMatching(/origin verification \(generation 1\)/),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    expect(template.toJSON().Resources[logicalId(secret)]).toMatchObject({ DeletionPolicy: 'Delete' });
+    expect(stack.originVerify.previous).toBeUndefined();
+    // The value reaches the functions and CloudFront by a dynamic reference at deploy time: no role reads it.
+    const reads = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    );
+    expect(JSON.stringify(reads)).not.toContain(logicalId(secret));
+  });
+
+  it('gives the API, exports and device-token functions the secret, and every other function none', () => {
+    const variables = (fn: { function: IConstruct }) => (propertiesOf(fn.function) as { Environment: { Variables: Json } }).Environment.Variables;
+    for (const fn of [stack.apiAndAuth.api, stack.streamedExports.exports, stack.deviceTokens.tokens]) {
+      expect(variables(fn), fn.node.path).toMatchObject({ ORIGIN_VERIFY_SECRET: originVerifySecretReference(), ORIGIN_VERIFY_PREVIOUS_SECRET: 'none' });
+    }
+    for (const fn of [stack.followUps.due, stack.followUps.sweep, stack.digest.digest]) {
+      expect(variables(fn).ORIGIN_VERIFY_SECRET, fn.node.path).toBeUndefined();
+    }
+  });
+
+  it('caches the ORUK feed at /oruk/* for the feed’s own minute, keyed by the query string only, on the API origin', () => {
+    const feed = behaviourFor(apiPathPatterns.oruk);
+    expect(feed).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+      CachedMethods: ['GET', 'HEAD'],
+      Compress: true,
+      CachePolicyId: { Ref: logicalId(stack.web.feedCache) },
+    });
+    // No origin request policy: only the cache key (the query string) and the origin headers reach the API.
+    expect(feed.OriginRequestPolicyId).toBeUndefined();
+    expect(feed.TargetOriginId).toBe(behaviourFor(apiPathPatterns.api).TargetOriginId);
+    expect(orukFeedTtl.toSeconds()).toBe(60);
+    expect(propertiesOf(stack.web.feedCache)).toMatchObject({
+      CachePolicyConfig: {
+        DefaultTTL: 60,
+        MinTTL: 0,
+        MaxTTL: 60,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          QueryStringsConfig: { QueryStringBehavior: 'all' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+        },
+      },
+    });
+  });
+
+  it("passes the feed's Access-Control-Allow-Origin: * through (CORS for any origin, GET, no credentials, origin's header kept)", () => {
+    expect(propertiesOf(stack.web.feedHeaders)).toMatchObject({
+      ResponseHeadersPolicyConfig: {
+        CorsConfig: {
+          AccessControlAllowOrigins: { Items: ['*'] },
+          AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] },
+          AccessControlAllowCredentials: false,
+          OriginOverride: false,
+        },
+      },
+    });
+  });
+});
+
 describe('Follow-up digest (infra/constructs/follow-up-digest.ts)', () => {
   it('runs the digest entry on the API runtime, arm64, traced, 2 minutes, with its own log group', () => {
     expect(propertiesOf(stack.digest.digest.function)).toMatchObject({
@@ -1573,6 +1693,9 @@ describe('Device tokens (infra/constructs/device-tokens.ts)', () => {
       DEVICE_KEY_ARN: { 'Fn::GetAtt': [logicalId(stack.deviceTokens.key), 'Arn'] },
       DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
       DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
+      // Its routes come through CloudFront under /v1/* like the rest (decision 91).
+      ORIGIN_VERIFY_SECRET: originVerifySecretReference(),
+      ORIGIN_VERIFY_PREVIOUS_SECRET: 'none',
       POWERTOOLS_SERVICE_NAME: 'waymark',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -1765,6 +1888,7 @@ describe('The stack (infra/waymark-stack.ts): composition, outputs, settings', (
       expect(stack.node.children.filter((child) => child instanceof Section).map((child) => child.node.id)).toEqual([
         'Data',
         'FollowUps',
+        'OriginVerify',
         'DeviceTokens',
         'ApiAndAuth',
         'StreamedExports',
@@ -1910,6 +2034,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/FollowUps/FollowUpSweep/Role AwsSolutions-IAM5[…]',
       'Waymark/FollowUps/FollowUpSweep/Role AwsSolutions-IAM5[…]',
       'Waymark/Data/PseudonymKey AwsSolutions-SMG4',
+      'Waymark/OriginVerify/OriginVerifySecret AwsSolutions-SMG4',
       'Waymark/FollowUps/SweepSchedulerRole AwsSolutions-IAM5[…]',
       'Waymark/Digest/FollowUpDigest/Role AwsSolutions-IAM5[…]',
       'Waymark/Digest/FollowUpDigest/Role AwsSolutions-IAM5[…]',
@@ -1924,8 +2049,8 @@ describe('cdk-nag AwsSolutions', () => {
       'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
       'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
       'Waymark/Web/DeploymentRole AwsSolutions-IAM5[…]',
+      // No CFR2: the web ACL of the edge stack is attached (decision 91).
       'Waymark/Web/Distribution AwsSolutions-CFR1',
-      'Waymark/Web/Distribution AwsSolutions-CFR2',
       'Waymark/Web/Distribution AwsSolutions-CFR3',
       'Waymark/Web/Distribution AwsSolutions-CFR4',
     ].sort());
