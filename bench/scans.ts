@@ -348,8 +348,19 @@ export async function benchScans(settings: ScanBenchSettings): Promise<ScanBench
   let system: LocalSystem | undefined;
   let tool: Awaited<ReturnType<typeof startLoadTool>> | undefined;
   try {
-    // Rate limits off: one token sends every scan here, far past a real door's 120 a minute.
-    system = await startLocal({ port: 0, hostname: '127.0.0.1', dataDir, seed: 'none', tableName: 'bench', logLevel: 'SILENT', programmeId: 'bench', rateLimits: false });
+    // Rate limits off: one token sends every scan here, far past a real door's 120 a minute. No
+    // commit barrier: it is local mode's alone (decision 75), and the floor is what AWS would serve.
+    system = await startLocal({
+      port: 0,
+      hostname: '127.0.0.1',
+      dataDir,
+      seed: 'none',
+      tableName: 'bench',
+      logLevel: 'SILENT',
+      programmeId: 'bench',
+      rateLimits: false,
+      commitBarrier: false,
+    });
     const running = system;
     const services = createServices(localDependencies(system.db, system.clock, system.issuer, 'SILENT'));
     const setupStarted = performance.now();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createDocumentClient, type Db } from '#shared/platform/dynamo';
+import { awaitTransactionCommits } from './commit-barrier';
 import { createServices } from '#shared/app/services';
 import { DevClock } from './dev-clock';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer';
@@ -39,6 +40,11 @@ export interface LocalSettings {
   logLevel: string;
   /** false turns the per-caller rate limits off (the scan benchmark sends everything with one token). */
   rateLimits?: boolean;
+  /**
+   * false answers a transaction without waiting for DynamoDB Local's commit (decision 75): the
+   * scan benchmark, which measures our code over the DynamoDB requests AWS would serve.
+   */
+  commitBarrier?: boolean;
 }
 
 export interface LocalSystem {
@@ -78,6 +84,8 @@ export async function startLocal(settings: LocalSettings): Promise<LocalSystem> 
   }
   try {
     const db: Db = { client: createDocumentClient({ endpoint: dynamoDb.endpoint }), tableName: settings.tableName };
+    // On disk, a transaction counts as written only once DynamoDB Local has committed it (decision 75).
+    if (settings.dataDir && settings.commitBarrier !== false) awaitTransactionCommits(db.client);
     await ensureTable(db.client, db.tableName);
 
     const clock = new DevClock();
