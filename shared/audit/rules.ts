@@ -19,12 +19,29 @@ export function auditExpiry(at: Date): number {
   return Math.floor(end.getTime() / 1000);
 }
 
+/**
+ * Who an entry says acted: a signed-in person (their `sub` and role), or the system acting for
+ * someone who has no account. The public referral form is such an actor: `public_form`, role
+ * `public` — it names no sender (no referrer's name, email or address), only that the form did it;
+ * the entry's request id ties it to the request's log line (decision 82).
+ */
+export type AuditActor = Principal | SystemActor;
+export interface SystemActor {
+  readonly sub: 'public_form';
+  readonly role: 'public';
+}
+export const PUBLIC_FORM_ACTOR: SystemActor = { sub: 'public_form', role: 'public' };
+
+/** Every role an entry may carry: the four of the people who sign in, and `public` for the public form. */
+export const AUDIT_ROLES = ['provider', 'navigator', 'manager', 'admin', 'public'] as const satisfies readonly (Principal['role'] | SystemActor['role'])[];
+export type AuditRole = AuditActor['role'];
+
 /** The stored entry (the view plus its expiry). */
 export interface AuditEntryRecord {
   entryId: string;
   at: string;
   actor: string;
-  role: Principal['role'];
+  role: AuditRole;
   action: PatientAction;
   patientId?: string;
   requestId: string;
@@ -36,7 +53,7 @@ export interface AuditEntryRecord {
 
 /** Who is asking, in which request: what every entry needs from the route. */
 export interface AuditRequest {
-  principal: Principal;
+  principal: AuditActor;
   requestId: string;
 }
 

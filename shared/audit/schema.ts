@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuery, pageOf } from '#shared/platform/http';
 import { ULID_PATTERN } from '#shared/platform/ids';
-import { ROLES } from '#shared/platform/auth';
+import { AUDIT_ROLES } from './rules';
 
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time', example: '2026-11-23T09:00:00.000Z' });
@@ -11,8 +11,8 @@ export const AuditEntry = z
   .object({
     entryId: Id,
     at: Instant,
-    actor: z.string().openapi({ description: "The caller's user id (`sub`)." }),
-    role: z.enum(ROLES),
+    actor: z.string().openapi({ description: "The caller's user id (`sub`); `public_form` for the public referral form, which has no signed-in caller and names no sender." }),
+    role: z.enum(AUDIT_ROLES).openapi({ description: 'The caller\'s role; `public` for the public referral form.' }),
     action: z.string().openapi({ example: 'read_patient' }),
     patientId: Id.optional().openapi({ description: 'Absent for an action on no one patient (a listing, a report).' }),
     requestId: z.string().openapi({ description: "The request's id (API Gateway's in AWS): the same as the request log line and the `X-Request-Id` header." }),

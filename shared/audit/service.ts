@@ -58,14 +58,18 @@ export class AuditTrail {
   async change<T>(request: AuditRequest, action: PatientAction, known: AuditFacts, work: () => Promise<T>, served: Served<T>): Promise<T> {
     const notes: AuditRefs = {};
     let carried = false;
-    let pending: AuditEntryRecord | undefined;
+    let entryId: string | undefined;
     const scope: AuditScope = {
       itemFor: (items: readonly TransactItem[]) => {
         if (carried) return undefined;
         const patientId = known.patientId ?? patientOfTransaction(items);
         if (!patientId) return undefined;
-        pending ??= this.entry(request, action, { patientId, refs: { ...known.refs, ...notes }, records: recordsWritten(items, patientId) });
-        return this.deps.store.putItem(pending);
+        // One entry id for the change, but its facts from the transaction being sent: a use case that
+        // decides again after a failed condition may write to another patient the second time (a
+        // public referral first tried as a new person, then found to be a known one).
+        entryId ??= this.deps.ids.next();
+        const entry = newAuditEntry(request, { action, patientId, refs: { ...known.refs, ...notes }, records: recordsWritten(items, patientId) }, entryId);
+        return this.deps.store.putItem(entry);
       },
       committed: () => {
         carried = true;

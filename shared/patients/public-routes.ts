@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { auditRequest } from '#shared/audit/routes';
+import { PUBLIC_FORM_ACTOR } from '#shared/audit/rules';
 import type { AuditTrail } from '#shared/audit/service';
 import { ApiError } from '#shared/platform/errors';
 import {
@@ -106,7 +107,13 @@ export function publicReferralsApp({ publicReferralService, logger, audit }: Pub
   );
 
   app.openapi(publicReferralRoutes.submit, async (c) => {
-    const outcome = await publicReferralService.receive(c.req.valid('json'));
+    // Audited as every change of a record is (decision 82), under the form's own actor — never the
+    // sender, who is not signed in and whose details stay on the referral only. The entry rides in
+    // the referral's transaction on every path that keeps something (a honeypot keeps nothing).
+    const request = { principal: PUBLIC_FORM_ACTOR, requestId: c.get('requestId') };
+    const outcome = await audit.change(request, 'receive_public_referral', {}, () => publicReferralService.receive(c.req.valid('json')), (o) =>
+      o.kind === 'received' && o.patientId ? { patientId: o.patientId, refs: { result: o.result, ...(o.referralId ? { referralId: o.referralId } : {}) } } : false,
+    );
     if (outcome.kind === 'invalid') return failWith(outcome);
     if (outcome.kind === 'busy') throw new ApiError(503, 'busy', 'The service is busy; nothing was kept. Please send the form again in a moment.');
     // Ids and what became of it only: nothing the form sent (names, numbers, reasons, the sender) is logged.

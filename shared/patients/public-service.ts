@@ -1,3 +1,4 @@
+import { noteAudit } from '#shared/platform/audit';
 import type { Principal } from '#shared/platform/auth';
 import type { Clock } from '#shared/platform/clock';
 import type { Page, PageRequest } from '#shared/platform/dynamo';
@@ -73,7 +74,9 @@ export class PublicReferralService {
     ]);
     const match = identityMatch({ hasNhsNumber: nhsNumber !== undefined, nhsNumberHolder, sameIdentity });
 
+    // What becomes of it goes into the audit entry the write carries (ids and codes only).
     if (match.kind !== 'existing') {
+      noteAudit({ result: 'new_patient', referralId: referral.referralId });
       const created = await patients.createReferral(newPatient, referral, { sharedIdentity: match.kind === 'ambiguous' });
       if (created !== 'created') return 'again';
       return { kind: 'received', result: 'new_patient', referralId: referral.referralId, patientId: newPatient.patientId };
@@ -83,10 +86,12 @@ export class PublicReferralService {
     if (!patient) return 'again';
     const latest = await patients.getReferral(patient.patientId, patient.openReferralId);
     if (latest && isOpenReferral(latest)) {
+      noteAudit({ result: 'repeat', referralId: latest.referralId });
       await patients.noteRepeatedRequest(latest, clock.now().toISOString());
       return { kind: 'received', result: 'repeat', referralId: latest.referralId, patientId: patient.patientId };
     }
     const episode: ReferralRecord = { ...referral, patientId: patient.patientId };
+    noteAudit({ result: 'new_episode', referralId: episode.referralId });
     const written = await patients.addEpisode(
       patient,
       episode,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PUBLIC_REFERRAL_LIMIT, PUBLIC_REFERRAL_MAX_BYTES } from '#shared/patients/public-routes';
 import { createTestApp, type TestApp } from '../../support/app';
 import { londonDate } from '#shared/platform/london';
@@ -306,5 +307,134 @@ describe('POST /v1/referrals/{referralId}/assign', () => {
       body: { patientId: referral.patientId, startDate: londonDate(t.clock.now()), goals: ['walk'], activityIds },
     });
     expect([res.status, res.body.error?.code]).toEqual([409, 'patient_unassigned']);
+  });
+});
+
+describe('the audit trail of the public form (decision 82)', () => {
+  const entriesOf = async (patientId: string) => {
+    const res = await t.call('GET', `/v1/patients/${patientId}/audit?limit=100`, { as: 'admin' });
+    expect(res.status).toBe(200);
+    return res.body.items as any[];
+  };
+  const formEntries = async () => {
+    const res = await t.call('GET', `/v1/audit?actor=public_form&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&limit=100`, { as: 'admin' });
+    expect(res.status).toBe(200);
+    return res.body.items as any[];
+  };
+  /** The writes a request sent: its transactions and single puts (the rate limit's counter apart). */
+  async function writesOf(work: () => Promise<unknown>) {
+    const spy = vi.spyOn(t.db.client, 'send');
+    await work();
+    const commands = spy.mock.calls.map(([command]) => command as any);
+    spy.mockRestore();
+    const transactions = commands.filter((command) => command instanceof TransactWriteCommand);
+    const auditPuts = commands.filter((command) => command instanceof PutCommand && command.input.Item?.type === 'auditEntry');
+    return { transactions, auditPuts };
+  }
+  const carriesEntry = (transaction: TransactWriteCommand) =>
+    transaction.input.TransactItems!.some((item) => item.Put?.Item?.type === 'auditEntry' && item.Put.Item.action === 'receive_public_referral');
+
+  const person = { givenName: 'Ottoline', familyName: 'Vandersteen', dateOfBirth: '1958-03-21', postcode: 'LU2 7QQ', phone: '07700 900321', email: 'ottoline@example.org' };
+  const referrer = { role: 'gp', name: 'Dr Wilhelmina Cartwright', organisation: 'Stopsley Surgery', email: 'wilhelmina@stopsley.example', phone: '01582 777666' };
+  const noPersonalData = (entries: unknown[], nhsNumber: string) => {
+    const text = JSON.stringify(entries);
+    for (const value of [...Object.values(person), ...Object.values(referrer).filter((v) => v !== 'gp'), nhsNumber, nhsNumber.slice(0, 6), '900321', 'Cartwright', 'Stopsley']) {
+      expect(text, value).not.toContain(value);
+    }
+  };
+
+  it('a new person: one entry under actor public_form, role public, in the referral’s own transaction, ids only', async () => {
+    const nhsNumber = freshNhsNumber();
+    const { transactions, auditPuts } = await writesOf(async () =>
+      expect((await send({ person: { ...person, nhsNumber }, referrer, reasons: ['isolation'], consentToContact: true })).status).toBe(202),
+    );
+    expect(auditPuts).toHaveLength(0);
+    expect(transactions).toHaveLength(1);
+    expect(carriesEntry(transactions[0]!)).toBe(true);
+
+    const referral = (await unassigned()).find((r) => r.patient?.familyName === 'Vandersteen')!;
+    const entries = (await entriesOf(referral.patientId)).filter((e) => e.action === 'receive_public_referral');
+    expect(entries).toEqual([
+      {
+        entryId: expect.any(String),
+        at: expect.stringMatching(/^2026-05-07T/),
+        actor: 'public_form',
+        role: 'public',
+        action: 'receive_public_referral',
+        patientId: referral.patientId,
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        refs: { result: 'new_patient', referralId: referral.referralId },
+        records: expect.arrayContaining(['PATIENT', `REFERRAL#${referral.referralId}`]),
+      },
+    ]);
+    noPersonalData(entries, nhsNumber);
+    const byActor = (await formEntries()).filter((e) => e.patientId === referral.patientId);
+    expect(byActor.map((e) => e.entryId)).toEqual([entries[0].entryId]);
+  });
+
+  it('a known person: the repeat and the new episode are each one entry in their own write, and the 202 is the same', async () => {
+    const nhsNumber = freshNhsNumber();
+    const staff = await t.call('POST', '/v1/referrals', { as: 'navigator', body: referralBody({ patient: { nhsNumber, familyName: 'Knownperson' } }) });
+    expect(staff.status).toBe(201);
+    const patientId = staff.body.patientId as string;
+
+    const unknownAnswer = await send(formBody());
+    let repeatAnswer: any;
+    const repeat = await writesOf(async () => {
+      repeatAnswer = await send({ person: { ...person, nhsNumber }, referrer, reasons: ['debt'], consentToContact: true });
+    });
+    expect([repeatAnswer.status, repeatAnswer.body]).toEqual([unknownAnswer.status, unknownAnswer.body]);
+    expect(repeat.auditPuts).toHaveLength(0);
+    expect(repeat.transactions).toHaveLength(1);
+    expect(carriesEntry(repeat.transactions[0]!)).toBe(true);
+
+    expect((await t.call('POST', `/v1/referrals/${staff.body.referralId}/decline`, { as: 'navigator', body: { reason: 'not_interested' } })).status).toBe(200);
+    t.clock.advance('PT1M');
+    const episode = await writesOf(async () => expect((await send({ person: { ...person, nhsNumber }, referrer, reasons: ['debt'], consentToContact: true })).status).toBe(202));
+    expect(episode.auditPuts).toHaveLength(0);
+    expect(episode.transactions).toHaveLength(1);
+    expect(carriesEntry(episode.transactions[0]!)).toBe(true);
+
+    const entries = (await entriesOf(patientId)).filter((e) => e.actor === 'public_form');
+    const newEpisode = (await t.call('GET', `/v1/patients/${patientId}/referrals`, { as: 'manager' })).body.items[0];
+    expect(entries.map((e) => [e.action, e.role, e.refs])).toEqual([
+      ['receive_public_referral', 'public', { result: 'new_episode', referralId: newEpisode.referralId }],
+      ['receive_public_referral', 'public', { result: 'repeat', referralId: staff.body.referralId }],
+    ]);
+    noPersonalData(entries, nhsNumber);
+    // Both are in the form's own list too, with the patient they were about.
+    const byActor = (await formEntries()).filter((e) => e.patientId === patientId);
+    expect(byActor.map((e) => e.refs.result)).toEqual(['new_episode', 'repeat']);
+  });
+
+  it('a filled honeypot or a bad body keeps nothing, so writes no entry', async () => {
+    const before = (await formEntries()).length;
+    expect((await send(formBody({ website: 'http://spam.example' }))).status).toBe(202);
+    expect((await send(formBody({ consentToContact: false }))).status).toBe(400);
+    expect((await formEntries()).length).toBe(before);
+  });
+
+  it('assigning writes its own entry, under the manager who assigned, in the assignment’s transaction', async () => {
+    expect((await send(formBody({ person: { familyName: 'Auditassign' } }))).status).toBe(202);
+    const referral = (await unassigned()).find((r) => r.patient?.familyName === 'Auditassign')!;
+    const { transactions } = await writesOf(async () =>
+      expect((await t.call('POST', `/v1/referrals/${referral.referralId}/assign`, { as: 'manager', body: { navigator: ASSIGNEE } })).status).toBe(200),
+    );
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]!.input.TransactItems!.some((item: any) => item.Put?.Item?.action === 'assign_referral')).toBe(true);
+    const entries = await entriesOf(referral.patientId);
+    expect(entries.map((e) => [e.action, e.actor, e.role])).toEqual(
+      expect.arrayContaining([
+        ['assign_referral', 'local-manager', 'manager'],
+        ['receive_public_referral', 'public_form', 'public'],
+      ]),
+    );
+    expect(entries.find((e) => e.action === 'assign_referral').refs).toEqual({ referralId: referral.referralId });
+  });
+
+  it('only admins read the form’s actor list; a bad actor is a 400', async () => {
+    expect((await t.call('GET', '/v1/audit?actor=public_form', { as: 'manager' })).status).toBe(403);
+    const bad = await t.call('GET', '/v1/audit?actor=public%20form', { as: 'admin' });
+    expect([bad.status, bad.body.error.issues[0].path]).toEqual([400, 'actor']);
   });
 });
