@@ -25,7 +25,7 @@ type DemoActivity = Omit<CreateActivityInput, 'venueId'>;
 
 interface DemoProvider {
   provider: Omit<CreateProviderInput, 'accreditation'> & { accreditation: { status: 'accredited' | 'suspended' | 'lapsed'; validForDays: number } };
-  venues: { name: string; postcode: string; activities: DemoActivity[] }[];
+  venues: { name: string; postcode: string; town: string; county: string; activities: DemoActivity[] }[];
 }
 
 /** A small scheme in the shape of Luton's: providers in all five areas, one suspended and one lapsed. */
@@ -36,6 +36,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Wardown Park Pavilion',
         postcode: 'LU2 7HA',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [
           { name: 'Health walk (gentle, 45 minutes)', category: 'physical', capacity: 25, schedule: [{ day: 'tuesday', startTime: '10:00', endTime: '11:00' }] },
           { name: 'Nordic walking for beginners', category: 'physical', capacity: 12, schedule: [{ day: 'thursday', startTime: '10:00', endTime: '11:30' }] },
@@ -49,6 +51,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Futures House',
         postcode: 'LU3 3QB',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [
           { name: 'Friday lunch club', category: 'social', capacity: 30, schedule: [{ day: 'friday', startTime: '12:00', endTime: '14:00' }] },
           { name: 'Café volunteering', category: 'volunteering', capacity: 6, schedule: [{ day: 'wednesday', startTime: '09:30', endTime: '13:00' }] },
@@ -62,6 +66,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Wellbeing Centre, George Street',
         postcode: 'LU1 2AF',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [
           { name: 'Mindfulness for beginners', category: 'wellbeing', capacity: 15, schedule: [{ day: 'monday', startTime: '18:00', endTime: '19:30' }] },
           { name: 'Art for wellbeing', category: 'wellbeing', capacity: 12, schedule: [{ day: 'wednesday', startTime: '14:00', endTime: '16:00' }] },
@@ -70,6 +76,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Stopsley Community Hall',
         postcode: 'LU2 7UG',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [{ name: 'Men’s shed', category: 'social', capacity: 20, schedule: [{ day: 'saturday', startTime: '10:00', endTime: '13:00' }] }],
       },
     ],
@@ -80,6 +88,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Central Library, Room 2',
         postcode: 'LU1 2NG',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [
           { name: 'Money and debt drop-in', category: 'advice', schedule: [{ day: 'tuesday', startTime: '13:00', endTime: '16:00' }] },
           { name: 'Housing and benefits advice', category: 'advice', schedule: [{ day: 'thursday', startTime: '09:30', endTime: '12:30' }] },
@@ -93,6 +103,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Stockwood Park Walled Garden',
         postcode: 'LU1 4BH',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [{ name: 'Conservation volunteering', category: 'volunteering', capacity: 15, schedule: [{ day: 'saturday', startTime: '10:00', endTime: '15:00' }] }],
       },
     ],
@@ -103,6 +115,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Bury Park Gym',
         postcode: 'LU1 1HD',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [{ name: 'Boxing fitness', category: 'physical', capacity: 20, schedule: [{ day: 'monday', startTime: '19:00', endTime: '20:00' }] }],
       },
     ],
@@ -113,6 +127,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
       {
         name: 'Leagrave Methodist Church Hall',
         postcode: 'LU4 9JG',
+        town: 'Luton',
+        county: 'Bedfordshire',
         activities: [{ name: 'Singing for the brain', category: 'wellbeing', capacity: 40, schedule: [{ day: 'friday', startTime: '10:30', endTime: '12:00' }] }],
       },
     ],

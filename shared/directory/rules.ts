@@ -120,7 +120,7 @@ export function taxonomy() {
 
 // ---------- mapping ----------
 
-/** Where venues are, for their addresses: the registry keeps a venue's name and postcode only. */
+/** Where the scheme's venues are: the town and county of a venue that has none of its own recorded. */
 export interface Locality {
   city: string;
   stateProvince: string;
@@ -203,22 +203,25 @@ export function schedules(activity: ActivityRecord, serviceAtLocationId: string)
 }
 
 /**
- * A venue as a location. The profile's address needs a town and county, which the registry does
- * not keep per venue: they come from the scheme's locality setting, and without one the location
- * has no address (rather than an invented one).
+ * A venue as a location. The profile's address needs a town and county: the venue's own when
+ * recorded, else the scheme's locality setting; without either the location has no address
+ * (rather than an invented one).
  */
 export function location(venue: VenueRecord, locality: Locality | undefined) {
   const id = ulidToUuid(venue.venueId);
-  const address = locality && {
-    id: derivedUuid(`address:${venue.venueId}`),
-    location_id: id,
-    address_1: venue.name,
-    city: locality.city,
-    state_province: locality.stateProvince,
-    postal_code: venue.postcode,
-    country: 'GB',
-    address_type: 'physical',
-  };
+  const city = venue.town ?? locality?.city;
+  const stateProvince = venue.county ?? locality?.stateProvince;
+  const address = city &&
+    stateProvince && {
+      id: derivedUuid(`address:${venue.venueId}`),
+      location_id: id,
+      address_1: venue.name,
+      city,
+      state_province: stateProvince,
+      postal_code: venue.postcode,
+      country: 'GB',
+      address_type: 'physical',
+    };
   return { id, location_type: 'physical', name: venue.name, ...(address ? { addresses: [address] } : {}) };
 }
 

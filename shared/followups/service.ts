@@ -124,14 +124,16 @@ export class FollowUpService implements OpenFollowUpCompletion {
     // The prescription ends with its follow-up: the GP summary is prepared in the same transaction.
     if (endsPrescription && gpSummaries && patient.patientId && patient.openReferralId) {
       together.push(
-        ...(await gpSummaries.prepare({
-          trigger: 'follow_up_completed',
-          patient: { ...patient, patientId: patient.patientId, openReferralId: patient.openReferralId },
-          referralId: patient.openReferralId,
-          prescriptionId: followUp.prescriptionId,
-          followUpId: followUp.followUpId,
-          by: principal.sub,
-        })),
+        ...(
+          await gpSummaries.prepare({
+            trigger: 'follow_up_completed',
+            patient: { ...patient, patientId: patient.patientId, openReferralId: patient.openReferralId },
+            referralId: patient.openReferralId,
+            prescriptionId: followUp.prescriptionId,
+            followUpId: followUp.followUpId,
+            by: principal.sub,
+          })
+        ).items,
       );
     }
     if (endsPrescription) {

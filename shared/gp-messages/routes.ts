@@ -32,9 +32,10 @@ export const gpMessageRoutes = {
     description:
       'A summary is prepared when a referral is declined or closed, and when a prescription ends with its follow-up — only ' +
       'for a person who consented to a GP summary and whose practice’s ODS code is on the record. A navigator sees their ' +
-      'caseload’s; managers and admins everyone’s (or one navigator’s with `navigator`).',
+      'caseload’s; managers and admins everyone’s (or one navigator’s with `navigator`). With `patientId`, one person’s ' +
+      '(the patient page links each ended referral to its summary).',
     request: { query: GpMessageListQuery },
-    responses: { 200: jsonResponse('A page of messages', pageOf(GpMessage)), ...commonErrors },
+    responses: { 200: jsonResponse('A page of messages', pageOf(GpMessage)), ...commonErrors, ...notFoundError },
   }),
   get: defineRoute(staff, {
     method: 'get',
@@ -100,9 +101,13 @@ export function gpMessagesApp(services: GpMessageRoutesDeps) {
 
   app.openapi(gpMessageRoutes.list, async (c) => {
     const principal = c.get('principal');
-    const outcome = await gpMessageService.list(principal, c.req.valid('query'));
+    const query = c.req.valid('query');
+    const outcome = await gpMessageService.list(principal, query);
     if (outcome.kind !== 'listed') return failWith(outcome);
-    await audit.listing(auditRequest(c), 'list_gp_messages', { count: outcome.page.items.length });
+    const count = { count: outcome.page.items.length };
+    // One person's messages are a read of their record: the entry names them.
+    if (query.patientId) await audit.record(auditRequest(c), 'list_gp_messages', { patientId: query.patientId, refs: count });
+    else await audit.listing(auditRequest(c), 'list_gp_messages', count);
     return c.json(outcome.page, 200);
   });
 

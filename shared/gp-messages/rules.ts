@@ -2,8 +2,8 @@ import type { AssessmentRecord } from '#shared/assessments/rules';
 import type { Clock } from '#shared/platform/clock';
 import type { IdSource } from '#shared/platform/ids';
 import type { GpSummaryEvent } from '#shared/patients/ports';
-import type { PatientRecord } from '#shared/patients/rules';
-import type { ReferralView } from '#shared/patients/schema';
+import { gpSummaryBlock, type PatientRecord } from '#shared/patients/rules';
+import type { GpSummaryBlock, ReferralView } from '#shared/patients/schema';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { GpMessageChannel, GpMessageStatus, GpMessageTrigger, GpSummaryContent } from './schema';
 
@@ -29,19 +29,9 @@ export interface GpMessageRecord {
   version: number;
 }
 
-export type GpSummaryBlock = 'no_consent' | 'no_practice_code';
-
-/** Why no summary may be prepared for this patient, if anything: they did not consent, or their practice's ODS code is not on the record. */
-export function gpSummaryBlock(patient: Pick<PatientRecord, 'consents' | 'gpPracticeCode'>): GpSummaryBlock | undefined {
-  if (patient.consents?.gpSummary?.given !== true) return 'no_consent';
-  if (!patient.gpPracticeCode) return 'no_practice_code';
-  return undefined;
-}
-
-export const GP_SUMMARY_BLOCK_TEXT: Record<GpSummaryBlock, string> = {
-  no_consent: 'No GP summary is prepared: the person has not consented to a summary being sent to their GP.',
-  no_practice_code: 'No GP summary is prepared: the GP practice’s ODS code is not on the record.',
-};
+// The rule is the patient record's (the patient's answer carries it too); the outbox prepares by it.
+export { gpSummaryBlock };
+export type { GpSummaryBlock };
 
 /** The message an event prepares, or why none is. */
 export function newGpMessage(event: GpSummaryEvent, { clock, ids }: { clock: Clock; ids: IdSource }): { ok: true; message: GpMessageRecord } | { ok: false; block: GpSummaryBlock } {

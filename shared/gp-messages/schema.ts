@@ -88,8 +88,13 @@ export const GpMessageDetail = GpMessage.extend({
 }).openapi('GpMessageDetail');
 
 export const GpMessageListQuery = PageQuery.extend({
-  status: z.enum(GP_MESSAGE_STATUSES).default('ready'),
+  status: z.enum(GP_MESSAGE_STATUSES).optional().openapi({ description: 'Ready (the default) or sent; with `patientId`, absent means both.' }),
   navigator: z.string().min(1).max(128).optional().openapi({ description: 'Managers and admins: one navigator’s caseload.' }),
+  patientId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a patient id (a ULID)')
+    .optional()
+    .openapi({ description: 'One person’s messages, oldest first, on one page (404 if the caller may not see them).' }),
 });
 
 export const GpMessageQuery = z.object({

@@ -7,8 +7,7 @@ import type { Page, PageRequest } from '#shared/platform/dynamo';
 import type { IdSource } from '#shared/platform/ids';
 import type { Logger } from '#shared/platform/logger';
 import { inParallel } from '#shared/platform/parallel';
-import type { TransactItem } from '#shared/platform/transactions';
-import type { GpSummaryEvent, GpSummaryPreparation } from '#shared/patients/ports';
+import type { GpSummaryEvent, GpSummaryPreparation, GpSummaryPreparing } from '#shared/patients/ports';
 import { caseloadFilter, visiblePatient, type PatientRecord } from '#shared/patients/rules';
 import { SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SOCIAL_PRESCRIBING_DECLINED } from '#shared/patients/schema';
 import type { PatientStore } from '#shared/patients/store';
@@ -48,27 +47,35 @@ export class GpMessageService implements GpSummaryPreparation {
     },
   ) {}
 
-  async prepare(event: GpSummaryEvent): Promise<TransactItem[]> {
+  async prepare(event: GpSummaryEvent): Promise<GpSummaryPreparing> {
     const made = newGpMessage(event, this.deps);
     if (!made.ok) {
       this.deps.logger.info('gp summary not prepared', { patientId: event.patient.patientId, trigger: event.trigger, reason: made.block });
-      return [];
+      return { items: [], summary: { prepared: false, why: made.block } };
     }
     if (event.trigger === 'referral_closed') {
       const existing = await this.deps.messages.listForPatient(event.patient.patientId);
-      if (closeRepeatsFollowUp(existing, event.referralId, event.endReason)) return [];
+      if (closeRepeatsFollowUp(existing, event.referralId, event.endReason)) return { items: [], summary: { prepared: false, why: 'repeats_follow_up' } };
     }
-    return this.deps.messages.prepareItems(made.message);
+    return { items: this.deps.messages.prepareItems(made.message), summary: { prepared: true, messageId: made.message.messageId } };
   }
 
   async list(
     principal: Principal,
-    query: { status: GpMessageStatus; navigator?: string | undefined } & PageRequest,
-  ): Promise<{ kind: 'listed'; page: Page<GpMessageView> } | { kind: 'forbidden'; message: string }> {
-    const { status, navigator, ...page } = query;
+    query: { status?: GpMessageStatus | undefined; navigator?: string | undefined; patientId?: string | undefined } & PageRequest,
+  ): Promise<{ kind: 'listed'; page: Page<GpMessageView> } | { kind: 'forbidden'; message: string } | { kind: 'not_found'; what: 'Patient' }> {
+    const { status, navigator, patientId, ...page } = query;
+    if (patientId !== undefined) {
+      // One person's messages (a handful: one per ended referral or completed prescription), read from their partition.
+      const patient = visiblePatient(principal, await this.deps.patients.getPatient(patientId));
+      if (!patient) return { kind: 'not_found', what: 'Patient' };
+      const mine = (await this.deps.messages.listForPatient(patientId)).filter((m) => status === undefined || m.status === status);
+      const name = { givenName: patient.givenName, familyName: patient.familyName };
+      return { kind: 'listed', page: { items: mine.map((m) => ({ ...view(m), patient: name })) } };
+    }
     const filter = caseloadFilter(principal, navigator);
     if (!filter.ok) return filter;
-    const result = await this.deps.messages.list({ navigator: filter.navigator, status }, page);
+    const result = await this.deps.messages.list({ navigator: filter.navigator, status: status ?? 'ready' }, page);
     const names = await this.deps.patients.patientNames([...new Set(result.items.map((m) => m.patientId))]);
     return {
       kind: 'listed',

@@ -30,6 +30,7 @@ const Address = z.object({
   id: FeedId.optional(),
   address_1: Text.optional(),
   city: Text.optional(),
+  state_province: Text.optional(),
   postal_code: Text.optional(),
   country: Text.optional(),
   address_type: z.enum(['physical', 'postal', 'virtual']).optional(),

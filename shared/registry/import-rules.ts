@@ -184,11 +184,26 @@ export function weeklySchedule(schedules: readonly FeedSchedule[], today: string
   return { ...(kept.length > 0 ? { schedule: kept } : {}), notes };
 }
 
-/** A venue's postcode: the first physical (then any) address with a valid UK postcode. */
-function venuePostcode(location: FeedLocation): string | undefined {
+/** The longest town or county a venue keeps (as the API's venue fields). */
+const PLACE_MAX = 60;
+
+/** A town or county as the registry keeps it: one plain line of 1–60 characters, else none. */
+function cleanPlace(value: string | undefined): string | undefined {
+  const place = value?.trim();
+  return place && place.length <= PLACE_MAX && isPlainText(place) ? place : undefined;
+}
+
+/**
+ * A venue's address: the first physical (then any) address with a valid UK postcode, its town
+ * (`city`) and county (`state_province`) with it when they fit.
+ */
+function venueAddress(location: FeedLocation): { postcode: string; town?: string; county?: string } | undefined {
   const addresses = [...(location.addresses ?? [])].sort((a, b) => Number(b.address_type === 'physical') - Number(a.address_type === 'physical'));
   const found = addresses.find((address) => address.postal_code && isValidPostcode(address.postal_code));
-  return found?.postal_code ? normalisePostcode(found.postal_code) : undefined;
+  if (!found?.postal_code) return undefined;
+  const town = cleanPlace(found.city);
+  const county = cleanPlace(found.state_province);
+  return { postcode: normalisePostcode(found.postal_code), ...(town ? { town } : {}), ...(county ? { county } : {}) };
 }
 
 const sameSchedule = (a: WeeklySessionRecord[] | undefined, b: WeeklySessionRecord[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
@@ -260,7 +275,8 @@ export function planImport(services: readonly FeedService[], existing: ExistingR
     if (seen) return { ...(venueIds.has(sourceId) ? { venueId: venueIds.get(sourceId)! } : {}), entry: seen };
     const provider = plan.provider!;
     const name = cleanName(location.name ?? location.addresses?.[0]?.address_1);
-    const postcode = venuePostcode(location);
+    const address = venueAddress(location);
+    const postcode = address?.postcode;
     const known = pointer('location', sourceId);
     let entry: ImportEntry;
     if (location.location_type === 'virtual') entry = skipped(sourceId, location.name, 'virtual_location', 'a virtual location has no door to scan cards at');
@@ -269,13 +285,26 @@ export function planImport(services: readonly FeedService[], existing: ExistingR
     else if (known) {
       const current = existing.venues.get(known.targetId);
       if (!current) entry = skipped(sourceId, name, 'imported_item_missing', `venue ${known.targetId}, imported from this location before, is no longer in the registry`);
-      else if (current.name === name && current.postcode === postcode) entry = { sourceId, name, outcome: 'unchanged', id: current.venueId };
       else {
-        writes.venues.push({ kind: 'update_venue', current, next: { ...current, name, postcode, updatedAt: now } });
-        entry = { sourceId, name, outcome: 'updated', id: current.venueId };
+        // A town or county the feed does not give keeps the venue's own (a manager may have added it).
+        const next: VenueRecord = { ...current, name, postcode, ...(address?.town ? { town: address.town } : {}), ...(address?.county ? { county: address.county } : {}) };
+        if (current.name === next.name && current.postcode === next.postcode && current.town === next.town && current.county === next.county) {
+          entry = { sourceId, name, outcome: 'unchanged', id: current.venueId };
+        } else {
+          writes.venues.push({ kind: 'update_venue', current, next: { ...next, updatedAt: now } });
+          entry = { sourceId, name, outcome: 'updated', id: current.venueId };
+        }
       }
     } else {
-      const venue: VenueRecord = { venueId: options.ids.next(), providerId: provider.providerId, name, postcode, createdAt: now };
+      const venue: VenueRecord = {
+        venueId: options.ids.next(),
+        providerId: provider.providerId,
+        name,
+        postcode,
+        ...(address?.town ? { town: address.town } : {}),
+        ...(address?.county ? { county: address.county } : {}),
+        createdAt: now,
+      };
       writes.venues.push({ kind: 'create_venue', sourceId, venue });
       entry = { sourceId, name, outcome: 'created', id: venue.venueId };
     }

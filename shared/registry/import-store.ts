@@ -130,12 +130,15 @@ export class RegistryImportStore {
             Update: {
               TableName,
               Key: keys.venue(write.current.venueId),
-              UpdateExpression: 'SET #name = :name, postcode = :postcode, updatedAt = :at',
+              // A town or county the feed does not give is left as it is (the plan kept the venue's own).
+              UpdateExpression: `SET #name = :name, postcode = :postcode, updatedAt = :at${write.next.town ? ', town = :town' : ''}${write.next.county ? ', county = :county' : ''}`,
               ConditionExpression: `attribute_exists(PK) AND providerId = :providerId AND ${asRead(write.current.updatedAt)}`,
               ExpressionAttributeNames: { '#name': 'name', '#updatedAt': 'updatedAt' },
               ExpressionAttributeValues: {
                 ':name': write.next.name,
                 ':postcode': write.next.postcode,
+                ...(write.next.town ? { ':town': write.next.town } : {}),
+                ...(write.next.county ? { ':county': write.next.county } : {}),
                 ':at': importedAt,
                 ':providerId': write.current.providerId,
                 ...(write.current.updatedAt !== undefined ? { ':read': write.current.updatedAt } : {}),

@@ -38,6 +38,9 @@ export interface VenueRecord {
   providerId: string;
   name: string;
   postcode: string;
+  /** Its town and county, for its address in the directory feed (an ORUK address's `city` and `state_province`). */
+  town?: string;
+  county?: string;
   createdAt: string;
   /** When it was last changed; absent until then. */
   updatedAt?: string;
@@ -113,6 +116,8 @@ export function newVenue(providerId: string, input: CreateVenueInput, { clock, i
     providerId,
     name: input.name,
     postcode: normalisePostcode(input.postcode),
+    ...(input.town ? { town: input.town } : {}),
+    ...(input.county ? { county: input.county } : {}),
     createdAt: clock.now().toISOString(),
   };
 }
@@ -192,13 +197,18 @@ export function orderedSchedule(sessions: readonly WeeklySessionRecord[]): Weekl
   return [...sessions].sort((a, b) => WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || a.startTime.localeCompare(b.startTime));
 }
 
-/** The fields a venue change writes (a new postcode normalised), stamped with the time of the change. */
-export type VenueChanges = Partial<Pick<VenueRecord, 'name' | 'postcode'>> & { updatedAt: string };
+/**
+ * The fields a venue change writes (a new postcode normalised), stamped with the time of the
+ * change; a town or county of null is removed.
+ */
+export type VenueChanges = Partial<Pick<VenueRecord, 'name' | 'postcode'>> & { town?: string | null; county?: string | null; updatedAt: string };
 
 export function venueChanges(input: UpdateVenueInput, clock: Clock): VenueChanges {
   return {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.postcode !== undefined ? { postcode: normalisePostcode(input.postcode) } : {}),
+    ...(input.town !== undefined ? { town: input.town } : {}),
+    ...(input.county !== undefined ? { county: input.county } : {}),
     updatedAt: clock.now().toISOString(),
   };
 }

@@ -80,19 +80,38 @@ export const Postcode = z
   .refine(isValidPostcode, 'must be a valid UK postcode, e.g. LU1 2AB')
   .openapi({ example: 'LU1 2AB', description: 'A UK postcode; stored normalised (upper case, one space).' });
 
-export const CreateVenueBody = z.object({ name: Name, postcode: Postcode }).openapi('CreateVenue');
+/** A venue's town and county (the ORUK address's `city` and `state_province`): one line each, optional. */
+const Place = plainText(z.string().trim().min(1, 'must not be empty').max(60));
+const Town = Place.openapi({ example: 'Luton', description: 'The town or city, for its address in the directory feed.' });
+const County = Place.openapi({ example: 'Bedfordshire', description: 'The county, for its address in the directory feed.' });
+
+export const CreateVenueBody = z.object({ name: Name, postcode: Postcode, town: Town.optional(), county: County.optional() }).openapi('CreateVenue');
 
 /** A change asks for at least one field; a field this API does not know is refused (not ignored), so a typo is never a silent no-op. */
 const someChange = { message: 'give at least one change', path: ['name'] };
 const hasSomeChange = (body: Record<string, unknown>) => Object.values(body).some((value) => value !== undefined);
 
 export const UpdateVenueBody = z
-  .strictObject({ name: Name.optional(), postcode: Postcode.optional() })
+  .strictObject({
+    name: Name.optional(),
+    postcode: Postcode.optional(),
+    town: Town.nullable().optional().openapi({ description: 'The town or city; null removes it.' }),
+    county: County.nullable().optional().openapi({ description: 'The county; null removes it.' }),
+  })
   .refine(hasSomeChange, someChange)
   .openapi('UpdateVenue');
 
 export const Venue = z
-  .object({ venueId: Id, providerId: Id, name: z.string(), postcode: z.string(), createdAt: Instant, updatedAt: Instant.optional() })
+  .object({
+    venueId: Id,
+    providerId: Id,
+    name: z.string(),
+    postcode: z.string(),
+    town: z.string().optional().openapi({ description: 'Its town or city (absent if not recorded).' }),
+    county: z.string().optional().openapi({ description: 'Its county (absent if not recorded).' }),
+    createdAt: Instant,
+    updatedAt: Instant.optional(),
+  })
   .openapi('Venue');
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time, HH:MM');

@@ -123,17 +123,23 @@ export class RegistryStore {
   async updateVenue(providerId: string, venueId: string, changes: VenueChanges): Promise<VenueRecord | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':providerId': providerId };
-    const sets = Object.entries(changes).map(([field, value]) => {
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(changes)) {
       names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      return `#${field} = :${field}`;
-    });
+      // A town or county of null is removed.
+      if (value === null) removes.push(`#${field}`);
+      else {
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+    }
     try {
       const result = await this.db.client.send(
         new UpdateCommand({
           TableName: this.db.tableName,
           Key: keys.venue(venueId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(PK) AND providerId = :providerId',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

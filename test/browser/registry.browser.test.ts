@@ -134,10 +134,17 @@ describe.skipIf(!haveChromium)('weekly schedules and editing the registry in the
     await venueForm.getByRole('button', { name: 'Save venue' }).click();
     await page.getByRole('alert').getByRole('link', { name: 'Enter the venue name' }).waitFor(WAIT);
     await expectAccessible(page, 'edit venue with errors');
+    // Its town starts as the demo's; one too long is refused in the form, a new one saved.
+    expect(await venueForm.getByLabel('Town or city (optional)').inputValue()).toBe('Luton');
+    await venueForm.getByLabel('Town or city (optional)').fill('x'.repeat(61));
+    await venueForm.getByRole('button', { name: 'Save venue' }).click();
+    await page.getByRole('alert').getByRole('link', { name: 'Town or city must be 60 characters or fewer' }).waitFor(WAIT);
+    await venueForm.getByLabel('Town or city (optional)').fill('Stopsley');
     await venueForm.getByLabel('Venue name').fill(NEW_HALL);
     await venueForm.getByRole('button', { name: 'Save venue' }).click();
     await page.getByText(`Venue “${NEW_HALL}” saved.`).waitFor(WAIT);
     await page.getByRole('row', { name: new RegExp(`^${NEW_HALL}`) }).waitFor(WAIT);
+    await expect(page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: NEW_HALL }) }).innerText()).resolves.toContain('Stopsley, Bedfordshire');
     expect(await page.getByRole('row', { name: new RegExp(OLD_HALL) }).count()).toBe(0);
     // Its activity now names it too.
     await page.getByRole('row', { name: /Men’s shed/ }).getByRole('cell', { name: NEW_HALL }).waitFor(WAIT);

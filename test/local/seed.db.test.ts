@@ -38,6 +38,13 @@ describe('demo data', () => {
     expect(items.map((p) => p.accreditation.status).sort()).toEqual(['accredited', 'accredited', 'accredited', 'accredited', 'accredited', 'lapsed', 'suspended']);
   });
 
+  it('gives every venue its town and county, so the directory feed’s addresses are whole', async () => {
+    const providers = (await t.call('GET', '/v1/providers?limit=100', { as: 'manager' })).body.items as { providerId: string }[];
+    const venues = (await Promise.all(providers.map(async ({ providerId }) => (await t.call('GET', `/v1/providers/${providerId}/venues?limit=100`, { as: 'manager' })).body.items))).flat();
+    expect(venues.length).toBeGreaterThan(0);
+    for (const venue of venues) expect(venue, venue.name).toMatchObject({ town: 'Luton', county: 'Bedfordshire' });
+  });
+
   it('gives the demo navigator thirteen patients at every stage, each with a card, and one declined before meeting', async () => {
     const patients = (await t.call('GET', '/v1/patients?limit=100', { as: 'navigator' })).body.items as {
       patientId: string;

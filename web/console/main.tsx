@@ -206,7 +206,7 @@ function Page({ route }: { route: Route }) {
     case 'people':
       return <People role={route.role} />;
     case 'gpMessages':
-      return <GpMessages status={route.status} />;
+      return <GpMessages status={route.status} message={route.message} />;
     case 'notFound':
       return (
         <>

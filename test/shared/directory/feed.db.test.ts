@@ -24,8 +24,8 @@ async function provider(name: string, categories: string[], accreditation: { sta
   return res.body.providerId as string;
 }
 
-async function venue(providerId: string, name: string, postcode: string) {
-  const res = await t.call('POST', `/v1/providers/${providerId}/venues`, { as: 'admin', body: { name, postcode } });
+async function venue(providerId: string, name: string, postcode: string, place: { town?: string; county?: string } = {}) {
+  const res = await t.call('POST', `/v1/providers/${providerId}/venues`, { as: 'admin', body: { name, postcode, ...place } });
   expect(res.status).toBe(201);
   return res.body.venueId as string;
 }
@@ -60,7 +60,8 @@ beforeAll(async () => {
   });
   ids.coffee = await activity(ids.walkers, { venueId: ids.park, name: 'After-walk coffee', category: 'social' });
   ids.advice = await provider('Town Centre Advice Hub', ['advice'], { status: 'accredited', validUntil: TODAY });
-  ids.library = await venue(ids.advice, 'Central Library', 'LU1 2NG');
+  // A venue with its own town and county: its address says them, not the scheme's locality.
+  ids.library = await venue(ids.advice, 'Central Library', 'LU6 1AA', { town: 'Dunstable', county: 'Central Bedfordshire' });
   ids.debt = await activity(ids.advice, { venueId: ids.library, name: 'Debt advice drop-in', category: 'advice', schedule: [{ day: 'friday', startTime: '09:00', endTime: '12:00' }] });
   // Not published: suspended; lapsed by date; opted out; pending (an import's).
   ids.boxing = await provider('Bury Park Boxing Club', ['physical'], { status: 'suspended', validUntil: '2027-06-30' });
@@ -156,7 +157,15 @@ describe('ORUK feed: what is published (issue 15, point 1)', () => {
     ]);
     const [sal] = service.service_at_locations;
     expect(sal.location).toMatchObject({ id: ulidToUuid(ids.park), name: 'Wardown Park Pavilion', location_type: 'physical' });
-    expect(sal.location.addresses[0]).toMatchObject({ postal_code: 'LU2 7HA', city: 'Luton', country: 'GB' });
+    // The park has no town of its own: the scheme's locality (Luton, Bedfordshire) fills it in.
+    expect(sal.location.addresses[0]).toMatchObject({ postal_code: 'LU2 7HA', city: 'Luton', state_province: 'Bedfordshire', country: 'GB' });
+    // The library has its own, in the service and in the service at location (both validated below).
+    const debt = (await feed(`/oruk/services/${ulidToUuid(ids.debt)}`)).body;
+    expect(debt.service_at_locations[0].location.addresses).toEqual([
+      expect.objectContaining({ address_1: 'Central Library', city: 'Dunstable', state_province: 'Central Bedfordshire', postal_code: 'LU6 1AA', country: 'GB', address_type: 'physical' }),
+    ]);
+    const debtAt = (await feed(`/oruk/service_at_locations/${debt.service_at_locations[0].id}`)).body;
+    expect(debtAt.location.addresses[0]).toMatchObject({ city: 'Dunstable', state_province: 'Central Bedfordshire' });
     expect(service.attributes[0].taxonomy_term).toMatchObject({ term: 'physical', name: 'Physical activity' });
     // No empty optional field is sent as null.
     expect(res.text).not.toContain('null');
@@ -180,7 +189,7 @@ describe('ORUK feed: what is published (issue 15, point 1)', () => {
     expect(await names('day=WE&start_time=14:30')).toEqual([]);
     expect(await names('modified_after=2026-11-20T00:00:00Z')).toHaveLength(3);
     expect(await names('modified_after=2026-11-21T00:00:00Z')).toEqual([]);
-    expect(await names('postcode=LU1', '/oruk/service_at_locations')).toEqual(['Debt advice drop-in']);
+    expect(await names('postcode=LU6', '/oruk/service_at_locations')).toEqual(['Debt advice drop-in']);
     expect(await names('postcode=lu27ha', '/oruk/service_at_locations')).toEqual(['After-walk coffee', 'Health walk']);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derivedUuid, filterServices, orukPage, publishedServices, ulidToUuid, uuidToUlid, type RegistrySnapshot } from '#shared/directory/rules';
+import { derivedUuid, filterServices, location, orukPage, publishedServices, ulidToUuid, uuidToUlid, type RegistrySnapshot } from '#shared/directory/rules';
 import type { ProviderRecord } from '#shared/registry/rules';
 
 const provider = (overrides: Partial<ProviderRecord> = {}): ProviderRecord => ({
@@ -73,5 +73,22 @@ describe('pages', () => {
     expect(orukPage(all, { page: 3, perPage: 2 }, String)).toMatchObject({ size: 1, last_page: true });
     expect(orukPage(all, { page: 9, perPage: 2 }, String)).toMatchObject({ size: 0, last_page: true, empty: false, contents: [] });
     expect(orukPage([], { page: 1, perPage: 2 }, String)).toMatchObject({ total_items: 0, total_pages: 0, first_page: true, last_page: true, empty: true });
+  });
+});
+
+describe('a venue’s address', () => {
+  const venue = { venueId: '01J9Z8X7W6V5T4S3R2Q1P0N9M8', providerId: '01J9Z8X7W6V5T4S3R2Q1P0N9M7', name: 'Hall', postcode: 'LU1 2AB', createdAt: '2026-01-01T00:00:00Z' };
+  const luton = { city: 'Luton', stateProvince: 'Bedfordshire' };
+
+  it('takes the venue’s own town and county, else the scheme’s locality', () => {
+    expect(location({ ...venue, town: 'Dunstable', county: 'Central Bedfordshire' }, luton).addresses?.[0]).toMatchObject({ city: 'Dunstable', state_province: 'Central Bedfordshire' });
+    expect(location({ ...venue, town: 'Dunstable' }, luton).addresses?.[0]).toMatchObject({ city: 'Dunstable', state_province: 'Bedfordshire' });
+    expect(location(venue, luton).addresses?.[0]).toMatchObject({ city: 'Luton', state_province: 'Bedfordshire', postal_code: 'LU1 2AB' });
+  });
+
+  it('without a town and a county from either, has no address rather than half of one', () => {
+    expect(location({ ...venue, town: 'Dunstable' }, undefined)).not.toHaveProperty('addresses');
+    expect(location(venue, undefined)).not.toHaveProperty('addresses');
+    expect(location({ ...venue, town: 'Dunstable', county: 'Central Bedfordshire' }, undefined).addresses).toHaveLength(1);
   });
 });

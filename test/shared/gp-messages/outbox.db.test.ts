@@ -120,6 +120,7 @@ describe('a prescription ending with its follow-up', () => {
     await t.call('POST', `/v1/followups/${followUpId}/complete`, { as: 'navigator', body: { assessment: { ons4 } } });
     const closed = await t.call('POST', `/v1/referrals/${referralId}/close`, { as: 'navigator', body: { reason: 'completed' } });
     expect(closed.status, closed.text).toBe(200);
+    expect(closed.body.gpSummary).toEqual({ prepared: false, why: 'repeats_follow_up' });
     expect((await messagesOf(patientId)).map((m) => m.trigger)).toEqual(['follow_up_completed']);
   });
 });
@@ -131,6 +132,12 @@ describe('a referral declined or closed', () => {
     expect(res.status, res.text).toBe(200);
     const [message] = await messagesOf(patientId);
     expect(message).toMatchObject({ trigger: 'referral_declined', referralId });
+    // The answer names the message it prepared; the person's own list holds it.
+    expect(res.body.gpSummary).toEqual({ prepared: true, messageId: message!.messageId });
+    const theirs = await t.call('GET', `/v1/gp-messages?patientId=${patientId}`, { as: 'navigator' });
+    expect(theirs.status, theirs.text).toBe(200);
+    expect(theirs.body.items).toEqual([expect.objectContaining({ messageId: message!.messageId, referralId, status: 'ready', patient: expect.objectContaining({ givenName: expect.any(String) }) })]);
+    expect((await t.call('GET', `/v1/gp-messages?patientId=${patientId}&status=sent`, { as: 'navigator' })).body.items).toEqual([]);
     const fhir = await t.call('GET', `/v1/gp-messages/${message!.messageId}?format=fhir`, { as: 'navigator' });
     expect(JSON.stringify(fhir.body)).toContain('871711000000103');
     expect(fhirSchemaErrors(fhir.body)).toEqual([]);
@@ -148,15 +155,30 @@ describe('a referral declined or closed', () => {
     expect(json.body.letterHtml).toContain('Closed on');
   });
 
-  it('without consent, or without an ODS code, nothing is prepared', async () => {
+  it('without consent, or without an ODS code, nothing is prepared; the patient and the decline say why', async () => {
+    const blockedOf = async (patientId: string) => (await t.call('GET', `/v1/patients/${patientId}`, { as: 'navigator' })).body.gpSummaryBlocked;
+    const decline = async (referralId: string) => {
+      const res = await t.call('POST', `/v1/referrals/${referralId}/decline`, { as: 'navigator', body: { reason: 'not_interested' } });
+      expect(res.status, res.text).toBe(200);
+      return res.body.gpSummary;
+    };
     const noConsent = await refer({}, { consent: false });
-    await t.call('POST', `/v1/referrals/${noConsent.referralId}/decline`, { as: 'navigator', body: { reason: 'not_interested' } });
+    expect(await blockedOf(noConsent.patientId)).toBe('no_consent');
+    expect(await decline(noConsent.referralId)).toEqual({ prepared: false, why: 'no_consent' });
     const refused = await refer({}, { consent: false });
     await t.call('PUT', `/v1/patients/${refused.patientId}/consents/gp_summary`, { as: 'navigator', body: { given: false } });
-    await t.call('POST', `/v1/referrals/${refused.referralId}/decline`, { as: 'navigator', body: { reason: 'not_interested' } });
+    expect(await blockedOf(refused.patientId)).toBe('no_consent');
+    expect(await decline(refused.referralId)).toEqual({ prepared: false, why: 'no_consent' });
     const noCode = await refer({ gpPracticeCode: undefined });
-    await t.call('POST', `/v1/referrals/${noCode.referralId}/decline`, { as: 'navigator', body: { reason: 'not_interested' } });
-    for (const { patientId } of [noConsent, refused, noCode]) expect(await messagesOf(patientId)).toEqual([]);
+    expect(await blockedOf(noCode.patientId)).toBe('no_practice_code');
+    expect(await decline(noCode.referralId)).toEqual({ prepared: false, why: 'no_practice_code' });
+    for (const { patientId } of [noConsent, refused, noCode]) {
+      expect(await messagesOf(patientId)).toEqual([]);
+      expect((await t.call('GET', `/v1/gp-messages?patientId=${patientId}`, { as: 'navigator' })).body.items).toEqual([]);
+    }
+    // With both, nothing blocks it: the field is absent.
+    const both = await refer();
+    expect(await blockedOf(both.patientId)).toBeUndefined();
   });
 });
 
@@ -171,6 +193,7 @@ describe('who sees the outbox', () => {
     expect(theirs.body.items.map((m: { messageId: string }) => m.messageId)).not.toContain(message!.messageId);
     expect((await t.call('GET', `/v1/gp-messages/${message!.messageId}`, { token: other })).status).toBe(404);
     expect((await t.call('POST', `/v1/gp-messages/${message!.messageId}/sent`, { token: other, body: { via: 'post' } })).status).toBe(404);
+    expect((await t.call('GET', `/v1/gp-messages?patientId=${patientId}`, { token: other })).status).toBe(404);
     expect((await t.call('GET', '/v1/gp-messages', { as: 'provider', providerId: 'p' })).status).toBe(403);
   });
 
@@ -183,6 +206,10 @@ describe('who sees the outbox', () => {
     expect(badFormat.status).toBe(400);
     expect(badFormat.body.error.issues[0]).toMatchObject({ in: 'query', path: 'format' });
     expect((await t.call('GET', '/v1/gp-messages?status=pending', { as: 'manager' })).status).toBe(400);
+    const badPatient = await t.call('GET', '/v1/gp-messages?patientId=nobody', { as: 'manager' });
+    expect(badPatient.status).toBe(400);
+    expect(badPatient.body.error.issues[0]).toMatchObject({ in: 'query', path: 'patientId' });
+    expect((await t.call('GET', `/v1/gp-messages?patientId=${unknownId}`, { as: 'manager' })).status).toBe(404);
     for (const body of [{}, { via: 'pigeon' }, { via: 'post', reference: '' }, { via: 'post', reference: 'x'.repeat(101) }]) {
       const res = await t.call('POST', `/v1/gp-messages/${unknownId}/sent`, { as: 'manager', body });
       expect(res.status, JSON.stringify(body)).toBe(400);

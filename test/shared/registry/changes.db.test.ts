@@ -123,6 +123,21 @@ describe('PATCH /v1/providers/{providerId}/venues/{venueId}', () => {
     expect(await rawItem(keys.venue(venue.venueId))).toMatchObject({ GSI1PK: `PROVIDER#${providerId}#VENUES`, GSI1SK: `VENUE#${venue.venueId}`, type: 'venue' });
   });
 
+  it('sets a town and county, and null removes them', async () => {
+    const providerId = await makeProvider();
+    const venue = await makeVenue(providerId);
+    const path = `/v1/providers/${providerId}/venues/${venue.venueId}`;
+    const set = await t.call('PATCH', path, { as: 'manager', body: { town: ' Luton ', county: 'Bedfordshire' } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ name: venue.name, town: 'Luton', county: 'Bedfordshire' });
+    const cleared = await t.call('PATCH', path, { as: 'manager', body: { town: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.town).toBeUndefined();
+    expect(cleared.body.county).toBe('Bedfordshire');
+    expect(await rawItem(keys.venue(venue.venueId))).not.toHaveProperty('town');
+    expect((await t.call('GET', path, { as: 'navigator' })).body).toEqual(cleared.body);
+  });
+
   it('changes only what it is given', async () => {
     const providerId = await makeProvider();
     const venue = await makeVenue(providerId);
@@ -137,6 +152,10 @@ describe('PATCH /v1/providers/{providerId}/venues/{venueId}', () => {
     ['a blank name', { name: '  ' }, 'name'],
     ['a bad postcode', { postcode: '90210' }, 'postcode'],
     ['a name with a line break', { name: 'Hall\nTwo' }, 'name'],
+    ['a blank town', { town: ' ' }, 'town'],
+    ['a town with a line break', { town: 'Luton\nNorth' }, 'town'],
+    ['a county over 60 characters', { county: 'B'.repeat(61) }, 'county'],
+    ['a county that is not text', { county: 7 }, 'county'],
   ])('refuses %s with a 400 and changes nothing', async (_label, body, path) => {
     const providerId = await makeProvider();
     const venue = await makeVenue(providerId);

@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '#shared/app/app';
 import { HttpFeedFetcher } from '#shared/registry/import-fetch';
+import { ulidToUuid } from '#shared/directory/rules';
 
 /**
  * The ORUK import over HTTP against DynamoDB Local, with the published example feeds (read from
@@ -114,7 +115,8 @@ describe.skipIf(!orukDir)('POST /v1/registry/imports with the ORUK examples', ()
     expect(res.body.counts).toEqual({ created: 3, updated: 0, unchanged: 0, skipped: 0 });
     const providerId = res.body.providers[0].id;
     const venue = await t.call('GET', `/v1/providers/${providerId}/venues/${res.body.venues[0].id}`, { as: 'manager' });
-    expect(venue.body).toMatchObject({ name: 'MyCity Civic Center', postcode: 'LU1 2AB', providerId });
+    // Its address's city and state_province are the venue's town and county.
+    expect(venue.body).toMatchObject({ name: 'MyCity Civic Center', postcode: 'LU1 2AB', town: 'MyCity', county: 'MyState', providerId });
     const activity = await t.call('GET', `/v1/providers/${providerId}/activities/${res.body.activities[0].id}`, { as: 'manager' });
     expect(activity.body).toMatchObject({
       name: 'Community Counselling',
@@ -142,6 +144,34 @@ describe.skipIf(!orukDir)('POST /v1/registry/imports with the ORUK examples', ()
     expect(after.body).toMatchObject({ name: 'Community Counselling (evenings)', schedule: [{ day: 'monday', startTime: '10:00', endTime: '18:00' }] });
     const venues = await t.call('GET', `/v1/providers/${providerId}/venues`, { as: 'manager' });
     expect(venues.body.items).toEqual([expect.objectContaining({ name: 'Civic Centre' })]);
+  });
+
+  it('round trip: a feed’s town and county reach the venue, and from there the published feed’s address', async () => {
+    const service = fittingService();
+    const address = service.service_at_locations[0].location.addresses[0];
+    Object.assign(address, { city: 'Luton', state_province: 'Bedfordshire', country: 'GB', address_type: 'physical' });
+    const res = await importFeed(t, service, '?defaultCategory=wellbeing');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const providerId = res.body.providers[0].id;
+    const venuePath = `/v1/providers/${providerId}/venues/${res.body.venues[0].id}`;
+    expect((await t.call('GET', venuePath, { as: 'manager' })).body).toMatchObject({ town: 'Luton', county: 'Bedfordshire' });
+
+    // A new town in the feed updates it; a feed without one (or with one too long to keep) leaves the venue's own.
+    address.city = 'Dunstable';
+    expect((await importFeed(t, service, '?defaultCategory=wellbeing')).body.venues[0]).toMatchObject({ outcome: 'updated' });
+    expect((await t.call('GET', venuePath, { as: 'manager' })).body).toMatchObject({ town: 'Dunstable', county: 'Bedfordshire' });
+    delete address.city;
+    address.state_province = 'x'.repeat(61);
+    expect((await importFeed(t, service, '?defaultCategory=wellbeing')).body.venues[0]).toMatchObject({ outcome: 'unchanged' });
+    expect((await t.call('GET', venuePath, { as: 'manager' })).body).toMatchObject({ town: 'Dunstable', county: 'Bedfordshire' });
+
+    // Accredited, the provider is published: the location's address says the imported town and county.
+    await t.call('PUT', `/v1/providers/${providerId}/accreditation`, { as: 'manager', body: { status: 'accredited', validUntil: '2027-03-31' } });
+    const published = await t.call('GET', `/oruk/services/${ulidToUuid(res.body.activities[0].id)}`);
+    expect(published.status, published.text).toBe(200);
+    expect(published.body.service_at_locations[0].location.addresses).toEqual([
+      expect.objectContaining({ city: 'Dunstable', state_province: 'Bedfordshire', postal_code: 'LU1 2AB', country: 'GB' }),
+    ]);
   });
 
   it('an ended schedule is left out with a note; a service the feed does not classify is skipped without a default category', async () => {

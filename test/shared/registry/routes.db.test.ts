@@ -179,6 +179,26 @@ describe('venues', () => {
     expect(bad.body.error.issues[0]).toMatchObject({ in: 'body', path: 'postcode' });
   });
 
+  it('keeps an optional town and county; bad ones are 400s naming the field, and write nothing', async () => {
+    const { providerId } = await makeProvider();
+    const venue = await t.call('POST', `/v1/providers/${providerId}/venues`, { as: 'manager', body: { name: 'Hall', postcode: 'LU1 2AB', town: ' Luton ', county: 'Bedfordshire' } });
+    expect(venue.status).toBe(201);
+    expect(venue.body).toMatchObject({ town: 'Luton', county: 'Bedfordshire' });
+    const without = await makeVenue(providerId);
+    expect(without).not.toHaveProperty('town');
+    for (const [body, path] of [
+      [{ name: 'Hall', postcode: 'LU1 2AB', town: '' }, 'town'],
+      [{ name: 'Hall', postcode: 'LU1 2AB', town: 'x'.repeat(61) }, 'town'],
+      [{ name: 'Hall', postcode: 'LU1 2AB', county: 'Beds\r\nshire' }, 'county'],
+      [{ name: 'Hall', postcode: 'LU1 2AB', county: null }, 'county'],
+    ] as const) {
+      const bad = await t.call('POST', `/v1/providers/${providerId}/venues`, { as: 'manager', body });
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.body.error.issues[0]).toMatchObject({ in: 'body', path });
+    }
+    expect(await countAll(`/v1/providers/${providerId}/venues`)).toBe(2);
+  });
+
   it('lists and reads venues of a provider; another provider’s venue id is 404', async () => {
     const a = await makeProvider();
     const b = await makeProvider();

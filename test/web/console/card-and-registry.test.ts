@@ -5,6 +5,9 @@ import {
   toCreateActivity,
   toCreateProvider,
   toCreateVenue,
+  toUpdateVenue,
+  venueFormOf,
+  venuePlace,
   validateActivity,
   validateProvider,
   validateVenue,
@@ -56,12 +59,20 @@ describe('registry forms', () => {
   });
 
   it('checks venues and activities', () => {
-    expect(validateVenue({ name: 'Hall', postcode: 'LU1 2AB' }).fields).toEqual({});
-    expect(validateVenue({ name: '', postcode: 'nope' }).fields).toEqual({
+    expect(validateVenue({ name: 'Hall', postcode: 'LU1 2AB', town: '', county: '' }).fields).toEqual({});
+    expect(validateVenue({ name: '', postcode: 'nope', town: 'x'.repeat(61), county: 'y'.repeat(61) }).fields).toEqual({
       venueName: 'Enter the venue name',
       venuePostcode: 'Enter a real postcode, like LU1 2AB',
+      venueTown: 'Town or city must be 60 characters or fewer',
+      venueCounty: 'County must be 60 characters or fewer',
     });
-    expect(toCreateVenue({ name: ' Hall ', postcode: ' lu1 2ab ' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB' });
+    expect(toCreateVenue({ name: ' Hall ', postcode: ' lu1 2ab ', town: '', county: ' ' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB' });
+    expect(toCreateVenue({ name: 'Hall', postcode: 'LU1 2AB', town: ' Luton ', county: 'Bedfordshire' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB', town: 'Luton', county: 'Bedfordshire' });
+    // An edit sends every field; an emptied town or county is removed.
+    expect(toUpdateVenue({ name: 'Hall', postcode: 'lu1 2ab', town: '', county: 'Bedfordshire' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB', town: null, county: 'Bedfordshire' });
+    expect(venueFormOf({ venueId: 'V', providerId: 'P', name: 'Hall', postcode: 'LU1 2AB', town: 'Luton', createdAt: '2026-01-01T00:00:00Z' })).toEqual({ name: 'Hall', postcode: 'LU1 2AB', town: 'Luton', county: '' });
+    expect(venuePlace({ town: 'Luton', county: 'Bedfordshire' })).toBe('Luton, Bedfordshire');
+    expect(venuePlace({})).toBe('');
     expect(Object.keys(validateActivity({ venueId: '', name: '', category: '', capacity: '0', sessions: [] }).fields).sort()).toEqual([
       'activityCapacity',
       'activityCategory',

@@ -28,6 +28,10 @@ describe('hash routes', () => {
   it('parses and builds the GP outbox, with its status tab', () => {
     expect(parseRoute(href.gpMessages())).toEqual({ name: 'gpMessages' });
     expect(parseRoute(href.gpMessages('sent'))).toEqual({ name: 'gpMessages', status: 'sent' });
+    const id = '01J9Z8X7W6V5T4S3R2Q1P0N9M8';
+    expect(href.gpMessages('sent', id)).toBe(`#/gp-messages?status=sent&message=${id}`);
+    expect(parseRoute(href.gpMessages(undefined, id))).toEqual({ name: 'gpMessages', message: id });
+    expect(parseRoute('#/gp-messages?message=not-an-id')).toEqual({ name: 'gpMessages' });
     expect(parseRoute('#/gp-messages/x').name).toBe('notFound');
     expect(canOpen('navigator', 'gpMessages') && canOpen('manager', 'gpMessages')).toBe(true);
     expect(canOpen('provider', 'gpMessages')).toBe(false);

@@ -168,12 +168,13 @@ describe('adding and editing activities and venues', () => {
   });
 
   it('a venue edit checks its own fields', () => {
-    expect(venueFormOf(venue)).toEqual({ name: 'Wardown Park Pavilion', postcode: 'LU2 7HA' });
-    expect(validateVenue({ name: ' ', postcode: 'x' }, 'editVenue').fields).toEqual({
+    expect(venueFormOf(venue)).toEqual({ name: 'Wardown Park Pavilion', postcode: 'LU2 7HA', town: '', county: '' });
+    expect(validateVenue({ name: ' ', postcode: 'x', town: '', county: 'c'.repeat(61) }, 'editVenue').fields).toEqual({
       editVenueName: 'Enter the venue name',
       editVenuePostcode: 'Enter a real postcode, like LU1 2AB',
+      editVenueCounty: 'County must be 60 characters or fewer',
     });
-    expect(toUpdateVenue({ name: ' The Pavilion ', postcode: 'lu2 7ha' })).toEqual({ name: 'The Pavilion', postcode: 'LU2 7HA' });
+    expect(toUpdateVenue({ name: ' The Pavilion ', postcode: 'lu2 7ha', town: ' Luton ', county: '' })).toEqual({ name: 'The Pavilion', postcode: 'LU2 7HA', town: 'Luton', county: null });
   });
 });
 

@@ -78,18 +78,34 @@ export const toAccreditationInput = (form: AccreditationForm): AccreditationInpu
 export interface VenueForm {
   name: string;
   postcode: string;
+  /** Optional: for its address in the directory feed ('' when not recorded). */
+  town: string;
+  county: string;
 }
 
+export const emptyVenueForm = (): VenueForm => ({ name: '', postcode: '', town: '', county: '' });
+
 /**
- * The ids of a venue form's inputs: `venue` for adding one (venueName, venuePostcode), another
- * prefix for the edit form, so both can be on the page at once.
+ * The ids of a venue form's inputs: `venue` for adding one (venueName, venuePostcode, venueTown,
+ * venueCounty), another prefix for the edit form, so both can be on the page at once.
  */
-export const venueIds = (prefix = 'venue') => ({ name: `${prefix}Name`, postcode: `${prefix}Postcode` });
+export const venueIds = (prefix = 'venue') => ({ name: `${prefix}Name`, postcode: `${prefix}Postcode`, town: `${prefix}Town`, county: `${prefix}County` });
+
+/** The order a venue form's problems are listed in. */
+export const venueFieldOrder = (prefix = 'venue') => {
+  const ids = venueIds(prefix);
+  return [ids.name, ids.postcode, ids.town, ids.county];
+};
 
 export const venueFields = (prefix = 'venue'): FieldMap => ({
   name: { id: venueIds(prefix).name, label: 'Venue name' },
   postcode: { id: venueIds(prefix).postcode, label: 'Postcode' },
+  town: { id: venueIds(prefix).town, label: 'Town or city' },
+  county: { id: venueIds(prefix).county, label: 'County' },
 });
+
+/** The longest town or county the API keeps. */
+export const PLACE_MAX = 60;
 
 export const VENUE_FIELDS: FieldMap = venueFields();
 
@@ -102,18 +118,30 @@ export function validateVenue(form: VenueForm, prefix = 'venue'): FormProblems {
   if (!form.name.trim()) fields[ids.name] = 'Enter the venue name';
   if (!form.postcode.trim()) fields[ids.postcode] = 'Enter the venue’s postcode';
   else if (!POSTCODE.test(form.postcode.trim())) fields[ids.postcode] = 'Enter a real postcode, like LU1 2AB';
+  if (form.town.trim().length > PLACE_MAX) fields[ids.town] = `Town or city must be ${PLACE_MAX} characters or fewer`;
+  if (form.county.trim().length > PLACE_MAX) fields[ids.county] = `County must be ${PLACE_MAX} characters or fewer`;
   return { fields, general: [] };
 }
 
 export const toCreateVenue = (form: VenueForm): CreateVenue => ({
   name: form.name.trim(),
   postcode: form.postcode.trim().toUpperCase(),
+  ...(form.town.trim() ? { town: form.town.trim() } : {}),
+  ...(form.county.trim() ? { county: form.county.trim() } : {}),
 });
 
-export const venueFormOf = (venue: Venue): VenueForm => ({ name: venue.name, postcode: venue.postcode });
+export const venueFormOf = (venue: Venue): VenueForm => ({ name: venue.name, postcode: venue.postcode, town: venue.town ?? '', county: venue.county ?? '' });
 
-/** The body of `PATCH …/venues/{venueId}`: both fields, as the form holds them. */
-export const toUpdateVenue = (form: VenueForm): UpdateVenue => toCreateVenue(form);
+/** The body of `PATCH …/venues/{venueId}`: every field as the form holds it; an emptied town or county is removed (null). */
+export const toUpdateVenue = (form: VenueForm): UpdateVenue => ({
+  name: form.name.trim(),
+  postcode: form.postcode.trim().toUpperCase(),
+  town: form.town.trim() || null,
+  county: form.county.trim() || null,
+});
+
+/** "Luton, Bedfordshire", or what there is of it. */
+export const venuePlace = (venue: Pick<Venue, 'town' | 'county'>): string => [venue.town, venue.county].filter(Boolean).join(', ');
 
 export interface ActivityForm {
   venueId: string;

@@ -19,7 +19,7 @@ export type Route =
   | { name: 'devices'; providerId: string }
   | { name: 'reports'; query: Record<string, string> }
   | { name: 'people'; role?: string }
-  | { name: 'gpMessages'; status?: string }
+  | { name: 'gpMessages'; status?: string; message?: string }
   | { name: 'notFound'; path: string };
 
 const ID = /^[0-9A-Za-z-]{1,64}$/;
@@ -66,7 +66,12 @@ export function parseRoute(hash: string): Route {
       return query.role ? { name: 'people', role: query.role } : { name: 'people' };
     case 'gp-messages':
       if (second !== undefined) return { name: 'notFound', path: pathPart };
-      return query.status ? { name: 'gpMessages', status: query.status } : { name: 'gpMessages' };
+      // `message`: the one to open (a patient page links to it).
+      return {
+        name: 'gpMessages',
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.message && ULID.test(query.message) ? { message: query.message } : {}),
+      };
     default:
       return { name: 'notFound', path: pathPart };
   }
@@ -103,7 +108,7 @@ export const href = {
   devices: (providerId: string) => `#/providers/${encodeURIComponent(providerId)}/devices`,
   reports: (query: Record<string, string | undefined> = {}) => withQuery('#/reports', query),
   people: (role?: string) => withQuery('#/people', { role }),
-  gpMessages: (status?: string) => withQuery('#/gp-messages', { status }),
+  gpMessages: (status?: string, message?: string) => withQuery('#/gp-messages', { status, message }),
 };
 
 export type RouteName = Route['name'];

@@ -43,7 +43,7 @@ function saveBlob(blob: Blob, filename: string) {
 }
 
 /** The GP outbox: summaries for patients' GP practices — preview the letter, download the FHIR document or the PDF, mark sent. */
-export function GpMessages({ status }: { status?: string }) {
+export function GpMessages({ status, message }: { status?: string; message?: string }) {
   useTitle('GP outbox');
   const { api } = useServices();
   const shown: Status = status === 'sent' ? 'sent' : 'ready';
@@ -51,9 +51,10 @@ export function GpMessages({ status }: { status?: string }) {
     () => listAll(async (cursor) => must(await api.GET('/v1/gp-messages', { params: { query: { status: shown, limit: 100, ...(cursor ? { cursor } : {}) } } }))),
     [shown],
   );
-  const [open, setOpen] = useState<string>();
+  // A link from a patient's page opens its message; changing tabs closes whatever is open.
+  const [open, setOpen] = useState<string | undefined>(message);
   const [saved, setSaved] = useState<string>();
-  useEffect(() => setOpen(undefined), [shown]);
+  useEffect(() => setOpen(message), [shown, message]);
 
   return (
     <>

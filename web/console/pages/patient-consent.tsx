@@ -29,7 +29,7 @@ export function ConsentSection(props: { patient: Patient; canChange: boolean; on
 
   return (
     <section>
-      <h2 class="heading-l" id="consent-heading">
+      <h2 class="heading-l" id="consent-heading" tabIndex={-1}>
         Consent
       </h2>
       {saved && <Success>{saved}</Success>}

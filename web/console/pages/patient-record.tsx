@@ -18,30 +18,49 @@ import {
 } from '../lib/lifecycle';
 import type { Patient, Referral } from '../lib/types';
 import { Button, ErrorNotice, ErrorSummary, Loading, Radios, SelectField, Success, TextArea, TextField, VisuallyHidden } from '../ui/components';
-import { ReferralActionPanel, type ReferralAction } from '../ui/referral-actions';
+import { GpSummaryLink, GpSummaryReason } from '../ui/gp-summary';
+import { ReferralActionPanel, ReferralDoneNotice, type ReferralAction, type ReferralDone } from '../ui/referral-actions';
 import { errorText, must, useLoad, useServices } from '../ui/services';
 
 const STATUS_TONE = { received: 'blue', accepted: 'yellow', prescribed: 'green', declined: 'grey', closed: 'grey' } as const;
 const ACTION_LABELS: Record<ReferralAction, string> = { accept: 'Accept', decline: 'Decline', close: 'Close' };
 
-/** The patient's referrals (episodes), newest first, with accepting, declining or closing the open one. */
+/**
+ * The patient's referrals (episodes), newest first, with accepting, declining or closing the open
+ * one; each ended one says what became of the summary for their GP (a link to it in the outbox, or
+ * that none was prepared), and while one would not be, the section says why.
+ */
 export function EpisodesSection(props: { patient: Patient; canChange: boolean; version: number; onChanged: () => Promise<void> }) {
   const { api } = useServices();
-  const { patientId } = props.patient;
+  const { patientId, gpSummaryBlocked } = props.patient;
   const name = `${props.patient.givenName} ${props.patient.familyName}`;
   const referrals = useLoad(
     async () => must(await api.GET('/v1/patients/{patientId}/referrals', { params: { path: { patientId } } })).items,
     [patientId, props.version],
   );
+  // Their summaries for the GP (one per ended referral or completed prescription, at most a few).
+  const messages = useLoad(
+    async () => must(await api.GET('/v1/gp-messages', { params: { query: { patientId } } })).items,
+    [patientId, props.version],
+  );
   const [chosen, setChosen] = useState<{ referral: Referral; action: ReferralAction }>();
-  const [saved, setSaved] = useState<string>();
+  const [saved, setSaved] = useState<ReferralDone>();
+  const messagesOf = (referralId: string) => (messages.state === 'ready' ? messages.data.filter((m) => m.referralId === referralId) : []);
 
   return (
     <section>
       <h2 class="heading-l" id="episodes-heading">
         Referrals
       </h2>
-      {saved && <Success>{saved}</Success>}
+      {saved && <ReferralDoneNotice done={saved} onPatientPage />}
+      {gpSummaryBlocked && (
+        <div class="notice" id="gp-summary-blocked">
+          <p class="body">
+            <GpSummaryReason why={gpSummaryBlocked} name={name} patientId={patientId} when="later" onPatientPage />
+          </p>
+        </div>
+      )}
+      {messages.state === 'error' && <ErrorNotice>Their summaries for the GP could not be loaded: {messages.error}</ErrorNotice>}
       {referrals.state === 'loading' && <Loading what="Loading their referrals" />}
       {referrals.state === 'error' && <ErrorNotice>{referrals.error}</ErrorNotice>}
       {referrals.state === 'ready' && (
@@ -67,6 +86,14 @@ export function EpisodesSection(props: { patient: Patient; canChange: boolean; v
                     <strong class={`tag tag--${STATUS_TONE[referral.status]}`}>{episodeStatus(referral, REFERRAL_STATUS_LABELS)}</strong>
                     {referral.endedAt && <span class="hint"> {formatInstantDate(referral.endedAt, 'short')}</span>}
                     {referral.endNote && <p class="body">{referral.endNote}</p>}
+                    {messagesOf(referral.referralId).map((m) => (
+                      <p class="body" key={m.messageId}>
+                        <GpSummaryLink messageId={m.messageId} status={m.status} />
+                      </p>
+                    ))}
+                    {messages.state === 'ready' && (referral.status === 'declined' || referral.status === 'closed') && messagesOf(referral.referralId).length === 0 && (
+                      <p class="hint">No summary was prepared for their GP.</p>
+                    )}
                   </td>
                   {props.canChange && (
                     <td>
@@ -93,11 +120,11 @@ export function EpisodesSection(props: { patient: Patient; canChange: boolean; v
           name={name}
           action={chosen.action}
           onCancel={() => setChosen(undefined)}
-          onDone={async (message) => {
+          onDone={async (done) => {
             setChosen(undefined);
             setSaved(undefined);
             await props.onChanged();
-            setSaved(message);
+            setSaved(done);
           }}
         />
       )}

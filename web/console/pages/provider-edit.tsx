@@ -10,6 +10,7 @@ import {
   validateActivity,
   validateVenue,
   venueFields,
+  venueFieldOrder,
   venueFormOf,
   venueIds,
   type ActivityForm,
@@ -64,7 +65,7 @@ export function VenueEditForm(props: { providerId: string; venue: Venue; onCance
   };
   return (
     <EditPanel headingId="edit-venue-heading" heading={`Edit venue: ${props.venue.name}`}>
-      <ErrorSummary problems={problems} order={[ids.name, ids.postcode]} />
+      <ErrorSummary problems={problems} order={venueFieldOrder(VENUE_PREFIX)} />
       <form onSubmit={submit} noValidate class="form" aria-labelledby="edit-venue-heading">
         <TextField id={ids.name} label="Venue name" value={form.name} onValue={(name) => setForm((f) => ({ ...f, name }))} error={problems.fields[ids.name]} />
         <TextField
@@ -75,6 +76,23 @@ export function VenueEditForm(props: { providerId: string; venue: Venue; onCance
           error={problems.fields[ids.postcode]}
           width="10"
           spellcheck={false}
+        />
+        <TextField
+          id={ids.town}
+          label="Town or city (optional)"
+          hint="For its address in the public directory; without one, the scheme’s town is used"
+          value={form.town}
+          onValue={(town) => setForm((f) => ({ ...f, town }))}
+          error={problems.fields[ids.town]}
+          width="20"
+        />
+        <TextField
+          id={ids.county}
+          label="County (optional)"
+          value={form.county}
+          onValue={(county) => setForm((f) => ({ ...f, county }))}
+          error={problems.fields[ids.county]}
+          width="20"
         />
         <div class="button-group">
           <Button type="submit" disabled={busy}>

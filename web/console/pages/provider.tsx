@@ -9,12 +9,15 @@ import {
   activityFieldOrder,
   activityFields,
   emptyActivityForm,
+  emptyVenueForm,
   toAccreditationInput,
   toCreateActivity,
   toCreateVenue,
   validateAccreditation,
   validateActivity,
   validateVenue,
+  venueFieldOrder,
+  venuePlace,
   type AccreditationForm,
   type ActivityForm,
   type VenueForm,
@@ -248,6 +251,7 @@ function Venues({ venues, providerId, canChange, onSaved }: { venues: Venue[]; p
               <tr>
                 <th scope="col">Venue</th>
                 <th scope="col">Postcode</th>
+                <th scope="col">Town</th>
                 {canChange && (
                   <th scope="col">
                     <VisuallyHidden>Change</VisuallyHidden>
@@ -260,6 +264,7 @@ function Venues({ venues, providerId, canChange, onSaved }: { venues: Venue[]; p
                 <tr key={venue.venueId}>
                   <th scope="row">{venue.name}</th>
                   <td>{venue.postcode}</td>
+                  <td>{venuePlace(venue) || <span class="hint">Not recorded</span>}</td>
                   {canChange && (
                     <td>
                       <EditButton onClick={() => setEditing(venue)} what={venue.name} />
@@ -289,7 +294,7 @@ function Venues({ venues, providerId, canChange, onSaved }: { venues: Venue[]; p
 
 function VenueFormView({ providerId, onSaved }: { providerId: string; onSaved: (venue: Venue) => Promise<void> }) {
   const { api } = useServices();
-  const empty: VenueForm = { name: '', postcode: '' };
+  const empty: VenueForm = emptyVenueForm();
   const [form, setForm] = useState<VenueForm>(empty);
   const [problems, setProblems] = useState<FormProblems>(noProblems);
   const [busy, setBusy] = useState(false);
@@ -317,7 +322,7 @@ function VenueFormView({ providerId, onSaved }: { providerId: string; onSaved: (
       <h3 class="heading-m" id="venue-form-heading">
         Add a venue
       </h3>
-      <ErrorSummary problems={problems} order={['venueName', 'venuePostcode']} />
+      <ErrorSummary problems={problems} order={venueFieldOrder()} />
       <form onSubmit={submit} noValidate class="form">
         <TextField id="venueName" label="Venue name" value={form.name} onValue={(name) => setForm((f) => ({ ...f, name }))} error={problems.fields.venueName} />
         <TextField
@@ -328,6 +333,23 @@ function VenueFormView({ providerId, onSaved }: { providerId: string; onSaved: (
           error={problems.fields.venuePostcode}
           width="10"
           spellcheck={false}
+        />
+        <TextField
+          id="venueTown"
+          label="Town or city (optional)"
+          hint="For its address in the public directory; without one, the scheme’s town is used"
+          value={form.town}
+          onValue={(town) => setForm((f) => ({ ...f, town }))}
+          error={problems.fields.venueTown}
+          width="20"
+        />
+        <TextField
+          id="venueCounty"
+          label="County (optional)"
+          value={form.county}
+          onValue={(county) => setForm((f) => ({ ...f, county }))}
+          error={problems.fields.venueCounty}
+          width="20"
         />
         <Button type="submit" disabled={busy}>
           Add venue

@@ -4,7 +4,7 @@ import { href } from '../lib/routes';
 import type { Referral } from '../lib/types';
 import { Button, ErrorNotice, Loading, SelectField, Success, Tag, VisuallyHidden } from '../ui/components';
 import { triageOrder } from '../lib/lifecycle';
-import { ReferralActionPanel, type ReferralAction } from '../ui/referral-actions';
+import { ReferralActionPanel, ReferralDoneNotice, type ReferralAction, type ReferralDone } from '../ui/referral-actions';
 import { ReferralTable } from '../ui/referral-table';
 import { listAll, must, useLoad, useServices, useTitle } from '../ui/services';
 import { UnassignedTriage } from './unassigned-triage';
@@ -22,7 +22,7 @@ export function Referrals({ status }: { status?: string }) {
   const canChange = session.role === 'navigator' || session.role === 'admin';
   const canAssign = session.role === 'manager' || session.role === 'admin';
   const [chosen, setChosen] = useState<{ referral: ListedReferral; action: ReferralAction }>();
-  const [saved, setSaved] = useState<string>();
+  const [saved, setSaved] = useState<string | ReferralDone>();
   const triage = useLoad(
     async () =>
       triageOrder(
@@ -50,7 +50,7 @@ export function Referrals({ status }: { status?: string }) {
   return (
     <>
       <h1 class="heading-xl">Referrals</h1>
-      {saved && <Success>{saved}</Success>}
+      {saved && (typeof saved === 'string' ? <Success>{saved}</Success> : <ReferralDoneNotice done={saved} onPatientPage={false} />)}
       {canAssign && (
         <UnassignedTriage
           onAssigned={async (message) => {
@@ -98,11 +98,11 @@ export function Referrals({ status }: { status?: string }) {
             name={personName(chosen.referral.patient, 'Patient')}
             action={chosen.action}
             onCancel={() => setChosen(undefined)}
-            onDone={async (message) => {
+            onDone={async (done) => {
               setChosen(undefined);
               setSaved(undefined);
               await Promise.all([triage.reload(), referrals.reload()]);
-              setSaved(message);
+              setSaved(done);
             }}
           />
         )}

@@ -12,7 +12,9 @@ import {
   type EndForm,
   type Referral,
 } from '../lib/lifecycle';
-import { Button, ErrorSummary, SelectField, TextArea } from './components';
+import type { GpSummaryPrepared } from '../lib/gp-summary';
+import { Button, ErrorSummary, SelectField, Success, TextArea } from './components';
+import { GpSummaryOutcome } from './gp-summary';
 import { useServices } from './services';
 
 export type ReferralAction = 'accept' | 'decline' | 'close';
@@ -23,15 +25,38 @@ const HEADINGS: Record<ReferralAction, string> = {
   close: 'Close the referral',
 };
 
+/** What an action did: its message, and for a decline or close what became of the summary for the GP. */
+export interface ReferralDone {
+  message: string;
+  patientId: string;
+  name: string;
+  gpSummary?: GpSummaryPrepared;
+}
+
+/** The notice after an action: on the patient's page a missing consent is a jump to the section, elsewhere a link to the page. */
+export function ReferralDoneNotice({ done, onPatientPage }: { done: ReferralDone; onPatientPage: boolean }) {
+  return (
+    <Success>
+      {done.message}
+      {done.gpSummary && (
+        <>
+          {' '}
+          <GpSummaryOutcome summary={done.gpSummary} name={done.name} patientId={done.patientId} onPatientPage={onPatientPage} />
+        </>
+      )}
+    </Success>
+  );
+}
+
 /**
  * Accepting (a confirmation), declining or closing (a reason, and a note for "other") one
- * referral. Its heading takes focus when it opens; `onDone` gets the success message.
+ * referral. Its heading takes focus when it opens; `onDone` gets what it did.
  */
 export function ReferralActionPanel(props: {
-  referral: Pick<Referral, 'referralId' | 'status'>;
+  referral: Pick<Referral, 'referralId' | 'status' | 'patientId'>;
   name: string;
   action: ReferralAction;
-  onDone: (message: string) => Promise<void> | void;
+  onDone: (done: ReferralDone) => Promise<void> | void;
   onCancel: () => void;
 }) {
   const { api } = useServices();
@@ -64,10 +89,15 @@ export function ReferralActionPanel(props: {
       setProblems(problemsFromError(result.error, END_FIELDS, '', `The referral was not changed (HTTP ${result.response.status}).`));
       return;
     }
-    const withdrawn = action === 'close' && result.data.withdrawnPrescriptionId ? ' Their prescription was withdrawn and its follow-up cancelled.' : '';
-    await props.onDone(
-      action === 'accept' ? `Referral of ${name} accepted.` : action === 'decline' ? `Referral of ${name} declined.` : `Referral of ${name} closed.${withdrawn}`,
-    );
+    const data: { withdrawnPrescriptionId?: string; gpSummary?: GpSummaryPrepared } = result.data;
+    const withdrawn = action === 'close' && data.withdrawnPrescriptionId ? ' Their prescription was withdrawn and its follow-up cancelled.' : '';
+    await props.onDone({
+      message:
+        action === 'accept' ? `Referral of ${name} accepted.` : action === 'decline' ? `Referral of ${name} declined.` : `Referral of ${name} closed.${withdrawn}`,
+      patientId: referral.patientId,
+      name,
+      ...(data.gpSummary ? { gpSummary: data.gpSummary } : {}),
+    });
   };
 
   return (
