@@ -13,7 +13,7 @@ import { prescriptionFollowUps } from '#shared/followups/prescription-follow-ups
 import type { PrescriptionFollowUps } from '#shared/prescriptions/follow-ups';
 import { CardService } from '#shared/cards/service';
 import { CardStore } from '#shared/cards/store';
-import type { PatientHistory } from '#shared/patients/ports';
+import { noDeprivationLookup, type DeprivationLookup, type PatientHistory } from '#shared/patients/ports';
 import type { TimelineEntryView } from '#shared/patients/schema';
 import { PatientService } from '#shared/patients/service';
 import { PublicReferralService } from '#shared/patients/public-service';
@@ -72,6 +72,8 @@ export interface AppDependencies {
   directoryLocality?: Locality;
   /** How long the ORUK feed reuses the registry it read, per instance (absent: not at all). */
   directoryCacheMs?: number;
+  /** A postcode's IMD decile, for a record with none recorded (decision 89): absent, none ships, so none is looked up. */
+  deprivation?: DeprivationLookup;
 }
 
 /** The dependencies plus every capability's store, built once per process. */
@@ -118,7 +120,8 @@ export function createServices(deps: AppDependencies): Services {
   const cards = new CardStore(deps.db);
   const registry = new RegistryStore(deps.db);
   const assessments = new AssessmentStore(deps.db);
-  const reports = new ReportStore({ scans, patients, prescriptions, followUps, assessments });
+  const deprivation = deps.deprivation ?? noDeprivationLookup;
+  const reports = new ReportStore({ scans, patients, prescriptions, followUps, assessments, deprivation });
   const followUpReminders = new FollowUpReminders(deps.scheduler, deps.logger);
   const people = new PeopleStore(deps.db);
   const devices = new DeviceStore(deps.db);
@@ -168,6 +171,7 @@ export function createServices(deps: AppDependencies): Services {
       prescriptions: prescriptionService,
       history: patientHistory({ assessments, prescriptions, cards, followUps }),
       gpSummaries: gpMessageService,
+      deprivation,
       clock: deps.clock,
       ids: deps.ids,
     }),

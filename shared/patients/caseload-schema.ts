@@ -29,7 +29,10 @@ export const CaseloadSummary = z
   })
   .openapi('CaseloadSummary');
 
-export const CaseloadPatient = Patient.extend({ summary: CaseloadSummary }).openapi('CaseloadPatient');
+/** A caseload row: the patient without the demographics (for reporting only, decision 89) and their summary. */
+export const CaseloadPatient = Patient.omit({ sex: true, genderIdentity: true, ethnicity: true, disability: true, imdDecile: true })
+  .extend({ summary: CaseloadSummary })
+  .openapi('CaseloadPatient');
 
 const booleanFlag = z
   .enum(['true', 'false'])

@@ -1,7 +1,7 @@
 import type { Principal } from '#shared/platform/auth';
 import type { TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord } from './rules';
-import type { TimelineEntryView } from './schema';
+import type { GpSummaryPreparedView, TimelineEntryView } from './schema';
 
 /**
  * What the patients capability needs from prescriptions and the rest of a patient's record, as
@@ -41,7 +41,13 @@ export interface PatientHistory {
  * messages capability implements it; follow-ups use it too.
  */
 export interface GpSummaryPreparation {
-  prepare(event: GpSummaryEvent): Promise<TransactItem[]>;
+  prepare(event: GpSummaryEvent): Promise<GpSummaryPreparing>;
+}
+
+/** The writes that prepare the summary (none when it is not), and what the answer says about it. */
+export interface GpSummaryPreparing {
+  items: TransactItem[];
+  summary: GpSummaryPreparedView;
 }
 
 export interface GpSummaryEvent {
@@ -54,3 +60,18 @@ export interface GpSummaryEvent {
   followUpId?: string | undefined;
   by: string;
 }
+
+/**
+ * The Index of Multiple Deprivation 2019 decile of a postcode's LSOA (1 = the most deprived 10% in
+ * England), for a patient with a postcode and no decile recorded (ARCHITECTURE.md decision 89). A
+ * recorded decile always wins. No lookup ships (the ONS postcode directory behind one is ~1.7M rows),
+ * so the composition root wires `noDeprivationLookup`; a shipped table or service can plug in here.
+ * It is given the postcode alone, normalised (LU4 8AA), never who lives there.
+ */
+export interface DeprivationLookup {
+  /** The decile, or undefined when the postcode is not known to it. */
+  decileFor(postcode: string): Promise<number | undefined>;
+}
+
+/** The lookup that knows no postcode: only recorded deciles are reported. */
+export const noDeprivationLookup: DeprivationLookup = { decileFor: async () => undefined };

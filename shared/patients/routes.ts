@@ -259,8 +259,8 @@ export function patientsApp(services: PatientRoutesDeps) {
         o.kind === 'done' ? { patientId: o.referral.patientId, ...(o.withdrawnPrescriptionId ? { refs: { withdrawnPrescriptionId: o.withdrawnPrescriptionId } } : {}) } : false,
       );
       if (outcome.kind !== 'done') return failWith(outcome);
-      const { referral, withdrawnPrescriptionId } = outcome;
-      return c.json({ ...referral, ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}) }, 200);
+      const { referral, withdrawnPrescriptionId, gpSummary } = outcome;
+      return c.json({ ...referral, ...(withdrawnPrescriptionId ? { withdrawnPrescriptionId } : {}), ...(gpSummary ? { gpSummary } : {}) }, 200);
     });
   }
 

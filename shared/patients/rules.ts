@@ -6,6 +6,8 @@ import type { RuleContext } from '#shared/registry/rules';
 import { normalisePostcode } from '#shared/registry/rules';
 import {
   CONSENT_FIELDS,
+  DEMOGRAPHIC_FIELDS,
+  IMD_DECILE,
   OPEN_REFERRAL_STATUSES,
   SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
   SNOMED_SOCIAL_PRESCRIBING_DECLINED,
@@ -17,6 +19,7 @@ import {
   type CreateContactInput,
   type CreateReferralInput,
   type EndReason,
+  type GpSummaryBlock,
   type PatientView,
   type ReferralStatus,
   type ReferralView,
@@ -29,7 +32,7 @@ import { isPlausibleDateOfBirth, normaliseEmail, normaliseNhsNumber, normaliseUk
  * latest episode (open unless declined or closed), and the identity they are registered under
  * (absent for patients registered before identities were kept).
  */
-export type PatientRecord = PatientView & { openReferralId: string; identityHash?: string };
+export type PatientRecord = Omit<PatientView, 'gpSummaryBlocked'> & { openReferralId: string; identityHash?: string };
 export type ReferralRecord = ReferralView;
 export type ContactRecord = ContactView;
 
@@ -97,6 +100,11 @@ export function newReferral(input: CreateReferralInput, principal: Principal, { 
     ...(p.gpPractice ? { gpPractice: p.gpPractice } : {}),
     ...(p.gpPracticeCode ? { gpPracticeCode: p.gpPracticeCode } : {}),
     ...(p.preferredContact ? { preferredContact: p.preferredContact } : {}),
+    ...(p.sex ? { sex: p.sex } : {}),
+    ...(p.genderIdentity ? { genderIdentity: p.genderIdentity } : {}),
+    ...(p.ethnicity ? { ethnicity: p.ethnicity } : {}),
+    ...(p.disability ? { disability: p.disability } : {}),
+    ...(p.imdDecile !== undefined ? { imdDecile: p.imdDecile } : {}),
     openReferralId: referralId,
     identityHash: identityHashOf(p),
     createdAt: now,
@@ -328,9 +336,35 @@ export function caseloadFilter(principal: Principal, requested: string | undefin
   return { ok: true, navigator: requested };
 }
 
+/**
+ * The IMD decile a patient's answer carries (ARCHITECTURE.md decision 89): the one recorded wins;
+ * without one, the decile looked up from the postcode, if a lookup knew it. Only 1–10 counts: a
+ * lookup's answer outside that is ignored rather than passed on.
+ */
+export function effectiveImdDecile(recorded: number | undefined, lookedUp: number | undefined): number | undefined {
+  if (recorded !== undefined) return recorded;
+  return lookedUp !== undefined && Number.isInteger(lookedUp) && lookedUp >= IMD_DECILE.min && lookedUp <= IMD_DECILE.max ? lookedUp : undefined;
+}
+
+/** Whether the answer needs a look-up: a postcode on the record and no decile recorded. */
+export const needsDeprivationLookup = (patient: Pick<PatientRecord, 'postcode' | 'imdDecile'>): patient is Pick<PatientRecord, 'imdDecile'> & { postcode: string } =>
+  patient.imdDecile === undefined && patient.postcode !== undefined;
+
 /** The patient view: the stored record without internal bookkeeping. */
 export function patientView({ openReferralId: _internal, identityHash: _identity, ...patient }: PatientRecord): PatientView {
-  return patient;
+  const blocked = gpSummaryBlock(patient);
+  return { ...patient, ...(blocked ? { gpSummaryBlocked: blocked } : {}) };
+}
+
+/**
+ * Why no summary for the GP may be prepared for this person, if anything: they did not consent, or
+ * their practice's ODS code is not on the record. The GP outbox prepares by this rule, and the
+ * patient's answer carries it, so the console says the server's reason.
+ */
+export function gpSummaryBlock(patient: Pick<PatientRecord, 'consents' | 'gpPracticeCode'>): GpSummaryBlock | undefined {
+  if (patient.consents?.gpSummary?.given !== true) return 'no_consent';
+  if (!patient.gpPracticeCode) return 'no_practice_code';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +382,19 @@ function preferredContactIssue(
 }
 
 /** The fields a change may touch, and those among them that make up the person's identity. */
-const CHANGEABLE = ['givenName', 'familyName', 'dateOfBirth', 'nhsNumber', 'postcode', 'phone', 'email', 'gpPractice', 'gpPracticeCode', 'preferredContact'] as const;
+const CHANGEABLE = [
+  'givenName',
+  'familyName',
+  'dateOfBirth',
+  'nhsNumber',
+  'postcode',
+  'phone',
+  'email',
+  'gpPractice',
+  'gpPracticeCode',
+  'preferredContact',
+  ...DEMOGRAPHIC_FIELDS,
+] as const;
 export type ChangeableField = (typeof CHANGEABLE)[number];
 export const IDENTITY_FIELDS: readonly ChangeableField[] = ['givenName', 'familyName', 'dateOfBirth'];
 
@@ -377,6 +423,11 @@ export function changePatient(before: PatientRecord, input: ChangePatientInput, 
   if (input.gpPractice !== undefined) set('gpPractice', input.gpPractice ?? undefined);
   if (input.gpPracticeCode !== undefined) set('gpPracticeCode', input.gpPracticeCode ?? undefined);
   if (input.preferredContact !== undefined) set('preferredContact', input.preferredContact ?? undefined);
+  if (input.sex !== undefined) set('sex', input.sex ?? undefined);
+  if (input.genderIdentity !== undefined) set('genderIdentity', input.genderIdentity ?? undefined);
+  if (input.ethnicity !== undefined) set('ethnicity', input.ethnicity ?? undefined);
+  if (input.disability !== undefined) set('disability', input.disability ?? undefined);
+  if (input.imdDecile !== undefined) set('imdDecile', input.imdDecile ?? undefined);
 
   const issues: FieldIssue[] = [];
   if (input.dateOfBirth !== undefined && !isPlausibleDateOfBirth(input.dateOfBirth, londonDate(now))) {

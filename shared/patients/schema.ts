@@ -41,6 +41,119 @@ export const CONTACT_OUTCOMES = ['reached', 'no_answer', 'left_message', 'did_no
 /** How a referral arrived: the public form (no account), or — absent — taken by staff. */
 export const REFERRAL_CHANNELS = ['public_form'] as const;
 
+/**
+ * The demographics commissioners report on (ARCHITECTURE.md decision 89): each optional, each with
+ * "prefer not to say", in the ONS 2021 census categories so figures compare with census data. The
+ * labels are the census wording, shared by the API's descriptions (the console keeps a copy that a
+ * test holds to these). Special-category data: never logged, never told to a provider.
+ */
+export const SEX_VALUES = ['female', 'male', 'prefer_not_to_say'] as const;
+export const GENDER_IDENTITY_VALUES = [
+  'same_as_sex_registered_at_birth',
+  'different_no_identity_given',
+  'trans_woman',
+  'trans_man',
+  'non_binary',
+  'other',
+  'prefer_not_to_say',
+] as const;
+/** The 19 ONS 2021 England and Wales ethnic groups, prefixed by their high-level group, and prefer not to say. */
+export const ETHNICITY_VALUES = [
+  'asian_bangladeshi',
+  'asian_chinese',
+  'asian_indian',
+  'asian_pakistani',
+  'asian_other',
+  'black_african',
+  'black_caribbean',
+  'black_other',
+  'mixed_white_and_asian',
+  'mixed_white_and_black_african',
+  'mixed_white_and_black_caribbean',
+  'mixed_other',
+  'white_british',
+  'white_irish',
+  'white_gypsy_or_irish_traveller',
+  'white_roma',
+  'white_other',
+  'other_arab',
+  'other_any_other',
+  'prefer_not_to_say',
+] as const;
+export const DISABILITY_VALUES = ['yes_limited_a_lot', 'yes_limited_a_little', 'no', 'prefer_not_to_say'] as const;
+export type Sex = (typeof SEX_VALUES)[number];
+export type GenderIdentity = (typeof GENDER_IDENTITY_VALUES)[number];
+export type Ethnicity = (typeof ETHNICITY_VALUES)[number];
+export type Disability = (typeof DISABILITY_VALUES)[number];
+/** IMD 2019 deciles: 1 is the most deprived 10% of LSOAs in England, 10 the least. */
+export const IMD_DECILE = { min: 1, max: 10 } as const;
+/** The five demographic fields of the patient, as the API names them. */
+export const DEMOGRAPHIC_FIELDS = ['sex', 'genderIdentity', 'ethnicity', 'disability', 'imdDecile'] as const;
+
+export const PREFER_NOT_TO_SAY_LABEL = 'Prefer not to say';
+/** ONS 2021 census, "What is your sex?" */
+export const SEX_LABELS: Record<Sex, string> = { female: 'Female', male: 'Male', prefer_not_to_say: PREFER_NOT_TO_SAY_LABEL };
+/** ONS 2021 census, "Is the gender you identify with the same as your sex registered at birth?" and its write-in categories. */
+export const GENDER_IDENTITY_LABELS: Record<GenderIdentity, string> = {
+  same_as_sex_registered_at_birth: 'Same as sex registered at birth',
+  different_no_identity_given: 'Different from sex registered at birth but no specific identity given',
+  trans_woman: 'Trans woman',
+  trans_man: 'Trans man',
+  non_binary: 'Non-binary',
+  other: 'All other gender identities',
+  prefer_not_to_say: PREFER_NOT_TO_SAY_LABEL,
+};
+/** The five high-level census groups, each with its categories in census order. */
+export const ETHNIC_GROUPS: readonly { group: string; values: readonly Exclude<Ethnicity, 'prefer_not_to_say'>[] }[] = [
+  { group: 'Asian, Asian British or Asian Welsh', values: ['asian_bangladeshi', 'asian_chinese', 'asian_indian', 'asian_pakistani', 'asian_other'] },
+  { group: 'Black, Black British, Black Welsh, Caribbean or African', values: ['black_african', 'black_caribbean', 'black_other'] },
+  {
+    group: 'Mixed or Multiple ethnic groups',
+    values: ['mixed_white_and_asian', 'mixed_white_and_black_african', 'mixed_white_and_black_caribbean', 'mixed_other'],
+  },
+  { group: 'White', values: ['white_british', 'white_irish', 'white_gypsy_or_irish_traveller', 'white_roma', 'white_other'] },
+  { group: 'Other ethnic group', values: ['other_arab', 'other_any_other'] },
+];
+/** ONS 2021 census, "What is your ethnic group?" (England and Wales). */
+export const ETHNICITY_LABELS: Record<Ethnicity, string> = {
+  asian_bangladeshi: 'Bangladeshi',
+  asian_chinese: 'Chinese',
+  asian_indian: 'Indian',
+  asian_pakistani: 'Pakistani',
+  asian_other: 'Any other Asian background',
+  black_african: 'African',
+  black_caribbean: 'Caribbean',
+  black_other: 'Any other Black, Black British or Caribbean background',
+  mixed_white_and_asian: 'White and Asian',
+  mixed_white_and_black_african: 'White and Black African',
+  mixed_white_and_black_caribbean: 'White and Black Caribbean',
+  mixed_other: 'Any other Mixed or Multiple background',
+  white_british: 'English, Welsh, Scottish, Northern Irish or British',
+  white_irish: 'Irish',
+  white_gypsy_or_irish_traveller: 'Gypsy or Irish Traveller',
+  white_roma: 'Roma',
+  white_other: 'Any other White background',
+  other_arab: 'Arab',
+  other_any_other: 'Any other ethnic group',
+  prefer_not_to_say: PREFER_NOT_TO_SAY_LABEL,
+};
+/**
+ * ONS 2021 census (the Equality Act 2010 definition): "Are your day-to-day activities limited
+ * because of a health problem or disability which has lasted, or is expected to last, at least 12 months?"
+ */
+export const DISABILITY_LABELS: Record<Disability, string> = {
+  yes_limited_a_lot: 'Yes, limited a lot',
+  yes_limited_a_little: 'Yes, limited a little',
+  no: 'No',
+  prefer_not_to_say: PREFER_NOT_TO_SAY_LABEL,
+};
+
+/** "`code`: label; …", the census wording for an OpenAPI description. */
+const codes = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([code, label]) => `\`${code}\`: ${label}`)
+    .join('; ');
+
 const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time' });
 /** Free text a navigator types: plain, up to 2,000 characters, line breaks allowed. Never logged or exported. */
@@ -73,6 +186,38 @@ const PreferredContactInput = z
   .enum(PREFERRED_CONTACT)
   .openapi({ description: 'How the person would like to be contacted; phone and text need a phone number, email an email address.' });
 
+const SexInput = z.enum(SEX_VALUES).openapi({ description: `Sex (ONS 2021 census: "What is your sex?"). ${codes(SEX_LABELS)}.` });
+const GenderIdentityInput = z.enum(GENDER_IDENTITY_VALUES).openapi({
+  description: `Gender identity (ONS 2021 census categories). ${codes(GENDER_IDENTITY_LABELS)}.`,
+});
+const EthnicityInput = z.enum(ETHNICITY_VALUES).openapi({
+  description: `Ethnic group (ONS 2021 census, England and Wales; the prefix is the high-level group). ${codes(ETHNICITY_LABELS)}.`,
+});
+const DisabilityInput = z.enum(DISABILITY_VALUES).openapi({
+  description:
+    'Day-to-day activities limited by a health problem or disability that has lasted, or is expected to last, at least 12 months ' +
+    `(ONS 2021 census, Equality Act 2010). ${codes(DISABILITY_LABELS)}.`,
+});
+const ImdDecileInput = z
+  .number()
+  .int('must be a whole number from 1 to 10')
+  .min(IMD_DECILE.min, 'must be from 1 to 10')
+  .max(IMD_DECILE.max, 'must be from 1 to 10')
+  .openapi({
+    example: 3,
+    description:
+      'Index of Multiple Deprivation 2019 decile of the postcode’s LSOA: 1 is the most deprived 10% of LSOAs in England, 10 the least ' +
+      '(look it up in the MHCLG IMD 2019 postcode lookup).',
+  });
+/** The demographic fields, each optional (for reporting only; ARCHITECTURE.md decision 89). */
+const demographicInputs = {
+  sex: SexInput.optional(),
+  genderIdentity: GenderIdentityInput.optional(),
+  ethnicity: EthnicityInput.optional(),
+  disability: DisabilityInput.optional(),
+  imdDecile: ImdDecileInput.optional(),
+};
+
 export const PatientInput = z
   .object({
     givenName: PersonName,
@@ -85,6 +230,7 @@ export const PatientInput = z
     gpPractice: GpPracticeInput.optional(),
     gpPracticeCode: GpPracticeCodeInput.optional(),
     preferredContact: PreferredContactInput.optional(),
+    ...demographicInputs,
   })
   .openapi('PatientInput');
 
@@ -163,6 +309,11 @@ export const ChangePatientBody = z
     gpPractice: GpPracticeInput.nullable().optional(),
     gpPracticeCode: GpPracticeCodeInput.nullable().optional(),
     preferredContact: PreferredContactInput.nullable().optional(),
+    sex: SexInput.nullable().optional(),
+    genderIdentity: GenderIdentityInput.nullable().optional(),
+    ethnicity: EthnicityInput.nullable().optional(),
+    disability: DisabilityInput.nullable().optional(),
+    imdDecile: ImdDecileInput.nullable().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change', path: [] })
   .openapi('ChangePatient');
@@ -195,6 +346,10 @@ export const Consents = z
   })
   .openapi('Consents');
 
+/** Why no GP summary may be prepared for a person: they have not consented, or their practice's ODS code is not on the record. */
+export const GP_SUMMARY_BLOCKS = ['no_consent', 'no_practice_code'] as const;
+export type GpSummaryBlock = (typeof GP_SUMMARY_BLOCKS)[number];
+
 export const ConsentPath = z.object({
   purpose: z.enum(CONSENT_PURPOSES).openapi({ param: { name: 'purpose', in: 'path' }, example: 'evaluation' }),
 });
@@ -218,10 +373,25 @@ export const Patient = z
     gpPractice: z.string().optional(),
     gpPracticeCode: z.string().optional().openapi({ description: 'The GP practice’s ODS code, e.g. A81001.' }),
     preferredContact: z.enum(PREFERRED_CONTACT).optional(),
+    sex: SexInput.optional(),
+    genderIdentity: GenderIdentityInput.optional(),
+    ethnicity: EthnicityInput.optional(),
+    disability: DisabilityInput.optional(),
+    imdDecile: z
+      .number()
+      .int()
+      .min(IMD_DECILE.min)
+      .max(IMD_DECILE.max)
+      .optional()
+      .openapi({ description: 'IMD 2019 decile (1 = most deprived 10% of LSOAs in England): as recorded, or else looked up from the postcode.' }),
     currentPrescriptionId: Id.optional().openapi({ description: 'The active or paused prescription, if any.' }),
     baselineAssessmentId: Id.optional().openapi({ description: 'The latest baseline assessment, if any.' }),
     activeCardId: z.string().optional(),
     consents: Consents.optional().openapi({ description: 'Consent decisions; a purpose without one has not been asked (absent = not given).' }),
+    gpSummaryBlocked: z.enum(GP_SUMMARY_BLOCKS).optional().openapi({
+      description:
+        'Why no summary for their GP would be prepared if a referral of theirs ended now: `no_consent` (they have not agreed to it) or `no_practice_code` (no ODS code on the record). Absent when one would be.',
+    }),
     createdAt: Instant,
     updatedAt: Instant.optional().openapi({ description: 'When the record was last changed (absent if never).' }),
   })
@@ -312,8 +482,24 @@ export const CloseReferralBody = z
   .refine(reasonNoteRule, REASON_NOTE)
   .openapi('CloseReferral');
 
+/** Why ending a referral prepared no summary for the GP: a block on the record, or the follow-up's summary already said it. */
+export const GP_SUMMARY_SKIPS = [...GP_SUMMARY_BLOCKS, 'repeats_follow_up'] as const;
+
+export const GpSummaryPrepared = z
+  .object({
+    prepared: z.boolean(),
+    messageId: Id.optional().openapi({ description: 'The message prepared for the GP outbox, when one was.' }),
+    why: z.enum(GP_SUMMARY_SKIPS).optional().openapi({
+      description:
+        'When none was: `no_consent` (the person has not agreed to it), `no_practice_code` (no ODS code on the record), or `repeats_follow_up` (the summary of their completed follow-up already says it).',
+    }),
+  })
+  .openapi('GpSummaryPrepared');
+export type GpSummaryPreparedView = z.infer<typeof GpSummaryPrepared>;
+
 export const ReferralChanged = Referral.extend({
   withdrawnPrescriptionId: Id.optional().openapi({ description: 'The current prescription this withdrew (its follow-up cancelled), if any.' }),
+  gpSummary: GpSummaryPrepared.optional().openapi({ description: 'On a decline or close: whether a summary for their GP was prepared, and if not, why.' }),
 }).openapi('ReferralChanged');
 
 export const CreateContactBody = z

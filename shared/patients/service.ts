@@ -4,7 +4,7 @@ import type { Page, PageRequest } from '#shared/platform/dynamo';
 import type { FieldIssue } from '#shared/platform/errors';
 import type { IdSource } from '#shared/platform/ids';
 import { applyCaseloadQuery, caseloadCounts, decodeOffsetCursor, encodeOffsetCursor, type CaseloadQuery, type CaseloadSummaryView } from './caseload';
-import type { CurrentPrescriptionWithdrawal, GpSummaryPreparation, PatientHistory } from './ports';
+import { noDeprivationLookup, type CurrentPrescriptionWithdrawal, type DeprivationLookup, type GpSummaryPreparation, type PatientHistory } from './ports';
 import {
   acceptReferral,
   caseloadCondition,
@@ -13,12 +13,14 @@ import {
   contactAccepts,
   contactEntry,
   decodeTimelineCursor,
+  effectiveImdDecile,
   encodeTimelineCursor,
   endReferral,
   identityHashOf,
   identityMatch,
   newContact,
   newEpisode,
+  needsDeprivationLookup,
   newReferral,
   patientView,
   recordConsent,
@@ -31,6 +33,7 @@ import {
   type ReferralMove,
   type ReferralRecord,
 } from './rules';
+import { DEMOGRAPHIC_FIELDS } from './schema';
 import type {
   ChangePatientInput,
   CloseReferralInput,
@@ -38,6 +41,7 @@ import type {
   CreateContactInput,
   CreateReferralInput,
   DeclineReferralInput,
+  GpSummaryPreparedView,
   PatientView,
   ReferralStatus,
   SetConsentInput,
@@ -56,7 +60,7 @@ export type ReferralOutcome =
   | Conflict<'nhs_number_registered' | 'patient_has_open_referral' | 'patient_identity_ambiguous' | 'patient_changed'>;
 
 export type ReferralChangeOutcome =
-  | { kind: 'done'; referral: ReferralRecord; withdrawnPrescriptionId?: string }
+  | { kind: 'done'; referral: ReferralRecord; withdrawnPrescriptionId?: string; gpSummary?: GpSummaryPreparedView }
   | { kind: 'not_found'; what: 'Referral' }
   | Conflict<'referral_ended' | 'illegal_referral_transition' | 'referral_changed'>;
 
@@ -76,10 +80,12 @@ export type ConsentOutcome = { kind: 'done'; patient: PatientView; changed: bool
 
 export type ListOutcome<T> = { kind: 'listed'; page: Page<T> } | Forbidden;
 
-export type CaseloadPatientView = PatientView & { summary: CaseloadSummaryView };
+export type CaseloadPatientView = Omit<PatientView, (typeof DEMOGRAPHIC_FIELDS)[number]> & { summary: CaseloadSummaryView };
 
+/** A caseload row: the record and its summary, never the demographics (they are for reporting, not for finding people; decision 89). */
 function caseloadPatientView({ summary, ...patient }: PatientRecord & { summary: CaseloadSummaryView }): CaseloadPatientView {
-  return { ...patientView(patient), summary };
+  const { sex: _sex, genderIdentity: _gender, ethnicity: _ethnicity, disability: _disability, imdDecile: _imd, ...rest } = patientView(patient);
+  return { ...rest, summary };
 }
 
 /** Who may take on a caseload: the people capability implements it, and the composition root passes it in. */
@@ -114,10 +120,23 @@ export class PatientService {
       history: PatientHistory;
       /** The GP summary an ended referral calls for (absent: none is prepared). */
       gpSummaries?: GpSummaryPreparation;
+      /** The IMD decile of a postcode, for a record with none recorded (absent: none is looked up). */
+      deprivation?: DeprivationLookup;
       clock: Clock;
       ids: IdSource;
     },
   ) {}
+
+  /**
+   * The patient as an answer tells them: the record without its bookkeeping, its IMD decile the one
+   * recorded or else the one the postcode's LSOA has (decision 89), never written back.
+   */
+  private async answer(patient: PatientRecord): Promise<PatientView> {
+    const view = patientView(patient);
+    if (!needsDeprivationLookup(patient)) return view;
+    const imdDecile = effectiveImdDecile(undefined, await (this.deps.deprivation ?? noDeprivationLookup).decileFor(patient.postcode));
+    return imdDecile === undefined ? view : { ...view, imdDecile };
+  }
 
   /**
    * Takes a referral. A person already registered — by NHS number, or without one by name and date
@@ -158,7 +177,7 @@ export class PatientService {
     if (match.kind === 'new') {
       const created = await patients.createReferral(made.patient, made.referral);
       if (created !== 'created') return 'again';
-      return { kind: 'created', referral: made.referral, patient: patientView(made.patient) };
+      return { kind: 'created', referral: made.referral, patient: await this.answer(made.patient) };
     }
 
     const patient = await patients.getPatient(match.patientId);
@@ -174,7 +193,7 @@ export class PatientService {
     );
     if (written === 'changed') return 'again';
     const after: PatientRecord = { ...patient, navigator: episode.referral.navigator, openReferralId: episode.referral.referralId };
-    return { kind: 'created', referral: episode.referral, patient: patientView(after), rereferral: { matchedBy: match.matchedBy } };
+    return { kind: 'created', referral: episode.referral, patient: await this.answer(after), rereferral: { matchedBy: match.matchedBy } };
   }
 
   /** The patient's episodes, newest first. */
@@ -216,16 +235,22 @@ export class PatientService {
             prescriptionId: withdrawal?.prescriptionId ?? patient.currentPrescriptionId,
             by: principal.sub,
           })
-        : [];
+        : undefined;
+    const alsoWrite = summary?.items ?? [];
     const written = await this.deps.patients.moveReferral(
       before,
       after,
       caseload,
-      withdrawal ? { alsoWrite: [...withdrawal.items, ...summary] } : { noCurrentPrescription: ends, alsoWrite: summary },
+      withdrawal ? { alsoWrite: [...withdrawal.items, ...alsoWrite] } : { noCurrentPrescription: ends, alsoWrite },
     );
     if (written === 'changed') return REFERRAL_CHANGED;
     await withdrawal?.afterCommit();
-    return { kind: 'done', referral: after, ...(withdrawal ? { withdrawnPrescriptionId: withdrawal.prescriptionId } : {}) };
+    return {
+      kind: 'done',
+      referral: after,
+      ...(withdrawal ? { withdrawnPrescriptionId: withdrawal.prescriptionId } : {}),
+      ...(summary ? { gpSummary: summary.summary } : {}),
+    };
   }
 
   /** The referral and its patient, if the caller may see the patient (the same "not found" otherwise). */
@@ -259,13 +284,13 @@ export class PatientService {
     if (!before) return { kind: 'not_found', what: 'Patient' };
     const change = changePatient(before, input, clock.now());
     if (!change.ok) return { kind: 'invalid', issues: change.issues };
-    if (change.changed.length === 0) return { kind: 'done', patient: patientView(before) };
+    if (change.changed.length === 0) return { kind: 'done', patient: await this.answer(before) };
     const written = await patients.changePatient(before, change.after, change.changed, caseloadCondition(principal));
     if (written === 'nhs_number_registered') {
       return { kind: 'conflict', code: 'nhs_number_registered', message: 'Another patient in the scheme has this NHS number.' };
     }
     if (written === 'changed') return PATIENT_CHANGED;
-    return { kind: 'done', patient: patientView(change.after) };
+    return { kind: 'done', patient: await this.answer(change.after) };
   }
 
   /**
@@ -279,9 +304,9 @@ export class PatientService {
       const before = visiblePatient(principal, await patients.getPatient(patientId));
       if (!before) return { kind: 'not_found', what: 'Patient' };
       const change = recordConsent(before, purpose, input.given, { by: principal.sub, now: clock.now() });
-      if (change.kind === 'unchanged') return { kind: 'done', patient: patientView(before), changed: false };
+      if (change.kind === 'unchanged') return { kind: 'done', patient: await this.answer(before), changed: false };
       if ((await patients.setConsent(before, change.field, change.decision, caseloadCondition(principal))) === 'done') {
-        return { kind: 'done', patient: patientView(change.after), changed: true };
+        return { kind: 'done', patient: await this.answer(change.after), changed: true };
       }
       if (attempt >= CONSENT_ATTEMPTS) return PATIENT_CHANGED;
     }
@@ -358,7 +383,7 @@ export class PatientService {
 
   async getPatient(principal: Principal, patientId: string): Promise<{ kind: 'found'; patient: PatientView } | { kind: 'not_found'; what: 'Patient' }> {
     const patient = visiblePatient(principal, await this.deps.patients.getPatient(patientId));
-    return patient ? { kind: 'found', patient: patientView(patient) } : { kind: 'not_found', what: 'Patient' };
+    return patient ? { kind: 'found', patient: await this.answer(patient) } : { kind: 'not_found', what: 'Patient' };
   }
 
   /** Moves every patient of one navigator to another, who must be an enabled navigator; safe to repeat. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchGetItems, collectionPages, queryCollection, queryPages, queryPatientRecords, type Db, type Page, type PageRequest } from '#shared/platform/dynamo';
 import { collections, followUpLists, keys, membership, patientRecordPrefix, referralCollections, reportIndex } from '#shared/platform/keys';
 import { londonDate } from '#shared/platform/london';
@@ -11,6 +10,7 @@ import { storedSummaryOf, tagReferralMove, withCaseloadSummary } from './summary
 import { advancedReferral, IDENTITY_FIELDS, type ChangeableField, type ContactRecord, type PatientRecord, type ReferralRecord } from './rules';
 import {
   Contact,
+  DEMOGRAPHIC_FIELDS,
   LEGACY_REFERRAL_STATUSES,
   OPEN_REFERRAL_STATUSES,
   Patient,
@@ -24,6 +24,10 @@ import {
 // Items are parsed by their schemas on the way out (only the entity's fields kept), never cast.
 const PatientItem = Patient.extend({ openReferralId: z.string(), identityHash: z.string().optional() });
 const patientFromItem = (item: Record<string, unknown>): PatientRecord => PatientItem.parse(item);
+/** The demographic fields of a patient item (decision 89), as an export reads them. */
+const ExportDemographicsItem = Patient.pick({ sex: true, genderIdentity: true, ethnicity: true, disability: true, imdDecile: true });
+/** What a pseudonymised export reads of a patient. */
+export type ExportDemographics = Pick<PatientRecord, 'dateOfBirth' | 'postcode' | 'consents' | (typeof DEMOGRAPHIC_FIELDS)[number]>;
 
 type LegacyStatus = keyof typeof LEGACY_REFERRAL_STATUSES;
 const LEGACY_NAMES = Object.keys(LEGACY_REFERRAL_STATUSES) as LegacyStatus[];
@@ -231,21 +235,27 @@ export class PatientStore {
   }
 
   /**
-   * What a pseudonymised export needs of each patient — date of birth and postcode, nothing else:
-   * names, NHS numbers and contact details are never even read for it.
+   * What a pseudonymised export needs of each patient — date of birth, postcode and the recorded
+   * demographics (decision 89), nothing else: names, NHS numbers and contact details are never even
+   * read for it.
    */
-  async demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode' | 'consents'>>> {
+  async demographics(patientIds: string[]): Promise<Map<string, ExportDemographics>> {
     // The evaluation decision too: a person who declined is left out of the exports (only its `given` is read).
-    const items = await batchGetAll(this.db, patientIds.map(keys.patient), { projection: 'patientId, dateOfBirth, postcode, consents.evaluation' });
+    const items = await batchGetAll(this.db, patientIds.map(keys.patient), {
+      projection: `patientId, dateOfBirth, postcode, consents.evaluation, ${DEMOGRAPHIC_FIELDS.join(', ')}`,
+    });
     return new Map(
       items.map((item) => {
         const evaluation = (item.consents as { evaluation?: ConsentDecisionView } | undefined)?.evaluation;
+        // Parsed like the record is read, so only the census codes and a decile 1–10 ever reach a row.
+        const recorded = ExportDemographicsItem.parse(item);
         return [
           String(item.patientId),
           {
             dateOfBirth: String(item.dateOfBirth),
             ...(typeof item.postcode === 'string' ? { postcode: item.postcode } : {}),
             ...(evaluation ? { consents: { evaluation } } : {}),
+            ...recorded,
           },
         ];
       }),
@@ -651,23 +661,24 @@ export class PatientStore {
   /**
    * Notes on an open referral that the public form was sent again for the same person: how many
    * times and when last — never what the form said. Informational, so it is not conditioned on a
-   * count read (two at the same instant may count once).
+   * count read (two at the same instant may count once). A transaction of one item, so that the
+   * public form's audit entry rides in it as in every other path of the form (no round trip of its
+   * own, so the answer's timing is not told apart by it).
    */
   async noteRepeatedRequest(referral: ReferralRecord, now: string): Promise<void> {
     const count = (referral.repeatedRequests?.count ?? 0) + 1;
-    try {
-      await this.db.client.send(
-        new UpdateCommand({
+    // A referral gone meanwhile (a failed condition) is simply not noted.
+    await transactConditions(this.db, [
+      {
+        Update: {
           TableName: this.db.tableName,
           Key: keys.referral(referral.patientId, referral.referralId),
           UpdateExpression: 'SET repeatedRequests = :repeated',
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeValues: { ':repeated': { count, lastAt: now } },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+        },
+      },
+    ]);
   }
 
   /** The updates that move a patient's referrals and follow-ups into navigator `to`'s lists (the patient item apart, and the item `exceptSk`). */

@@ -3,7 +3,9 @@ import { stringify } from 'csv-stringify';
 import type { ProviderRecord } from '#shared/registry/rules';
 import { londonDate } from '#shared/platform/london';
 import { declinedEvaluation, type ReferralRecord } from '#shared/patients/rules';
+import { demographicCells, personDemographics, DEMOGRAPHIC_COLUMNS, type PersonDemographics } from './demographics';
 import { pseudonymFor, type PseudonymKey } from './pseudonym';
+import { reasonCodes } from './reasons';
 import { ageBand, postcodeDistrict, referralOfPrescription, weekCommencing, type AttendanceDay } from './rules';
 import type { CohortMember, ReportStore } from './store';
 
@@ -31,6 +33,18 @@ export const ATTENDANCE_COLUMNS = [
 const scoreColumns = (prefix: string) =>
   [`${prefix}_satisfied`, `${prefix}_worthwhile`, `${prefix}_happy`, `${prefix}_anxious`, `${prefix}_swemwbs_metric`] as const;
 
+/** The seven SWEMWBS answers, in the questionnaire's order (SWEMWBS_ITEMS). */
+const swemwbsItemColumns = <P extends string>(prefix: P) =>
+  [
+    `${prefix}_swemwbs_1`,
+    `${prefix}_swemwbs_2`,
+    `${prefix}_swemwbs_3`,
+    `${prefix}_swemwbs_4`,
+    `${prefix}_swemwbs_5`,
+    `${prefix}_swemwbs_6`,
+    `${prefix}_swemwbs_7`,
+  ] as const;
+
 export const OUTCOME_COLUMNS = [
   'patient',
   'prescription',
@@ -44,10 +58,22 @@ export const OUTCOME_COLUMNS = [
   'follow_up_completed_on',
   'referral_outcome',
   'referral_reason',
+  'referral_date',
+  'referral_source',
+  'referral_reasons',
   'age_band',
   'postcode_district',
+  'baseline_date',
+  'follow_up_date',
+  ...swemwbsItemColumns('baseline'),
+  ...swemwbsItemColumns('follow_up'),
+  'baseline_active_days',
+  'follow_up_active_days',
+  'baseline_self_care_confidence',
+  'follow_up_self_care_confidence',
   ...scoreColumns('baseline'),
   ...scoreColumns('follow_up'),
+  ...DEMOGRAPHIC_COLUMNS,
 ] as const;
 
 type Row<C extends readonly string[]> = Record<C[number], string | number>;
@@ -57,6 +83,8 @@ interface Person {
   pseudonym: string;
   dateOfBirth: string;
   district: string;
+  /** The census codes and IMD decile recorded (decision 89): only the outcomes export writes them. */
+  demographics: PersonDemographics;
 }
 
 /** Looks people up a page at a time and remembers them: memory grows with people, not rows. */
@@ -74,7 +102,12 @@ class People {
       this.known.set(
         id,
         patient && !declinedEvaluation(patient)
-          ? { pseudonym: pseudonymFor(this.key, 'patient', id), dateOfBirth: patient.dateOfBirth, district: postcodeDistrict(patient.postcode) }
+          ? {
+              pseudonym: pseudonymFor(this.key, 'patient', id),
+              dateOfBirth: patient.dateOfBirth,
+              district: postcodeDistrict(patient.postcode),
+              demographics: personDemographics(patient),
+            }
           : null,
       );
     }
@@ -156,7 +189,7 @@ function outcomeRow(
   member: CohortMember,
   person: Person,
   key: PseudonymKey,
-  referral: Pick<ReferralRecord, 'status' | 'endReason'> | undefined,
+  referral: Pick<ReferralRecord, 'status' | 'endReason' | 'createdAt' | 'source' | 'reasons'> | undefined,
 ): Row<typeof OUTCOME_COLUMNS> {
   const scores = (prefix: 'baseline' | 'follow_up', s: CohortMember['baseline']) => ({
     [`${prefix}_satisfied`]: s?.ons4.satisfied ?? '',
@@ -165,6 +198,11 @@ function outcomeRow(
     [`${prefix}_anxious`]: s?.ons4.anxious ?? '',
     [`${prefix}_swemwbs_metric`]: s?.swemwbsMetric ?? '',
   });
+  // The seven answers (1–5), each empty when SWEMWBS was not asked.
+  const items = (prefix: 'baseline' | 'follow_up', s: CohortMember['baseline']) =>
+    Object.fromEntries(swemwbsItemColumns(prefix).map((column, i) => [column, s?.swemwbsItems?.[i] ?? '']));
+  const dateOf = (instant: string | undefined) => (instant ? londonDate(new Date(instant)) : '');
+  const { baseline, followUpScores } = member;
   return {
     patient: person.pseudonym,
     prescription: pseudonymFor(key, 'prescription', member.prescriptionId),
@@ -179,19 +217,35 @@ function outcomeRow(
     // The status of the referral (episode) the prescription belongs to, and the coded reason it ended — never its note.
     referral_outcome: referral?.status ?? '',
     referral_reason: referral?.endReason ?? '',
+    referral_date: dateOf(referral?.createdAt),
+    referral_source: referral?.source ?? '',
+    // The free-text tags never leave as typed: each becomes a code of the fixed list, or `other`.
+    referral_reasons: referral ? reasonCodes(referral.reasons) : '',
     age_band: ageBand(person.dateOfBirth, member.startDate),
     postcode_district: person.district,
+    baseline_date: dateOf(baseline?.recordedAt),
+    follow_up_date: dateOf(followUpScores?.recordedAt),
+    ...items('baseline', baseline),
+    ...items('follow_up', followUpScores),
+    baseline_active_days: baseline?.activeDays ?? '',
+    follow_up_active_days: followUpScores?.activeDays ?? '',
+    baseline_self_care_confidence: baseline?.selfCareConfidence ?? '',
+    follow_up_self_care_confidence: followUpScores?.selfCareConfidence ?? '',
     ...scores('baseline', member.baseline),
     ...scores('follow_up', member.followUpScores),
+    ...demographicCells(person.demographics),
   } as Row<typeof OUTCOME_COLUMNS>;
 }
 
 /** The last row of an export that failed part way, so a short file never passes for a whole one. */
 export const EXPORT_FAILED_MARKER = 'EXPORT FAILED: this file is incomplete. Download it again.';
 
+/** The UTF-8 byte-order mark: Excel reads a CSV that starts with it as UTF-8 (without it, as the legacy code page). */
+export const UTF8_BOM = '\uFEFF';
+
 /**
- * Rows to a CSV byte stream with a header, pulled as the client reads (backpressure), so an
- * export of any size holds one page of rows at a time. The first row is read before the answer
+ * Rows to a CSV byte stream with a header (after the UTF-8 byte-order mark when `bom` is set),
+ * pulled as the client reads (backpressure), so an export of any size holds one page of rows at a time. The first row is read before the answer
  * starts, so a failure there is an ordinary error answer; once bytes are sent the status cannot
  * change, so a later failure ends the file with a row that says it is incomplete, and goes to
  * `onError` (to be logged without data). The byte stream itself never fails: an error that
@@ -202,6 +256,7 @@ export async function csvStream<C extends readonly string[]>(
   columns: C,
   rows: AsyncIterable<Row<C>>,
   onError: (error: unknown) => void,
+  options: { bom?: boolean } = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -224,6 +279,8 @@ export async function csvStream<C extends readonly string[]>(
   const csv = stringify({ header: true, columns: [...columns], escape_formulas: true });
   const source = Readable.from(guarded());
   const out = new PassThrough();
+  // Off by default: R, pandas and scripts read plain UTF-8, and some keep a BOM in the first column's name.
+  if (options.bom) out.write(UTF8_BOM);
   source.pipe(csv).pipe(out, { end: false });
   csv.once('end', () => {
     if (!ended) out.end();

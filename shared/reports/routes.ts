@@ -3,7 +3,7 @@ import { auditRequest } from '#shared/audit/routes';
 import type { AuditTrail } from '#shared/audit/service';
 import { anyRole, commonErrors, defineRoute, failWith, jsonResponse, validationHook, type AppEnv } from '#shared/platform/http';
 import type { Logger } from '#shared/platform/logger';
-import { AttendanceReport, AttendanceReportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
+import { AttendanceReport, AttendanceReportQuery, CsvExportQuery, CsvResponse, OutcomesQuery, ProgrammeReport, ReportRange } from './schema';
 import type { ReportService } from './service';
 
 const tags = ['Reports'];
@@ -49,8 +49,8 @@ export const reportRoutes = {
     description:
       'Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the ' +
       'postcode district instead of the postcode. No names, NHS numbers, contact details or notes. People who declined evaluation ' +
-      '(consents.evaluation.given = false) are left out. Columns: docs/data-dictionary.md.',
-    request: { query: ReportRange },
+      '(consents.evaluation.given = false) are left out. `bom=1` starts the file with a UTF-8 byte-order mark for Excel. Columns: docs/data-dictionary.md.',
+    request: { query: CsvExportQuery },
     responses: { 200: CsvResponse('CSV with a header row'), ...commonErrors },
   }),
   outcomesCsv: defineRoute(evaluatorExports, {
@@ -60,7 +60,8 @@ export const reportRoutes = {
     summary: 'Evaluator export: one pseudonymised row per prescription with sessions and baseline/follow-up scores (CSV)',
     description:
       'Also the outcome and coded reason of the referral each prescription belongs to (never its note). People who declined ' +
-      'evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Columns: docs/data-dictionary.md.',
+      'evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Referral reasons leave only as codes ' +
+      'of a fixed list (any other tag is `other`). `bom=1` starts the file with a UTF-8 byte-order mark for Excel. Columns: docs/data-dictionary.md.',
     request: { query: OutcomesQuery },
     responses: { 200: CsvResponse('CSV with a header row'), ...commonErrors },
   }),
@@ -94,14 +95,16 @@ export function reportsApp(services: ReportRoutesDeps) {
   });
 
   app.openapi(reportRoutes.attendanceCsv, async (c) => {
-    const outcome = await reportService.attendanceExport(c.req.valid('query'));
+    const { bom, ...range } = c.req.valid('query');
+    const outcome = await reportService.attendanceExport(range, { bom: bom === '1' });
     if (outcome.kind !== 'csv') return failWith(outcome);
     await audit.listing(auditRequest(c), 'export_attendance', outcome.range);
     return csvAnswer(outcome.body, outcome.filename);
   });
 
   app.openapi(reportRoutes.outcomesCsv, async (c) => {
-    const outcome = await reportService.outcomesExport(c.req.valid('query'));
+    const { bom, ...range } = c.req.valid('query');
+    const outcome = await reportService.outcomesExport(range, { bom: bom === '1' });
     if (outcome.kind !== 'csv') return failWith(outcome);
     await audit.listing(auditRequest(c), 'export_outcomes', outcome.range);
     return csvAnswer(outcome.body, outcome.filename);

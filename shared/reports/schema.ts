@@ -143,7 +143,20 @@ export const ProgrammeReport = z
   })
   .openapi('ProgrammeReport');
 
-export const OutcomesQuery = ReportRange.partial().openapi({ description: 'Prescriptions started from..to; by default the last 365 days.' });
+/** `?bom=1`: the CSV starts with the UTF-8 byte-order mark, so Excel reads it as UTF-8. Absent: plain UTF-8. */
+const Bom = z
+  .enum(['1'], { message: 'must be 1, or left out' })
+  .optional()
+  .openapi({
+    description:
+      '`1`: the file starts with the UTF-8 byte-order mark (EF BB BF), so Excel opens it as UTF-8 and names such as “Café Ōtautahi” survive. ' +
+      'Left out: plain UTF-8 without one, as R, pandas and scripts prefer.',
+    example: '1',
+  });
+
+export const CsvExportQuery = ReportRange.extend({ bom: Bom });
+
+export const OutcomesQuery = ReportRange.partial().extend({ bom: Bom }).openapi({ description: 'Prescriptions started from..to; by default the last 365 days.' });
 
 export const CsvResponse = (description: string) => ({
   description,

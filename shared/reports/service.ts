@@ -17,6 +17,8 @@ const PROVIDER_READS_IN_FLIGHT = 8;
 type Invalid = { kind: 'invalid'; issues: FieldIssue[] };
 type Range = { from: string; to: string };
 export type ReportOutcome<T> = { kind: 'report'; report: T; range: Range } | Invalid;
+/** How a CSV is written: `bom` starts it with the UTF-8 byte-order mark (for Excel). */
+export type CsvOptions = { bom?: boolean };
 export type ExportOutcome = { kind: 'csv'; filename: string; body: ReadableStream<Uint8Array>; range: Range } | Invalid;
 
 /** The reports capability's use cases: attendance and programme reports, and the evaluator exports. */
@@ -77,8 +79,8 @@ export class ReportService {
     return { kind: 'report', range: { from, to }, cohortSize: cohort.length, report: { ...report, scope } } as const;
   }
 
-  /** One pseudonymised row per accepted attendance in the range, streamed. */
-  async attendanceExport(query: Range): Promise<ExportOutcome> {
+  /** One pseudonymised row per accepted attendance in the range, streamed (after a UTF-8 byte-order mark when `bom`). */
+  async attendanceExport(query: Range, options: CsvOptions = {}): Promise<ExportOutcome> {
     const { from, to } = query;
     const issues = rangeIssues(from, to);
     if (issues.length > 0) return { kind: 'invalid', issues };
@@ -87,18 +89,18 @@ export class ReportService {
       this.deps.registry.allProviders(),
       import('./exports'),
     ]);
-    const body = await csvStream(ATTENDANCE_COLUMNS, attendanceRows(this.deps.reports, key, providers, from, to), this.exportFailed('attendance'));
+    const body = await csvStream(ATTENDANCE_COLUMNS, attendanceRows(this.deps.reports, key, providers, from, to), this.exportFailed('attendance'), options);
     return { kind: 'csv', filename: `waymark-attendance-${from}-to-${to}.csv`, body, range: { from, to } };
   }
 
   /** One pseudonymised row per prescription started in the range (by default the last 365 days), streamed. */
-  async outcomesExport(query: Partial<Range>): Promise<ExportOutcome> {
+  async outcomesExport(query: Partial<Range>, options: CsvOptions = {}): Promise<ExportOutcome> {
     const to = query.to ?? londonDate(this.deps.clock.now());
     const from = query.from ?? Temporal.PlainDate.from(to).subtract({ days: 364 }).toString();
     const issues = rangeIssues(from, to);
     if (issues.length > 0) return { kind: 'invalid', issues };
     const [key, { OUTCOME_COLUMNS, outcomeRows, csvStream }] = await Promise.all([this.deps.pseudonymKey(), import('./exports')]);
-    const body = await csvStream(OUTCOME_COLUMNS, outcomeRows(this.deps.reports, key, from, to), this.exportFailed('outcomes'));
+    const body = await csvStream(OUTCOME_COLUMNS, outcomeRows(this.deps.reports, key, from, to), this.exportFailed('outcomes'), options);
     return { kind: 'csv', filename: `waymark-outcomes-${from}-to-${to}.csv`, body, range: { from, to } };
   }
 

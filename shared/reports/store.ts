@@ -1,9 +1,11 @@
 import type { AssessmentStore } from '#shared/assessments/store';
 import type { FollowUpRecord } from '#shared/followups/rules';
 import type { FollowUpStore } from '#shared/followups/store';
-import type { PatientRecord, ReferralRecord } from '#shared/patients/rules';
+import type { ReferralRecord } from '#shared/patients/rules';
 import { inParallel } from '#shared/platform/parallel';
-import type { PatientStore } from '#shared/patients/store';
+import type { DeprivationLookup } from '#shared/patients/ports';
+import { effectiveImdDecile, needsDeprivationLookup } from '#shared/patients/rules';
+import type { ExportDemographics, PatientStore } from '#shared/patients/store';
 import type { PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { AttendanceDay, ScanStore } from '#shared/scans/store';
@@ -16,12 +18,26 @@ const PATIENT_READS_IN_FLIGHT = 8;
 /** How many follow-ups one page of a follow-up list read asks for. */
 const FOLLOW_UP_PAGE = 250;
 
+/**
+ * An assessment as the outcomes export reads it: its scores and, beyond what the programme report
+ * uses, when it was recorded and its other answers — never its notes.
+ */
+export interface CohortAssessment extends WellbeingScores {
+  recordedAt: string;
+  /** The seven SWEMWBS answers (1–5) in the questionnaire's order, when it was asked. */
+  swemwbsItems?: number[];
+  activeDays?: number;
+  selfCareConfidence?: number;
+}
+
 /** What a cohort row carries beyond the report's numbers: enough for the outcomes export. */
 export interface CohortMember extends CohortPrescription {
   weeks: number;
   endDate: string;
   /** When it was written: which of the patient's referrals it belongs to. */
   createdAt: string;
+  baseline?: CohortAssessment;
+  followUpScores?: CohortAssessment;
 }
 
 /**
@@ -39,6 +55,8 @@ export class ReportStore {
       prescriptions: PrescriptionStore;
       followUps: FollowUpStore;
       assessments: AssessmentStore;
+      /** The IMD decile of a postcode, for a person with none recorded (decision 89; absent: none is looked up). */
+      deprivation?: DeprivationLookup;
     },
   ) {}
 
@@ -93,9 +111,21 @@ export class ReportStore {
     return found;
   }
 
-  /** Date of birth, postcode and evaluation decision of each patient, for a pseudonymised export: nothing else. */
-  demographics(patientIds: string[]): Promise<Map<string, Pick<PatientRecord, 'dateOfBirth' | 'postcode' | 'consents'>>> {
-    return this.owners.patients.demographics(patientIds);
+  /**
+   * Date of birth, postcode, evaluation decision and demographics of each patient, for a pseudonymised
+   * export: nothing else. The IMD decile is the one recorded, or else the postcode's (decision 89), as
+   * the patient's record answers it.
+   */
+  async demographics(patientIds: string[]): Promise<Map<string, ExportDemographics>> {
+    const found = await this.owners.patients.demographics(patientIds);
+    const { deprivation } = this.owners;
+    if (!deprivation) return found;
+    for (const [patientId, person] of found) {
+      if (!needsDeprivationLookup(person)) continue;
+      const imdDecile = effectiveImdDecile(undefined, await deprivation.decileFor(person.postcode));
+      if (imdDecile !== undefined) found.set(patientId, { ...person, imdDecile });
+    }
+    return found;
   }
 
   /**
@@ -149,10 +179,16 @@ export class ReportStore {
         [followUpOf(p)?.assessmentId, baselineIdOf(p)].flatMap((assessmentId) => (assessmentId ? [{ patientId: p.patientId, assessmentId }] : [])),
       ),
     );
-    const scoresOf = (assessmentId: string | undefined): WellbeingScores | undefined => {
+    const scoresOf = (assessmentId: string | undefined): CohortAssessment | undefined => {
       const assessment = assessmentId ? assessments.get(assessmentId) : undefined;
       if (!assessment) return undefined;
-      return { ons4: assessment.ons4, ...(assessment.swemwbs ? { swemwbsMetric: assessment.swemwbs.metricScore } : {}) };
+      return {
+        ons4: assessment.ons4,
+        ...(assessment.swemwbs ? { swemwbsMetric: assessment.swemwbs.metricScore, swemwbsItems: assessment.swemwbs.items } : {}),
+        recordedAt: assessment.recordedAt,
+        ...(assessment.activeDays !== undefined ? { activeDays: assessment.activeDays } : {}),
+        ...(assessment.selfCareConfidence !== undefined ? { selfCareConfidence: assessment.selfCareConfidence } : {}),
+      };
     };
 
     return prescriptions.map((p) => {

@@ -73,9 +73,12 @@ describe.skipIf(!haveChromium)('a patient journey through both apps', () => {
     await page.getByLabel('Postcode').fill('LU1 3AB');
     await page.getByLabel('Referral source').selectOption('gp');
     await page.getByLabel('Reasons').fill('isolation, exercise');
+    await page.getByLabel('Ethnic group', { exact: true }).selectOption('asian_indian');
+    await page.getByLabel('Gender identity', { exact: true }).selectOption('same_as_sex_registered_at_birth');
     await expectAccessible(page, 'new referral');
     await page.getByRole('button', { name: 'Create referral' }).click();
     await page.getByRole('heading', { name: 'Ada Byron' }).waitFor(WAIT);
+    await page.getByText('Asian, Asian British or Asian Welsh: Indian').waitFor(WAIT);
 
     await page.getByRole('button', { name: 'Write prescription' }).click();
     await page.getByLabel(new RegExp(`^${ACTIVITY} — ${PROVIDER}, ${VENUE}`)).check();

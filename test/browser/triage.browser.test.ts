@@ -118,11 +118,24 @@ describe.skipIf(!haveChromium)('triage and contacts in the console', () => {
     await page.getByRole('button', { name: 'Edit details' }).click();
     await page.getByLabel('Phone (optional)').fill('01582 123456');
     await page.getByLabel('Preferred contact (optional)').selectOption('phone');
+    // The census questions (decision 89): selects with "Not recorded" and "Prefer not to say"; ethnicity in its groups.
+    const about = page.getByRole('group', { name: 'About the person (optional, for reporting)' });
+    await about.getByLabel('Sex', { exact: true }).selectOption('prefer_not_to_say');
+    await about.getByLabel('Ethnic group', { exact: true }).selectOption({ label: 'Gypsy or Irish Traveller' });
+    await about.getByLabel('Disability', { exact: true }).selectOption('yes_limited_a_little');
+    await about.getByLabel('IMD decile', { exact: true }).fill('3');
     await expectAccessible('edit details');
     await page.getByRole('button', { name: 'Save details' }).click();
     await page.getByText('Details saved.').waitFor(WAIT);
     // Stored as +441582123456, shown as people in the UK write it.
     await page.getByText('01582 123456').waitFor(WAIT);
+    const details = page.locator('section', { has: page.getByRole('heading', { name: 'Details' }) });
+    await details.getByText('White: Gypsy or Irish Traveller').waitFor(WAIT);
+    await details.getByText('Yes, limited a little').waitFor(WAIT);
+    await details.getByText('3 (1 is the most deprived 10%)').waitFor(WAIT);
+    expect(await details.textContent()).toMatch(/SexPrefer not to say/);
+    expect(await details.textContent()).toMatch(/Gender identityNot recorded/);
+    await expectAccessible('details with the demographics');
 
     await page.getByRole('link', { name: 'Caseload' }).click();
     await page.getByRole('link', { name: TO_CLOSE }).first().click();

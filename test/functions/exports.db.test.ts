@@ -32,4 +32,24 @@ describe('the exports function’s app', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
     }
   });
+
+  it('with the origin check on (a web ACL in front), refuses an export that did not come through CloudFront', async () => {
+    const clock = new DevClock();
+    const issuer = await loadDevIssuer();
+    const secret = 'E'.repeat(24) + 'e7'.repeat(12);
+    const app = createExportsApp(localDependencies(await createTestDb(), clock, issuer, 'SILENT', { programmeId: 'p', secret: 's' }), {
+      originVerification: { accepted: [secret] },
+    });
+    const token = (await issuer.mint({ role: 'manager' }, clock.now())).token;
+    const path = '/v1/reports/attendance.csv?from=2026-01-01&to=2026-01-31';
+
+    const direct = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+    expect(direct.status).toBe(403);
+    expect(await direct.json()).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+    const wrong = await app.request(path, { headers: { authorization: `Bearer ${token}`, 'x-waymark-origin-verify': 'guess' } });
+    expect(wrong.status).toBe(403);
+    const viaCloudFront = await app.request(path, { headers: { authorization: `Bearer ${token}`, 'x-waymark-origin-verify': secret } });
+    expect(viaCloudFront.status).toBe(200);
+    expect(viaCloudFront.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  });
 });

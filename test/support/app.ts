@@ -6,6 +6,7 @@ import { loadDevIssuer } from '#local/dev-issuer';
 import { createLocalApp, localDependencies } from '#local/wiring';
 import { createTestDb } from './db';
 import type { PseudonymKey } from '#shared/reports/pseudonym';
+import type { DeprivationLookup } from '#shared/patients/ports';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -24,12 +25,15 @@ export interface CallOptions {
  * The real app on a private DynamoDB Local table, with the local issuer and a
  * controllable clock (as local mode wires it), driven through `app.request()`.
  */
-export async function createTestApp(options: { db?: Db; now?: string; pseudonymKey?: PseudonymKey } = {}) {
+export async function createTestApp(options: { db?: Db; now?: string; pseudonymKey?: PseudonymKey; deprivation?: DeprivationLookup } = {}) {
   const db = options.db ?? (await createTestDb());
   const clock = new DevClock();
   if (options.now) clock.set(new Date(options.now));
   const issuer = await loadDevIssuer();
-  const deps = localDependencies(db, clock, issuer, 'SILENT', options.pseudonymKey ?? { programmeId: 'test-programme', secret: 'test-secret' });
+  const deps = {
+    ...localDependencies(db, clock, issuer, 'SILENT', options.pseudonymKey ?? { programmeId: 'test-programme', secret: 'test-secret' }),
+    ...(options.deprivation ? { deprivation: options.deprivation } : {}),
+  };
   const app = createLocalApp(deps, clock, issuer);
 
   const tokenFor = async (role: Role, providerId?: string) =>

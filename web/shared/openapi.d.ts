@@ -4537,7 +4537,7 @@ export interface paths {
         };
         /**
          * Evaluator export: one pseudonymised row per accepted attendance (CSV, streamed)
-         * @description Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the postcode district instead of the postcode. No names, NHS numbers, contact details or notes. People who declined evaluation (consents.evaluation.given = false) are left out. Columns: docs/data-dictionary.md.
+         * @description Each patient appears under a stable pseudonym for this programme; an age band instead of the date of birth and the postcode district instead of the postcode. No names, NHS numbers, contact details or notes. People who declined evaluation (consents.evaluation.given = false) are left out. `bom=1` starts the file with a UTF-8 byte-order mark for Excel. Columns: docs/data-dictionary.md.
          *
          *     Roles: manager, admin.
          */
@@ -4548,6 +4548,8 @@ export interface paths {
                     from: string;
                     /** @description Last London date, inclusive; not before from, and less than 3 years after it. */
                     to: string;
+                    /** @description `1`: the file starts with the UTF-8 byte-order mark (EF BB BF), so Excel opens it as UTF-8 and names such as “Café Ōtautahi” survive. Left out: plain UTF-8 without one, as R, pandas and scripts prefer. */
+                    bom?: "1";
                 };
                 header?: never;
                 path?: never;
@@ -4611,7 +4613,7 @@ export interface paths {
         };
         /**
          * Evaluator export: one pseudonymised row per prescription with sessions and baseline/follow-up scores (CSV)
-         * @description Also the outcome and coded reason of the referral each prescription belongs to (never its note). People who declined evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Columns: docs/data-dictionary.md.
+         * @description Also the outcome and coded reason of the referral each prescription belongs to (never its note). People who declined evaluation (consents.evaluation.given = false) are left out; those not asked yet are included. Referral reasons leave only as codes of a fixed list (any other tag is `other`). `bom=1` starts the file with a UTF-8 byte-order mark for Excel. Columns: docs/data-dictionary.md.
          *
          *     Roles: manager, admin.
          */
@@ -4622,6 +4624,8 @@ export interface paths {
                     from?: string;
                     /** @description Last London date, inclusive; not before from, and less than 3 years after it. */
                     to?: string;
+                    /** @description `1`: the file starts with the UTF-8 byte-order mark (EF BB BF), so Excel opens it as UTF-8 and names such as “Café Ōtautahi” survive. Left out: plain UTF-8 without one, as R, pandas and scripts prefer. */
+                    bom?: "1";
                 };
                 header?: never;
                 path?: never;
@@ -4685,7 +4689,7 @@ export interface paths {
         };
         /**
          * The GP outbox: summaries for patients’ GP practices, ready to send or sent, oldest first
-         * @description A summary is prepared when a referral is declined or closed, and when a prescription ends with its follow-up — only for a person who consented to a GP summary and whose practice’s ODS code is on the record. A navigator sees their caseload’s; managers and admins everyone’s (or one navigator’s with `navigator`).
+         * @description A summary is prepared when a referral is declined or closed, and when a prescription ends with its follow-up — only for a person who consented to a GP summary and whose practice’s ODS code is on the record. A navigator sees their caseload’s; managers and admins everyone’s (or one navigator’s with `navigator`). With `patientId`, one person’s (the patient page links each ended referral to its summary).
          *
          *     Roles: navigator, manager, admin.
          */
@@ -4696,9 +4700,12 @@ export interface paths {
                     limit?: number;
                     /** @description The nextCursor of the previous page. */
                     cursor?: string;
+                    /** @description Ready (the default) or sent; with `patientId`, absent means both. */
                     status?: "ready" | "sent";
                     /** @description Managers and admins: one navigator’s caseload. */
                     navigator?: string;
+                    /** @description One person’s messages, oldest first, on one page (404 if the caller may not see them). */
+                    patientId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4738,6 +4745,15 @@ export interface paths {
                 };
                 /** @description Your role may not do this. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (or not yours to see). */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7055,6 +7071,10 @@ export interface components {
             providerId: string;
             name: string;
             postcode: string;
+            /** @description Its town or city (absent if not recorded). */
+            town?: string;
+            /** @description Its county (absent if not recorded). */
+            county?: string;
             /**
              * Format: date-time
              * @example 2026-11-23T09:00:00.000Z
@@ -7073,6 +7093,16 @@ export interface components {
              * @example LU1 2AB
              */
             postcode: string;
+            /**
+             * @description The town or city, for its address in the directory feed.
+             * @example Luton
+             */
+            town?: string;
+            /**
+             * @description The county, for its address in the directory feed.
+             * @example Bedfordshire
+             */
+            county?: string;
         };
         UpdateVenue: {
             name?: string;
@@ -7081,6 +7111,16 @@ export interface components {
              * @example LU1 2AB
              */
             postcode?: string;
+            /**
+             * @description The town or city; null removes it.
+             * @example Luton
+             */
+            town?: string | null;
+            /**
+             * @description The county; null removes it.
+             * @example Bedfordshire
+             */
+            county?: string | null;
         };
         Activity: {
             activityId: string;
@@ -7331,12 +7371,39 @@ export interface components {
             gpPracticeCode?: string;
             /** @enum {string} */
             preferredContact?: "phone" | "email" | "text" | "letter";
+            /**
+             * @description Sex (ONS 2021 census: "What is your sex?"). `female`: Female; `male`: Male; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            sex?: "female" | "male" | "prefer_not_to_say";
+            /**
+             * @description Gender identity (ONS 2021 census categories). `same_as_sex_registered_at_birth`: Same as sex registered at birth; `different_no_identity_given`: Different from sex registered at birth but no specific identity given; `trans_woman`: Trans woman; `trans_man`: Trans man; `non_binary`: Non-binary; `other`: All other gender identities; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            genderIdentity?: "same_as_sex_registered_at_birth" | "different_no_identity_given" | "trans_woman" | "trans_man" | "non_binary" | "other" | "prefer_not_to_say";
+            /**
+             * @description Ethnic group (ONS 2021 census, England and Wales; the prefix is the high-level group). `asian_bangladeshi`: Bangladeshi; `asian_chinese`: Chinese; `asian_indian`: Indian; `asian_pakistani`: Pakistani; `asian_other`: Any other Asian background; `black_african`: African; `black_caribbean`: Caribbean; `black_other`: Any other Black, Black British or Caribbean background; `mixed_white_and_asian`: White and Asian; `mixed_white_and_black_african`: White and Black African; `mixed_white_and_black_caribbean`: White and Black Caribbean; `mixed_other`: Any other Mixed or Multiple background; `white_british`: English, Welsh, Scottish, Northern Irish or British; `white_irish`: Irish; `white_gypsy_or_irish_traveller`: Gypsy or Irish Traveller; `white_roma`: Roma; `white_other`: Any other White background; `other_arab`: Arab; `other_any_other`: Any other ethnic group; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            ethnicity?: "asian_bangladeshi" | "asian_chinese" | "asian_indian" | "asian_pakistani" | "asian_other" | "black_african" | "black_caribbean" | "black_other" | "mixed_white_and_asian" | "mixed_white_and_black_african" | "mixed_white_and_black_caribbean" | "mixed_other" | "white_british" | "white_irish" | "white_gypsy_or_irish_traveller" | "white_roma" | "white_other" | "other_arab" | "other_any_other" | "prefer_not_to_say";
+            /**
+             * @description Day-to-day activities limited by a health problem or disability that has lasted, or is expected to last, at least 12 months (ONS 2021 census, Equality Act 2010). `yes_limited_a_lot`: Yes, limited a lot; `yes_limited_a_little`: Yes, limited a little; `no`: No; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            disability?: "yes_limited_a_lot" | "yes_limited_a_little" | "no" | "prefer_not_to_say";
+            /** @description IMD 2019 decile (1 = most deprived 10% of LSOAs in England): as recorded, or else looked up from the postcode. */
+            imdDecile?: number;
             /** @description The active or paused prescription, if any. */
             currentPrescriptionId?: string;
             /** @description The latest baseline assessment, if any. */
             baselineAssessmentId?: string;
             activeCardId?: string;
             consents?: components["schemas"]["Consents"];
+            /**
+             * @description Why no summary for their GP would be prepared if a referral of theirs ended now: `no_consent` (they have not agreed to it) or `no_practice_code` (no ODS code on the record). Absent when one would be.
+             * @enum {string}
+             */
+            gpSummaryBlocked?: "no_consent" | "no_practice_code";
             /** Format: date-time */
             createdAt: string;
             /**
@@ -7413,10 +7480,47 @@ export interface components {
              * @enum {string}
              */
             preferredContact?: "phone" | "email" | "text" | "letter";
+            /**
+             * @description Sex (ONS 2021 census: "What is your sex?"). `female`: Female; `male`: Male; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            sex?: "female" | "male" | "prefer_not_to_say";
+            /**
+             * @description Gender identity (ONS 2021 census categories). `same_as_sex_registered_at_birth`: Same as sex registered at birth; `different_no_identity_given`: Different from sex registered at birth but no specific identity given; `trans_woman`: Trans woman; `trans_man`: Trans man; `non_binary`: Non-binary; `other`: All other gender identities; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            genderIdentity?: "same_as_sex_registered_at_birth" | "different_no_identity_given" | "trans_woman" | "trans_man" | "non_binary" | "other" | "prefer_not_to_say";
+            /**
+             * @description Ethnic group (ONS 2021 census, England and Wales; the prefix is the high-level group). `asian_bangladeshi`: Bangladeshi; `asian_chinese`: Chinese; `asian_indian`: Indian; `asian_pakistani`: Pakistani; `asian_other`: Any other Asian background; `black_african`: African; `black_caribbean`: Caribbean; `black_other`: Any other Black, Black British or Caribbean background; `mixed_white_and_asian`: White and Asian; `mixed_white_and_black_african`: White and Black African; `mixed_white_and_black_caribbean`: White and Black Caribbean; `mixed_other`: Any other Mixed or Multiple background; `white_british`: English, Welsh, Scottish, Northern Irish or British; `white_irish`: Irish; `white_gypsy_or_irish_traveller`: Gypsy or Irish Traveller; `white_roma`: Roma; `white_other`: Any other White background; `other_arab`: Arab; `other_any_other`: Any other ethnic group; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            ethnicity?: "asian_bangladeshi" | "asian_chinese" | "asian_indian" | "asian_pakistani" | "asian_other" | "black_african" | "black_caribbean" | "black_other" | "mixed_white_and_asian" | "mixed_white_and_black_african" | "mixed_white_and_black_caribbean" | "mixed_other" | "white_british" | "white_irish" | "white_gypsy_or_irish_traveller" | "white_roma" | "white_other" | "other_arab" | "other_any_other" | "prefer_not_to_say";
+            /**
+             * @description Day-to-day activities limited by a health problem or disability that has lasted, or is expected to last, at least 12 months (ONS 2021 census, Equality Act 2010). `yes_limited_a_lot`: Yes, limited a lot; `yes_limited_a_little`: Yes, limited a little; `no`: No; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string}
+             */
+            disability?: "yes_limited_a_lot" | "yes_limited_a_little" | "no" | "prefer_not_to_say";
+            /**
+             * @description Index of Multiple Deprivation 2019 decile of the postcode’s LSOA: 1 is the most deprived 10% of LSOAs in England, 10 the least (look it up in the MHCLG IMD 2019 postcode lookup).
+             * @example 3
+             */
+            imdDecile?: number;
         };
         ReferralChanged: components["schemas"]["Referral"] & {
             /** @description The current prescription this withdrew (its follow-up cancelled), if any. */
             withdrawnPrescriptionId?: string;
+            gpSummary?: components["schemas"]["GpSummaryPrepared"];
+        };
+        /** @description On a decline or close: whether a summary for their GP was prepared, and if not, why. */
+        GpSummaryPrepared: {
+            prepared: boolean;
+            /** @description The message prepared for the GP outbox, when one was. */
+            messageId?: string;
+            /**
+             * @description When none was: `no_consent` (the person has not agreed to it), `no_practice_code` (no ODS code on the record), or `repeats_follow_up` (the summary of their completed follow-up already says it).
+             * @enum {string}
+             */
+            why?: "no_consent" | "no_practice_code" | "repeats_follow_up";
         };
         DeclineReferral: {
             /** @enum {string} */
@@ -7466,6 +7570,31 @@ export interface components {
              * @enum {string|null}
              */
             preferredContact?: "phone" | "email" | "text" | "letter" | null;
+            /**
+             * @description Sex (ONS 2021 census: "What is your sex?"). `female`: Female; `male`: Male; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string|null}
+             */
+            sex?: "female" | "male" | "prefer_not_to_say" | null;
+            /**
+             * @description Gender identity (ONS 2021 census categories). `same_as_sex_registered_at_birth`: Same as sex registered at birth; `different_no_identity_given`: Different from sex registered at birth but no specific identity given; `trans_woman`: Trans woman; `trans_man`: Trans man; `non_binary`: Non-binary; `other`: All other gender identities; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string|null}
+             */
+            genderIdentity?: "same_as_sex_registered_at_birth" | "different_no_identity_given" | "trans_woman" | "trans_man" | "non_binary" | "other" | "prefer_not_to_say" | null;
+            /**
+             * @description Ethnic group (ONS 2021 census, England and Wales; the prefix is the high-level group). `asian_bangladeshi`: Bangladeshi; `asian_chinese`: Chinese; `asian_indian`: Indian; `asian_pakistani`: Pakistani; `asian_other`: Any other Asian background; `black_african`: African; `black_caribbean`: Caribbean; `black_other`: Any other Black, Black British or Caribbean background; `mixed_white_and_asian`: White and Asian; `mixed_white_and_black_african`: White and Black African; `mixed_white_and_black_caribbean`: White and Black Caribbean; `mixed_other`: Any other Mixed or Multiple background; `white_british`: English, Welsh, Scottish, Northern Irish or British; `white_irish`: Irish; `white_gypsy_or_irish_traveller`: Gypsy or Irish Traveller; `white_roma`: Roma; `white_other`: Any other White background; `other_arab`: Arab; `other_any_other`: Any other ethnic group; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string|null}
+             */
+            ethnicity?: "asian_bangladeshi" | "asian_chinese" | "asian_indian" | "asian_pakistani" | "asian_other" | "black_african" | "black_caribbean" | "black_other" | "mixed_white_and_asian" | "mixed_white_and_black_african" | "mixed_white_and_black_caribbean" | "mixed_other" | "white_british" | "white_irish" | "white_gypsy_or_irish_traveller" | "white_roma" | "white_other" | "other_arab" | "other_any_other" | "prefer_not_to_say" | null;
+            /**
+             * @description Day-to-day activities limited by a health problem or disability that has lasted, or is expected to last, at least 12 months (ONS 2021 census, Equality Act 2010). `yes_limited_a_lot`: Yes, limited a lot; `yes_limited_a_little`: Yes, limited a little; `no`: No; `prefer_not_to_say`: Prefer not to say.
+             * @enum {string|null}
+             */
+            disability?: "yes_limited_a_lot" | "yes_limited_a_little" | "no" | "prefer_not_to_say" | null;
+            /**
+             * @description Index of Multiple Deprivation 2019 decile of the postcode’s LSOA: 1 is the most deprived 10% of LSOAs in England, 10 the least (look it up in the MHCLG IMD 2019 postcode lookup).
+             * @example 3
+             */
+            imdDecile?: number | null;
         };
         SetConsent: {
             /** @description Yes (true) or no (false). */
@@ -7529,7 +7658,40 @@ export interface components {
             /** @description Who did it (user id), when recorded. */
             by?: string;
         };
-        CaseloadPatient: components["schemas"]["Patient"] & {
+        CaseloadPatient: {
+            patientId: string;
+            /** @description Whose caseload the patient is in; absent while a public referral waits in the unassigned triage queue. */
+            navigator?: string;
+            givenName: string;
+            familyName: string;
+            dateOfBirth: string;
+            nhsNumber?: string;
+            postcode?: string;
+            phone?: string;
+            email?: string;
+            gpPractice?: string;
+            /** @description The GP practice’s ODS code, e.g. A81001. */
+            gpPracticeCode?: string;
+            /** @enum {string} */
+            preferredContact?: "phone" | "email" | "text" | "letter";
+            /** @description The active or paused prescription, if any. */
+            currentPrescriptionId?: string;
+            /** @description The latest baseline assessment, if any. */
+            baselineAssessmentId?: string;
+            activeCardId?: string;
+            consents?: components["schemas"]["Consents"];
+            /**
+             * @description Why no summary for their GP would be prepared if a referral of theirs ended now: `no_consent` (they have not agreed to it) or `no_practice_code` (no ODS code on the record). Absent when one would be.
+             * @enum {string}
+             */
+            gpSummaryBlocked?: "no_consent" | "no_practice_code";
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the record was last changed (absent if never).
+             */
+            updatedAt?: string;
             summary: components["schemas"]["CaseloadSummary"];
         };
         CaseloadSummary: {
@@ -8515,10 +8677,13 @@ export interface components {
              * @example 2026-11-23T09:00:00.000Z
              */
             at: string;
-            /** @description The caller's user id (`sub`). */
+            /** @description The caller's user id (`sub`); `public_form` for the public referral form, which has no signed-in caller and names no sender. */
             actor: string;
-            /** @enum {string} */
-            role: "provider" | "navigator" | "manager" | "admin";
+            /**
+             * @description The caller's role; `public` for the public referral form.
+             * @enum {string}
+             */
+            role: "provider" | "navigator" | "manager" | "admin" | "public";
             /** @example read_patient */
             action: string;
             /** @description Absent for an action on no one patient (a listing, a report). */

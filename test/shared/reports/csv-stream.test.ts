@@ -51,6 +51,43 @@ describe('csvStream', () => {
     expect(onError).toHaveBeenCalledOnce();
   });
 
+  it('with bom, the bytes start with the UTF-8 byte-order mark (EF BB BF) and the text survives; without, they do not', async () => {
+    async function* rows() {
+      yield { a: 1, b: 'Café Ōtautahi' };
+    }
+    const bytes = async (options?: { bom?: boolean }) => new Uint8Array(await new Response(await csvStream(columns, rows(), () => {}, options)).arrayBuffer());
+    const withBom = await bytes({ bom: true });
+    expect([...withBom.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(withBom)).toBe('\uFEFFa,b\n1,Café Ōtautahi\n');
+    for (const plain of [await bytes(), await bytes({ bom: false })]) {
+      expect(plain[0]).toBe('a'.charCodeAt(0));
+      expect(new TextDecoder().decode(plain)).toBe('a,b\n1,Café Ōtautahi\n');
+    }
+  });
+
+  it('with bom, an empty export is the mark and the header', async () => {
+    // eslint-disable-next-line require-yield
+    async function* rows(): AsyncGenerator<{ a: number; b: string }> {}
+    // (Response.text() would drop the mark, as any UTF-8 decoder does by default.)
+    const csv = await new Response(await csvStream(columns, rows(), () => {}, { bom: true })).arrayBuffer();
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(csv)).toBe('\uFEFFa,b\n');
+  });
+
+  it.each([
+    ['the rows fail', new Error('ValidationException')],
+    ['the CSV writing fails', Symbol('not a cell')],
+  ])('with bom, a failure part way (%s) still ends the file with the marker row', async (_, failure) => {
+    async function* rows() {
+      yield { a: 1, b: 'x' };
+      if (failure instanceof Error) throw failure;
+      yield { a: 2, b: failure as unknown as string };
+    }
+    const onError = vi.fn();
+    const csv = await new Response(await csvStream(columns, rows(), onError, { bom: true })).arrayBuffer();
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(csv)).toBe(`\uFEFFa,b\n1,x\n${EXPORT_FAILED_MARKER},\n`);
+    expect(onError).toHaveBeenCalledOnce();
+  });
+
   it('a client that goes away stops the rows being read', async () => {
     let closed = false;
     async function* rows() {

@@ -27,6 +27,11 @@ describe('editing a patient’s details', () => {
       gpPractice: '',
       gpPracticeCode: '',
       preferredContact: 'email',
+      sex: '',
+      genderIdentity: '',
+      ethnicity: '',
+      disability: '',
+      imdDecile: '',
     });
   });
 

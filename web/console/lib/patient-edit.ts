@@ -1,3 +1,4 @@
+import { demographicsForm, imdDecileProblem, parseImdDecile, type DemographicsForm, type Disability, type Ethnicity, type GenderIdentity, type Sex } from './demographics';
 import { formatPhone } from './format';
 import { personProblems } from './referral';
 import type { FieldMap, FormProblems } from './issues';
@@ -16,7 +17,7 @@ export const PREFERRED_CONTACTS: readonly { value: PreferredContact; label: stri
   { value: 'letter', label: 'Letter' },
 ];
 
-export interface DetailsForm {
+export interface DetailsForm extends DemographicsForm {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
@@ -44,6 +45,7 @@ export function detailsForm(patient: Patient): DetailsForm {
     gpPractice: patient.gpPractice ?? '',
     gpPracticeCode: patient.gpPracticeCode ?? '',
     preferredContact: patient.preferredContact ?? '',
+    ...demographicsForm(patient),
   };
 }
 
@@ -58,6 +60,11 @@ export const DETAILS_FIELDS: FieldMap = {
   gpPractice: { id: 'editGpPractice', label: 'GP practice' },
   gpPracticeCode: { id: 'editGpPracticeCode', label: 'GP practice ODS code' },
   preferredContact: { id: 'editPreferredContact', label: 'Preferred contact' },
+  sex: { id: 'editSex', label: 'Sex' },
+  genderIdentity: { id: 'editGenderIdentity', label: 'Gender identity' },
+  ethnicity: { id: 'editEthnicity', label: 'Ethnic group' },
+  disability: { id: 'editDisability', label: 'Disability' },
+  imdDecile: { id: 'editImdDecile', label: 'IMD decile' },
 };
 export const DETAILS_FIELD_ORDER = Object.values(DETAILS_FIELDS).map((field) => field.id);
 
@@ -71,6 +78,8 @@ export function validateDetails(form: DetailsForm, today: string): FormProblems 
     fields.editPreferredContact = 'Enter a phone number to be contacted by phone or text';
   }
   if (form.preferredContact === 'email' && !form.email.trim()) fields.editPreferredContact = 'Enter an email address to be contacted by email';
+  const decile = imdDecileProblem(form.imdDecile);
+  if (decile) fields.editImdDecile = decile;
   return { fields, general: [] };
 }
 
@@ -88,5 +97,12 @@ export function toChangePatient(form: DetailsForm, patient: Patient): ChangePati
     if (key === 'preferredContact') change.preferredContact = value ? (value as PreferredContact) : null;
     else change[key] = value ? value : null;
   }
+  // The demographics: a choice, or null when set back to "Not recorded".
+  if (form.sex !== was.sex) change.sex = form.sex ? (form.sex as Sex) : null;
+  if (form.genderIdentity !== was.genderIdentity) change.genderIdentity = form.genderIdentity ? (form.genderIdentity as GenderIdentity) : null;
+  if (form.ethnicity !== was.ethnicity) change.ethnicity = form.ethnicity ? (form.ethnicity as Ethnicity) : null;
+  if (form.disability !== was.disability) change.disability = form.disability ? (form.disability as Disability) : null;
+  const decile = form.imdDecile.trim();
+  if (decile !== was.imdDecile) change.imdDecile = decile ? (parseImdDecile(decile) ?? null) : null;
   return change;
 }

@@ -1,9 +1,10 @@
 import { isCalendarDate } from './dates';
+import { demographicsBody, emptyDemographics, imdDecileProblem, type DemographicsForm } from './demographics';
 import type { FieldMap, FormProblems } from './issues';
 import type { CreateReferral, ReferralSource } from './types';
 
-/** The "New referral" form, as typed (every value a string until it is sent). */
-export interface ReferralForm {
+/** The "New referral" form, as typed (every value a string until it is sent); the demographics are optional. */
+export interface ReferralForm extends DemographicsForm {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
@@ -31,6 +32,7 @@ export const emptyReferralForm = (): ReferralForm => ({
   email: '',
   gpPractice: '',
   gpPracticeCode: '',
+  ...emptyDemographics(),
   source: '',
   reasons: '',
   notes: '',
@@ -75,6 +77,11 @@ export const REFERRAL_FIELDS: FieldMap = {
   'patient.email': { id: 'email', label: 'Email' },
   'patient.gpPractice': { id: 'gpPractice', label: 'GP practice' },
   'patient.gpPracticeCode': { id: 'gpPracticeCode', label: 'GP practice ODS code' },
+  'patient.sex': { id: 'sex', label: 'Sex' },
+  'patient.genderIdentity': { id: 'genderIdentity', label: 'Gender identity' },
+  'patient.ethnicity': { id: 'ethnicity', label: 'Ethnic group' },
+  'patient.disability': { id: 'disability', label: 'Disability' },
+  'patient.imdDecile': { id: 'imdDecile', label: 'IMD decile' },
   source: { id: 'source', label: 'Referral source' },
   reasons: { id: 'reasons', label: 'Reasons' },
   notes: { id: 'notes', label: 'Notes' },
@@ -108,6 +115,8 @@ export function personProblems(form: PersonFields, today: string): Partial<Recor
 /** The console's own checks, before anything is sent (the API checks everything again). */
 export function validateReferral(form: ReferralForm, today: string): FormProblems {
   const fields: Record<string, string> = { ...personProblems(form, today) };
+  const decile = imdDecileProblem(form.imdDecile);
+  if (decile) fields.imdDecile = decile;
   if (!form.source) fields.source = 'Select where the referral came from';
   const reasons = parseReasons(form.reasons);
   if (reasons.length === 0) fields.reasons = 'Enter at least one reason, for example isolation';
@@ -144,6 +153,7 @@ export function toCreateReferral(form: ReferralForm): CreateReferral {
   if (gpPractice) patient.gpPractice = gpPractice;
   const gpPracticeCode = optional(form.gpPracticeCode);
   if (gpPracticeCode) patient.gpPracticeCode = gpPracticeCode;
+  Object.assign(patient, demographicsBody(form));
   const body: CreateReferral = { patient, source: form.source, reasons: parseReasons(form.reasons) };
   const notes = optional(form.notes);
   if (notes) body.notes = notes;

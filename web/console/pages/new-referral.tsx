@@ -13,6 +13,7 @@ import {
 } from '../lib/referral';
 import { href } from '../lib/routes';
 import { Button, ErrorSummary, SelectField, TextArea, TextField } from '../ui/components';
+import { DemographicsFields } from '../ui/demographics-fields';
 import { ApiError, useServices, useTitle } from '../ui/services';
 
 export function NewReferral() {
@@ -65,6 +66,7 @@ export function NewReferral() {
           width="10"
           autocomplete="off"
         />
+        <DemographicsFields prefix="" value={form} onValue={(changes) => setForm((f) => ({ ...f, ...changes }))} errors={problems.fields} />
 
         <h2 class="heading-m">The referral</h2>
         <SelectField

@@ -11,6 +11,7 @@ import {
 } from '../lib/patient-edit';
 import type { Patient } from '../lib/types';
 import { Button, ErrorSummary, SelectField, TextField } from '../ui/components';
+import { DemographicsFields } from '../ui/demographics-fields';
 import { useServices } from '../ui/services';
 
 /** "Edit details": the record's fields; only what changed is sent. */
@@ -64,6 +65,7 @@ export function EditDetailsForm(props: { patient: Patient; onSaved: (message: st
       <TextField {...field('gpPractice')} label="GP practice (optional)" autocomplete="off" />
       <TextField {...field('gpPracticeCode')} label="GP practice ODS code (optional)" hint="One letter and five digits, like A81001" width="10" autocomplete="off" />
       <SelectField {...field('preferredContact')} label="Preferred contact (optional)" options={PREFERRED_CONTACTS} placeholder="Not given" />
+      <DemographicsFields prefix="edit" value={form} onValue={set} errors={problems.fields} />
       <div class="button-group">
         <Button type="submit" disabled={busy}>
           Save details

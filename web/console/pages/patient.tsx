@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ageOn, formatDate, formatInstantDate } from '../lib/dates';
 import { formatPhone, personName } from '../lib/format';
 import { href } from '../lib/routes';
+import { demographicRows } from '../lib/demographics';
 import { PREFERRED_CONTACTS } from '../lib/patient-edit';
 import { Button, ErrorNotice, Loading, Success, SummaryList } from '../ui/components';
 import { EditDetailsForm } from './patient-details-form';
@@ -46,7 +47,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
       {patient.state === 'ready' && (
         <>
           <section>
-            <h2 class="heading-l" id="details-heading">
+            <h2 class="heading-l" id="details-heading" tabIndex={-1}>
               Details
             </h2>
             {detailsSaved && <Success>{detailsSaved}</Success>}
@@ -78,6 +79,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
                       key: 'Preferred contact',
                       value: PREFERRED_CONTACTS.find((c) => c.value === patient.data.preferredContact)?.label ?? 'Not given',
                     },
+                    ...demographicRows(patient.data),
                     { key: 'Referred', value: formatInstantDate(patient.data.createdAt) },
                   ]}
                 />

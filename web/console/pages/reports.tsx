@@ -412,6 +412,7 @@ function Downloads({ from, to }: { from: string; to: string }) {
   const [done, setDone] = useState<string>();
 
   // The exports need the bearer token, so they are fetched with the typed client, not linked.
+  // bom=1: managers open them in Excel, which reads UTF-8 (names such as “Café Ōtautahi”) only after a byte-order mark.
   const download = async (kind: 'attendance' | 'outcomes') => {
     setBusy(kind);
     setError(undefined);
@@ -419,8 +420,8 @@ function Downloads({ from, to }: { from: string; to: string }) {
     try {
       const result =
         kind === 'attendance'
-          ? await api.GET('/v1/reports/attendance.csv', { params: { query: { from, to } }, parseAs: 'blob' })
-          : await api.GET('/v1/reports/outcomes.csv', { params: { query: { from, to } }, parseAs: 'blob' });
+          ? await api.GET('/v1/reports/attendance.csv', { params: { query: { from, to, bom: '1' } }, parseAs: 'blob' })
+          : await api.GET('/v1/reports/outcomes.csv', { params: { query: { from, to, bom: '1' } }, parseAs: 'blob' });
       if (!result.data) throw new ApiError(result.response.status, result.error);
       const filename = filenameFromContentDisposition(result.response.headers.get('content-disposition'), exportFilename(kind, from, to));
       saveBlob(result.data, filename);

@@ -130,6 +130,8 @@ export function SelectField(props: {
   error?: string;
   /** A first option with an empty value, e.g. "Choose…" or "All categories". */
   placeholder?: string;
+  /** Options in labelled groups (`<optgroup>`), before `options`. */
+  groups?: readonly { label: string; options: readonly Option[] }[];
 }) {
   const { id, label, value, onValue, options, hint, error } = props;
   return (
@@ -143,6 +145,15 @@ export function SelectField(props: {
         {...described(id, hint, error)}
       >
         {props.placeholder !== undefined && <option value="">{props.placeholder}</option>}
+        {props.groups?.map((group) => (
+          <optgroup key={group.label} label={group.label}>
+            {group.options.map((option) => (
+              <option key={option.value} value={option.value} disabled={option.disabled}>
+                {option.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
         {options.map((option) => (
           <option key={option.value} value={option.value} disabled={option.disabled}>
             {option.label}
