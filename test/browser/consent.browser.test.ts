@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { LocalSystem } from '#local/server';
-import { accessibilityViolations, haveChromium, launchChromium, startSystem } from './support';
+import type { Page } from 'playwright-core';
+import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession } from './support';
 
 /**
  * Consent in the browser (web/console/pages/patient-consent.tsx, PUT
@@ -20,18 +19,11 @@ const PURPOSES = [
 ] as const;
 
 describe.skipIf(!haveChromium)('consent on the patient page', () => {
-  let system: LocalSystem;
-  let url: string;
-  let browser: Browser;
+  let session: ConsoleSession | undefined;
   let page: Page;
   let patientId: string;
-  const pageErrors: string[] = [];
-
-  async function api(path: string) {
-    const minted = await fetch(`${url}/v1/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'navigator' }) });
-    const { token } = (await minted.json()) as { token: string };
-    return (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
-  }
+  let pageErrors: string[];
+  const api = (path: string) => session!.apiGet(path);
   const consentTable = () => page.getByRole('table', { name: /Consent decisions/ });
   const row = (label: string) => consentTable().getByRole('row', { name: new RegExp(label) });
   const answer = (label: string, text: string) => row(label).getByRole('cell', { name: text, exact: true });
@@ -42,21 +34,14 @@ describe.skipIf(!haveChromium)('consent on the patient page', () => {
   }
 
   beforeAll(async () => {
-    ({ system, url } = await startSystem());
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${url}/`);
-    await page.getByLabel('Role').selectOption('navigator');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Caseload' }).waitFor(WAIT);
+    session = await openConsole('navigator');
+    ({ page, pageErrors } = session);
     const caseload = await api(`/v1/patients?q=${encodeURIComponent(PATIENT)}`);
     patientId = caseload.items[0].patientId;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await session?.close();
   });
 
   it('shows the three decisions as not asked yet, with Yes and No to record each', async () => {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { LocalSystem } from '#local/server';
+import type { Page } from 'playwright-core';
 import { orukDir } from '../support/reference';
-import { accessibilityViolations, haveChromium, launchChromium, startSystem } from './support';
+import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession } from './support';
 
 /**
  * The ORUK import screen in the browser, against local mode with the demo data: a manager uploads
@@ -40,26 +39,18 @@ function withFreshIds<T>(feed: T): T {
 }
 
 describe.skipIf(!haveChromium || !orukDir)('the ORUK import screen in the console', () => {
-  let system: LocalSystem;
-  let browser: Browser;
+  let session: ConsoleSession | undefined;
   let page: Page;
-  let url: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    ({ system, url } = await startSystem());
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${url}/`);
-    await page.getByLabel('Role').selectOption('manager');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    session = await openConsole('manager');
+    ({ page, pageErrors } = session);
     await page.getByRole('heading', { name: 'Providers', level: 1 }).waitFor(WAIT);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await session?.close();
   });
 
   const openImport = async () => {

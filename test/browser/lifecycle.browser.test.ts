@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { LocalSystem } from '#local/server';
-import { accessibilityViolations, haveChromium, launchChromium, startSystem } from './support';
+import type { Page } from 'playwright-core';
+import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession } from './support';
 
 /**
  * One referral's whole lifecycle in the console, on one demo person: from the triage list to
@@ -17,26 +16,17 @@ const PERSON = 'Aisha Rahman';
 const ACTIVITY = 'Nordic walking for beginners';
 
 describe.skipIf(!haveChromium)('a referral from triage to closed, in the console', () => {
-  let system: LocalSystem;
-  let url: string;
-  let browser: Browser;
+  let session: ConsoleSession | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    ({ system, url } = await startSystem());
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${url}/`);
-    await page.getByLabel('Role').selectOption('navigator');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Caseload' }).waitFor(WAIT);
+    session = await openConsole('navigator');
+    ({ page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await session?.close();
   });
 
   const expectAccessible = async (screen: string) => expect(await accessibilityViolations(page), `axe on ${screen}`).toEqual([]);

@@ -24,6 +24,49 @@ export async function startSystem(): Promise<{ system: LocalSystem; url: string 
   return { system, url: system.url };
 }
 
+/** What a console test works with: local mode, its browser, and a page signed in. */
+export interface ConsoleSession {
+  system: LocalSystem;
+  url: string;
+  browser: Browser;
+  page: Page;
+  /** Every uncaught error of the page, for the test to expect none. */
+  pageErrors: string[];
+  /** Reads the API as someone of `role` would (a dev token), for checking what the page did. */
+  apiGet: (path: string, role?: string) => Promise<any>;
+  close: () => Promise<void>;
+}
+
+/** Local mode with the demo data, and a desktop-sized console page signed in with the dev sign-in as `role`. */
+export async function openConsole(role: 'navigator' | 'manager' | 'admin'): Promise<ConsoleSession> {
+  const { system, url } = await startSystem();
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${url}/`);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+  const apiGet = async (path: string, as: string = role) => {
+    const minted = await fetch(`${url}/v1/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: as }) });
+    const { token } = (await minted.json()) as { token: string };
+    return (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  };
+  return {
+    system,
+    url,
+    browser,
+    page,
+    pageErrors,
+    apiGet,
+    close: async () => {
+      await browser.close();
+      await system.stop();
+    },
+  };
+}
+
 /**
  * A video file Chromium plays as the camera (`--use-file-for-fake-video-capture`): a QR code of
  * `text`, black on white, in the middle of every frame of a 640×480 Y4M (YUV 4:2:0) clip.

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { LocalSystem } from '#local/server';
-import { accessibilityViolations, haveChromium, launchChromium, startSystem } from './support';
+import type { Page } from 'playwright-core';
+import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession } from './support';
 
 /**
  * Triage in the browser, against local mode with the demo data: a navigator accepts one new
  * referral and declines another (with a reason, after being told one is needed) from the
  * referrals page; logs a contact on a patient, which shows on their timeline, and edits their
- * details; closes another's prescribed referral from their page. Each screen is checked with axe.
+ * details; closes another's prescribed referral from their page, which withdraws their prescription
+ * with the close's reason. Each screen is checked with axe.
  */
 const WAIT = { timeout: 15_000 };
 /** The demo navigator's two referrals still waiting for first contact. */
@@ -19,17 +19,10 @@ const TO_CONTACT = 'Bronwen Evans';
 const TO_CLOSE = 'Tomasz Nowak';
 
 describe.skipIf(!haveChromium)('triage and contacts in the console', () => {
-  let system: LocalSystem;
-  let url: string;
-  let browser: Browser;
+  let session: ConsoleSession | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
-
-  async function api(path: string) {
-    const minted = await fetch(`${url}/v1/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'navigator' }) });
-    const { token } = (await minted.json()) as { token: string };
-    return (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
-  }
+  let pageErrors: string[];
+  const api = (path: string) => session!.apiGet(path);
 
   async function expectAccessible(screen: string) {
     expect(await accessibilityViolations(page), `axe on ${screen}`).toEqual([]);
@@ -38,19 +31,12 @@ describe.skipIf(!haveChromium)('triage and contacts in the console', () => {
   const triageRow = (name: string) => page.getByRole('table', { name: /Waiting for first contact/ }).getByRole('row', { name: new RegExp(name) });
 
   beforeAll(async () => {
-    ({ system, url } = await startSystem());
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${url}/`);
-    await page.getByLabel('Role').selectOption('navigator');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Referrals' }).waitFor(WAIT);
+    session = await openConsole('navigator');
+    ({ page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await session?.close();
   });
 
   it('accepts a new referral from triage', async () => {
@@ -147,6 +133,8 @@ describe.skipIf(!haveChromium)('triage and contacts in the console', () => {
     await page.getByRole('button', { name: 'Close referral', exact: true }).click();
     await page.getByText(`Referral of ${TO_CLOSE} closed. Their prescription was withdrawn and its follow-up cancelled.`).waitFor(WAIT);
     await page.getByText('Closed: Completed').waitFor(WAIT);
+    // The prescription the close withdrew carries the close's reason (issue 16 point 11).
+    await page.getByRole('table').getByRole('cell', { name: 'Withdrawn: Completed', exact: true }).waitFor(WAIT);
     await page.getByRole('heading', { name: 'Referral closed' }).waitFor(WAIT);
     await expectAccessible('patient page after closing');
     expect(pageErrors).toEqual([]);
