@@ -1,7 +1,7 @@
 import type { Principal } from '#shared/platform/auth';
 import type { TransactItem } from '#shared/platform/transactions';
 import type { PatientRecord } from './rules';
-import type { GpSummaryPreparedView, TimelineEntryView } from './schema';
+import type { EndReason, GpSummaryPreparedView, TimelineEntryView } from './schema';
 
 /**
  * What the patients capability needs from prescriptions and the rest of a patient's record, as
@@ -15,8 +15,11 @@ import type { GpSummaryPreparedView, TimelineEntryView } from './schema';
  * prescriptions capability implements it.
  */
 export interface CurrentPrescriptionWithdrawal {
-  /** The writes that withdraw it, or undefined when the patient has no current prescription. */
-  withdrawCurrent(principal: Principal, patient: PatientRecord): Promise<PrescriptionWithdrawal | undefined>;
+  /**
+   * The writes that withdraw it, or undefined when the patient has no current prescription. The
+   * referral's end reason becomes the prescription's withdrawal reason.
+   */
+  withdrawCurrent(principal: Principal, patient: PatientRecord, reason?: EndReason): Promise<PrescriptionWithdrawal | undefined>;
 }
 
 export interface PrescriptionWithdrawal {

@@ -223,7 +223,7 @@ export class PatientService {
     const { before, after } = move;
     const caseload = caseloadCondition(principal);
     const ends = after.status === 'declined' || after.status === 'closed';
-    const withdrawal = ends ? await this.deps.prescriptions.withdrawCurrent(principal, patient) : undefined;
+    const withdrawal = ends ? await this.deps.prescriptions.withdrawCurrent(principal, patient, after.endReason) : undefined;
     // The GP summary is prepared in the same transaction as the end: both happen, or neither.
     const summary =
       ends && this.deps.gpSummaries

@@ -3,6 +3,7 @@ import type { FieldIssue } from '#shared/platform/errors';
 import { LONDON } from '#shared/platform/london';
 import { isAccreditedOn } from '#shared/registry/rules';
 import type { CategoryName } from '#shared/registry/schema';
+import type { RecordedWithdrawalReason } from './schema';
 
 /**
  * Prescription dates and states, as pure functions over Europe/London calendar dates.
@@ -51,6 +52,8 @@ export interface PrescriptionRecord {
   pausedDays: number;
   /** London date the current pause began, while paused. */
   pausedOn?: string;
+  /** Why it was withdrawn, when a reason was given (a code, never a note). */
+  withdrawalReason?: RecordedWithdrawalReason;
   endDate: string;
   followUpDueAt: string;
   goals: string[];
@@ -132,6 +135,8 @@ export const TRANSITIONS: Record<PrescriptionStatus, readonly PrescriptionStatus
 export interface PrescriptionChange {
   status?: PrescriptionStatus | undefined;
   weeks?: number | undefined;
+  /** Why it is withdrawn: with `status: 'withdrawn'` only (the schema refuses it otherwise). */
+  reason?: RecordedWithdrawalReason | undefined;
 }
 
 /** Why a change cannot be made, with what to tell the navigator. */
@@ -162,7 +167,9 @@ export function changeRefusal(record: Pick<PrescriptionRecord, 'status'>, change
  * bug, not a client's mistake.
  *
  * Pausing records the day it began; resuming adds the days paused to `pausedDays`, which moves
- * endDate and followUpDueAt by the pause. Withdrawing or completing early ends it today.
+ * endDate and followUpDueAt by the pause. Withdrawing or completing early ends it today; a
+ * withdrawal records its reason, when given (a reason with any other change is ignored: the
+ * request's schema refuses one).
  */
 export function applyChange(record: PrescriptionRecord, change: PrescriptionChange, today: string, now: Date): PrescriptionRecord {
   const refusal = changeRefusal(record, change);
@@ -177,6 +184,7 @@ export function applyChange(record: PrescriptionRecord, change: PrescriptionChan
       delete next.pausedOn;
     }
     if (target === 'paused') next.pausedOn = today;
+    if (target === 'withdrawn' && change.reason !== undefined) next.withdrawalReason = change.reason;
   }
   if (change.weeks !== undefined) next.weeks = change.weeks;
 

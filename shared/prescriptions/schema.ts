@@ -1,8 +1,26 @@
 import { z } from '@hono/zod-openapi';
 import { plainText } from '#shared/platform/text';
 import { ULID_PATTERN } from '#shared/platform/ids';
+import { CLOSE_REASONS, DECLINE_REASONS } from '#shared/patients/schema';
 import { CalendarDate, Category } from '#shared/registry/schema';
 import { DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS, PRESCRIPTION_STATUSES } from './rules';
+
+/**
+ * Why a navigator withdraws a prescription: the referral's end reasons (they fit a withdrawal as
+ * well) and the ones only a prescription has — the person is too unwell to go on, the activities
+ * do not suit them, or they are no longer running. Coded, never a note, so reports can count them.
+ */
+export const WITHDRAWAL_REASONS = [...DECLINE_REASONS, 'unwell', 'activity_unsuitable', 'activity_unavailable'] as const;
+/**
+ * What a withdrawn prescription may record: a withdrawal's reason, or the end reason of the
+ * referral closed or declined with it — which may be `completed` (the support was given). A
+ * navigator withdrawing one cannot choose `completed`: that prescription is completed, not withdrawn.
+ */
+export const RECORDED_WITHDRAWAL_REASONS = [...WITHDRAWAL_REASONS, 'completed'] as const;
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
+export type RecordedWithdrawalReason = (typeof RECORDED_WITHDRAWAL_REASONS)[number];
+// Every referral end reason can be recorded on the prescription withdrawn with it.
+CLOSE_REASONS satisfies readonly RecordedWithdrawalReason[];
 
 const Id = z.string().regex(ULID_PATTERN, 'must be a 26-character ULID');
 const Instant = z.string().openapi({ format: 'date-time' });
@@ -30,8 +48,13 @@ export const ChangePrescriptionBody = z
   .object({
     status: z.enum(PRESCRIPTION_STATUSES).optional(),
     weeks: Weeks.optional(),
+    reason: z
+      .enum(WITHDRAWAL_REASONS)
+      .optional()
+      .openapi({ description: 'Why it is withdrawn, with `status: withdrawn` only (optional; the console always sends one).' }),
   })
   .refine((body) => body.status !== undefined || body.weeks !== undefined, { message: 'give status, weeks or both', path: ['status'] })
+  .refine((body) => body.reason === undefined || body.status === 'withdrawn', { message: 'give a reason only with status withdrawn', path: ['reason'] })
   .openapi('ChangePrescription');
 
 export const PrescribedActivity = z
@@ -56,6 +79,10 @@ export const Prescription = z
     followUpDueAt: Instant.openapi({ description: '09:00 Europe/London on the day after endDate.' }),
     pausedDays: z.number().int(),
     pausedOn: z.string().optional(),
+    withdrawalReason: z
+      .enum(RECORDED_WITHDRAWAL_REASONS)
+      .optional()
+      .openapi({ description: 'Why it was withdrawn, when a reason was given: the navigator’s, or the end reason of the referral closed with it.' }),
     goals: z.array(z.string()),
     activityIds: z.array(Id),
     activities: z.array(PrescribedActivity),

@@ -5,6 +5,7 @@ import type { IdSource } from '#shared/platform/ids';
 import { londonDate } from '#shared/platform/london';
 import type { CurrentPrescriptionWithdrawal, PrescriptionWithdrawal } from '#shared/patients/ports';
 import { isOpenReferral, visiblePatient, type PatientRecord } from '#shared/patients/rules';
+import type { EndReason } from '#shared/patients/schema';
 import type { PatientStore } from '#shared/patients/store';
 import type { TransactItem } from '#shared/platform/transactions';
 import type { RegistryStore } from '#shared/registry/store';
@@ -117,13 +118,14 @@ export class PrescriptionService implements CurrentPrescriptionWithdrawal {
   /**
    * Withdraws the patient's current prescription inside another transaction (a referral declined
    * or closed): the same change as `PATCH {status: withdrawn}` — its follow-up cancelled, its
-   * reminder removed once the caller's transaction commits — given as items.
+   * reminder removed once the caller's transaction commits — given as items. The referral's end
+   * reason, when given, is the prescription's withdrawal reason.
    */
-  async withdrawCurrent(principal: Principal, patient: PatientRecord): Promise<PrescriptionWithdrawal | undefined> {
+  async withdrawCurrent(principal: Principal, patient: PatientRecord, reason?: EndReason): Promise<PrescriptionWithdrawal | undefined> {
     if (!patient.currentPrescriptionId) return undefined;
     const before = await this.deps.prescriptions.get(patient.currentPrescriptionId);
     if (!before) throw new Error('the patient’s current prescription is missing');
-    const planned = await this.plan(before, { status: 'withdrawn' });
+    const planned = await this.plan(before, { status: 'withdrawn', ...(reason !== undefined ? { reason } : {}) });
     // The current prescription is active or paused, and either may be withdrawn.
     if (planned.kind !== 'change') throw new Error(`the current prescription could not be withdrawn (${planned.kind})`);
     return {

@@ -10,6 +10,7 @@ import { withCaseloadSummary } from '#shared/patients/summary-store';
 import { z } from 'zod';
 import { CATEGORIES } from '#shared/registry/schema';
 import { PRESCRIPTION_STATUSES, type PrescriptionConflict, type PrescriptionRecord } from './rules';
+import { RECORDED_WITHDRAWAL_REASONS } from './schema';
 
 /** A stored prescription item (its count lives in the counter item): parsed, never cast. */
 const PrescriptionItem = z.object({
@@ -20,6 +21,7 @@ const PrescriptionItem = z.object({
   weeks: z.number().int(),
   pausedDays: z.number().int(),
   pausedOn: z.string().optional(),
+  withdrawalReason: z.enum(RECORDED_WITHDRAWAL_REASONS).optional(),
   endDate: z.string(),
   followUpDueAt: z.string(),
   goals: z.array(z.string()),
@@ -292,6 +294,8 @@ export class PrescriptionStore {
           UpdateExpression:
             'SET #status = :status, weeks = :weeks, pausedDays = :pausedDays, endDate = :endDate, ' +
             'followUpDueAt = :followUpDueAt, updatedAt = :updatedAt, version = :next' +
+            // A withdrawal's reason is written once, with the withdrawal (a withdrawn prescription never changes again).
+            (after.withdrawalReason !== undefined ? ', withdrawalReason = :withdrawalReason' : '') +
             (after.pausedOn !== undefined ? ', pausedOn = :pausedOn' : ' REMOVE pausedOn'),
           ConditionExpression: 'version = :version',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -305,6 +309,7 @@ export class PrescriptionStore {
             ':next': after.version,
             ':version': before.version,
             ...(after.pausedOn !== undefined ? { ':pausedOn': after.pausedOn } : {}),
+            ...(after.withdrawalReason !== undefined ? { ':withdrawalReason': after.withdrawalReason } : {}),
           },
         },
       },

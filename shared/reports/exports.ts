@@ -58,6 +58,7 @@ export const OUTCOME_COLUMNS = [
   'follow_up_completed_on',
   'referral_outcome',
   'referral_reason',
+  'withdrawal_reason',
   'referral_date',
   'referral_source',
   'referral_reasons',
@@ -217,6 +218,8 @@ function outcomeRow(
     // The status of the referral (episode) the prescription belongs to, and the coded reason it ended — never its note.
     referral_outcome: referral?.status ?? '',
     referral_reason: referral?.endReason ?? '',
+    // The coded reason the prescription itself was withdrawn (empty unless withdrawn with one).
+    withdrawal_reason: member.status === 'withdrawn' ? (member.withdrawalReason ?? '') : '',
     referral_date: dateOf(referral?.createdAt),
     referral_source: referral?.source ?? '',
     // The free-text tags never leave as typed: each becomes a code of the fixed list, or `other`.

@@ -36,6 +36,8 @@ export interface CohortMember extends CohortPrescription {
   endDate: string;
   /** When it was written: which of the patient's referrals it belongs to. */
   createdAt: string;
+  /** Why it was withdrawn, when a reason was recorded (a code). */
+  withdrawalReason?: PrescriptionRecord['withdrawalReason'];
   baseline?: CohortAssessment;
   followUpScores?: CohortAssessment;
 }
@@ -203,6 +205,7 @@ export class ReportStore {
         weeks: p.weeks,
         endDate: p.endDate,
         createdAt: p.createdAt,
+        ...(p.withdrawalReason ? { withdrawalReason: p.withdrawalReason } : {}),
         categories: p.categories ?? [],
         sessionsAttended: counts.get(p.prescriptionId) ?? 0,
         ...(followUp

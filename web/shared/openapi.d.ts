@@ -7939,6 +7939,11 @@ export interface components {
             followUpDueAt: string;
             pausedDays: number;
             pausedOn?: string;
+            /**
+             * @description Why it was withdrawn, when a reason was given: the navigator’s, or the end reason of the referral closed with it.
+             * @enum {string}
+             */
+            withdrawalReason?: "not_interested" | "unable_to_contact" | "did_not_attend" | "already_supported" | "mis_referred" | "moved_away" | "consent_withdrawn" | "deceased" | "other" | "unwell" | "activity_unsuitable" | "activity_unavailable" | "completed";
             goals: string[];
             activityIds: string[];
             activities: components["schemas"]["PrescribedActivity"][];
@@ -7989,6 +7994,11 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "paused" | "withdrawn" | "completed";
             weeks?: number;
+            /**
+             * @description Why it is withdrawn, with `status: withdrawn` only (optional; the console always sends one).
+             * @enum {string}
+             */
+            reason?: "not_interested" | "unable_to_contact" | "did_not_attend" | "already_supported" | "mis_referred" | "moved_away" | "consent_withdrawn" | "deceased" | "other" | "unwell" | "activity_unsuitable" | "activity_unavailable";
         };
         Card: {
             /** @example 04A2-B3C4-D5E6 */

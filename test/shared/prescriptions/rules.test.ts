@@ -10,6 +10,8 @@ import {
   weeksRemaining,
   type PrescriptionRecord,
 } from '#shared/prescriptions/rules';
+import { CLOSE_REASONS, DECLINE_REASONS } from '#shared/patients/schema';
+import { ChangePrescriptionBody, RECORDED_WITHDRAWAL_REASONS, WITHDRAWAL_REASONS } from '#shared/prescriptions/schema';
 
 const now = new Date('2026-03-02T10:00:00Z');
 const make = (startDate: string, weeks = 12) =>
@@ -145,5 +147,50 @@ describe('weeks and days', () => {
     for (const day of ['2026-03-30', '2026-04-20', '2026-06-01', '2026-06-07']) {
       expect(weekOf(resumed, day)! + weeksRemaining(resumed, day), day).toBe(12);
     }
+  });
+});
+
+describe('a withdrawal’s reason', () => {
+  it('is recorded with the withdrawal, from active or paused', () => {
+    expect(applyChange(make('2026-03-02'), { status: 'withdrawn', reason: 'unwell' }, '2026-03-10', now).withdrawalReason).toBe('unwell');
+    const paused = applyChange(make('2026-03-02'), { status: 'paused' }, '2026-03-05', now);
+    expect(applyChange(paused, { status: 'withdrawn', reason: 'moved_away' }, '2026-03-10', now)).toMatchObject({ status: 'withdrawn', withdrawalReason: 'moved_away', pausedDays: 5 });
+  });
+
+  it('is absent from a withdrawal without one, and never recorded by another change', () => {
+    expect(applyChange(make('2026-03-02'), { status: 'withdrawn' }, '2026-03-10', now)).not.toHaveProperty('withdrawalReason');
+    expect(applyChange(make('2026-03-02'), { status: 'paused', reason: 'unwell' }, '2026-03-10', now)).not.toHaveProperty('withdrawalReason');
+    expect(applyChange(make('2026-03-02'), { status: 'completed', reason: 'unwell' }, '2026-03-10', now)).not.toHaveProperty('withdrawalReason');
+  });
+});
+
+describe('ChangePrescriptionBody: reason', () => {
+  const issuesOf = (body: unknown) => {
+    const parsed = ChangePrescriptionBody.safeParse(body);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+  };
+
+  it('takes every withdrawal reason with status withdrawn, and none is required', () => {
+    for (const reason of WITHDRAWAL_REASONS) expect(issuesOf({ status: 'withdrawn', reason }), reason).toEqual([]);
+    expect(issuesOf({ status: 'withdrawn' })).toEqual([]);
+  });
+
+  it('reuses the referral’s reasons and adds the prescription’s own; `completed` is a status, not a reason', () => {
+    expect(WITHDRAWAL_REASONS).toEqual(expect.arrayContaining([...DECLINE_REASONS, 'unwell', 'activity_unsuitable', 'activity_unavailable']));
+    expect(WITHDRAWAL_REASONS).not.toContain('completed');
+    // Yet every referral end reason can be recorded on the prescription its close withdraws.
+    expect(RECORDED_WITHDRAWAL_REASONS).toEqual(expect.arrayContaining([...CLOSE_REASONS]));
+  });
+
+  it.each([
+    [{ status: 'paused', reason: 'unwell' }],
+    [{ status: 'active', reason: 'unwell' }],
+    [{ status: 'completed', reason: 'other' }],
+    [{ weeks: 8, reason: 'unwell' }],
+    [{ status: 'withdrawn', reason: 'bored' }],
+    [{ status: 'withdrawn', reason: 'completed' }],
+    [{ status: 'withdrawn', reason: '' }],
+  ])('%j is refused on reason', (body) => {
+    expect(issuesOf(body)).toContain('reason');
   });
 });

@@ -18,7 +18,7 @@ import { makeActivities, referralBody } from '../../support/fixtures';
  *     B: referred by themselves for "Debt" and "benefits"; a baseline of ONS4 only
  *     C: referred by a GP (isolation, exercise); no baseline
  *   Wed 1 Jul 09:00Z  a 4-week prescription each, starting that day; A attends Café Ōtautahi;
- *                     C's prescription withdrawn; B's referral closed (moved away), withdrawing theirs
+ *                     C's prescription withdrawn (unwell); B's referral closed (moved away), withdrawing theirs
  *   Wed 29 Jul 12:00Z A's follow-up completed with all the answers
  */
 let t: TestApp;
@@ -69,7 +69,7 @@ beforeAll(async () => {
     body: { scanId: randomUUID(), cardId: 'COLUMNS-CARD-A', venueId: cafe.venueId, activityId: cafe.activityIds[0], scannedAt: t.clock.now().toISOString() },
   });
   expect(scan.status).toBe(201);
-  expect((await t.call('PATCH', `/v1/prescriptions/${pc.prescriptionId}`, { as: 'navigator', body: { status: 'withdrawn' } })).status).toBe(200);
+  expect((await t.call('PATCH', `/v1/prescriptions/${pc.prescriptionId}`, { as: 'navigator', body: { status: 'withdrawn', reason: 'unwell' } })).status).toBe(200);
   const closed = await t.call('POST', `/v1/referrals/${b.referralId}/close`, { as: 'navigator', body: { reason: 'moved_away', note: 'Gone to live with her daughter' } });
   expect(closed.status).toBe(200);
 
@@ -106,7 +106,9 @@ describe('outcomes.csv: referral, dates and every answer', () => {
     const { header, rows } = await outcomes();
     expect(header).toEqual([...OUTCOME_COLUMNS]);
     expect(header).toEqual(expect.arrayContaining(['referral_date', 'referral_source', 'referral_reasons', 'baseline_date', 'follow_up_date', 'baseline_swemwbs_1', 'follow_up_swemwbs_7', 'baseline_active_days', 'follow_up_self_care_confidence']));
-    expect(header).not.toContain('withdrawal_reason');
+    // Right after the referral's reason, the rest in their order.
+    expect(header.indexOf('withdrawal_reason')).toBe(header.indexOf('referral_reason') + 1);
+    expect(header.filter((column) => column !== 'withdrawal_reason')).toEqual(OUTCOME_COLUMNS.filter((column) => column !== 'withdrawal_reason'));
     expect([...rows.keys()].sort()).toEqual([ids.a, ids.b, ids.c].map(pseudonym).sort());
   });
 
@@ -116,6 +118,7 @@ describe('outcomes.csv: referral, dates and every answer', () => {
       status: 'completed',
       referral_outcome: 'prescribed',
       referral_reason: '',
+      withdrawal_reason: '',
       // Received at 23:30Z on 30 June: already 1 July in London.
       referral_date: '2026-07-01',
       referral_source: 'nurse',
@@ -141,6 +144,8 @@ describe('outcomes.csv: referral, dates and every answer', () => {
       status: 'withdrawn',
       referral_outcome: 'closed',
       referral_reason: 'moved_away',
+      // Withdrawn by its referral's close: the close's reason.
+      withdrawal_reason: 'moved_away',
       referral_date: '2026-07-01',
       referral_source: 'self',
       referral_reasons: 'benefits;debt',
@@ -157,7 +162,7 @@ describe('outcomes.csv: referral, dates and every answer', () => {
     expect(columnsOf('follow_up').map((column) => b[column])).toEqual(Array(7).fill(''));
 
     const c = rows.get(pseudonym(ids.c))!;
-    expect(c).toMatchObject({ status: 'withdrawn', referral_source: 'gp', referral_reasons: 'exercise;isolation', baseline_date: '', follow_up_date: '', baseline_satisfied: '' });
+    expect(c).toMatchObject({ status: 'withdrawn', withdrawal_reason: 'unwell', referral_reason: '', referral_source: 'gp', referral_reasons: 'exercise;isolation', baseline_date: '', follow_up_date: '', baseline_satisfied: '' });
     expect([...columnsOf('baseline'), ...columnsOf('follow_up')].map((column) => c[column])).toEqual(Array(14).fill(''));
   });
 

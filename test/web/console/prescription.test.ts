@@ -12,7 +12,14 @@ import {
   validatePrescription,
   venueChoices,
   shownPrescriptionStatus,
+  prescriptionStatusText,
+  toWithdrawBody,
+  validateWithdrawal,
+  withdrawalReasonLabel,
+  WITHDRAWAL_REASONS,
+  WITHDRAW_FIELD_ORDER,
 } from '../../../web/console/lib/prescription';
+import { DECLINE_REASONS } from '../../../web/console/lib/lifecycle';
 import type { Activity, Provider, Venue } from '../../../web/console/lib/types';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -138,5 +145,38 @@ describe('the prescription status shown', () => {
   it('keeps the other statuses as they are', () => {
     expect(shownPrescriptionStatus({ ...p, status: 'paused' }, '2026-12-01')).toEqual({ label: 'Paused', tone: 'yellow' });
     expect(shownPrescriptionStatus({ ...p, status: 'completed' }, '2026-12-01').label).toBe('Completed');
+  });
+});
+
+describe('withdrawing a prescription with a reason', () => {
+  it('offers the referral’s reasons with their labels, the prescription’s own, and “Other” last', () => {
+    const values = WITHDRAWAL_REASONS.map((r) => r.value);
+    expect(values).toEqual(expect.arrayContaining([...DECLINE_REASONS.map((r) => r.value), 'unwell', 'activity_unsuitable', 'activity_unavailable']));
+    expect(values).toHaveLength(DECLINE_REASONS.length + 3);
+    expect(values.at(-1)).toBe('other');
+    expect(WITHDRAWAL_REASONS.find((r) => r.value === 'moved_away')?.label).toBe(DECLINE_REASONS.find((r) => r.value === 'moved_away')?.label);
+    expect(values).not.toContain('completed');
+  });
+
+  it('requires a reason from the list, linked to the select', () => {
+    expect(validateWithdrawal('').fields).toEqual({ withdrawReason: 'Select why the prescription is withdrawn' });
+    expect(validateWithdrawal('bored').fields).toEqual({ withdrawReason: 'Select a reason from the list' });
+    expect(validateWithdrawal('completed').fields.withdrawReason).toBeDefined();
+    expect(validateWithdrawal('unwell').fields).toEqual({});
+    expect(WITHDRAW_FIELD_ORDER).toEqual(['withdrawReason']);
+  });
+
+  it('sends the status and the reason', () => {
+    expect(toWithdrawBody('activity_unavailable')).toEqual({ status: 'withdrawn', reason: 'activity_unavailable' });
+  });
+
+  it('shows "Withdrawn: <reason>", a referral close’s reason included; plain "Withdrawn" without one', () => {
+    expect(prescriptionStatusText({ status: 'withdrawn', withdrawalReason: 'unwell' })).toBe('Withdrawn: Too unwell to continue');
+    expect(prescriptionStatusText({ status: 'withdrawn', withdrawalReason: 'moved_away' })).toBe('Withdrawn: Moved away');
+    expect(prescriptionStatusText({ status: 'withdrawn', withdrawalReason: 'completed' })).toBe('Withdrawn: Completed');
+    expect(prescriptionStatusText({ status: 'withdrawn', withdrawalReason: 'other' })).toBe('Withdrawn: Other');
+    expect(prescriptionStatusText({ status: 'withdrawn' })).toBe('Withdrawn');
+    expect(prescriptionStatusText({ status: 'completed' })).toBe('Completed');
+    expect(withdrawalReasonLabel(undefined)).toBe('');
   });
 });

@@ -3,7 +3,9 @@ import { addDays, isCalendarDate } from './dates';
 import type { FieldMap, FormProblems } from './issues';
 import { formatSchedule } from './schedule';
 import { PRESCRIPTION_STATUS_LABELS } from './format';
+import { DECLINE_REASONS, endReasonLabel } from './lifecycle';
 import type { Activity, Category, CreatePrescription, Prescription, PrescriptionStatus, Provider, Venue } from './types';
+import type { components } from '../../shared/openapi';
 
 export const MIN_WEEKS = 4;
 export const MAX_WEEKS = 16;
@@ -200,3 +202,52 @@ export function shownPrescriptionStatus(
 }
 
 const PRESCRIPTION_STATUS_TONES = { active: 'green', paused: 'yellow', withdrawn: 'grey', completed: 'blue' } as const;
+
+export type WithdrawalReason = NonNullable<components['schemas']['ChangePrescription']['reason']>;
+
+/** The reasons only a prescription's withdrawal has (the API's order), with their labels. */
+const WITHDRAWAL_ONLY_REASONS: readonly { value: WithdrawalReason; label: string }[] = [
+  { value: 'unwell', label: 'Too unwell to continue' },
+  { value: 'activity_unsuitable', label: 'The activities did not suit them' },
+  { value: 'activity_unavailable', label: 'The activities are no longer running' },
+];
+
+/**
+ * Why a prescription is withdrawn, for the withdraw form's select: the referral's end reasons
+ * with their labels (a withdrawal takes no note, so "other" is plain), then the prescription's
+ * own, "Other" last.
+ */
+export const WITHDRAWAL_REASONS: readonly { value: WithdrawalReason; label: string }[] = [
+  ...DECLINE_REASONS.filter((r) => r.value !== 'other'),
+  ...WITHDRAWAL_ONLY_REASONS,
+  { value: 'other', label: 'Other' },
+];
+
+/** "Too unwell to continue" for a withdrawal's code (or a referral's, when its close withdrew it); an unknown code as it is. */
+export function withdrawalReasonLabel(reason: string | undefined): string {
+  if (!reason) return '';
+  return WITHDRAWAL_ONLY_REASONS.find((r) => r.value === reason)?.label ?? endReasonLabel(reason);
+}
+
+/** A prescription's status in words: "Withdrawn: Moved away" when it was withdrawn with a reason. */
+export function prescriptionStatusText(p: Pick<Prescription, 'status' | 'withdrawalReason'>): string {
+  return p.status === 'withdrawn' && p.withdrawalReason
+    ? `${PRESCRIPTION_STATUS_LABELS.withdrawn}: ${withdrawalReasonLabel(p.withdrawalReason)}`
+    : PRESCRIPTION_STATUS_LABELS[p.status];
+}
+
+export const WITHDRAW_FIELDS: FieldMap = { reason: { id: 'withdrawReason', label: 'Reason' } };
+export const WITHDRAW_FIELD_ORDER = ['withdrawReason'];
+
+/** The console's check of a withdrawal: a reason from the list, always (the API takes none, but evaluators need one). */
+export function validateWithdrawal(reason: string): FormProblems {
+  const fields: Record<string, string> = {};
+  if (!reason) fields.withdrawReason = 'Select why the prescription is withdrawn';
+  else if (!WITHDRAWAL_REASONS.some((r) => r.value === reason)) fields.withdrawReason = 'Select a reason from the list';
+  return { fields, general: [] };
+}
+
+/** The body of `PATCH /v1/prescriptions/{id}` that withdraws it, with its reason. */
+export function toWithdrawBody(reason: string): { status: 'withdrawn'; reason: WithdrawalReason } {
+  return { status: 'withdrawn', reason: reason as WithdrawalReason };
+}

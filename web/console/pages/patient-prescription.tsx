@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatDate, formatDateTime } from '../lib/dates';
-import { CATEGORIES, CATEGORY_LABELS, PRESCRIPTION_STATUS_LABELS, plural } from '../lib/format';
+import { CATEGORIES, CATEGORY_LABELS, plural } from '../lib/format';
 import { hasProblems, noProblems, problemsFromError, type FormProblems } from '../lib/issues';
 import { href } from '../lib/routes';
 import {
@@ -10,15 +10,22 @@ import {
   MIN_WEEKS,
   PRESCRIPTION_FIELDS,
   PRESCRIPTION_FIELD_ORDER,
+  WITHDRAWAL_REASONS,
+  WITHDRAW_FIELDS,
+  WITHDRAW_FIELD_ORDER,
   activityOptions,
   defaultPrescriptionForm,
   endDateOf,
   filterActivityOptions,
   noActivityFilter,
   prescriptionActions,
+  prescriptionStatusText,
   shownPrescriptionStatus,
   toCreatePrescription,
+  toWithdrawBody,
   validatePrescription,
+  validateWithdrawal,
+  withdrawalReasonLabel,
   venueChoices,
   type ActivityFilter,
   type PrescriptionAction,
@@ -29,12 +36,13 @@ import { Button, ErrorNotice, ErrorSummary, Loading, SelectField, Success, Summa
 import { ApiError, listAll, must, useLoad, useServices } from '../ui/services';
 import { isCalendarDate } from '../lib/dates';
 
-export function PrescriptionSection(props: { patient: Patient; canChange: boolean; onChanged: () => Promise<void> }) {
+/** `version` changes when something else on the page changed the record (a referral closed withdraws its prescription): read again. */
+export function PrescriptionSection(props: { patient: Patient; canChange: boolean; version?: number; onChanged: () => Promise<void> }) {
   const { api } = useServices();
   const { patientId } = props.patient;
   const prescriptions = useLoad(
     async () => must(await api.GET('/v1/patients/{patientId}/prescriptions', { params: { path: { patientId } } })).items,
-    [patientId],
+    [patientId, props.version],
   );
   const [writing, setWriting] = useState(false);
   const [saved, setSaved] = useState<string>();
@@ -119,7 +127,7 @@ export function PrescriptionSection(props: { patient: Patient; canChange: boolea
                           {formatDate(p.startDate, 'short')} to {formatDate(p.endDate, 'short')}
                         </th>
                         <td>{p.weeks}</td>
-                        <td>{PRESCRIPTION_STATUS_LABELS[p.status]}</td>
+                        <td>{prescriptionStatusText(p)}</td>
                         <td>{p.sessionsAttended}</td>
                       </tr>
                     ))}
@@ -139,30 +147,48 @@ function CurrentPrescription(props: { prescription: Prescription; canChange: boo
   const p = props.prescription;
   const status = shownPrescriptionStatus(p, today());
   const [confirmWithdraw, setConfirmWithdraw] = useState(false);
+  const [withdrawReason, setWithdrawReason] = useState('');
+  const [withdrawProblems, setWithdrawProblems] = useState<FormProblems>(noProblems);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  const closeWithdraw = () => {
+    setConfirmWithdraw(false);
+    setWithdrawReason('');
+    setWithdrawProblems(noProblems);
+  };
+
   const act = async (action: PrescriptionAction) => {
+    if (action === 'withdraw') {
+      // The API takes a withdrawal without a reason; the console always asks for one.
+      const found = validateWithdrawal(withdrawReason);
+      setWithdrawProblems(found);
+      if (hasProblems(found)) return;
+    }
     setBusy(true);
     setError(undefined);
     const { data, error: body, response } = await api.PATCH('/v1/prescriptions/{prescriptionId}', {
       params: { path: { prescriptionId: p.prescriptionId } },
-      body: { status: ACTION_TARGET[action] },
+      body: action === 'withdraw' ? toWithdrawBody(withdrawReason) : { status: ACTION_TARGET[action] },
     });
     if (!data) {
       setBusy(false);
-      setConfirmWithdraw(false);
+      if (action === 'withdraw' && response.status === 400) {
+        setWithdrawProblems(problemsFromError(body, WITHDRAW_FIELDS, '', `The prescription was not withdrawn (HTTP ${response.status}).`));
+        return;
+      }
+      closeWithdraw();
       setError(new ApiError(response.status, body).message);
       return;
     }
     const done = { pause: 'paused', resume: 'resumed', withdraw: 'withdrawn' }[action];
     await props.onChanged(
       action === 'withdraw'
-        ? 'Prescription withdrawn. Its follow-up is cancelled.'
+        ? `Prescription withdrawn (${withdrawalReasonLabel(data.withdrawalReason ?? withdrawReason)}). Its follow-up is cancelled.`
         : `Prescription ${done}. It now ends on ${formatDate(data.endDate)}.`,
     );
     setBusy(false);
-    setConfirmWithdraw(false);
+    closeWithdraw();
   };
 
   const weekText =
@@ -225,19 +251,38 @@ function CurrentPrescription(props: { prescription: Prescription; canChange: boo
         </div>
       )}
       {confirmWithdraw && (
-        <div class="warning-panel">
+        <form
+          class="warning-panel form"
+          noValidate
+          aria-labelledby="withdraw-question"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void act('withdraw');
+          }}
+        >
+          <ErrorSummary problems={withdrawProblems} order={WITHDRAW_FIELD_ORDER} />
           <p class="body" id="withdraw-question">
             <strong>Withdraw this prescription?</strong> Its follow-up will be cancelled and their card will no longer be accepted for it. This cannot be undone.
           </p>
+          <SelectField
+            id="withdrawReason"
+            label="Reason for withdrawing"
+            hint="Evaluators count these reasons; they never see a note."
+            value={withdrawReason}
+            onValue={setWithdrawReason}
+            options={WITHDRAWAL_REASONS}
+            placeholder="Choose a reason"
+            error={withdrawProblems.fields.withdrawReason}
+          />
           <div class="button-group">
-            <Button variant="warning" disabled={busy} onClick={() => act('withdraw')}>
+            <Button type="submit" variant="warning" disabled={busy}>
               Yes, withdraw prescription
             </Button>
-            <Button variant="secondary" onClick={() => setConfirmWithdraw(false)}>
+            <Button variant="secondary" onClick={closeWithdraw}>
               Cancel
             </Button>
           </div>
-        </div>
+        </form>
       )}
     </>
   );

@@ -101,7 +101,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
           </section>
           <ConsentSection patient={patient.data} canChange={canChange} onChanged={changed} />
           <EpisodesSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
-          <PrescriptionSection patient={patient.data} canChange={canChange} onChanged={changed} />
+          <PrescriptionSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
           <CardSection patient={patient.data} canChange={canChange} onChanged={changed} />
           <AssessmentsSection patient={patient.data} canChange={canChange} onChanged={changed} />
           <TimelineSection patient={patient.data} canChange={canChange} version={version} onChanged={changed} />
