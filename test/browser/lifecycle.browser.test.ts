@@ -8,12 +8,15 @@ import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession
  * prescription, and closing the referral (which withdraws the prescription). On the way, the
  * assessment button follows the record: it asks for a baseline until one is recorded, and from then
  * on (also after a reload, from the record alone) offers "Record an assessment", which starts at a
- * follow-up. Each screen is checked with axe.
+ * follow-up. Then another person's prescription is withdrawn on its own, which asks for a coded
+ * reason first. Each screen is checked with axe.
  */
 const WAIT = { timeout: 15_000 };
 /** A demo referral waiting for first contact: no assessment yet. */
 const PERSON = 'Aisha Rahman';
 const ACTIVITY = 'Nordic walking for beginners';
+/** A demo patient eight days into a prescription. */
+const WITHDRAWN_PERSON = 'Tomasz Nowak';
 
 describe.skipIf(!haveChromium)('a referral from triage to closed, in the console', () => {
   let session: ConsoleSession | undefined;
@@ -86,6 +89,22 @@ describe.skipIf(!haveChromium)('a referral from triage to closed, in the console
     await page.getByText(`Referral of ${PERSON} closed. Their prescription was withdrawn and its follow-up cancelled.`).waitFor(WAIT);
     await page.getByText('Closed: Moved away').waitFor(WAIT);
     await expectAccessible('patient page after closing');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('withdraws another person’s prescription, asking why first', async () => {
+    await page.getByRole('link', { name: 'Caseload' }).click();
+    await page.getByRole('link', { name: WITHDRAWN_PERSON }).first().click();
+    await page.getByRole('heading', { name: WITHDRAWN_PERSON, level: 1 }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Withdraw prescription', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, withdraw prescription' }).click();
+    await page.getByRole('alert').getByRole('link', { name: 'Select why the prescription is withdrawn' }).waitFor(WAIT);
+    await expectAccessible('withdrawing, with an error');
+    await page.getByLabel('Reason for withdrawing').selectOption('unwell');
+    await page.getByRole('button', { name: 'Yes, withdraw prescription' }).click();
+    await page.getByText('Prescription withdrawn (Too unwell to continue). Its follow-up is cancelled.').waitFor(WAIT);
+    await page.getByText('Withdrawn: Too unwell to continue').first().waitFor(WAIT);
+    await expectAccessible('patient page after withdrawing');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });
