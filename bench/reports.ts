@@ -41,9 +41,9 @@ import { PrescriptionStore } from '#shared/prescriptions/store';
 import { newActivity, newProvider, newVenue, type ActivityRecord, type ProviderRecord, type RuleContext, type VenueRecord } from '#shared/registry/rules';
 import { CATEGORIES, WEEKDAYS, type CategoryName } from '#shared/registry/schema';
 import { ATTENDANCE_COLUMNS } from '#shared/reports/exports';
-import { programmeReport, type CohortPrescription, type ReferralJourney, type ReferralSource, type WellbeingScores } from '#shared/reports/programme';
+import { programmeReport, type CohortPrescription, type PeriodFollowUp, type ReferralJourney, type ReferralSource, type WellbeingScores } from '#shared/reports/programme';
 import type { PseudonymKey } from '#shared/reports/pseudonym';
-import { ATTENDANCE_GROUPS, AttendanceTally, type AttendanceDay, type AttendanceGroup } from '#shared/reports/rules';
+import { ATTENDANCE_GROUPS, AttendanceTally, withEmptyWeeks, type AttendanceDay, type AttendanceGroup } from '#shared/reports/rules';
 import type { ScanRecord } from '#shared/scans/store';
 import { DevClock } from '#local/dev-clock';
 import { loadDevIssuer } from '#local/dev-issuer';
@@ -1040,12 +1040,14 @@ function expectedAnswers(generated: Generated, days: Map<string, DayAggregate>):
   for (const groupBy of ATTENDANCE_GROUPS) {
     const tally = new AttendanceTally(groupBy, (id) => names.get(id) ?? id);
     for (const aggregate of days.values()) tally.add(attendanceDayOf(aggregate));
-    attendance[groupBy] = { total: tally.totals(), rows: tally.rows() };
+    // As the service answers: weeks with no attendance are zero rows over the whole range.
+    attendance[groupBy] = { total: tally.totals(), rows: groupBy === 'week' ? withEmptyWeeks(tally.rows(), FROM, TO) : tally.rows() };
   }
 
   const scoresOf = (assessment: AssessmentRecord | undefined): WellbeingScores | undefined =>
     assessment ? { ons4: assessment.ons4, ...(assessment.swemwbs ? { swemwbsMetric: assessment.swemwbs.metricScore } : {}) } : undefined;
   const cohort: CohortPrescription[] = [];
+  const periodFollowUps: PeriodFollowUp[] = [];
   const referrals: ReferralJourney[] = [];
   const scansByDay = Array.from({ length: LAST_DAY + 1 }, () => 0);
   for (const { referral, baseline, prescriptions } of generated.patients) {
@@ -1063,6 +1065,8 @@ function expectedAnswers(generated: Generated, days: Map<string, DayAggregate>):
     }
     for (const { record, followUp, followUpAssessment, attendances } of prescriptions) {
       for (const attendance of attendances) scansByDay[attendance.day]! += 1;
+      // Follow-ups in the period are every follow-up, counted by its own dates, not the cohort's.
+      periodFollowUps.push({ status: followUp.status, dueAt: followUp.dueAt, ...(followUp.completedAt ? { completedAt: followUp.completedAt } : {}) });
       if (record.startDate < FROM || record.startDate > TO) continue;
       // Every baseline here is the patient's one, so the pairing the store makes finds it.
       const baselineId = followUp.baselineAssessmentId ?? record.baselineAssessmentId;
@@ -1081,7 +1085,7 @@ function expectedAnswers(generated: Generated, days: Map<string, DayAggregate>):
       });
     }
   }
-  const programme = programmeReport({ from: FROM, to: TO, now: new Date(NOW), referrals, prescriptions: cohort });
+  const programme = programmeReport({ from: FROM, to: TO, now: new Date(NOW), referrals, prescriptions: cohort, followUps: periodFollowUps });
   return { attendance, programme, prescriptions: cohort.length, scansByDay };
 }
 
