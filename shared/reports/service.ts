@@ -61,7 +61,7 @@ export class ReportService {
     const everyone = () => true;
     const { reports, clock } = this.deps;
     const [referrals, cohort, followUps] = await Promise.all([
-      reports.referralJourneys(from, to, include ?? everyone),
+      reports.referralJourneys(from, to, include ?? everyone, londonDate(clock.now())),
       collect(reports.cohort(from, to, include ?? everyone)),
       reports.followUpsForPeriod({ navigator, include: include ?? everyone }),
     ]);

@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import type { AssessmentStore } from '#shared/assessments/store';
 import type { FollowUpRecord } from '#shared/followups/rules';
 import type { FollowUpStore } from '#shared/followups/store';
@@ -6,7 +7,7 @@ import { inParallel } from '#shared/platform/parallel';
 import type { DeprivationLookup } from '#shared/patients/ports';
 import { effectiveImdDecile, needsDeprivationLookup } from '#shared/patients/rules';
 import type { ExportDemographics, PatientStore } from '#shared/patients/store';
-import type { PrescriptionRecord } from '#shared/prescriptions/rules';
+import { START_DATE_WINDOW, type PrescriptionRecord } from '#shared/prescriptions/rules';
 import type { PrescriptionStore } from '#shared/prescriptions/store';
 import type { AttendanceDay, ScanStore } from '#shared/scans/store';
 import type { CohortPrescription, PeriodFollowUp, ReferralJourney, WellbeingScores } from './programme';
@@ -75,19 +76,41 @@ export class ReportStore {
   /**
    * Referrals received on London days from..to (the reporting index, GSI3), each with its journey:
    * status, end reason, first contact, and — for those that led to a prescription — the episode's
-   * first prescription's start date and first attended day. Those are read with one Query of each
-   * such patient's prescriptions (with their counters), 8 patients at a time; referrals that never
-   * reached a prescription cost nothing more. `include` narrows it (a navigator's caseload).
+   * first prescription's start date and first attended day. Those come from the prescriptions'
+   * reporting index (one paged Query over the start dates an episode's prescriptions can have) and
+   * one BatchGetItem round of their counters per 100; referrals that never reached a prescription
+   * cost nothing more. `include` narrows it (a navigator's caseload).
    */
-  async referralJourneys(from: string, to: string, include: (patientId: string) => boolean): Promise<(ReferralJourney & { patientId: string })[]> {
+  async referralJourneys(
+    from: string,
+    to: string,
+    include: (patientId: string) => boolean,
+    today: string,
+  ): Promise<(ReferralJourney & { patientId: string })[]> {
     const received = (await this.owners.patients.referralsReceived(from, to)).filter((r) => include(r.patientId));
-    const prescribed = [...new Set(received.filter(ledToPrescription).map((r) => r.patientId))];
+    const prescribed = new Set(received.filter(ledToPrescription).map((r) => r.patientId));
+    // An episode received from `from` on has prescriptions written from then on, each starting within
+    // START_DATE_WINDOW of its writing (and so of today at the latest): the reporting index over those
+    // start dates holds them all — one paged Query, instead of one Query per prescribed patient.
     const starts = new Map<string, PrescriptionStart[]>();
-    await inParallel(prescribed, PATIENT_READS_IN_FLIGHT, async (patientId) => {
-      starts.set(patientId, await this.owners.prescriptions.startsForPatient(patientId));
-    });
-    return received.map((r) => {
-      const first = ledToPrescription(r) ? episodePrescription(r, starts.get(r.patientId) ?? []) : undefined;
+    if (prescribed.size > 0) {
+      const low = Temporal.PlainDate.from(from).subtract({ days: START_DATE_WINDOW.pastDays }).toString();
+      const high = Temporal.PlainDate.from(today).add({ days: START_DATE_WINDOW.futureDays + 1 }).toString();
+      for await (const page of this.owners.prescriptions.startedBetween(low, high)) {
+        for (const p of page) {
+          if (!prescribed.has(p.patientId)) continue;
+          const mine = starts.get(p.patientId) ?? [];
+          mine.push({ prescriptionId: p.prescriptionId, createdAt: p.createdAt, startDate: p.startDate });
+          starts.set(p.patientId, mine);
+        }
+      }
+    }
+    const firsts = received.map((r) => ({ referral: r, first: ledToPrescription(r) ? episodePrescription(r, starts.get(r.patientId) ?? []) : undefined }));
+    const attended = await this.owners.prescriptions.firstAttendedDays(
+      firsts.flatMap(({ referral, first }) => (first ? [{ patientId: referral.patientId, prescriptionId: first.prescriptionId }] : [])),
+    );
+    return firsts.map(({ referral: r, first }) => {
+      const firstAttendedOn = first ? attended.get(first.prescriptionId) : undefined;
       return {
         patientId: r.patientId,
         source: r.source,
@@ -96,7 +119,7 @@ export class ReportStore {
         receivedAt: r.createdAt,
         ...(r.acceptedAt || r.prescribedAt ? { firstContactAt: (r.acceptedAt ?? r.prescribedAt)! } : {}),
         ...(first ? { prescriptionStart: first.startDate } : {}),
-        ...(first?.firstAttendedOn ? { firstAttendedOn: first.firstAttendedOn } : {}),
+        ...(firstAttendedOn ? { firstAttendedOn } : {}),
       };
     });
   }
