@@ -1,4 +1,4 @@
-import { contactSummary, PRESCRIPTION_SUMMARY_FIELDS, prescriptionSummary, type PrescriptionSummaryStatus, type StoredSummary, type SummaryChange } from './caseload';
+import { contactSummary, PRESCRIPTION_SUMMARY_FIELDS, prescriptionSummary, type StoredSummary, type SummaryChange, type SummaryPrescription } from './caseload';
 import { identityHashOf, type ContactRecord, type PatientRecord, type ReferralRecord } from './rules';
 
 /**
@@ -20,15 +20,8 @@ export interface PatientBackfillPlan {
   summary?: SummaryChange;
 }
 
-/** The prescription facts a summary needs (the prescriptions capability's record, structurally). */
-export interface PrescriptionFacts {
-  prescriptionId: string;
-  status: PrescriptionSummaryStatus;
-  startDate: string;
-  endDate: string;
-  weeks: number;
-  pausedDays: number;
-  followUpDueAt: string;
+/** The prescription facts a summary needs, and when it was written (to tell which episode it belongs to). */
+export interface PrescriptionFacts extends SummaryPrescription {
   createdAt: string;
 }
 

@@ -58,8 +58,8 @@ export interface SummaryChange {
   remove?: readonly SummaryField[];
 }
 
-/** What a prescription write puts in the summary. */
-export function prescriptionSummary(prescription: {
+/** What of a prescription the summary carries (the prescriptions capability's record, structurally). */
+export interface SummaryPrescription {
   prescriptionId: string;
   status: PrescriptionSummaryStatus;
   startDate: string;
@@ -67,7 +67,10 @@ export function prescriptionSummary(prescription: {
   weeks: number;
   pausedDays: number;
   followUpDueAt: string;
-}): StoredSummary {
+}
+
+/** What a prescription write puts in the summary. */
+export function prescriptionSummary(prescription: SummaryPrescription): StoredSummary {
   return {
     prescriptionId: prescription.prescriptionId,
     prescriptionStatus: prescription.status,

@@ -52,6 +52,8 @@ export interface AttendanceCounter {
   startDate: string;
   endDate: string;
   sessionsAttended: number;
+  /** The London day of the first attendance recorded against it (set by the scan's write, once). */
+  firstAttendedOn?: string;
 }
 
 /**
@@ -160,26 +162,28 @@ export class PrescriptionStore {
     };
   }
 
-  /** Each prescription's count of accepted scans, by prescription id (BatchGetItem of the counters). */
-  async attendanceCounts(refs: readonly { patientId: string; prescriptionId: string }[]): Promise<Map<string, number>> {
-    if (refs.length === 0) return new Map();
-    const items = await batchGetAll(this.db, refs.map((ref) => keys.prescriptionAttendance(ref.patientId, ref.prescriptionId)));
-    return new Map(items.map((item) => [String(item.prescriptionId), typeof item.sessionsAttended === 'number' ? item.sessionsAttended : 0]));
-  }
-
   /**
-   * The London day of each prescription's first recorded attendance (absent before any, and on
-   * counters from before it was kept): one BatchGetItem round per 100 prescriptions.
+   * Each prescription's attendance counter, by prescription id: its count of accepted scans, and the
+   * London day of its first recorded attendance (absent before any, and on counters from before it
+   * was kept). BatchGetItem, one round per 100 prescriptions.
    */
-  async firstAttendedDays(refs: readonly { patientId: string; prescriptionId: string }[]): Promise<Map<string, string>> {
+  async attendanceCounters(refs: readonly { patientId: string; prescriptionId: string }[]): Promise<Map<string, Pick<AttendanceCounter, 'sessionsAttended' | 'firstAttendedOn'>>> {
     if (refs.length === 0) return new Map();
     const items = await batchGetAll(this.db, refs.map((ref) => keys.prescriptionAttendance(ref.patientId, ref.prescriptionId)));
-    return new Map(items.flatMap((item) => (typeof item.firstAttendedOn === 'string' ? [[String(item.prescriptionId), item.firstAttendedOn] as const] : [])));
+    return new Map(
+      items.map((item) => [
+        String(item.prescriptionId),
+        {
+          sessionsAttended: typeof item.sessionsAttended === 'number' ? item.sessionsAttended : 0,
+          ...(typeof item.firstAttendedOn === 'string' ? { firstAttendedOn: item.firstAttendedOn } : {}),
+        },
+      ]),
+    );
   }
 
   /**
    * Prescriptions started on London days from..to, from the reporting index, a page at a time
-   * (without their counts: see attendanceCounts).
+   * (without their counts: see attendanceCounters).
    */
   async *startedBetween(from: string, to: string): AsyncGenerator<PrescriptionRecord[]> {
     for (const query of reportIndex.queries('PRESCRIPTIONS', from, to)) {

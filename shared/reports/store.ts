@@ -106,11 +106,11 @@ export class ReportStore {
       }
     }
     const firsts = received.map((r) => ({ referral: r, first: ledToPrescription(r) ? episodePrescription(r, starts.get(r.patientId) ?? []) : undefined }));
-    const attended = await this.owners.prescriptions.firstAttendedDays(
+    const counters = await this.owners.prescriptions.attendanceCounters(
       firsts.flatMap(({ referral, first }) => (first ? [{ patientId: referral.patientId, prescriptionId: first.prescriptionId }] : [])),
     );
     return firsts.map(({ referral: r, first }) => {
-      const firstAttendedOn = first ? attended.get(first.prescriptionId) : undefined;
+      const firstAttendedOn = first ? counters.get(first.prescriptionId)?.firstAttendedOn : undefined;
       return {
         patientId: r.patientId,
         source: r.source,
@@ -191,8 +191,8 @@ export class ReportStore {
 
   private async withOutcomes(prescriptions: PrescriptionRecord[]): Promise<CohortMember[]> {
     const { prescriptions: prescriptionStore, followUps: followUpStore, assessments: assessmentStore } = this.owners;
-    const [counts, followUps] = await Promise.all([
-      prescriptionStore.attendanceCounts(prescriptions),
+    const [counters, followUps] = await Promise.all([
+      prescriptionStore.attendanceCounters(prescriptions),
       followUpStore.many(prescriptions.flatMap((p) => (p.followUpId ? [{ patientId: p.patientId, followUpId: p.followUpId }] : []))),
     ]);
     const followUpOf = (p: PrescriptionRecord): FollowUpRecord | undefined => (p.followUpId ? followUps.get(p.followUpId) : undefined);
@@ -230,7 +230,7 @@ export class ReportStore {
         createdAt: p.createdAt,
         ...(p.withdrawalReason ? { withdrawalReason: p.withdrawalReason } : {}),
         categories: p.categories ?? [],
-        sessionsAttended: counts.get(p.prescriptionId) ?? 0,
+        sessionsAttended: counters.get(p.prescriptionId)?.sessionsAttended ?? 0,
         ...(followUp
           ? { followUp: { status: followUp.status, dueAt: followUp.dueAt, ...(followUp.completedAt ? { completedAt: followUp.completedAt } : {}) } }
           : {}),

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { orukDir } from '../support/reference';
+import { orukDir, withFreshIds } from '../support/reference';
 import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession } from './support';
 
 /**
@@ -17,26 +16,6 @@ import { accessibilityViolations, haveChromium, openConsole, type ConsoleSession
 const WAIT = { timeout: 15_000 };
 const example = (name: string): string => readFileSync(join(orukDir!, 'examples', name), 'utf8');
 
-/** The feed with every id (`id`, `*_id`) replaced, consistently, by a new UUID. */
-function withFreshIds<T>(feed: T): T {
-  const fresh = new Map<string, string>();
-  const swap = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(swap);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, inner]) => {
-          if ((key === 'id' || key.endsWith('_id')) && typeof inner === 'string') {
-            if (!fresh.has(inner)) fresh.set(inner, randomUUID());
-            return [key, fresh.get(inner)];
-          }
-          return [key, swap(inner)];
-        }),
-      );
-    }
-    return value;
-  };
-  return swap(feed) as T;
-}
 
 describe.skipIf(!haveChromium || !orukDir)('the ORUK import screen in the console', () => {
   let session: ConsoleSession | undefined;

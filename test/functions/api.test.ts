@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { sampleLambdaVariables } from '../support/lambda-environment';
 
 /**
  * The Lambda entry as API Gateway's HTTP API ($default stage) invokes it: routing on rawPath,
@@ -8,26 +9,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
 let handler: Handler;
 
-const env = {
-  TABLE_NAME: 'waymark-test',
-  AUTH_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example',
-  AUTH_AUDIENCE: 'client-id',
-  AWS_REGION: 'eu-west-2',
-  SCHEDULE_GROUP_NAME: 'waymark-followups',
-  FOLLOWUP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:waymark-followup-due',
-  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/waymark-scheduler',
-  FOLLOWUP_DLQ_ARN: 'arn:aws:sqs:eu-west-2:123456789012:waymark-followup-dlq',
-  PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:waymark-pseudonym-AbCdEf',
-  PROGRAMME_ID: 'waymark',
-  USER_POOL_ID: 'eu-west-2_example',
-  DEVICE_KEY_ARN: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  DEVICE_TOKEN_ISSUER: 'urn:waymark:Waymark:devices',
-  DEVICE_TOKEN_AUDIENCE: 'urn:waymark:Waymark:scanner',
-  SCANNER_URL_PARAMETER: '/Waymark/scanner-url',
-  // The origin check off, as without a web ACL; with it on, see below.
-  ORIGIN_VERIFY_SECRET: 'off',
-  ORIGIN_VERIFY_PREVIOUS_SECRET: 'none',
-};
+// What the stack sets (every variable), with the origin check off, as without a web ACL; with it on, see below.
+const env = { ...sampleLambdaVariables, AWS_REGION: 'eu-west-2' };
 
 beforeAll(async () => {
   Object.assign(process.env, env);

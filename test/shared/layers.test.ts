@@ -1,5 +1,6 @@
 import { cruise, type IModule } from 'dependency-cruiser';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -83,5 +84,18 @@ describe('the layers of shared/', () => {
       ['c', new Set(['a'])],
     ]);
     expect(loops(graph)).toEqual([['a', 'b', 'c', 'a']]);
+  });
+
+  it('the one DynamoDB Scan outside tests is the v1 backfill, which no request path imports', () => {
+    // Request paths use keys and indexes; the backfill visits every patient once, run by an operator.
+    const scanners = modules.filter((module) => /\bScanCommand\b/.test(readFileSync(module.source, 'utf8'))).map((module) => module.source);
+    expect(scanners).toEqual(['shared/patients/backfill.ts']);
+    const importersOf = (target: string) =>
+      modules.filter((module) => module.dependencies.some((d) => d.resolved === target)).map((module) => module.source);
+    expect(importersOf('shared/patients/backfill.ts')).toEqual(['shared/app/backfill.ts']);
+    expect(importersOf('shared/app/backfill.ts')).toEqual([]);
+    // Of the Lambda entries, only the backfill's own (not in the stack) reaches it.
+    const entries = readdirSync('functions').filter((name) => name.endsWith('.ts'));
+    expect(entries.filter((name) => readFileSync(`functions/${name}`, 'utf8').includes('app/backfill'))).toEqual(['patient-backfill.ts']);
   });
 });

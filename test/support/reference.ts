@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,3 +21,24 @@ export const referenceDir: string | undefined = candidates.find((dir) => existsS
 export const orukDir: string | undefined = referenceDir ? join(referenceDir, 'oruk') : undefined;
 
 if (!orukDir) console.warn('ORUK reference material not found (set WAYMARK_REFERENCE_DIR): the ORUK schema tests are skipped.');
+
+/** An ORUK feed with every id (`id`, `*_id`) replaced, consistently, by a new UUID: each test its own records. */
+export function withFreshIds<T>(feed: T): T {
+  const fresh = new Map<string, string>();
+  const swap = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(swap);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => {
+          if ((key === 'id' || key.endsWith('_id')) && typeof inner === 'string') {
+            if (!fresh.has(inner)) fresh.set(inner, randomUUID());
+            return [key, fresh.get(inner)];
+          }
+          return [key, swap(inner)];
+        }),
+      );
+    }
+    return value;
+  };
+  return swap(feed) as T;
+}

@@ -9,7 +9,7 @@ import { ulidSource } from '#shared/platform/ids';
 import { RegistryImportService } from '#shared/registry/import-service';
 import { RegistryImportStore } from '#shared/registry/import-store';
 import { createTestApp, type TestApp } from '../../support/app';
-import { orukDir } from '../../support/reference';
+import { orukDir, withFreshIds } from '../../support/reference';
 import { diffSnapshots, isEmptyDiff, tableSnapshot } from '../../support/table-snapshot';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:http';
@@ -25,26 +25,6 @@ import { ulidToUuid } from '#shared/directory/rules';
  */
 const example = (name: string): any => JSON.parse(readFileSync(join(orukDir!, 'examples', name), 'utf8'));
 
-/** The feed with every id (`id`, `*_id`) replaced, consistently, by a new UUID: each test its own records. */
-function withFreshIds<T>(feed: T): T {
-  const fresh = new Map<string, string>();
-  const swap = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(swap);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, inner]) => {
-          if ((key === 'id' || key.endsWith('_id')) && typeof inner === 'string') {
-            if (!fresh.has(inner)) fresh.set(inner, randomUUID());
-            return [key, fresh.get(inner)];
-          }
-          return [key, swap(inner)];
-        }),
-      );
-    }
-    return value;
-  };
-  return swap(feed) as T;
-}
 
 /** service_full.json made to fit Waymark: a UK postcode, and its schedule not ended in 2005. */
 function fittingService() {
