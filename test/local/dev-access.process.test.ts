@@ -26,6 +26,8 @@ describe.skipIf(!lan)('npm start on the network (HOST=0.0.0.0)', { timeout: 120_
     const run = startWaymark({ DATA_DIR: dataDir, SEED: 'none', HOST: '0.0.0.0' }, started);
     const url = await run.ready;
     const port = new URL(url).port;
+    // The lines after "running at" may arrive in a later chunk of output: wait for the phone URL.
+    await expect.poll(() => run.output().stdout, { timeout: 15_000 }).toContain('On a phone:');
     const { stdout } = run.output();
     const secret = /x-waymark-dev-secret: ([A-Za-z0-9_-]{24})/.exec(stdout)?.[1];
     expect(secret, stdout).toBeDefined();
